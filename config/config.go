@@ -1,0 +1,92 @@
+// Package config holds Hearth's one Config struct. It is filled once, from
+// flags and HEARTH_* environment variables in cmd/hearth, validated, and then
+// passed down read-only; nothing else in Hearth reads the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+)
+
+// Config is everything an operator can set. Field names follow the flags in
+// shared/INTERFACE.md.
+type Config struct {
+	Addr                   string // listen address, e.g. localhost:8080
+	URL                    string // public base URL without trailing slash
+	DataDir                string // uploads and the embedded database file
+	DB                     string // sqlite://path or postgres://… DSN
+	FederationAllowPrivate bool   // allow fetches/deliveries to private addresses (labs only)
+	SMTPURL                string // smtp://user:pass@host:port; empty logs mail instead
+	PostsPerPage           int    // posts on one thread page
+	Version                string // set by the binary, shown in /healthz-adjacent places
+}
+
+// Defaults returns the configuration a fresh `hearth serve` runs with.
+func Defaults() Config {
+	return Config{
+		Addr:         "localhost:8080",
+		URL:          "http://localhost:8080",
+		DataDir:      "./data",
+		PostsPerPage: 30,
+	}
+}
+
+// Normalize fills derived defaults (the database DSN from the data dir) and
+// checks every value, returning one error that says what is wrong and how to
+// fix it.
+func (c *Config) Normalize() error {
+	c.URL = strings.TrimRight(strings.TrimSpace(c.URL), "/")
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("--url / HEARTH_URL %q is not an absolute http(s) base URL like https://forum.example", c.URL)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return fmt.Errorf("--url / HEARTH_URL %q has a path; Hearth must be served at the root of its host", c.URL)
+	}
+	if c.DataDir == "" {
+		return errors.New("--data-dir / HEARTH_DATA_DIR must not be empty")
+	}
+	if c.DB == "" {
+		c.DB = "sqlite://" + filepath.Join(c.DataDir, "hearth.db")
+	}
+	if !strings.HasPrefix(c.DB, "sqlite://") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("--db / HEARTH_DB must start with sqlite:// or postgres://, got %q", RedactDSN(c.DB))
+	}
+	if c.PostsPerPage < 1 || c.PostsPerPage > 500 {
+		return fmt.Errorf("--posts-per-page / HEARTH_POSTS_PER_PAGE must be between 1 and 500, got %d", c.PostsPerPage)
+	}
+	if c.SMTPURL != "" {
+		if su, err := url.Parse(c.SMTPURL); err != nil || (su.Scheme != "smtp" && su.Scheme != "smtps") || su.Host == "" {
+			return fmt.Errorf("--smtp-url / HEARTH_SMTP_URL must look like smtp://user:pass@host:port")
+		}
+	}
+	return nil
+}
+
+// Secure reports whether the public URL is https, which makes cookies Secure.
+func (c Config) Secure() bool { return strings.HasPrefix(c.URL, "https://") }
+
+// Host is the public host (with port when the URL has one), as used in
+// WebFinger handles.
+func (c Config) Host() string {
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// RedactDSN hides the password in a database DSN so it can be logged.
+func RedactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

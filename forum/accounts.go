@@ -1,0 +1,259 @@
+package forum
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Login limits: failures counted over a sliding window, per account and per
+// client address, in the database so every process sees the same counts.
+const (
+	loginWindow         = 15 * time.Minute
+	maxFailuresPerUser  = 5
+	maxFailuresPerIP    = 20
+	sessionLifetime     = 30 * 24 * time.Hour
+	sessionTouchAfter   = time.Hour
+	minPasswordLength   = 8
+	maxPasswordBytes    = 72 // bcrypt ignores anything longer
+	tokenPrefix         = "hth_"
+	usernameMaxLength   = 30
+	displayNameMaxRunes = 80
+	bioMaxRunes         = 2000
+)
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_]{2,30}$`)
+
+// reservedNames cannot be usernames or category slugs: they are paths or
+// well-known actor names, and members and categories share one WebFinger
+// namespace.
+var reservedNames = map[string]bool{
+	"admin": true, "administrator": true, "actor": true, "inbox": true, "outbox": true, "api": true,
+	"mod": true, "moderator": true, "moderators": true, "community": true, "login": true, "logout": true,
+	"signup": true, "static": true, "avatars": true, "search": true, "tags": true, "well_known": true,
+	"root": true, "system": true, "hearth": true, "support": true, "staff": true, "new": true,
+}
+
+// SignUpInput is what a newcomer submits.
+type SignUpInput struct {
+	Username string
+	Email    string
+	Password string
+}
+
+// SignUp creates a member account. On an empty database the first account
+// becomes the administrator (firstAdmin reports it, so the page can say so).
+func (s *Service) SignUp(ctx context.Context, in SignUpInput) (u *models.User, firstAdmin bool, err error) {
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		n, err := s.store.CountUsers(ctx)
+		if err != nil {
+			return err
+		}
+		role := models.RoleMember
+		if n == 0 {
+			role, firstAdmin = models.RoleAdmin, true
+		}
+		u, err = s.CreateUser(ctx, in, role)
+		return err
+	})
+	return u, firstAdmin, err
+}
+
+// CreateUser creates an account with a given role (for the admin CLI and
+// SignUp). Usernames and emails are unique case-insensitively.
+func (s *Service) CreateUser(ctx context.Context, in SignUpInput, role string) (*models.User, error) {
+	v := validation{}
+	in.Username = strings.TrimSpace(in.Username)
+	in.Email = strings.TrimSpace(in.Email)
+	switch {
+	case !utf8.ValidString(in.Username) || !usernamePattern.MatchString(in.Username):
+		v.add("username", "use 2 to 30 letters, digits or underscores")
+	case reservedNames[strings.ToLower(in.Username)]:
+		v.add("username", "that name is reserved")
+	}
+	if addr, err := mail.ParseAddress(in.Email); err != nil || addr.Address != in.Email || len(in.Email) > 254 {
+		v.add("email", "enter an email address like name@example.com")
+	}
+	switch {
+	case utf8.RuneCountInString(in.Password) < minPasswordLength:
+		v.add("password", fmt.Sprintf("use at least %d characters", minPasswordLength))
+	case len(in.Password) > maxPasswordBytes:
+		v.add("password", fmt.Sprintf("use at most %d bytes", maxPasswordBytes))
+	}
+	if !validRole(role) {
+		v.add("role", "role must be member, ambassador, moderator or admin")
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	var u *models.User
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := s.store.UserByLogin(ctx, in.Username); err == nil {
+			v.add("username", "that username is taken")
+		}
+		if _, err := s.store.UserByLogin(ctx, in.Email); err == nil {
+			v.add("email", "an account with that email exists; log in instead")
+		}
+		if _, err := s.store.CategoryBySlug(ctx, strings.ToLower(in.Username)); err == nil {
+			v.add("username", "that name is taken by a category")
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.BcryptCost)
+		if err != nil {
+			return fmt.Errorf("hash password: %w", err)
+		}
+		u = &models.User{
+			Username: in.Username, UsernameLower: strings.ToLower(in.Username),
+			Email: in.Email, EmailLower: strings.ToLower(in.Email),
+			PasswordHash: string(hash), Role: role,
+		}
+		if err := s.store.CreateUser(ctx, u); err != nil {
+			if models.IsUniqueViolation(err) {
+				return &ValidationError{Fields: map[string]string{"username": "that username or email is taken"}}
+			}
+			return err
+		}
+		return nil
+	})
+	return u, err
+}
+
+func validRole(r string) bool {
+	switch r {
+	case models.RoleMember, models.RoleAmbassador, models.RoleModerator, models.RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// Authenticate checks a username-or-email and password. Failures are
+// counted per account and per IP; past the limit it refuses without checking
+// the password, so guessing is slow whichever accounts an attacker tries.
+func (s *Service) Authenticate(ctx context.Context, login, password, ip string) (*models.User, error) {
+	login = strings.TrimSpace(login)
+	since := s.now().Add(-loginWindow)
+	byUser, byIP, err := s.store.CountLoginFailures(ctx, login, ip, since)
+	if err != nil {
+		return nil, err
+	}
+	if byUser >= maxFailuresPerUser || byIP >= maxFailuresPerIP {
+		return nil, &RateLimitError{Message: "too many failed logins; wait 15 minutes and try again"}
+	}
+	u, err := s.store.UserByLogin(ctx, login)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	if u == nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		if err := s.store.RecordLoginFailure(ctx, login, ip); err != nil {
+			return nil, err
+		}
+		return nil, &ValidationError{Fields: map[string]string{"login": "wrong username, email or password"}}
+	}
+	if err := s.store.ClearLoginFailures(ctx, login); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// StartSession creates a browser session and returns the secret for the
+// cookie; only its hash is stored.
+func (s *Service) StartSession(ctx context.Context, userID int64, ip, userAgent string) (string, error) {
+	secret := randomToken(32)
+	now := s.now()
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	err := s.store.CreateSession(ctx, &models.Session{
+		ID: hashToken(secret), UserID: userID, IP: ip, UserAgent: strings.ToValidUTF8(userAgent, ""),
+		CreatedAt: now, ExpiresAt: now.Add(sessionLifetime), LastSeenAt: now,
+	})
+	return secret, err
+}
+
+// SessionUser returns the member logged in with this cookie secret. Sessions
+// in use are extended at most once an hour, to keep reads read-only.
+func (s *Service) SessionUser(ctx context.Context, secret string) (*models.User, error) {
+	if secret == "" {
+		return nil, ErrUnauthorized
+	}
+	now := s.now()
+	sess, u, err := s.store.SessionUser(ctx, hashToken(secret), now)
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, ErrUnauthorized
+		}
+		return nil, err
+	}
+	if now.Sub(sess.LastSeenAt) > sessionTouchAfter {
+		if err := s.store.TouchSession(ctx, sess.ID, now, now.Add(sessionLifetime)); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// EndSession logs a browser out.
+func (s *Service) EndSession(ctx context.Context, secret string) error {
+	if secret == "" {
+		return nil
+	}
+	return s.store.DeleteSession(ctx, hashToken(secret))
+}
+
+// CreateToken issues a personal access token for the JSON API. The token is
+// returned once; only its hash is kept.
+func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (string, error) {
+	secret := tokenPrefix + randomToken(32)
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
+		return "", &ValidationError{Fields: map[string]string{"name": "use at most 100 characters"}}
+	}
+	err := s.store.CreateToken(ctx, &models.Token{UserID: userID, Name: name, Hash: hashToken(secret)})
+	return secret, err
+}
+
+// TokenUser returns the member owning an API token.
+func (s *Service) TokenUser(ctx context.Context, secret string) (*models.User, error) {
+	u, err := s.store.TokenUser(ctx, hashToken(secret))
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, ErrUnauthorized
+	}
+	return u, err
+}
+
+// UserByUsername loads a member.
+func (s *Service) UserByUsername(ctx context.Context, name string) (*models.User, error) {
+	u, err := s.store.UserByUsername(ctx, name)
+	return u, mapNotFound(err)
+}
+
+// UserCount counts accounts (the empty-database notice uses it).
+func (s *Service) UserCount(ctx context.Context) (int64, error) { return s.store.CountUsers(ctx) }
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,138 @@
+package forum
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hearth/hearth/models"
+)
+
+var (
+	slugPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-_]{0,49}$`)
+	colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+)
+
+// CategoryInput describes a new category.
+type CategoryInput struct {
+	Name        string
+	Slug        string
+	Description string
+	Color       string
+	ParentSlug  string
+}
+
+// CategoryNode is a top-level category with its subcategories.
+type CategoryNode struct {
+	models.Category
+	Children []models.Category
+}
+
+// CreateCategory adds a category; only administrators may.
+func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in CategoryInput) (*models.Category, error) {
+	if !CanCreateCategory(actor) {
+		return nil, ErrForbidden
+	}
+	v := validation{}
+	in.Name = strings.TrimSpace(in.Name)
+	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
+	if in.Slug == "" {
+		in.Slug = Slugify(in.Name, 50)
+	}
+	checkText(v, "name", in.Name, 1, 80)
+	checkText(v, "description", in.Description, 0, 1000)
+	if !slugPattern.MatchString(in.Slug) {
+		v.add("slug", "use 1 to 50 lower-case letters, digits, - or _")
+	} else if reservedNames[in.Slug] {
+		v.add("slug", "that name is reserved")
+	}
+	if in.Color == "" {
+		in.Color = "#3b82f6"
+	}
+	if !colorPattern.MatchString(in.Color) {
+		v.add("color", "use a colour like #3b82f6")
+	}
+	var c *models.Category
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		var parentID *int64
+		if in.ParentSlug != "" {
+			p, err := s.store.CategoryBySlug(ctx, in.ParentSlug)
+			switch {
+			case err != nil:
+				v.add("parent", "no category with that slug")
+			case p.ParentID != nil:
+				v.add("parent", "subcategories cannot have subcategories")
+			default:
+				parentID = &p.ID
+			}
+		}
+		if _, err := s.store.CategoryBySlug(ctx, in.Slug); err == nil {
+			v.add("slug", "a category with that slug exists")
+		}
+		if _, err := s.store.UserByUsername(ctx, in.Slug); err == nil {
+			v.add("slug", "that name is taken by a member")
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		c = &models.Category{Name: in.Name, Slug: in.Slug, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(in.Color), ParentID: parentID}
+		return s.store.CreateCategory(ctx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// CategoryTree lists categories with their subcategories.
+func (s *Service) CategoryTree(ctx context.Context) ([]CategoryNode, error) {
+	cs, err := s.store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var nodes []CategoryNode
+	index := map[int64]int{}
+	for _, c := range cs {
+		if c.ParentID == nil {
+			index[c.ID] = len(nodes)
+			nodes = append(nodes, CategoryNode{Category: c})
+		}
+	}
+	for _, c := range cs {
+		if c.ParentID != nil {
+			if i, ok := index[*c.ParentID]; ok {
+				nodes[i].Children = append(nodes[i].Children, c)
+			}
+		}
+	}
+	return nodes, nil
+}
+
+// Categories lists all categories flat, in display order.
+func (s *Service) Categories(ctx context.Context) ([]models.Category, error) {
+	return s.store.Categories(ctx)
+}
+
+// CategoryBySlug loads a category.
+func (s *Service) CategoryBySlug(ctx context.Context, slug string) (*models.Category, error) {
+	c, err := s.store.CategoryBySlug(ctx, strings.ToLower(slug))
+	return c, mapNotFound(err)
+}
+
+// checkText validates a free-text field's encoding and length in runes.
+func checkText(v validation, field, text string, min, max int) {
+	if !utf8.ValidString(text) {
+		v.add(field, "contains invalid characters (not UTF-8)")
+		return
+	}
+	n := utf8.RuneCountInString(strings.TrimSpace(text))
+	switch {
+	case n < min && min == 1:
+		v.add(field, "must not be empty")
+	case n < min:
+		v.add(field, "must be at least "+itoa(min)+" characters")
+	case n > max:
+		v.add(field, "must be at most "+itoa(max)+" characters (it has "+itoa(n)+")")
+	}
+}

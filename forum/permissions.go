@@ -1,0 +1,45 @@
+package forum
+
+import "github.com/hearth/hearth/models"
+
+// The one place that says who may do what. Handlers and the inbox call these;
+// templates only use them to decide which buttons to show.
+
+// CanCreateCategory: administrators shape the forum.
+func CanCreateCategory(actor *models.User) bool {
+	return actor != nil && actor.Role == models.RoleAdmin
+}
+
+// CanPost: any logged-in member may post in an open thread; staff may post in
+// locked ones.
+func CanPost(actor *models.User, t *models.Thread) bool {
+	if actor == nil {
+		return false
+	}
+	if t != nil && (t.Locked || t.DeletedAt != nil) {
+		return actor.IsStaff()
+	}
+	return true
+}
+
+// CanEditPost: authors edit their own live posts; staff edit any.
+func CanEditPost(actor *models.User, p *models.Post) bool {
+	if actor == nil || p == nil || p.DeletedAt != nil {
+		return false
+	}
+	return actor.ID == p.UserID || actor.IsStaff()
+}
+
+// CanDeletePost: the same people who may edit.
+func CanDeletePost(actor *models.User, p *models.Post) bool { return CanEditPost(actor, p) }
+
+// CanSeeRevisions: edit history is public, as on Discourse, except for
+// deleted posts, whose earlier text only staff see.
+func CanSeeRevisions(actor *models.User, p *models.Post) bool {
+	return p.DeletedAt == nil || (actor != nil && actor.IsStaff())
+}
+
+// CanLike: members like others' live posts, not their own.
+func CanLike(actor *models.User, p *models.Post) bool {
+	return actor != nil && p.DeletedAt == nil && actor.ID != p.UserID
+}

@@ -1,0 +1,355 @@
+package forum
+
+import (
+	"context"
+
+	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/models"
+)
+
+// NewReply is what a member submits to answer in a thread.
+type NewReply struct {
+	Body    string
+	ReplyTo int64 // optional: the post being answered, in the same thread
+}
+
+// ReplyRef is the post a reply answers, as the reply shows it.
+type ReplyRef struct {
+	ID     int64
+	Number int
+	Author *models.User
+}
+
+// PostView is a post as a thread page shows it.
+type PostView struct {
+	models.Post
+	Author    *models.User
+	ReplyTo   *ReplyRef
+	Liked     bool
+	CanEdit   bool
+	CanDelete bool
+	CanLike   bool
+}
+
+// Deleted reports whether the post shows only a placeholder.
+func (p PostView) Deleted() bool { return p.DeletedAt != nil }
+
+// ThreadPage is one page of a thread.
+type ThreadPage struct {
+	Thread     *models.Thread
+	Category   *models.Category
+	Author     *models.User
+	Tags       []string
+	Posts      []PostView
+	Page       int
+	Pages      int
+	PerPage    int
+	Bookmarked bool
+	CanReply   bool
+}
+
+// Reply adds a post to a thread. Post numbers are handed out under the
+// thread's row lock, so they are dense and unique.
+func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64, in NewReply) (*models.Post, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	v := validation{}
+	checkText(v, "body", in.Body, 1, bodyMaxRunes)
+	var post *models.Post
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		t, err := s.visibleThread(ctx, threadID)
+		if err != nil {
+			return err
+		}
+		if !CanPost(actor, t) {
+			return ErrForbidden
+		}
+		var replyTo *int64
+		if in.ReplyTo != 0 {
+			parent, err := s.store.PostByID(ctx, in.ReplyTo)
+			if err != nil || parent.ThreadID != t.ID {
+				v.add("reply_to", "the post you are answering is not in this thread")
+			} else {
+				replyTo = &parent.ID
+			}
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		now := s.now()
+		n, err := s.store.NextPostNumber(ctx, t.ID, actor.ID, now)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		post = &models.Post{
+			ThreadID: t.ID, Number: n, UserID: actor.ID, ReplyToID: replyTo,
+			Body: in.Body, HTML: s.md.Render(in.Body).HTML, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := s.store.CreatePost(ctx, post); err != nil {
+			return err
+		}
+		return s.countNewPost(ctx, t.CategoryID, actor.ID, now, false)
+	})
+	return post, err
+}
+
+// PageCount is how many pages a thread with n posts has.
+func (s *Service) PageCount(n int) int {
+	pp := s.cfg.PostsPerPage
+	if n < 1 {
+		return 1
+	}
+	return (n + pp - 1) / pp
+}
+
+// PageOf is the page of the thread holding post number n.
+func (s *Service) PageOf(n int) int { return s.PageCount(n) }
+
+// ThreadPage loads page `page` (1-based) of a thread for a viewer (nil when
+// logged out). A page is a range of post numbers, so the last page of a
+// 10,000-post thread costs what the first does.
+func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID int64, page int) (*ThreadPage, error) {
+	t, err := s.visibleThread(ctx, threadID)
+	if err != nil {
+		return nil, err
+	}
+	pages := s.PageCount(t.PostCount)
+	if page < 1 {
+		page = 1
+	}
+	if page > pages {
+		return nil, ErrNotFound
+	}
+	pp := s.cfg.PostsPerPage
+	posts, err := s.store.PostsInRange(ctx, t.ID, (page-1)*pp+1, page*pp)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := s.store.CategoryByID(ctx, t.CategoryID)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := s.store.ThreadTags(ctx, []int64{t.ID})
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.postViews(ctx, viewer, posts)
+	if err != nil {
+		return nil, err
+	}
+	tp := &ThreadPage{Thread: t, Category: cat, Tags: tags[t.ID], Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t)}
+	if len(views) > 0 && views[0].Number == 1 {
+		tp.Author = views[0].Author
+	} else if tp.Author, err = s.store.UserByID(ctx, t.UserID); err != nil {
+		return nil, err
+	}
+	if viewer != nil {
+		if tp.Bookmarked, err = s.store.IsBookmarked(ctx, viewer.ID, t.ID); err != nil {
+			return nil, err
+		}
+	}
+	return tp, nil
+}
+
+// postViews attaches authors, the posts answered and the viewer's likes and
+// permissions, in a fixed number of queries.
+func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []models.Post) ([]PostView, error) {
+	userIDs := make([]int64, 0, len(posts))
+	postIDs := make([]int64, 0, len(posts))
+	var parentIDs []int64
+	for _, p := range posts {
+		userIDs = append(userIDs, p.UserID)
+		postIDs = append(postIDs, p.ID)
+		if p.ReplyToID != nil {
+			parentIDs = append(parentIDs, *p.ReplyToID)
+		}
+	}
+	parents, err := s.store.PostsByIDs(ctx, parentIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range parents {
+		userIDs = append(userIDs, p.UserID)
+	}
+	users, err := s.store.UsersByIDs(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	liked := map[int64]bool{}
+	if viewer != nil {
+		if liked, err = s.store.LikedPostIDs(ctx, viewer.ID, postIDs); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]PostView, len(posts))
+	for i := range posts {
+		p := &posts[i]
+		v := PostView{Post: *p, Author: users[p.UserID], Liked: liked[p.ID],
+			CanEdit: CanEditPost(viewer, p), CanDelete: CanDeletePost(viewer, p), CanLike: viewer != nil && CanLike(viewer, p)}
+		if p.DeletedAt != nil {
+			v.Body, v.HTML = "", ""
+		}
+		if p.ReplyToID != nil {
+			if parent, ok := parents[*p.ReplyToID]; ok {
+				v.ReplyTo = &ReplyRef{ID: parent.ID, Number: parent.Number, Author: users[parent.UserID]}
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// Post loads one visible post with its thread.
+func (s *Service) Post(ctx context.Context, id int64) (*models.Post, *models.Thread, error) {
+	p, err := s.store.PostByID(ctx, id)
+	if err != nil {
+		return nil, nil, mapNotFound(err)
+	}
+	t, err := s.visibleThread(ctx, p.ThreadID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, t, nil
+}
+
+// EditPost replaces a post's body, keeping the old one as a revision.
+func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64, body string) (*models.Post, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	v := validation{}
+	checkText(v, "body", body, 1, bodyMaxRunes)
+	var post *models.Post
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		p, _, err := s.Post(ctx, postID)
+		if err != nil {
+			return err
+		}
+		if !CanEditPost(actor, p) {
+			return ErrForbidden
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if p.Body == body {
+			post = p
+			return nil
+		}
+		now := s.now()
+		if err := s.store.CreateRevision(ctx, &models.PostRevision{PostID: p.ID, EditorID: actor.ID, Body: p.Body, CreatedAt: now}); err != nil {
+			return err
+		}
+		p.Body, p.HTML, p.EditedAt, p.UpdatedAt = body, s.md.Render(body).HTML, &now, now
+		p.EditCount++
+		post = p
+		return s.store.UpdatePostFields(ctx, p.ID, map[string]any{
+			"body": p.Body, "html": p.HTML, "edited_at": now, "updated_at": now, "edit_count": p.EditCount,
+		})
+	})
+	return post, err
+}
+
+// DeletePost soft-deletes a post: the row and its number stay, the thread
+// shows a placeholder, and staff can still read the text.
+func (s *Service) DeletePost(ctx context.Context, actor *models.User, postID int64) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		p, _, err := s.Post(ctx, postID)
+		if err != nil {
+			return err
+		}
+		if p.DeletedAt != nil {
+			return nil
+		}
+		if !CanDeletePost(actor, p) {
+			return ErrForbidden
+		}
+		now := s.now()
+		return s.store.UpdatePostFields(ctx, p.ID, map[string]any{"deleted_at": now, "deleted_by": actor.ID})
+	})
+}
+
+// Revision is one earlier version of a post.
+type Revision struct {
+	models.PostRevision
+	Editor *models.User
+}
+
+// Revisions lists a post's edit history, oldest first.
+func (s *Service) Revisions(ctx context.Context, viewer *models.User, postID int64) (*models.Post, []Revision, error) {
+	p, _, err := s.Post(ctx, postID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !CanSeeRevisions(viewer, p) {
+		return nil, nil, ErrForbidden
+	}
+	rs, err := s.store.Revisions(ctx, p.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.EditorID
+	}
+	users, err := s.store.UsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]Revision, len(rs))
+	for i, r := range rs {
+		out[i] = Revision{PostRevision: r, Editor: users[r.EditorID]}
+	}
+	return p, out, nil
+}
+
+// SetLike likes or unlikes a post for the actor; repeating is harmless.
+func (s *Service) SetLike(ctx context.Context, actor *models.User, postID int64, on bool) (int, error) {
+	if actor == nil {
+		return 0, ErrUnauthorized
+	}
+	var count int
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		p, _, err := s.Post(ctx, postID)
+		if err != nil {
+			return err
+		}
+		if on && !CanLike(actor, p) {
+			return ErrForbidden
+		}
+		var changed bool
+		delta := 1
+		if on {
+			changed, err = s.store.AddLike(ctx, p.ID, actor.ID)
+		} else {
+			changed, err = s.store.RemoveLike(ctx, p.ID, actor.ID)
+			delta = -1
+		}
+		if err != nil {
+			return err
+		}
+		count = p.LikeCount
+		if changed {
+			count += delta
+			return s.store.Increment(ctx, &models.Post{}, p.ID, "like_count", delta)
+		}
+		return nil
+	})
+	return count, err
+}
+
+// QuoteFor returns Markdown quoting a post, to pre-fill a reply to it.
+func (s *Service) QuoteFor(ctx context.Context, postID int64) (string, error) {
+	p, _, err := s.Post(ctx, postID)
+	if err != nil || p.DeletedAt != nil {
+		return "", ErrNotFound
+	}
+	u, err := s.store.UserByID(ctx, p.UserID)
+	if err != nil {
+		return "", err
+	}
+	return markup.Quote(u.Username, p.Body), nil
+}

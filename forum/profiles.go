@@ -1,0 +1,142 @@
+package forum
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	_ "image/gif" // decoders for avatar checks
+	_ "image/jpeg"
+	_ "image/png"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "golang.org/x/image/webp" // webp avatars are common from phones
+
+	"github.com/hearth/hearth/models"
+)
+
+// Avatar limits: small enough to serve from disk cheaply, large enough for
+// a phone photo after the browser's own resize.
+const (
+	MaxAvatarBytes  = 1 << 20
+	maxAvatarPixels = 2048
+)
+
+var avatarTypes = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+
+// ProfileInput is what a member can change about themselves.
+type ProfileInput struct {
+	DisplayName string
+	Bio         string
+}
+
+// Profile is a member page: the member and their recent posts.
+type Profile struct {
+	User  *models.User
+	Posts []ProfilePost
+}
+
+// ProfilePost is a post on a member page, with its thread.
+type ProfilePost struct {
+	models.Post
+	Thread *models.Thread
+}
+
+// Profile loads a member's public page.
+func (s *Service) Profile(ctx context.Context, username string) (*Profile, error) {
+	u, err := s.UserByUsername(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	posts, err := s.store.PostsByUser(ctx, u.ID, 20)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(posts))
+	for i, p := range posts {
+		ids[i] = p.ThreadID
+	}
+	threads, err := s.store.ThreadsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	pr := &Profile{User: u}
+	for _, p := range posts {
+		if t := threads[p.ThreadID]; t != nil && t.DeletedAt == nil {
+			pr.Posts = append(pr.Posts, ProfilePost{Post: p, Thread: t})
+		}
+	}
+	return pr, nil
+}
+
+// UpdateProfile changes the actor's display name and bio.
+func (s *Service) UpdateProfile(ctx context.Context, actor *models.User, in ProfileInput) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	v := validation{}
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	checkText(v, "display_name", in.DisplayName, 0, displayNameMaxRunes)
+	checkText(v, "bio", in.Bio, 0, bioMaxRunes)
+	if err := v.err(); err != nil {
+		return err
+	}
+	actor.DisplayName, actor.Bio = in.DisplayName, strings.TrimSpace(in.Bio)
+	return s.store.UpdateUserFields(ctx, actor.ID, map[string]any{"display_name": actor.DisplayName, "bio": actor.Bio})
+}
+
+// AvatarDir is where avatar files live.
+func (s *Service) AvatarDir() string { return filepath.Join(s.cfg.DataDir, "avatars") }
+
+// SetAvatar checks an uploaded image (type sniffed from its bytes, not its
+// name; size and dimensions bounded) and stores it under a content-hashed
+// name, so it can be cached forever.
+func (s *Service) SetAvatar(ctx context.Context, actor *models.User, data []byte) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	fail := func(msg string) error { return &ValidationError{Fields: map[string]string{"avatar": msg}} }
+	if len(data) == 0 {
+		return fail("choose an image file")
+	}
+	if len(data) > MaxAvatarBytes {
+		return fail(fmt.Sprintf("the image is %d KB; the limit is %d KB", len(data)/1024, MaxAvatarBytes/1024))
+	}
+	ext, ok := avatarTypes[http.DetectContentType(data)]
+	if !ok {
+		return fail("use a PNG, JPEG, GIF or WebP image")
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return fail("the image could not be read; it may be damaged")
+	}
+	if cfg.Width > maxAvatarPixels || cfg.Height > maxAvatarPixels || cfg.Width < 1 || cfg.Height < 1 {
+		return fail(fmt.Sprintf("use an image at most %d×%d pixels", maxAvatarPixels, maxAvatarPixels))
+	}
+	sum := sha256.Sum256(data)
+	name := fmt.Sprintf("%d-%s%s", actor.ID, hex.EncodeToString(sum[:8]), ext)
+	if err := os.MkdirAll(s.AvatarDir(), 0o750); err != nil {
+		return err
+	}
+	tmp := filepath.Join(s.AvatarDir(), name+".tmp")
+	if err := os.WriteFile(tmp, data, 0o640); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(s.AvatarDir(), name)); err != nil {
+		return err
+	}
+	old := actor.AvatarFile
+	actor.AvatarFile = name
+	if err := s.store.UpdateUserFields(ctx, actor.ID, map[string]any{"avatar_file": name}); err != nil {
+		return err
+	}
+	if old != "" && old != name {
+		_ = os.Remove(filepath.Join(s.AvatarDir(), filepath.Base(old)))
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+// Package forum holds Hearth's domain rules: who may post where, what an edit
+// does, what a page holds. The web handlers (server/) and the ActivityPub
+// inbox (federation/) both call it, so no rule lives in two places. It knows
+// nothing of HTTP.
+package forum
+
+import (
+	"errors"
+	"time"
+
+	"github.com/hearth/hearth/config"
+	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/models"
+)
+
+// Service is the forum's domain API. It is safe for concurrent use and holds
+// no mutable state of its own: everything lives in the database, so several
+// Hearth processes can share one.
+type Service struct {
+	store *models.Store
+	cfg   config.Config
+	md    *markup.Renderer
+	now   func() time.Time
+	// BcryptCost is the password hashing cost; tests lower it.
+	BcryptCost int
+}
+
+// New builds the service.
+func New(store *models.Store, cfg config.Config) *Service {
+	return &Service{
+		store:      store,
+		cfg:        cfg,
+		md:         markup.New(cfg.URL),
+		now:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		BcryptCost: 11,
+	}
+}
+
+// Store exposes the store for wiring (CLI, tests).
+func (s *Service) Store() *models.Store { return s.store }
+
+// Config returns the configuration the service runs with.
+func (s *Service) Config() config.Config { return s.cfg }
+
+// mapNotFound turns the store's not-found into the domain's.
+func mapNotFound(err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return ErrNotFound
+	}
+	return err
+}

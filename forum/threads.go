@@ -1,0 +1,301 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hearth/hearth/models"
+)
+
+const (
+	titleMinRunes   = 3
+	titleMaxRunes   = 200
+	bodyMaxRunes    = 32000
+	maxTagsOnThread = 5
+	// ThreadsPerPage is how many threads a category page lists.
+	ThreadsPerPage = 30
+)
+
+var tagPattern = regexp.MustCompile(`^[\p{L}\p{N}_-]{1,30}$`)
+
+// NewThread is what a member submits to start a thread.
+type NewThread struct {
+	Category string // slug
+	Title    string
+	Body     string
+	Tags     []string
+}
+
+// ThreadSummary is a thread as a list shows it.
+type ThreadSummary struct {
+	models.Thread
+	Author     *models.User
+	LastPoster *models.User
+	Category   *models.Category
+	Tags       []string
+}
+
+// Replies is the number of posts after the first.
+func (t ThreadSummary) Replies() int { return t.PostCount - 1 }
+
+// ThreadList is one page of a category's threads.
+type ThreadList struct {
+	Category *models.Category
+	Parent   *models.Category
+	Children []models.Category
+	Pinned   []ThreadSummary
+	Threads  []ThreadSummary
+	Next     string // cursor for the following page, empty on the last
+}
+
+// CreateThread starts a thread with its first post.
+func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewThread) (*models.Thread, *models.Post, error) {
+	if actor == nil {
+		return nil, nil, ErrUnauthorized
+	}
+	v := validation{}
+	in.Title = strings.TrimSpace(in.Title)
+	checkText(v, "title", in.Title, titleMinRunes, titleMaxRunes)
+	checkText(v, "body", in.Body, 1, bodyMaxRunes)
+	tags, tagErr := normalizeTags(in.Tags)
+	if tagErr != "" {
+		v.add("tags", tagErr)
+	}
+	var thread *models.Thread
+	var post *models.Post
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		cat, err := s.store.CategoryBySlug(ctx, strings.ToLower(strings.TrimSpace(in.Category)))
+		if err != nil {
+			if !errors.Is(err, models.ErrNotFound) {
+				return err
+			}
+			v.add("category", "choose an existing category")
+		}
+		if err := v.err(); err != nil {
+			return err
+		}
+		if !CanPost(actor, nil) {
+			return ErrForbidden
+		}
+		now := s.now()
+		thread = &models.Thread{
+			CategoryID: cat.ID, UserID: actor.ID, Title: in.Title, Slug: Slugify(in.Title, 80),
+			PostCount: 1, LastPostAt: now, LastPostUserID: actor.ID, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := s.store.CreateThread(ctx, thread); err != nil {
+			return err
+		}
+		rendered := s.md.Render(in.Body)
+		post = &models.Post{ThreadID: thread.ID, Number: 1, UserID: actor.ID, Body: in.Body, HTML: rendered.HTML, CreatedAt: now, UpdatedAt: now}
+		if err := s.store.CreatePost(ctx, post); err != nil {
+			return err
+		}
+		thread.FirstPostID = post.ID
+		if err := s.store.UpdateThreadFields(ctx, thread.ID, map[string]any{"first_post_id": post.ID}); err != nil {
+			return err
+		}
+		if err := s.countNewPost(ctx, cat.ID, actor.ID, now, true); err != nil {
+			return err
+		}
+		tagRows, err := s.store.EnsureTags(ctx, tags)
+		if err != nil {
+			return err
+		}
+		return s.store.TagThread(ctx, thread.ID, tagRows)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return thread, post, nil
+}
+
+// countNewPost keeps the denormalised counters that lists show in step.
+func (s *Service) countNewPost(ctx context.Context, categoryID, userID int64, at time.Time, newThread bool) error {
+	if err := s.store.BumpCategory(ctx, categoryID, at, newThread); err != nil {
+		return err
+	}
+	return s.store.Increment(ctx, &models.User{}, userID, "post_count", 1)
+}
+
+func normalizeTags(raw []string) ([]string, string) {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range raw {
+		for _, t := range strings.FieldsFunc(r, func(c rune) bool { return c == ',' || c == ' ' }) {
+			t = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(t), "#"))
+			if t == "" || seen[t] {
+				continue
+			}
+			if !tagPattern.MatchString(t) {
+				return nil, fmt.Sprintf("tag %q: use up to 30 letters, digits, - or _", t)
+			}
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	if len(out) > maxTagsOnThread {
+		return nil, fmt.Sprintf("use at most %d tags", maxTagsOnThread)
+	}
+	return out, ""
+}
+
+// ListThreads returns a page of a category's threads: pinned ones first (on
+// the first page), then by last activity, continuing after cursor.
+func (s *Service) ListThreads(ctx context.Context, slug, cursor string) (*ThreadList, error) {
+	cat, err := s.CategoryBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	after, err := parseCursor(cursor)
+	if err != nil {
+		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
+	}
+	list := &ThreadList{Category: cat}
+	all, err := s.store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ParentID != nil && *all[i].ParentID == cat.ID {
+			list.Children = append(list.Children, all[i])
+		}
+		if cat.ParentID != nil && all[i].ID == *cat.ParentID {
+			list.Parent = &all[i]
+		}
+	}
+	var pinned []models.Thread
+	if after == nil {
+		if pinned, err = s.store.PinnedThreads(ctx, cat.ID); err != nil {
+			return nil, err
+		}
+	}
+	threads, err := s.store.ThreadsByActivity(ctx, cat.ID, after, ThreadsPerPage+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(threads) > ThreadsPerPage {
+		threads = threads[:ThreadsPerPage]
+		last := threads[len(threads)-1]
+		list.Next = formatCursor(last.LastPostAt, last.ID)
+	}
+	summaries, err := s.summarize(ctx, append(pinned, threads...))
+	if err != nil {
+		return nil, err
+	}
+	list.Pinned, list.Threads = summaries[:len(pinned)], summaries[len(pinned):]
+	return list, nil
+}
+
+// LatestThreads lists recently active threads across the forum.
+func (s *Service) LatestThreads(ctx context.Context, limit int) ([]ThreadSummary, error) {
+	ts, err := s.store.LatestThreads(ctx, nil, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.summarize(ctx, ts)
+}
+
+// summarize loads the people, categories and tags a thread list shows, in a
+// fixed number of queries whatever the list's length.
+func (s *Service) summarize(ctx context.Context, ts []models.Thread) ([]ThreadSummary, error) {
+	userIDs := make([]int64, 0, 2*len(ts))
+	threadIDs := make([]int64, 0, len(ts))
+	for _, t := range ts {
+		userIDs = append(userIDs, t.UserID, t.LastPostUserID)
+		threadIDs = append(threadIDs, t.ID)
+	}
+	users, err := s.store.UsersByIDs(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := s.store.ThreadTags(ctx, threadIDs)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := s.store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	catByID := map[int64]*models.Category{}
+	for i := range cats {
+		catByID[cats[i].ID] = &cats[i]
+	}
+	out := make([]ThreadSummary, len(ts))
+	for i, t := range ts {
+		out[i] = ThreadSummary{Thread: t, Author: users[t.UserID], LastPoster: users[t.LastPostUserID], Category: catByID[t.CategoryID], Tags: tags[t.ID]}
+	}
+	return out, nil
+}
+
+// TagThreads lists the threads carrying a tag.
+func (s *Service) TagThreads(ctx context.Context, name string, limit int) (*models.Tag, []ThreadSummary, error) {
+	tag, err := s.store.TagByName(ctx, strings.ToLower(name))
+	if err != nil {
+		return nil, nil, mapNotFound(err)
+	}
+	ts, err := s.store.ThreadsByTag(ctx, tag.ID, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum, err := s.summarize(ctx, ts)
+	return tag, sum, err
+}
+
+// Bookmarks lists the actor's bookmarked threads.
+func (s *Service) Bookmarks(ctx context.Context, actor *models.User) ([]ThreadSummary, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	ts, err := s.store.BookmarkedThreads(ctx, actor.ID, 100)
+	if err != nil {
+		return nil, err
+	}
+	return s.summarize(ctx, ts)
+}
+
+// SetBookmark adds or removes the actor's bookmark on a thread.
+func (s *Service) SetBookmark(ctx context.Context, actor *models.User, threadID int64, on bool) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	if _, err := s.visibleThread(ctx, threadID); err != nil {
+		return err
+	}
+	return s.store.SetBookmark(ctx, actor.ID, threadID, on)
+}
+
+func (s *Service) visibleThread(ctx context.Context, id int64) (*models.Thread, error) {
+	t, err := s.store.ThreadByID(ctx, id)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	if t.DeletedAt != nil {
+		return nil, ErrNotFound
+	}
+	return t, nil
+}
+
+func formatCursor(t time.Time, id int64) string {
+	return strconv.FormatInt(t.UnixMicro(), 10) + "_" + strconv.FormatInt(id, 10)
+}
+
+func parseCursor(c string) (*models.ThreadCursor, error) {
+	if c == "" {
+		return nil, nil
+	}
+	ts, id, ok := strings.Cut(c, "_")
+	if !ok {
+		return nil, errors.New("bad cursor")
+	}
+	micros, err1 := strconv.ParseInt(ts, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, errors.New("bad cursor")
+	}
+	return &models.ThreadCursor{LastPostAt: time.UnixMicro(micros).UTC(), ID: n}, nil
+}

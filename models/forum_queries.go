@@ -1,0 +1,329 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Categories lists every category in display order.
+func (s *Store) Categories(ctx context.Context) ([]Category, error) {
+	var cs []Category
+	err := s.DB(ctx).Order("position, name").Find(&cs).Error
+	return cs, err
+}
+
+// CategoryBySlug loads one category.
+func (s *Store) CategoryBySlug(ctx context.Context, slug string) (*Category, error) {
+	var c Category
+	if err := s.DB(ctx).Where("slug = ?", slug).First(&c).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
+// CategoryByID loads one category.
+func (s *Store) CategoryByID(ctx context.Context, id int64) (*Category, error) {
+	var c Category
+	if err := s.DB(ctx).First(&c, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
+// CreateCategory inserts c.
+func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
+	return s.DB(ctx).Create(c).Error
+}
+
+// ThreadCursor is a keyset position in a category's thread list.
+type ThreadCursor struct {
+	LastPostAt time.Time
+	ID         int64
+}
+
+// PinnedThreads lists a category's pinned threads, newest activity first.
+func (s *Store) PinnedThreads(ctx context.Context, categoryID int64) ([]Thread, error) {
+	var ts []Thread
+	err := s.DB(ctx).Where("category_id = ? AND pinned = ? AND deleted_at IS NULL", categoryID, true).
+		Order("last_post_at DESC, id DESC").Limit(50).Find(&ts).Error
+	return ts, err
+}
+
+// ThreadsByActivity lists unpinned threads of a category by last activity,
+// after the cursor (nil for the first page). Keyset, never OFFSET, so page
+// 1,000 costs what page 1 costs.
+func (s *Store) ThreadsByActivity(ctx context.Context, categoryID int64, after *ThreadCursor, limit int) ([]Thread, error) {
+	q := s.DB(ctx).Where("category_id = ? AND pinned = ? AND deleted_at IS NULL", categoryID, false)
+	if after != nil {
+		q = q.Where("(last_post_at < ? OR (last_post_at = ? AND id < ?))", after.LastPostAt, after.LastPostAt, after.ID)
+	}
+	var ts []Thread
+	err := q.Order("last_post_at DESC, id DESC").Limit(limit).Find(&ts).Error
+	return ts, err
+}
+
+// LatestThreads lists the most recently active threads across categories.
+func (s *Store) LatestThreads(ctx context.Context, categoryIDs []int64, limit int) ([]Thread, error) {
+	var ts []Thread
+	q := s.DB(ctx).Where("deleted_at IS NULL")
+	if categoryIDs != nil {
+		q = q.Where("category_id IN ?", categoryIDs)
+	}
+	err := q.Order("last_post_at DESC, id DESC").Limit(limit).Find(&ts).Error
+	return ts, err
+}
+
+// ThreadByID loads one thread, deleted or not.
+func (s *Store) ThreadByID(ctx context.Context, id int64) (*Thread, error) {
+	var t Thread
+	if err := s.DB(ctx).First(&t, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &t, nil
+}
+
+// ThreadsByIDs loads threads keyed by id.
+func (s *Store) ThreadsByIDs(ctx context.Context, ids []int64) (map[int64]*Thread, error) {
+	out := make(map[int64]*Thread, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ts []Thread
+	if err := s.DB(ctx).Where("id IN ?", uniqueIDs(ids)).Find(&ts).Error; err != nil {
+		return nil, err
+	}
+	for i := range ts {
+		out[ts[i].ID] = &ts[i]
+	}
+	return out, nil
+}
+
+// CreateThread inserts t.
+func (s *Store) CreateThread(ctx context.Context, t *Thread) error {
+	return s.DB(ctx).Create(t).Error
+}
+
+// UpdateThreadFields sets columns on one thread.
+func (s *Store) UpdateThreadFields(ctx context.Context, id int64, fields map[string]any) error {
+	return s.DB(ctx).Model(&Thread{}).Where("id = ?", id).Updates(fields).Error
+}
+
+// NextPostNumber reserves the next post number in a thread and records the
+// new activity. The UPDATE takes the thread's row lock first, so concurrent
+// replies to one thread get distinct, dense numbers on both databases.
+func (s *Store) NextPostNumber(ctx context.Context, threadID, userID int64, at time.Time) (int, error) {
+	db := s.DB(ctx)
+	res := db.Model(&Thread{}).Where("id = ?", threadID).Updates(map[string]any{
+		"post_count":        gorm.Expr("post_count + 1"),
+		"last_post_at":      at,
+		"last_post_user_id": userID,
+	})
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return 0, ErrNotFound
+	}
+	var n int
+	err := db.Model(&Thread{}).Where("id = ?", threadID).Pluck("post_count", &n).Error
+	return n, err
+}
+
+// CreatePost inserts p.
+func (s *Store) CreatePost(ctx context.Context, p *Post) error {
+	return s.DB(ctx).Create(p).Error
+}
+
+// PostByID loads one post, deleted or not.
+func (s *Store) PostByID(ctx context.Context, id int64) (*Post, error) {
+	var p Post
+	if err := s.DB(ctx).First(&p, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &p, nil
+}
+
+// PostsByIDs loads posts keyed by id.
+func (s *Store) PostsByIDs(ctx context.Context, ids []int64) (map[int64]*Post, error) {
+	out := make(map[int64]*Post, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ps []Post
+	if err := s.DB(ctx).Where("id IN ?", uniqueIDs(ids)).Find(&ps).Error; err != nil {
+		return nil, err
+	}
+	for i := range ps {
+		out[ps[i].ID] = &ps[i]
+	}
+	return out, nil
+}
+
+// PostsInRange loads a thread's posts numbered from..to inclusive: a page is
+// an index range scan on (thread_id, number), whatever the page number.
+func (s *Store) PostsInRange(ctx context.Context, threadID int64, from, to int) ([]Post, error) {
+	var ps []Post
+	err := s.DB(ctx).Where("thread_id = ? AND number BETWEEN ? AND ?", threadID, from, to).
+		Order("number").Find(&ps).Error
+	return ps, err
+}
+
+// PostsByUser lists a member's visible posts, newest first.
+func (s *Store) PostsByUser(ctx context.Context, userID int64, limit int) ([]Post, error) {
+	var ps []Post
+	err := s.DB(ctx).Where("user_id = ? AND deleted_at IS NULL", userID).
+		Order("created_at DESC, id DESC").Limit(limit).Find(&ps).Error
+	return ps, err
+}
+
+// UpdatePostFields sets columns on one post.
+func (s *Store) UpdatePostFields(ctx context.Context, id int64, fields map[string]any) error {
+	return s.DB(ctx).Model(&Post{}).Where("id = ?", id).Updates(fields).Error
+}
+
+// CreateRevision stores an earlier body of a post.
+func (s *Store) CreateRevision(ctx context.Context, r *PostRevision) error {
+	return s.DB(ctx).Create(r).Error
+}
+
+// Revisions lists a post's earlier bodies, oldest first.
+func (s *Store) Revisions(ctx context.Context, postID int64) ([]PostRevision, error) {
+	var rs []PostRevision
+	err := s.DB(ctx).Where("post_id = ?", postID).Order("id").Find(&rs).Error
+	return rs, err
+}
+
+// AddLike records a like; it reports false when the like already existed.
+func (s *Store) AddLike(ctx context.Context, postID, userID int64) (bool, error) {
+	res := s.DB(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&Like{PostID: postID, UserID: userID})
+	return res.RowsAffected == 1, res.Error
+}
+
+// RemoveLike deletes a like; it reports whether one was there.
+func (s *Store) RemoveLike(ctx context.Context, postID, userID int64) (bool, error) {
+	res := s.DB(ctx).Where("post_id = ? AND user_id = ?", postID, userID).Delete(&Like{})
+	return res.RowsAffected == 1, res.Error
+}
+
+// LikedPostIDs returns which of the posts the user has liked.
+func (s *Store) LikedPostIDs(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(postIDs) == 0 {
+		return out, nil
+	}
+	var ids []int64
+	err := s.DB(ctx).Model(&Like{}).Where("user_id = ? AND post_id IN ?", userID, postIDs).Pluck("post_id", &ids).Error
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
+
+// SetBookmark adds or removes a bookmark.
+func (s *Store) SetBookmark(ctx context.Context, userID, threadID int64, on bool) error {
+	if on {
+		return s.DB(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&Bookmark{UserID: userID, ThreadID: threadID}).Error
+	}
+	return s.DB(ctx).Where("user_id = ? AND thread_id = ?", userID, threadID).Delete(&Bookmark{}).Error
+}
+
+// IsBookmarked reports whether the user bookmarked the thread.
+func (s *Store) IsBookmarked(ctx context.Context, userID, threadID int64) (bool, error) {
+	var n int64
+	err := s.DB(ctx).Model(&Bookmark{}).Where("user_id = ? AND thread_id = ?", userID, threadID).Count(&n).Error
+	return n > 0, err
+}
+
+// BookmarkedThreads lists a user's bookmarked threads, newest bookmark first.
+func (s *Store) BookmarkedThreads(ctx context.Context, userID int64, limit int) ([]Thread, error) {
+	var ts []Thread
+	err := s.DB(ctx).Joins("JOIN bookmarks ON bookmarks.thread_id = threads.id").
+		Where("bookmarks.user_id = ? AND threads.deleted_at IS NULL", userID).
+		Order("bookmarks.created_at DESC").Limit(limit).Find(&ts).Error
+	return ts, err
+}
+
+// TagsByName finds or creates tags by lower-case name.
+func (s *Store) EnsureTags(ctx context.Context, names []string) ([]Tag, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	db := s.DB(ctx)
+	rows := make([]Tag, len(names))
+	for i, n := range names {
+		rows[i] = Tag{Name: n}
+	}
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+		return nil, err
+	}
+	var tags []Tag
+	err := db.Where("name IN ?", names).Find(&tags).Error
+	return tags, err
+}
+
+// TagThread attaches tags to a thread.
+func (s *Store) TagThread(ctx context.Context, threadID int64, tags []Tag) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	links := make([]ThreadTag, len(tags))
+	ids := make([]int64, len(tags))
+	for i, t := range tags {
+		links[i] = ThreadTag{ThreadID: threadID, TagID: t.ID}
+		ids[i] = t.ID
+	}
+	db := s.DB(ctx)
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&links).Error; err != nil {
+		return err
+	}
+	return db.Model(&Tag{}).Where("id IN ?", ids).UpdateColumn("thread_count", gorm.Expr("thread_count + 1")).Error
+}
+
+// ThreadTags returns the tag names of each thread.
+func (s *Store) ThreadTags(ctx context.Context, threadIDs []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(threadIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ThreadID int64
+		Name     string
+	}
+	err := s.DB(ctx).Table("thread_tags").Select("thread_tags.thread_id, tags.name").
+		Joins("JOIN tags ON tags.id = thread_tags.tag_id").
+		Where("thread_tags.thread_id IN ?", threadIDs).Order("tags.name").Scan(&rows).Error
+	for _, r := range rows {
+		out[r.ThreadID] = append(out[r.ThreadID], r.Name)
+	}
+	return out, err
+}
+
+// TagByName loads a tag.
+func (s *Store) TagByName(ctx context.Context, name string) (*Tag, error) {
+	var t Tag
+	if err := s.DB(ctx).Where("name = ?", name).First(&t).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &t, nil
+}
+
+// ThreadsByTag lists a tag's threads by last activity.
+func (s *Store) ThreadsByTag(ctx context.Context, tagID int64, limit int) ([]Thread, error) {
+	var ts []Thread
+	err := s.DB(ctx).Joins("JOIN thread_tags ON thread_tags.thread_id = threads.id").
+		Where("thread_tags.tag_id = ? AND threads.deleted_at IS NULL", tagID).
+		Order("threads.last_post_at DESC, threads.id DESC").Limit(limit).Find(&ts).Error
+	return ts, err
+}
+
+// BumpCategory counts a new post (and thread) in a category's totals.
+func (s *Store) BumpCategory(ctx context.Context, id int64, at time.Time, newThread bool) error {
+	fields := map[string]any{"post_count": gorm.Expr("post_count + 1"), "last_post_at": at}
+	if newThread {
+		fields["thread_count"] = gorm.Expr("thread_count + 1")
+	}
+	return s.DB(ctx).Model(&Category{}).Where("id = ?", id).Updates(fields).Error
+}

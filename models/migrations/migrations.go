@@ -1,0 +1,74 @@
+// Package migrations holds Hearth's versioned schema changes. Each migration
+// is Go code with a fixed ID; `hearth migrate` and `hearth serve` apply the
+// ones a database has not seen yet, in order, recorded in its migrations table.
+package migrations
+
+import (
+	"fmt"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// All lists every migration in the order they apply. Append only.
+func All() []*gormigrate.Migration {
+	return []*gormigrate.Migration{
+		{ID: "0001_initial", Migrate: migrateInitial},
+		{ID: "0002_search", Migrate: migrateSearch},
+	}
+}
+
+// Run applies all pending migrations.
+func Run(db *gorm.DB) error {
+	m := gormigrate.New(db, &gormigrate.Options{
+		TableName:                 "schema_migrations",
+		IDColumnName:              "id",
+		IDColumnSize:              64,
+		UseTransaction:            db.Dialector.Name() == "postgres",
+		ValidateUnknownMigrations: true,
+	}, All())
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+func migrateInitial(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(
+		&v1User{}, &v1Session{}, &v1Token{}, &v1LoginFailure{},
+		&v1Category{}, &v1Thread{}, &v1Post{}, &v1PostRevision{},
+		&v1Like{}, &v1Bookmark{}, &v1Tag{}, &v1ThreadTag{},
+	)
+}
+
+// migrateSearch adds full-text search: generated tsvector columns with GIN
+// indexes on PostgreSQL, FTS5 external-content tables kept in step by
+// triggers on SQLite.
+func migrateSearch(tx *gorm.DB) error {
+	var stmts []string
+	if tx.Dialector.Name() == "postgres" {
+		stmts = []string{
+			`ALTER TABLE posts ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(body, ''))) STORED`,
+			`CREATE INDEX idx_posts_search ON posts USING GIN (search)`,
+			`ALTER TABLE threads ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, ''))) STORED`,
+			`CREATE INDEX idx_threads_search ON threads USING GIN (search)`,
+		}
+	} else {
+		stmts = []string{
+			`CREATE VIRTUAL TABLE post_fts USING fts5(body, content='posts', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')`,
+			`CREATE TRIGGER posts_fts_ai AFTER INSERT ON posts BEGIN INSERT INTO post_fts(rowid, body) VALUES (new.id, new.body); END`,
+			`CREATE TRIGGER posts_fts_ad AFTER DELETE ON posts BEGIN INSERT INTO post_fts(post_fts, rowid, body) VALUES ('delete', old.id, old.body); END`,
+			`CREATE TRIGGER posts_fts_au AFTER UPDATE OF body ON posts BEGIN INSERT INTO post_fts(post_fts, rowid, body) VALUES ('delete', old.id, old.body); INSERT INTO post_fts(rowid, body) VALUES (new.id, new.body); END`,
+			`CREATE VIRTUAL TABLE thread_fts USING fts5(title, content='threads', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')`,
+			`CREATE TRIGGER threads_fts_ai AFTER INSERT ON threads BEGIN INSERT INTO thread_fts(rowid, title) VALUES (new.id, new.title); END`,
+			`CREATE TRIGGER threads_fts_ad AFTER DELETE ON threads BEGIN INSERT INTO thread_fts(thread_fts, rowid, title) VALUES ('delete', old.id, old.title); END`,
+			`CREATE TRIGGER threads_fts_au AFTER UPDATE OF title ON threads BEGIN INSERT INTO thread_fts(thread_fts, rowid, title) VALUES ('delete', old.id, old.title); INSERT INTO thread_fts(rowid, title) VALUES (new.id, new.title); END`,
+		}
+	}
+	for _, s := range stmts {
+		if err := tx.Exec(s).Error; err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
+}

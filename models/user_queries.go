@@ -1,0 +1,177 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// CreateUser inserts u.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	return s.DB(ctx).Create(u).Error
+}
+
+// CountUsers counts member accounts.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.DB(ctx).Model(&User{}).Count(&n).Error
+	return n, err
+}
+
+// UserByID loads one user.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := s.DB(ctx).First(&u, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// UserByUsername looks a user up case-insensitively.
+func (s *Store) UserByUsername(ctx context.Context, name string) (*User, error) {
+	var u User
+	if err := s.DB(ctx).Where("username_lower = ?", strings.ToLower(name)).First(&u).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// UserByLogin finds a user by username or email, case-insensitively.
+func (s *Store) UserByLogin(ctx context.Context, login string) (*User, error) {
+	var u User
+	l := strings.ToLower(login)
+	if err := s.DB(ctx).Where("username_lower = ? OR email_lower = ?", l, l).First(&u).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// UsersByIDs loads users keyed by id; missing ids are absent from the map.
+func (s *Store) UsersByIDs(ctx context.Context, ids []int64) (map[int64]*User, error) {
+	out := make(map[int64]*User, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var users []User
+	if err := s.DB(ctx).Where("id IN ?", uniqueIDs(ids)).Find(&users).Error; err != nil {
+		return nil, err
+	}
+	for i := range users {
+		out[users[i].ID] = &users[i]
+	}
+	return out, nil
+}
+
+// ExistingUsernames returns which of the lower-cased names belong to members.
+func (s *Store) ExistingUsernames(ctx context.Context, lower []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(lower) == 0 {
+		return out, nil
+	}
+	var names []string
+	if err := s.DB(ctx).Model(&User{}).Where("username_lower IN ?", lower).Pluck("username_lower", &names).Error; err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		out[n] = true
+	}
+	return out, nil
+}
+
+// UpdateUserFields sets the given columns on one user.
+func (s *Store) UpdateUserFields(ctx context.Context, id int64, fields map[string]any) error {
+	return s.DB(ctx).Model(&User{}).Where("id = ?", id).Updates(fields).Error
+}
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	return s.DB(ctx).Create(sess).Error
+}
+
+// SessionUser returns the live session with this hash and its user.
+func (s *Store) SessionUser(ctx context.Context, hash string, now time.Time) (*Session, *User, error) {
+	var sess Session
+	if err := s.DB(ctx).Where("id = ? AND expires_at > ?", hash, now).First(&sess).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	u, err := s.UserByID(ctx, sess.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &sess, u, nil
+}
+
+// TouchSession extends a session's life.
+func (s *Store) TouchSession(ctx context.Context, hash string, seen, expires time.Time) error {
+	return s.DB(ctx).Model(&Session{}).Where("id = ?", hash).
+		Updates(map[string]any{"last_seen_at": seen, "expires_at": expires}).Error
+}
+
+// DeleteSession ends one session.
+func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+	return s.DB(ctx).Where("id = ?", hash).Delete(&Session{}).Error
+}
+
+// DeleteExpiredSessions removes sessions past their expiry.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
+	return s.DB(ctx).Where("expires_at <= ?", now).Delete(&Session{}).Error
+}
+
+// CreateToken stores an API token.
+func (s *Store) CreateToken(ctx context.Context, t *Token) error {
+	return s.DB(ctx).Create(t).Error
+}
+
+// TokenUser returns the user owning the token with this hash.
+func (s *Store) TokenUser(ctx context.Context, hash string) (*User, error) {
+	var t Token
+	if err := s.DB(ctx).Where("hash = ?", hash).First(&t).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return s.UserByID(ctx, t.UserID)
+}
+
+// RecordLoginFailure notes a failed login for rate limiting.
+func (s *Store) RecordLoginFailure(ctx context.Context, username, ip string) error {
+	return s.DB(ctx).Create(&LoginFailure{Username: strings.ToLower(username), IP: ip}).Error
+}
+
+// CountLoginFailures counts failures since a time, for an account and an IP.
+func (s *Store) CountLoginFailures(ctx context.Context, username, ip string, since time.Time) (byUser, byIP int64, err error) {
+	db := s.DB(ctx)
+	if err = db.Model(&LoginFailure{}).Where("username = ? AND created_at > ?", strings.ToLower(username), since).Count(&byUser).Error; err != nil {
+		return
+	}
+	err = db.Model(&LoginFailure{}).Where("ip = ? AND created_at > ?", ip, since).Count(&byIP).Error
+	return
+}
+
+// ClearLoginFailures forgets an account's failures after a good login.
+func (s *Store) ClearLoginFailures(ctx context.Context, username string) error {
+	return s.DB(ctx).Where("username = ?", strings.ToLower(username)).Delete(&LoginFailure{}).Error
+}
+
+// Increment adds delta to an integer column of one row.
+func (s *Store) Increment(ctx context.Context, model any, id int64, column string, delta int) error {
+	return s.DB(ctx).Model(model).Where("id = ?", id).
+		UpdateColumn(column, gorm.Expr(column+" + ?", delta)).Error
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// DeleteLoginFailuresBefore forgets failures older than the rate-limit window.
+func (s *Store) DeleteLoginFailuresBefore(ctx context.Context, t time.Time) error {
+	return s.DB(ctx).Where("created_at < ?", t).Delete(&LoginFailure{}).Error
+}

@@ -1,0 +1,74 @@
+package models
+
+import "time"
+
+// Roles a member can hold. The domain layer (forum/permissions.go) decides
+// what each may do; the store only records them.
+const (
+	RoleMember     = "member"
+	RoleAmbassador = "ambassador"
+	RoleModerator  = "moderator"
+	RoleAdmin      = "admin"
+)
+
+// User is a member account. Usernames and emails are unique
+// case-insensitively through their *Lower columns.
+type User struct {
+	ID            int64  `gorm:"primaryKey"`
+	Username      string `gorm:"size:30;not null"`
+	UsernameLower string `gorm:"size:30;not null;uniqueIndex"`
+	Email         string `gorm:"size:254;not null"`
+	EmailLower    string `gorm:"size:254;not null;uniqueIndex"`
+	PasswordHash  string `gorm:"size:100;not null"`
+	DisplayName   string `gorm:"size:80;not null;default:''"`
+	Bio           string `gorm:"size:2000;not null;default:''"`
+	AvatarFile    string `gorm:"size:100;not null;default:''"`
+	Role          string `gorm:"size:16;not null;default:member"`
+	PostCount     int    `gorm:"not null;default:0"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	LastSeenAt    *time.Time
+}
+
+// Name is what to show for the member: the display name, else the username.
+func (u *User) Name() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}
+
+// IsStaff reports whether the member moderates or administers.
+func (u *User) IsStaff() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
+
+// Session is a browser login. The cookie holds a random token; only its
+// SHA-256 is stored, so a database leak does not hand out logins. Stored in the
+// database so any Hearth process behind a load balancer can serve the user.
+type Session struct {
+	ID         string `gorm:"primaryKey;size:64"`
+	UserID     int64  `gorm:"not null;index"`
+	IP         string `gorm:"size:64;not null;default:''"`
+	UserAgent  string `gorm:"size:300;not null;default:''"`
+	CreatedAt  time.Time
+	ExpiresAt  time.Time `gorm:"not null;index"`
+	LastSeenAt time.Time
+}
+
+// Token is a personal access token for the JSON API, stored as a SHA-256 hash.
+type Token struct {
+	ID         int64  `gorm:"primaryKey"`
+	UserID     int64  `gorm:"not null;index"`
+	Name       string `gorm:"size:100;not null;default:''"`
+	Hash       string `gorm:"size:64;not null;uniqueIndex"`
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
+// LoginFailure records one failed login, for rate limiting per account and
+// per IP across every Hearth process.
+type LoginFailure struct {
+	ID        int64     `gorm:"primaryKey"`
+	Username  string    `gorm:"size:254;not null;index:idx_login_failures_user,priority:1"`
+	IP        string    `gorm:"size:64;not null;index:idx_login_failures_ip,priority:1"`
+	CreatedAt time.Time `gorm:"not null;index:idx_login_failures_user,priority:2;index:idx_login_failures_ip,priority:2"`
+}
