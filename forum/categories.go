@@ -128,7 +128,7 @@ func checkText(v validation, field, text string, min, max int) {
 	}
 	n := utf8.RuneCountInString(strings.TrimSpace(text))
 	switch {
-	case n < min && min == 1:
+	case n == 0 && min > 0:
 		v.add(field, "must not be empty")
 	case n < min:
 		v.add(field, "must be at least "+itoa(min)+" characters")

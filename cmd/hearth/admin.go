@@ -1,0 +1,115 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/hearth/hearth/forum"
+)
+
+func adminCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "admin",
+		Usage: "administer accounts directly in the database (server running or not)",
+		Subcommands: []*cli.Command{
+			{
+				Name:  "create-user",
+				Usage: "create an account",
+				Flags: append(storeFlags(),
+					&cli.StringFlag{Name: "username", Required: true, Usage: "2–30 letters, digits or underscores"},
+					&cli.StringFlag{Name: "email", Required: true, Usage: "email address"},
+					&cli.StringFlag{Name: "password", Required: true, EnvVars: []string{"HEARTH_ADMIN_PASSWORD"}, Usage: "at least 8 characters"},
+					&cli.StringFlag{Name: "role", Value: "member", Usage: "member, ambassador, moderator or admin"},
+				),
+				Action: func(c *cli.Context) error {
+					cfg, err := loadConfig(c)
+					if err != nil {
+						return err
+					}
+					svc, err := openService(c.Context, cfg)
+					if err != nil {
+						return err
+					}
+					defer svc.Store().Close()
+					u, err := svc.CreateUser(c.Context, forum.SignUpInput{
+						Username: c.String("username"), Email: c.String("email"), Password: c.String("password"),
+					}, c.String("role"))
+					if err != nil {
+						return fmt.Errorf("cannot create user: %w", err)
+					}
+					fmt.Printf("created %s (%s) with id %d\n", u.Username, u.Role, u.ID)
+					return nil
+				},
+			},
+			{
+				Name:  "create-token",
+				Usage: "issue a personal access token for the JSON API; prints only the token",
+				Flags: append(storeFlags(),
+					&cli.StringFlag{Name: "username", Required: true, Usage: "the member the token acts as"},
+					&cli.StringFlag{Name: "name", Usage: "a label to recognise the token by"},
+				),
+				Action: func(c *cli.Context) error {
+					cfg, err := loadConfig(c)
+					if err != nil {
+						return err
+					}
+					svc, err := openService(c.Context, cfg)
+					if err != nil {
+						return err
+					}
+					defer svc.Store().Close()
+					u, err := svc.UserByUsername(c.Context, c.String("username"))
+					if err != nil {
+						return fmt.Errorf("no member named %q", c.String("username"))
+					}
+					tok, err := svc.CreateToken(c.Context, u.ID, c.String("name"))
+					if err != nil {
+						return err
+					}
+					fmt.Println(tok)
+					return nil
+				},
+			},
+		},
+	}
+}
+
+func devCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "dev",
+		Usage: "tools for trying Hearth out and for benchmarks",
+		Subcommands: []*cli.Command{
+			{
+				Name:  "seed",
+				Usage: "fill a demo community with members, threads and posts (bulk inserts)",
+				Flags: append(storeFlags(),
+					&cli.IntFlag{Name: "users", Value: 50, Usage: "members to create"},
+					&cli.IntFlag{Name: "threads", Value: 100, Usage: "threads to create"},
+					&cli.IntFlag{Name: "posts-per-thread", Value: 20, Usage: "posts in each thread, the first included"},
+					&cli.StringFlag{Name: "category", Usage: "put every thread in this category (created if missing); default spreads them over demo categories"},
+				),
+				Action: func(c *cli.Context) error {
+					cfg, err := loadConfig(c)
+					if err != nil {
+						return err
+					}
+					svc, err := openService(c.Context, cfg)
+					if err != nil {
+						return err
+					}
+					defer svc.Store().Close()
+					res, err := svc.Seed(c.Context, forum.SeedOptions{
+						Users: c.Int("users"), Threads: c.Int("threads"), PostsPerThread: c.Int("posts-per-thread"), Category: c.String("category"),
+					})
+					if err != nil {
+						return err
+					}
+					fmt.Printf("seeded %d users, %d threads, %d posts in %s (%.0f posts/s); first thread id %d; members' password is %q\n",
+						res.Users, res.Threads, res.Posts, res.Elapsed.Round(1e6), float64(res.Posts)/res.Elapsed.Seconds(), res.FirstThreadID, forum.SeedPassword)
+					return nil
+				},
+			},
+		},
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/hearth/hearth/config"
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// Flags that every command touching the database shares.
+func storeFlags() []cli.Flag {
+	d := config.Defaults()
+	return []cli.Flag{
+		&cli.StringFlag{Name: "data-dir", EnvVars: []string{"HEARTH_DATA_DIR"}, Value: d.DataDir, Usage: "directory for uploads and the embedded database file"},
+		&cli.StringFlag{Name: "db", EnvVars: []string{"HEARTH_DB"}, Usage: "database DSN: sqlite://PATH or postgres://USER:PASS@HOST/DB (default: sqlite://<data-dir>/hearth.db)"},
+		&cli.StringFlag{Name: "url", EnvVars: []string{"HEARTH_URL"}, Value: d.URL, Usage: "public base URL; every link and ActivityPub id derives from it"},
+		&cli.IntFlag{Name: "posts-per-page", EnvVars: []string{"HEARTH_POSTS_PER_PAGE"}, Value: d.PostsPerPage, Usage: "posts on one thread page"},
+	}
+}
+
+// serveFlags are storeFlags plus what only a running server needs.
+func serveFlags() []cli.Flag {
+	d := config.Defaults()
+	return append(storeFlags(),
+		&cli.StringFlag{Name: "addr", EnvVars: []string{"HEARTH_ADDR"}, Value: d.Addr, Usage: "listen address"},
+		&cli.BoolFlag{Name: "federation-allow-private", EnvVars: []string{"HEARTH_FEDERATION_ALLOW_PRIVATE"}, Usage: "allow fetches/deliveries to loopback and private addresses and to http:// peers (tests and labs only)"},
+		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port; empty logs mail instead of sending"},
+	)
+}
+
+// loadConfig builds the one Config from flags and environment and checks it.
+func loadConfig(c *cli.Context) (config.Config, error) {
+	cfg := config.Defaults()
+	cfg.DataDir = c.String("data-dir")
+	cfg.DB = c.String("db")
+	cfg.URL = c.String("url")
+	cfg.PostsPerPage = c.Int("posts-per-page")
+	if c.IsSet("addr") || c.Command.Name == "serve" {
+		cfg.Addr = c.String("addr")
+	}
+	cfg.FederationAllowPrivate = c.Bool("federation-allow-private")
+	cfg.SMTPURL = c.String("smtp-url")
+	cfg.Version = Version
+	if err := cfg.Normalize(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// openService opens and migrates the database and builds the domain service.
+func openService(ctx context.Context, cfg config.Config) (*forum.Service, error) {
+	store, err := models.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open database %s: %v (check --db / HEARTH_DB, and that the server is running)", config.RedactDSN(cfg.DB), err)
+	}
+	if err := store.Migrate(); err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("cannot migrate database %s: %v", config.RedactDSN(cfg.DB), err)
+	}
+	return forum.New(store, cfg), nil
+}
+
+func newLogger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func migrateCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "migrate",
+		Usage: "apply pending database migrations and exit",
+		Flags: storeFlags(),
+		Action: func(c *cli.Context) error {
+			cfg, err := loadConfig(c)
+			if err != nil {
+				return err
+			}
+			svc, err := openService(c.Context, cfg)
+			if err != nil {
+				return err
+			}
+			defer svc.Store().Close()
+			fmt.Println("migrations applied to " + config.RedactDSN(cfg.DB))
+			return nil
+		},
+	}
+}

@@ -1,0 +1,91 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+)
+
+// APIError is the JSON error body: {"error": {"code": "...", "message": "..."}}.
+type APIError struct {
+	Status  int               `json:"-"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func (e *APIError) Error() string { return e.Message }
+
+func apiError(status int, code, msg string) *APIError {
+	return &APIError{Status: status, Code: code, Message: msg}
+}
+
+// classify maps any error to a status, code and message: the one place
+// domain errors become HTTP, for HTML and JSON alike.
+func classify(err error) *APIError {
+	var ae *APIError
+	var he *echo.HTTPError
+	var rl *forum.RateLimitError
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.Is(err, forum.ErrNotFound):
+		return apiError(http.StatusNotFound, "not_found", "That page or item does not exist, or was removed.")
+	case errors.Is(err, forum.ErrForbidden):
+		return apiError(http.StatusForbidden, "forbidden", "You are not allowed to do that.")
+	case errors.Is(err, forum.ErrUnauthorized):
+		return apiError(http.StatusUnauthorized, "unauthorized", "You need to log in to do that.")
+	case errors.As(err, &rl):
+		return apiError(http.StatusTooManyRequests, "rate_limited", rl.Message)
+	case errors.Is(err, forum.ErrConflict):
+		return apiError(http.StatusConflict, "conflict", err.Error())
+	}
+	if ve, ok := forum.AsValidation(err); ok {
+		return &APIError{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Message: ve.Error(), Fields: ve.Fields}
+	}
+	if errors.As(err, &he) {
+		msg := fmt.Sprint(he.Message)
+		code := strings.ToLower(strings.ReplaceAll(http.StatusText(he.Code), " ", "_"))
+		if he.Code == http.StatusRequestEntityTooLarge {
+			msg = "The upload or request is too large."
+		}
+		return apiError(he.Code, code, msg)
+	}
+	return apiError(http.StatusInternalServerError, "internal_error", "Something went wrong on our side; it has been logged.")
+}
+
+// errorHandler renders errors as JSON for the API and as a page for browsers.
+func (s *Server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	ae := classify(err)
+	if ae.Status >= 500 {
+		s.log.ErrorContext(c.Request().Context(), "request failed", "error", err.Error(),
+			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	var werr error
+	switch {
+	case c.Request().Method == http.MethodHead:
+		werr = c.NoContent(ae.Status)
+	case strings.HasPrefix(c.Request().URL.Path, "/api/") || !strings.Contains(c.Request().Header.Get("Accept"), "html") && c.Request().Method != http.MethodGet && c.Request().Header.Get("Content-Type") == "application/json":
+		werr = c.JSON(ae.Status, map[string]any{"error": ae})
+	case ae.Status == http.StatusUnauthorized && c.Request().Method == http.MethodGet:
+		werr = c.Redirect(http.StatusSeeOther, "/login")
+	default:
+		p := s.page(c, http.StatusText(ae.Status))
+		p.NoIndex = true
+		p.Data = ae
+		if rerr := s.tmpl.render(c, ae.Status, "error", p); rerr != nil {
+			werr = c.String(ae.Status, ae.Message)
+		}
+	}
+	if werr != nil {
+		s.log.Error("write error response", "error", werr)
+	}
+}

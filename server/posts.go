@@ -1,0 +1,142 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// postLocation is a post's place in its thread: the page holding its number,
+// anchored at the post.
+func (s *Server) postLocation(p *models.Post) string {
+	u := "/t/" + strconv.FormatInt(p.ThreadID, 10)
+	if page := s.forum.PageOf(p.Number); page > 1 {
+		u += "?page=" + strconv.Itoa(page)
+	}
+	return u + "#post-" + strconv.Itoa(p.Number)
+}
+
+func (s *Server) lastPage(ctx context.Context, threadID int64) int {
+	tp, err := s.forum.ThreadPage(ctx, nil, threadID, 1)
+	if err != nil {
+		return 1
+	}
+	return tp.Pages
+}
+
+// post redirects /p/{id} to the post's place in its thread.
+func (s *Server) post(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, _, err := s.forum.Post(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusFound, s.postLocation(p))
+}
+
+// EditData is the edit form.
+type EditData struct{ Post *models.Post }
+
+func (s *Server) editPostForm(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, _, err := s.forum.Post(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !forum.CanEditPost(viewer(c), p) {
+		return forum.ErrForbidden
+	}
+	pg := s.page(c, "Edit post")
+	pg.NoIndex = true
+	pg.Form = Form{Values: map[string]string{"body": p.Body}}
+	pg.Data = EditData{Post: p}
+	return s.tmpl.render(c, http.StatusOK, "edit_post", pg)
+}
+
+func (s *Server) editPost(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.forum.EditPost(ctx, viewer(c), id, c.FormValue("body"))
+	if err != nil {
+		if _, ok := forum.AsValidation(err); !ok {
+			return err
+		}
+		orig, _, perr := s.forum.Post(ctx, id)
+		if perr != nil {
+			return perr
+		}
+		pg := s.page(c, "Edit post")
+		pg.Form = formFrom(c, err)
+		pg.Data = EditData{Post: orig}
+		return s.tmpl.render(c, http.StatusUnprocessableEntity, "edit_post", pg)
+	}
+	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
+}
+
+func (s *Server) deletePost(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.forum.DeletePost(ctx, viewer(c), id); err != nil {
+		return err
+	}
+	p, _, err := s.forum.Post(ctx, id)
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "Post deleted.")
+	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
+}
+
+func (s *Server) likePost(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.forum.SetLike(ctx, viewer(c), id, c.FormValue("on") != "0"); err != nil {
+		return err
+	}
+	p, _, err := s.forum.Post(ctx, id)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
+}
+
+// RevisionsData is a post's edit history.
+type RevisionsData struct {
+	Post      *models.Post
+	Revisions []forum.Revision
+}
+
+func (s *Server) revisions(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, revs, err := s.forum.Revisions(c.Request().Context(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	pg := s.page(c, "Edit history")
+	pg.NoIndex = true
+	pg.Data = RevisionsData{Post: p, Revisions: revs}
+	return s.tmpl.render(c, http.StatusOK, "revisions", pg)
+}

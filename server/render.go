@@ -1,0 +1,195 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/models"
+	"github.com/hearth/hearth/templates"
+)
+
+// Page is what every template receives. Page-specific values are in Data;
+// a form that failed validation comes back with Form filled, so the member's
+// text is never lost.
+type Page struct {
+	Title       string // <title> and og:title; the site name is appended
+	Description string // meta description and og:description
+	Canonical   string // absolute canonical URL
+	OGType      string // website, article, profile
+	SiteName    string
+	BaseURL     string
+	Viewer      *models.User // nil when logged out
+	CSRF        string       // token for every state-changing form
+	Flash       string       // one-shot notice after a redirect
+	Feeds       []FeedLink   // <link rel=alternate> feeds
+	Form        Form
+	Data        any
+	NoIndex     bool
+}
+
+// FeedLink advertises an RSS/Atom feed in <head>.
+type FeedLink struct{ Title, Type, URL string }
+
+// Form carries submitted values and per-field errors back to a form.
+type Form struct {
+	Values map[string]string
+	Errors map[string]string
+	Error  string // a message for the whole form
+}
+
+// V returns a submitted value.
+func (f Form) V(name string) string { return f.Values[name] }
+
+// E returns the error for a field.
+func (f Form) E(name string) string { return f.Errors[name] }
+
+// renderer holds every page template, parsed once at start so a broken
+// template fails startup instead of a request.
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
+	funcs := template.FuncMap{
+		"asset": a.url,
+		"html":  func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitised by forum/markup
+		"add":   func(a, b int) int { return a + b },
+		"seq": func(from, to int) []int {
+			var out []int
+			for i := from; i <= to && len(out) < 1000; i++ {
+				out = append(out, i)
+			}
+			return out
+		},
+		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
+		"ago":       ago,
+		"userURL":   func(u *models.User) string { return "/u/" + url.PathEscape(u.Username) },
+		"avatarURL": avatarURL,
+		"threadURL": threadURL,
+		"pageURL": func(t *models.Thread, page int) string {
+			if page <= 1 {
+				return threadURL(t)
+			}
+			return threadURL(t) + "?page=" + strconv.Itoa(page)
+		},
+		"postURL": func(id int64) string { return "/p/" + strconv.FormatInt(id, 10) },
+		"catURL":  func(c *models.Category) string { return "/c/" + c.Slug },
+		"tagURL":  func(t string) string { return "/tags/" + url.PathEscape(t) },
+		"abs":     func(p string) string { return baseURL + p },
+		"excerpt": markup.Excerpt,
+		"canEdit": forum.CanEditPost,
+		"isStaff": func(u *models.User) bool { return u != nil && u.IsStaff() },
+		"isAdmin": func(u *models.User) bool { return u != nil && u.Role == models.RoleAdmin },
+		"perPage": func() int { return perPage },
+		"initial": func(u *models.User) string {
+			if u == nil || u.Username == "" {
+				return "?"
+			}
+			return strings.ToUpper(u.Username[:1])
+		},
+	}
+	base, err := template.New("").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	files, err := fs.Glob(templates.FS, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(templates.FS, f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		r.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return r, nil
+}
+
+func (r *renderer) render(c echo.Context, status int, name string, p *Page) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	buf.Grow(32 << 10)
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func threadURL(t *models.Thread) string {
+	u := "/t/" + strconv.FormatInt(t.ID, 10)
+	if t.Slug != "" {
+		u += "/" + t.Slug
+	}
+	return u
+}
+
+func avatarURL(u *models.User) string {
+	if u == nil || u.AvatarFile == "" {
+		return ""
+	}
+	return "/avatars/" + u.AvatarFile
+}
+
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + "m ago"
+	case d < 24*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + "h ago"
+	case d < 30*24*time.Hour:
+		return strconv.Itoa(int(d.Hours()/24)) + "d ago"
+	}
+	return t.UTC().Format("Jan 2006")
+}
+
+// page starts a Page with what every page needs.
+func (s *Server) page(c echo.Context, title string) *Page {
+	p := &Page{
+		Title: title, SiteName: "Hearth", BaseURL: s.cfg.URL, OGType: "website",
+		Canonical: s.cfg.URL + c.Request().URL.Path,
+		Viewer:    viewer(c), CSRF: csrfToken(c), Flash: takeFlash(c),
+	}
+	return p
+}
+
+// formFrom copies the submitted form values back for re-rendering.
+func formFrom(c echo.Context, err error) Form {
+	f := Form{Values: map[string]string{}, Errors: map[string]string{}}
+	if params, perr := c.FormParams(); perr == nil {
+		for k, v := range params {
+			if k != "_csrf" && k != "password" && len(v) > 0 {
+				f.Values[k] = v[0]
+			}
+		}
+	}
+	if ve, ok := forum.AsValidation(err); ok {
+		f.Errors = ve.Fields
+	} else if err != nil {
+		f.Error = err.Error()
+	}
+	return f
+}
+
+func isBrowser(c echo.Context) bool {
+	return !strings.HasPrefix(c.Request().URL.Path, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html")
+}

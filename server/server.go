@@ -1,0 +1,131 @@
+// Package server is Hearth's HTTP layer: Echo routes, handlers, middleware
+// and template rendering. It holds no rules of its own: every decision is a
+// call into forum/.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/hearth/hearth/config"
+	"github.com/hearth/hearth/forum"
+)
+
+// Server is the web application.
+type Server struct {
+	cfg     config.Config
+	forum   *forum.Service
+	log     *slog.Logger
+	tmpl    *renderer
+	assets  *assets
+	echo    *echo.Echo
+	metrics *metrics
+}
+
+// New builds the server and parses every template; a broken template or
+// asset reference is an error here, not in a request.
+func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus.Registerer) (*Server, error) {
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := newRenderer(a, cfg.URL, cfg.PostsPerPage)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// Handler is the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo exposes the router, for tests and for mounting other peers (federation).
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	// Behind a load balancer set X-Forwarded-For trust explicitly; by default
+	// the peer address is the client, so login limits cannot be dodged by a
+	// forged header.
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	e.Use(middleware.RequestID())
+	e.Use(s.metrics.middleware)
+	e.Use(s.requestLogger())
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit("2M"))
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metrics.handler())
+	e.GET("/static/*", s.assets.serve)
+	e.GET("/avatars/:file", s.avatar)
+
+	g := e.Group("", s.authenticate, s.csrf)
+	g.GET("/", s.home)
+	g.GET("/signup", s.signupForm)
+	g.POST("/signup", s.signup)
+	g.GET("/login", s.loginForm)
+	g.POST("/login", s.login)
+	g.POST("/logout", s.logout)
+
+	g.GET("/c/:slug", s.category)
+	g.GET("/c/:slug/feed.rss", s.categoryFeed)
+	g.GET("/c/:slug/feed.atom", s.categoryFeed)
+	g.GET("/c/:slug/new", s.newThreadForm, requireLogin)
+	g.POST("/c/:slug/new", s.createThread, requireLogin)
+	g.GET("/new", s.newThreadForm, requireLogin)
+	g.POST("/new", s.createThread, requireLogin)
+
+	g.GET("/t/:id", s.thread)
+	g.GET("/t/:id/:slug", s.thread)
+	g.GET("/t/:id/feed.rss", s.threadFeed)
+	g.GET("/t/:id/feed.atom", s.threadFeed)
+	g.POST("/t/:id/reply", s.reply, requireLogin)
+	g.POST("/t/:id/bookmark", s.bookmark, requireLogin)
+
+	g.GET("/p/:id", s.post)
+	g.GET("/p/:id/edit", s.editPostForm, requireLogin)
+	g.POST("/p/:id/edit", s.editPost, requireLogin)
+	g.POST("/p/:id/delete", s.deletePost, requireLogin)
+	g.POST("/p/:id/like", s.likePost, requireLogin)
+	g.GET("/p/:id/revisions", s.revisions)
+
+	g.GET("/u/:username", s.profile)
+	g.GET("/settings", s.settingsForm, requireLogin)
+	g.POST("/settings", s.saveSettings, requireLogin)
+	g.POST("/settings/avatar", s.uploadAvatar, requireLogin)
+	g.POST("/settings/tokens", s.createTokenForm, requireLogin)
+	g.GET("/bookmarks", s.bookmarks, requireLogin)
+	g.GET("/search", s.search)
+	g.GET("/tags/:tag", s.tag)
+	g.GET("/admin", s.adminPage, requireLogin)
+	g.POST("/admin/categories", s.adminCreateCategory, requireLogin)
+
+	s.apiRoutes(g.Group("/api/v1"))
+	return e
+}
+
+// healthz answers 200 when the database does, 503 otherwise.
+func (s *Server) healthz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.forum.Store().Ping(ctx); err != nil {
+		return c.String(http.StatusServiceUnavailable, "database unavailable")
+	}
+	return c.String(http.StatusOK, "ok")
+}

@@ -1,0 +1,228 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/models"
+)
+
+// HomeData is the front page: categories and recent activity.
+type HomeData struct {
+	Categories []forum.CategoryNode
+	Latest     []forum.ThreadSummary
+	NoUsers    bool
+}
+
+func (s *Server) home(c echo.Context) error {
+	ctx := c.Request().Context()
+	tree, err := s.forum.CategoryTree(ctx)
+	if err != nil {
+		return err
+	}
+	latest, err := s.forum.LatestThreads(ctx, 10)
+	if err != nil {
+		return err
+	}
+	n, err := s.forum.UserCount(ctx)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Categories")
+	p.Description = "A community forum."
+	p.Data = HomeData{Categories: tree, Latest: latest, NoUsers: n == 0}
+	return s.tmpl.render(c, http.StatusOK, "home", p)
+}
+
+func (s *Server) category(c echo.Context) error {
+	list, err := s.forum.ListThreads(c.Request().Context(), c.Param("slug"), c.QueryParam("after"))
+	if err != nil {
+		return err
+	}
+	p := s.page(c, list.Category.Name)
+	p.Description = list.Category.Description
+	p.Feeds = []FeedLink{
+		{Title: list.Category.Name + " (RSS)", Type: "application/rss+xml", URL: "/c/" + list.Category.Slug + "/feed.rss"},
+		{Title: list.Category.Name + " (Atom)", Type: "application/atom+xml", URL: "/c/" + list.Category.Slug + "/feed.atom"},
+	}
+	p.Data = list
+	return s.tmpl.render(c, http.StatusOK, "category", p)
+}
+
+// NewThreadData fills the compose form.
+type NewThreadData struct {
+	Categories []models.Category
+}
+
+func (s *Server) newThreadForm(c echo.Context) error {
+	p, err := s.composePage(c)
+	if err != nil {
+		return err
+	}
+	p.Form = Form{Values: map[string]string{"category": c.Param("slug")}}
+	return s.tmpl.render(c, http.StatusOK, "new_thread", p)
+}
+
+func (s *Server) composePage(c echo.Context) (*Page, error) {
+	cats, err := s.forum.Categories(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	p := s.page(c, "New thread")
+	p.NoIndex = true
+	p.Data = NewThreadData{Categories: cats}
+	return p, nil
+}
+
+func (s *Server) createThread(c echo.Context) error {
+	category := c.FormValue("category")
+	if category == "" {
+		category = c.Param("slug")
+	}
+	t, _, err := s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
+		Category: category, Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: []string{c.FormValue("tags")},
+	})
+	if err != nil {
+		if _, ok := forum.AsValidation(err); !ok {
+			return err
+		}
+		p, perr := s.composePage(c)
+		if perr != nil {
+			return perr
+		}
+		p.Form = formFrom(c, err)
+		p.Form.Values["category"] = category
+		return s.tmpl.render(c, http.StatusUnprocessableEntity, "new_thread", p)
+	}
+	return c.Redirect(http.StatusSeeOther, threadURL(t))
+}
+
+// ThreadData is a thread page plus the reply box's state.
+type ThreadData struct {
+	*forum.ThreadPage
+	ReplyTo int64
+}
+
+func (s *Server) thread(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	page := 1
+	if q := c.QueryParam("page"); q != "" {
+		if page, err = strconv.Atoi(q); err != nil || page < 1 {
+			return forum.ErrNotFound
+		}
+	}
+	ctx := c.Request().Context()
+	tp, err := s.forum.ThreadPage(ctx, viewer(c), id, page)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, tp.Thread.Title)
+	p.Canonical = s.cfg.URL + threadURL(tp.Thread)
+	if page > 1 {
+		p.Canonical += "?page=" + strconv.Itoa(page)
+	}
+	p.OGType = "article"
+	if len(tp.Posts) > 0 && tp.Posts[0].Number == 1 {
+		p.Description = markup.Excerpt(tp.Posts[0].HTML, 200)
+	}
+	p.Feeds = []FeedLink{
+		{Title: tp.Thread.Title + " (RSS)", Type: "application/rss+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.rss"},
+		{Title: tp.Thread.Title + " (Atom)", Type: "application/atom+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.atom"},
+	}
+	data := ThreadData{ThreadPage: tp}
+	p.Form = Form{Values: map[string]string{}}
+	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {
+		if quote, err := s.forum.QuoteFor(ctx, rt); err == nil {
+			data.ReplyTo = rt
+			p.Form.Values["body"] = quote
+			p.Form.Values["reply_to"] = strconv.FormatInt(rt, 10)
+		}
+	}
+	p.Data = data
+	return s.tmpl.render(c, http.StatusOK, "thread", p)
+}
+
+func (s *Server) reply(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	replyTo, _ := strconv.ParseInt(c.FormValue("reply_to"), 10, 64)
+	ctx := c.Request().Context()
+	post, err := s.forum.Reply(ctx, viewer(c), id, forum.NewReply{Body: c.FormValue("body"), ReplyTo: replyTo})
+	if err != nil {
+		if _, ok := forum.AsValidation(err); !ok {
+			return err
+		}
+		// Show the last page with the reply box holding what was typed.
+		tp, perr := s.forum.ThreadPage(ctx, viewer(c), id, s.lastPage(ctx, id))
+		if perr != nil {
+			return perr
+		}
+		p := s.page(c, tp.Thread.Title)
+		p.NoIndex = true
+		p.Form = formFrom(c, err)
+		p.Data = ThreadData{ThreadPage: tp, ReplyTo: replyTo}
+		return s.tmpl.render(c, http.StatusUnprocessableEntity, "thread", p)
+	}
+	return c.Redirect(http.StatusSeeOther, s.postLocation(post))
+}
+
+func (s *Server) bookmark(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	on := c.FormValue("on") != "0"
+	if err := s.forum.SetBookmark(c.Request().Context(), viewer(c), id, on); err != nil {
+		return err
+	}
+	if on {
+		s.setFlash(c, "Thread bookmarked.")
+	} else {
+		s.setFlash(c, "Bookmark removed.")
+	}
+	return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
+}
+
+func (s *Server) bookmarks(c echo.Context) error {
+	ts, err := s.forum.Bookmarks(c.Request().Context(), viewer(c))
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Bookmarks")
+	p.NoIndex = true
+	p.Data = ts
+	return s.tmpl.render(c, http.StatusOK, "bookmarks", p)
+}
+
+// TagData is a tag page.
+type TagData struct {
+	Tag     *models.Tag
+	Threads []forum.ThreadSummary
+}
+
+func (s *Server) tag(c echo.Context) error {
+	tag, ts, err := s.forum.TagThreads(c.Request().Context(), c.Param("tag"), 50)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "#"+tag.Name)
+	p.Data = TagData{Tag: tag, Threads: ts}
+	return s.tmpl.render(c, http.StatusOK, "tag", p)
+}
+
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, forum.ErrNotFound
+	}
+	return id, nil
+}

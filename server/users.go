@@ -1,0 +1,112 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+)
+
+func (s *Server) profile(c echo.Context) error {
+	pr, err := s.forum.Profile(c.Request().Context(), c.Param("username"))
+	if err != nil {
+		return err
+	}
+	p := s.page(c, pr.User.Name()+" (@"+pr.User.Username+")")
+	p.OGType = "profile"
+	p.Canonical = s.cfg.URL + "/u/" + pr.User.Username
+	p.Description = pr.User.Bio
+	p.Data = pr
+	return s.tmpl.render(c, http.StatusOK, "profile", p)
+}
+
+// SettingsData is the settings page; NewToken is shown once after creation.
+type SettingsData struct{ NewToken string }
+
+func (s *Server) settingsForm(c echo.Context) error {
+	u := viewer(c)
+	p := s.page(c, "Settings")
+	p.NoIndex = true
+	p.Form = Form{Values: map[string]string{"display_name": u.DisplayName, "bio": u.Bio}}
+	p.Data = SettingsData{}
+	return s.tmpl.render(c, http.StatusOK, "settings", p)
+}
+
+func (s *Server) saveSettings(c echo.Context) error {
+	err := s.forum.UpdateProfile(c.Request().Context(), viewer(c), forum.ProfileInput{
+		DisplayName: c.FormValue("display_name"), Bio: c.FormValue("bio"),
+	})
+	if err != nil {
+		return s.settingsError(c, err)
+	}
+	s.setFlash(c, "Profile saved.")
+	return c.Redirect(http.StatusSeeOther, "/settings")
+}
+
+func (s *Server) settingsError(c echo.Context, err error) error {
+	if _, ok := forum.AsValidation(err); !ok {
+		return err
+	}
+	p := s.page(c, "Settings")
+	p.NoIndex = true
+	p.Form = formFrom(c, err)
+	if _, ok := p.Form.Values["display_name"]; !ok {
+		p.Form.Values["display_name"], p.Form.Values["bio"] = viewer(c).DisplayName, viewer(c).Bio
+	}
+	p.Data = SettingsData{}
+	return s.tmpl.render(c, http.StatusUnprocessableEntity, "settings", p)
+}
+
+func (s *Server) uploadAvatar(c echo.Context) error {
+	fh, err := c.FormFile("avatar")
+	if err != nil {
+		return s.settingsError(c, &forum.ValidationError{Fields: map[string]string{"avatar": "choose an image file"}})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, forum.MaxAvatarBytes+1))
+	if err != nil {
+		return err
+	}
+	if err := s.forum.SetAvatar(c.Request().Context(), viewer(c), data); err != nil {
+		return s.settingsError(c, err)
+	}
+	s.setFlash(c, "Avatar updated.")
+	return c.Redirect(http.StatusSeeOther, "/settings")
+}
+
+func (s *Server) createTokenForm(c echo.Context) error {
+	tok, err := s.forum.CreateToken(c.Request().Context(), viewer(c).ID, c.FormValue("name"))
+	if err != nil {
+		return s.settingsError(c, err)
+	}
+	u := viewer(c)
+	p := s.page(c, "Settings")
+	p.NoIndex = true
+	p.Form = Form{Values: map[string]string{"display_name": u.DisplayName, "bio": u.Bio}}
+	p.Data = SettingsData{NewToken: tok}
+	return s.tmpl.render(c, http.StatusOK, "settings", p)
+}
+
+// avatar serves an uploaded avatar. Names are content-hashed, so they can be
+// cached for a year.
+func (s *Server) avatar(c echo.Context) error {
+	name := filepath.Base(c.Param("file"))
+	if name == "." || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp") {
+		return forum.ErrNotFound
+	}
+	path := filepath.Join(s.forum.AvatarDir(), name)
+	if _, err := os.Stat(path); err != nil {
+		return forum.ErrNotFound
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	return c.File(path)
+}

@@ -1,0 +1,27 @@
+// Hearth progressive enhancement. Every feature works without this file.
+(function () {
+  "use strict";
+
+  // Ask before submitting forms marked data-confirm (e.g. deleting a post).
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    var msg = form.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      e.preventDefault();
+    }
+  });
+
+  // Ctrl+Enter / Cmd+Enter in a textarea submits its form.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
+    var el = e.target;
+    if (!(el instanceof HTMLTextAreaElement) || !el.form) return;
+    e.preventDefault();
+    if (typeof el.form.requestSubmit === "function") {
+      el.form.requestSubmit();
+    } else {
+      el.form.submit();
+    }
+  });
+})();
