@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
@@ -243,9 +244,12 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 		p.Body, p.HTML, p.EditedAt, p.UpdatedAt = body, s.md.Render(body).HTML, &now, now
 		p.EditCount++
 		post = p
-		return s.store.UpdatePostFields(ctx, p.ID, map[string]any{
+		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{
 			"body": p.Body, "html": p.HTML, "edited_at": now, "updated_at": now, "edit_count": p.EditCount,
-		})
+		}); err != nil {
+			return err
+		}
+		return s.store.TouchThread(ctx, p.ThreadID, now)
 	})
 	return post, err
 }
@@ -268,7 +272,10 @@ func (s *Service) DeletePost(ctx context.Context, actor *models.User, postID int
 			return ErrForbidden
 		}
 		now := s.now()
-		return s.store.UpdatePostFields(ctx, p.ID, map[string]any{"deleted_at": now, "deleted_by": actor.ID})
+		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{"deleted_at": now, "deleted_by": actor.ID, "updated_at": now}); err != nil {
+			return err
+		}
+		return s.store.TouchThread(ctx, p.ThreadID, now)
 	})
 }
 
@@ -334,7 +341,10 @@ func (s *Service) SetLike(ctx context.Context, actor *models.User, postID int64,
 		count = p.LikeCount
 		if changed {
 			count += delta
-			return s.store.Increment(ctx, &models.Post{}, p.ID, "like_count", delta)
+			if err := s.store.Increment(ctx, &models.Post{}, p.ID, "like_count", delta); err != nil {
+				return err
+			}
+			return s.store.TouchThread(ctx, p.ThreadID, s.now())
 		}
 		return nil
 	})
@@ -352,4 +362,15 @@ func (s *Service) QuoteFor(ctx context.Context, postID int64) (string, error) {
 		return "", err
 	}
 	return markup.Quote(u.Username, p.Body), nil
+}
+
+// ThreadVersion identifies the current state of a visible thread's posts: it
+// changes whenever a post is added, edited, deleted or liked. Page caches key
+// on it, so they are never stale about posts, on any number of processes.
+func (s *Service) ThreadVersion(ctx context.Context, id int64) (string, error) {
+	t, err := s.visibleThread(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(t.UpdatedAt.UnixMicro(), 36) + "." + strconv.Itoa(t.PostCount), nil
 }

@@ -17,7 +17,8 @@ func (s *Store) FinishSeededThreads(ctx context.Context, threadIDs []int64) erro
 	return s.DB(ctx).Exec(`UPDATE threads SET
 		first_post_id = (SELECT id FROM posts WHERE posts.thread_id = threads.id AND posts.number = 1),
 		last_post_at = (SELECT MAX(created_at) FROM posts WHERE posts.thread_id = threads.id),
-		last_post_user_id = (SELECT user_id FROM posts WHERE posts.thread_id = threads.id ORDER BY number DESC LIMIT 1)
+		last_post_user_id = (SELECT user_id FROM posts WHERE posts.thread_id = threads.id ORDER BY number DESC LIMIT 1),
+		updated_at = (SELECT MAX(created_at) FROM posts WHERE posts.thread_id = threads.id)
 		WHERE id IN ?`, threadIDs).Error
 }
 

@@ -120,6 +120,7 @@ func (s *Store) NextPostNumber(ctx context.Context, threadID, userID int64, at t
 		"post_count":        gorm.Expr("post_count + 1"),
 		"last_post_at":      at,
 		"last_post_user_id": userID,
+		"updated_at":        at,
 	})
 	if res.Error != nil {
 		return 0, res.Error
@@ -166,7 +167,7 @@ func (s *Store) PostsByIDs(ctx context.Context, ids []int64) (map[int64]*Post, e
 // an index range scan on (thread_id, number), whatever the page number.
 func (s *Store) PostsInRange(ctx context.Context, threadID int64, from, to int) ([]Post, error) {
 	var ps []Post
-	err := s.DB(ctx).Where("thread_id = ? AND number BETWEEN ? AND ?", threadID, from, to).
+	err := s.DB(ctx).Omit("body").Where("thread_id = ? AND number BETWEEN ? AND ?", threadID, from, to).
 		Order("number").Find(&ps).Error
 	return ps, err
 }
@@ -326,4 +327,10 @@ func (s *Store) BumpCategory(ctx context.Context, id int64, at time.Time, newThr
 		fields["thread_count"] = gorm.Expr("thread_count + 1")
 	}
 	return s.DB(ctx).Model(&Category{}).Where("id = ?", id).Updates(fields).Error
+}
+
+// TouchThread marks a thread changed (an edit, deletion or like in it), so
+// caches keyed on its updated_at see a new version.
+func (s *Store) TouchThread(ctx context.Context, id int64, at time.Time) error {
+	return s.DB(ctx).Model(&Thread{}).Where("id = ?", id).UpdateColumn("updated_at", at).Error
 }

@@ -54,6 +54,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "mmap_size(268435456)")
 		q.Set("_txlock", "immediate")
 		dialector = sqlite.Open(path + "?" + q.Encode())
 	} else {
@@ -64,6 +65,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		DisableForeignKeyConstraintWhenMigrating: true,
 		NowFunc:                                  func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		TranslateError:                           true,
+		// Cached prepared statements: every page runs the same handful of
+		// queries, and re-parsing SQL was a tenth of a thread page's time.
+		PrepareStmt: true,
 	})
 	if err != nil {
 		return nil, err

@@ -120,16 +120,26 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 }
 
 func (r *renderer) render(c echo.Context, status int, name string, p *Page) error {
+	b, err := r.bytes(name, p)
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, b)
+}
+
+// bytes renders a page into memory, so a failed template never sends half a
+// page and a finished one can be cached.
+func (r *renderer) bytes(name string, p *Page) ([]byte, error) {
 	t, ok := r.pages[name]
 	if !ok {
-		return fmt.Errorf("no template %q", name)
+		return nil, fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
 	buf.Grow(32 << 10)
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 func threadURL(t *models.Thread) string {

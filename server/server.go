@@ -26,6 +26,7 @@ type Server struct {
 	assets  *assets
 	echo    *echo.Echo
 	metrics *metrics
+	cache   *anonCache
 }
 
 // New builds the server and parses every template; a broken template or
@@ -43,7 +44,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m}
+	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache()}
 	s.echo = s.routes()
 	return s, nil
 }

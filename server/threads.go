@@ -119,6 +119,18 @@ func (s *Server) thread(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
+	cacheKey := ""
+	if cacheable(c) {
+		version, err := s.forum.ThreadVersion(ctx, id)
+		if err != nil {
+			return err
+		}
+		cacheKey = threadCacheKey(id, page, version)
+		if b, ok := s.cache.get(cacheKey); ok {
+			c.Response().Header().Set("X-Hearth-Cache", "hit")
+			return c.HTMLBlob(http.StatusOK, b)
+		}
+	}
 	tp, err := s.forum.ThreadPage(ctx, viewer(c), id, page)
 	if err != nil {
 		return err
@@ -146,7 +158,15 @@ func (s *Server) thread(c echo.Context) error {
 		}
 	}
 	p.Data = data
-	return s.tmpl.render(c, http.StatusOK, "thread", p)
+	b, err := s.tmpl.bytes("thread", p)
+	if err != nil {
+		return err
+	}
+	if cacheKey != "" {
+		s.cache.put(cacheKey, b, p.CSRF)
+		c.Response().Header().Set("X-Hearth-Cache", "miss")
+	}
+	return c.HTMLBlob(http.StatusOK, b)
 }
 
 func (s *Server) reply(c echo.Context) error {
