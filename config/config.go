@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -40,8 +41,8 @@ func Defaults() Config {
 func (c *Config) Normalize() error {
 	c.URL = strings.TrimRight(strings.TrimSpace(c.URL), "/")
 	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("--url / HEARTH_URL %q is not an absolute http(s) base URL like https://forum.example", c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || strings.ContainsAny(c.URL, "?#") {
+		return fmt.Errorf("--url / HEARTH_URL %q is not an absolute http(s) base URL like https://forum.example", RedactDSN(c.URL))
 	}
 	if u.Path != "" && u.Path != "/" {
 		return fmt.Errorf("--url / HEARTH_URL %q has a path; Hearth must be served at the root of its host", c.URL)
@@ -79,14 +80,26 @@ func (c Config) Host() string {
 	return u.Host
 }
 
-// RedactDSN hides the password in a database DSN so it can be logged.
+// RedactDSN hides the password in a database DSN so it can be logged: the
+// userinfo password, also when the DSN does not parse as a URL, and any
+// password=… parameter.
 func RedactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
+	out := dsn
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+		out = u.String()
+	} else if at := strings.LastIndex(dsn, "@"); at >= 0 {
+		start := strings.Index(dsn, "://") + 3
+		if start < 3 || start > at {
+			start = 0
+		}
+		if c := strings.Index(dsn[start:at], ":"); c >= 0 {
+			out = dsn[:start+c+1] + "xxxxx" + dsn[at:]
+		}
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
+	return passwordParam.ReplaceAllString(out, "${1}xxxxx")
 }
+
+var passwordParam = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|[^&\s]*)`)

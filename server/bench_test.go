@@ -19,7 +19,7 @@ import (
 
 // benchServer seeds a 10,000-post thread plus a small community, with 100
 // posts a page as the benchmarks in docs/BENCHMARKS.md quote.
-func benchServer(b *testing.B) (http.Handler, *forum.SeedResult) {
+func benchServer(b *testing.B) (http.Handler, *forum.SeedResult, string) {
 	b.Helper()
 	cfg := config.Defaults()
 	cfg.URL = "http://forum.test"
@@ -42,10 +42,20 @@ func benchServer(b *testing.B) (http.Handler, *forum.SeedResult) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s.Handler(), big
+	member, err := svc.CreateUser(ctx, forum.SignUpInput{Username: "reader", Email: "reader@example.com", Password: "password123"}, "member")
+	if err != nil {
+		b.Fatal(err)
+	}
+	session, err := svc.StartSession(ctx, member.ID, "127.0.0.1", "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s.Handler(), big, session
 }
 
-func benchGet(b *testing.B, h http.Handler, path string) {
+// benchGet requests path in parallel; with a session the viewer is a
+// logged-in member, whose pages are never served from the anonymous cache.
+func benchGet(b *testing.B, h http.Handler, path, session string) {
 	b.Helper()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -53,6 +63,9 @@ func benchGet(b *testing.B, h http.Handler, path string) {
 		for pb.Next() {
 			req := httptest.NewRequest(http.MethodGet, path, nil)
 			req.Header.Set("Accept", "text/html")
+			if session != "" {
+				req.AddCookie(&http.Cookie{Name: "hearth_session", Value: session})
+			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {
@@ -65,14 +78,18 @@ func benchGet(b *testing.B, h http.Handler, path string) {
 // BenchmarkThreadPage compares page 1 and the last page of a 10,000-post
 // thread side by side: both are a range scan on (thread_id, number).
 func BenchmarkThreadPage(b *testing.B) {
-	h, big := benchServer(b)
-	b.Run("first", func(b *testing.B) { benchGet(b, h, fmt.Sprintf("/t/%d", big.FirstThreadID)) })
-	b.Run("last", func(b *testing.B) { benchGet(b, h, fmt.Sprintf("/t/%d?page=100", big.FirstThreadID)) })
+	h, big, session := benchServer(b)
+	first, last := fmt.Sprintf("/t/%d", big.FirstThreadID), fmt.Sprintf("/t/%d?page=100", big.FirstThreadID)
+	b.Run("anonymous/first", func(b *testing.B) { benchGet(b, h, first, "") })
+	b.Run("anonymous/last", func(b *testing.B) { benchGet(b, h, last, "") })
+	b.Run("member/first", func(b *testing.B) { benchGet(b, h, first, session) })
+	b.Run("member/last", func(b *testing.B) { benchGet(b, h, last, session) })
 }
 
 // BenchmarkCategoryPage measures a category's thread list.
 func BenchmarkCategoryPage(b *testing.B) {
-	h, _ := benchServer(b)
-	b.Run("general", func(b *testing.B) { benchGet(b, h, "/c/general") })
-	b.Run("home", func(b *testing.B) { benchGet(b, h, "/") })
+	h, _, session := benchServer(b)
+	b.Run("anonymous", func(b *testing.B) { benchGet(b, h, "/c/general", "") })
+	b.Run("member", func(b *testing.B) { benchGet(b, h, "/c/general", session) })
+	b.Run("home", func(b *testing.B) { benchGet(b, h, "/", "") })
 }

@@ -104,6 +104,7 @@ func (s *Server) createThread(c echo.Context) error {
 // ThreadData is a thread page plus the reply box's state.
 type ThreadData struct {
 	*forum.ThreadPage
+	Items   []postItem
 	ReplyTo int64
 }
 
@@ -148,7 +149,7 @@ func (s *Server) thread(c echo.Context) error {
 		{Title: tp.Thread.Title + " (RSS)", Type: "application/rss+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.rss"},
 		{Title: tp.Thread.Title + " (Atom)", Type: "application/atom+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.atom"},
 	}
-	data := ThreadData{ThreadPage: tp}
+	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts)}
 	p.Form = Form{Values: map[string]string{}}
 	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {
 		if quote, err := s.forum.QuoteFor(ctx, rt); err == nil {
@@ -189,7 +190,7 @@ func (s *Server) reply(c echo.Context) error {
 		p := s.page(c, tp.Thread.Title)
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
-		p.Data = ThreadData{ThreadPage: tp, ReplyTo: replyTo}
+		p.Data = ThreadData{ThreadPage: tp, Items: postItems(tp.Posts), ReplyTo: replyTo}
 		return s.tmpl.render(c, http.StatusUnprocessableEntity, "thread", p)
 	}
 	return c.Redirect(http.StatusSeeOther, s.postLocation(post))

@@ -57,11 +57,11 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 func openService(ctx context.Context, cfg config.Config) (*forum.Service, error) {
 	store, err := models.Open(ctx, cfg.DB)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open database %s: %v (check --db / HEARTH_DB, and that the server is running)", config.RedactDSN(cfg.DB), err)
+		return nil, fmt.Errorf("cannot open database %s: %s (check --db / HEARTH_DB, and that the server is running)", config.RedactDSN(cfg.DB), oneLine(err.Error()))
 	}
 	if err := store.Migrate(); err != nil {
 		_ = store.Close()
-		return nil, fmt.Errorf("cannot migrate database %s: %v", config.RedactDSN(cfg.DB), err)
+		return nil, fmt.Errorf("cannot migrate database %s: %s", config.RedactDSN(cfg.DB), oneLine(err.Error()))
 	}
 	return forum.New(store, cfg), nil
 }

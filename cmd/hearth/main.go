@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -19,6 +20,9 @@ func main() {
 		Name:    "hearth",
 		Usage:   "a federated community forum you own",
 		Version: Version,
+		// The settings live on the commands that use them; list them here
+		// too so that `hearth --help` names every flag and its variable.
+		Description: settingsHelp(),
 		Commands: []*cli.Command{
 			serveCommand(),
 			migrateCommand(),
@@ -29,7 +33,7 @@ func main() {
 		HideVersion: false,
 	}
 	if err := app.Run(os.Args); err != nil {
-		fmt.Fprintln(os.Stderr, "hearth: "+err.Error())
+		fmt.Fprintln(os.Stderr, "hearth: "+oneLine(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -43,4 +47,44 @@ func versionCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// settingsHelp lists every setting with its environment variable for the
+// top-level help.
+func settingsHelp() string {
+	var b strings.Builder
+	b.WriteString("Settings are flags of the commands that use them (see `hearth CMD --help`);\n")
+	b.WriteString("each has an environment variable, and flags win over the environment:\n")
+	for _, f := range serveFlags() {
+		env := ""
+		if e, ok := f.(interface{ GetEnvVars() []string }); ok && len(e.GetEnvVars()) > 0 {
+			env = "$" + e.GetEnvVars()[0]
+		}
+		fmt.Fprintf(&b, "\n  --%-26s %s", f.Names()[0], env)
+	}
+	return b.String()
+}
+
+// oneLine folds a possibly multi-line error (database drivers join one
+// error per attempted address with newlines) into the one line operators
+// and scripts expect, dropping repeated parts.
+func oneLine(msg string) string {
+	var out strings.Builder
+	seen := map[string]bool{}
+	for _, part := range strings.Split(msg, "\n") {
+		part = strings.TrimSpace(part)
+		if part == "" || seen[part] {
+			continue
+		}
+		seen[part] = true
+		if out.Len() > 0 {
+			if strings.HasSuffix(out.String(), ":") {
+				out.WriteString(" ")
+			} else {
+				out.WriteString("; ")
+			}
+		}
+		out.WriteString(part)
+	}
+	return out.String()
 }
