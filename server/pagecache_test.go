@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
 )
 
@@ -61,5 +62,31 @@ func TestAnonymousCacheNeverServesStalePosts(t *testing.T) {
 	member.signup("carol")
 	if r := member.get(path); r.Header.Get("X-Hearth-Cache") != "" {
 		t.Fatalf("logged-in view used the anonymous cache: %q", r.Header.Get("X-Hearth-Cache"))
+	}
+}
+
+func TestPostFragmentsFollowEditsAndRenames(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	alice := ts.User("alice", models.RoleMember)
+	th, first := ts.Thread(alice, "general", "Fragments", "first words")
+	path := fmt.Sprintf("/t/%d", th.ID)
+	member := ts.browser()
+	member.signup("reader")
+	if r := member.get(path); !strings.Contains(r.Body, "first words") || !strings.Contains(r.Body, ">alice<") {
+		t.Fatalf("first view:\n%s", r.Body)
+	}
+	if _, err := ts.Svc.EditPost(ts.Ctx, alice, first.ID, "second words"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Svc.UpdateProfile(ts.Ctx, alice, forum.ProfileInput{DisplayName: "Alice Liddell"}); err != nil {
+		t.Fatal(err)
+	}
+	r := member.get(path)
+	if strings.Contains(r.Body, "first words") || !strings.Contains(r.Body, "second words") || !strings.Contains(r.Body, "Alice Liddell") {
+		t.Fatalf("cached fragment is stale:\n%s", r.Body)
+	}
+	if !strings.Contains(r.Body, "/revisions") {
+		t.Fatal("edited marker missing")
 	}
 }

@@ -58,6 +58,7 @@ func (f Form) E(name string) string { return f.Errors[name] }
 // template fails startup instead of a request.
 type renderer struct {
 	pages map[string]*template.Template
+	parts *template.Template // partials, for fragments rendered on their own
 }
 
 func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
@@ -108,7 +109,11 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}}
+	parts, err := base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}, parts: parts}
 	for _, f := range files {
 		t, err := template.Must(base.Clone()).ParseFS(templates.FS, f)
 		if err != nil {
@@ -125,6 +130,16 @@ func (r *renderer) render(c echo.Context, status int, name string, p *Page) erro
 		return err
 	}
 	return c.HTMLBlob(status, b)
+}
+
+// fragment renders one partial template on its own, as safe HTML to embed in
+// a page.
+func (r *renderer) fragment(name string, data any) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := r.parts.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil // #nosec G203 -- produced by html/template
 }
 
 // bytes renders a page into memory, so a failed template never sends half a

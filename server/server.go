@@ -27,6 +27,7 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	cache   *anonCache
+	heads   *postHeads
 }
 
 // New builds the server and parses every template; a broken template or
@@ -44,7 +45,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache()}
+	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache(), heads: newPostHeads()}
 	s.echo = s.routes()
 	return s, nil
 }

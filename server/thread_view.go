@@ -4,7 +4,10 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
@@ -17,7 +20,9 @@ import (
 type postItem struct {
 	ID        int64
 	Number    int
-	URL       string // /p/ID
+	Version   int64         // the post's updated_at, part of the fragment cache key
+	Head      template.HTML // the rendered "post_head" partial
+	URL       string        // /p/ID
 	Deleted   bool
 	HTML      template.HTML // sanitised by forum/markup when the post was written
 	Author    authorItem
@@ -68,7 +73,7 @@ func postItems(views []forum.PostView) []postItem {
 	for i := range views {
 		v := &views[i]
 		it := postItem{
-			ID: v.ID, Number: v.Number, URL: "/p/" + strconv.FormatInt(v.ID, 10), Deleted: v.Deleted(),
+			ID: v.ID, Number: v.Number, Version: v.UpdatedAt.UnixMicro(), URL: "/p/" + strconv.FormatInt(v.ID, 10), Deleted: v.Deleted(),
 			LikeCount: v.LikeCount, Liked: v.Liked, CanLike: v.CanLike, CanEdit: v.CanEdit, CanDelete: v.CanDelete,
 		}
 		if !it.Deleted {
@@ -96,4 +101,56 @@ func postItems(views []forum.PostView) []postItem {
 		out[i] = it
 	}
 	return out
+}
+
+// postHeads is a cache of rendered "post_head" fragments: what every viewer
+// sees of a post. Keys hold every value the fragment shows (the post's
+// version, author, reply target, dates as displayed), so an entry is never
+// stale and processes need not coordinate; memory is bounded by the entry
+// count (a fragment is a few KB).
+type postHeads struct {
+	lru *expirable.LRU[string, template.HTML]
+}
+
+const postHeadEntries = 4096
+
+func newPostHeads() *postHeads {
+	return &postHeads{lru: expirable.NewLRU[string, template.HTML](postHeadEntries, nil, 10*time.Minute)}
+}
+
+func headKey(it *postItem) string {
+	var b strings.Builder
+	b.Grow(128)
+	b.WriteString(strconv.FormatInt(it.ID, 10))
+	for _, f := range []string{strconv.FormatInt(it.Version, 36), strconv.Itoa(it.Number), it.Ago, it.Edited,
+		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role} {
+		b.WriteByte('|')
+		b.WriteString(f)
+	}
+	if it.ReplyTo != nil {
+		b.WriteString("|r" + strconv.Itoa(it.ReplyTo.Number) + "@" + it.ReplyTo.Username)
+	}
+	return b.String()
+}
+
+// fillHeads renders (or takes from the cache) each live post's head.
+func (s *Server) fillHeads(items []postItem) error {
+	for i := range items {
+		it := &items[i]
+		if it.Deleted {
+			continue
+		}
+		key := headKey(it)
+		if h, ok := s.heads.lru.Get(key); ok {
+			it.Head = h
+			continue
+		}
+		h, err := s.tmpl.fragment("post_head", it)
+		if err != nil {
+			return err
+		}
+		s.heads.lru.Add(key, h)
+		it.Head = h
+	}
+	return nil
 }

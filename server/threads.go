@@ -150,6 +150,9 @@ func (s *Server) thread(c echo.Context) error {
 		{Title: tp.Thread.Title + " (Atom)", Type: "application/atom+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.atom"},
 	}
 	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts)}
+	if err := s.fillHeads(data.Items); err != nil {
+		return err
+	}
 	p.Form = Form{Values: map[string]string{}}
 	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {
 		if quote, err := s.forum.QuoteFor(ctx, rt); err == nil {
@@ -190,7 +193,11 @@ func (s *Server) reply(c echo.Context) error {
 		p := s.page(c, tp.Thread.Title)
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
-		p.Data = ThreadData{ThreadPage: tp, Items: postItems(tp.Posts), ReplyTo: replyTo}
+		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts), ReplyTo: replyTo}
+		if err := s.fillHeads(data.Items); err != nil {
+			return err
+		}
+		p.Data = data
 		return s.tmpl.render(c, http.StatusUnprocessableEntity, "thread", p)
 	}
 	return c.Redirect(http.StatusSeeOther, s.postLocation(post))
