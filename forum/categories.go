@@ -77,7 +77,14 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 			return err
 		}
 		c = &models.Category{Name: in.Name, Slug: in.Slug, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(in.Color), ParentID: parentID}
-		return s.store.CreateCategory(ctx, c)
+		if err := s.store.CreateCategory(ctx, c); err != nil {
+			return err
+		}
+		if parentID != nil {
+			// The parent's page lists its subcategories.
+			return s.store.TouchCategory(ctx, *parentID, s.now())
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -135,4 +142,12 @@ func checkText(v validation, field, text string, min, max int) {
 	case n > max:
 		v.add(field, "must be at most "+itoa(max)+" characters (it has "+itoa(n)+")")
 	}
+}
+
+// CategoryVersion identifies the current state of a category's thread list,
+// for page caches: it changes with every new thread or post in it, any
+// change to one of its threads, and any change to the category itself.
+func (s *Service) CategoryVersion(ctx context.Context, slug string) (string, error) {
+	_, v, err := s.store.CategoryVersion(ctx, strings.ToLower(slug))
+	return v, mapNotFound(err)
 }

@@ -173,7 +173,7 @@ func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []mo
 	for _, p := range parents {
 		userIDs = append(userIDs, p.UserID)
 	}
-	users, err := s.store.UsersByIDs(ctx, userIDs)
+	users, err := s.store.UserCards(ctx, userIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +302,7 @@ func (s *Service) Revisions(ctx context.Context, viewer *models.User, postID int
 	for i, r := range rs {
 		ids[i] = r.EditorID
 	}
-	users, err := s.store.UsersByIDs(ctx, ids)
+	users, err := s.store.UserCards(ctx, ids)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -53,7 +53,7 @@ func (s *Service) Search(ctx context.Context, q string) (*SearchResults, error) 
 	if err != nil {
 		return nil, err
 	}
-	us, err := s.store.UsersByIDs(ctx, uids)
+	us, err := s.store.UserCards(ctx, uids)
 	if err != nil {
 		return nil, err
 	}

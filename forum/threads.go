@@ -183,7 +183,7 @@ func (s *Service) ListThreads(ctx context.Context, slug, cursor string) (*Thread
 		last := threads[len(threads)-1]
 		list.Next = formatCursor(last.LastPostAt, last.ID)
 	}
-	summaries, err := s.summarize(ctx, append(pinned, threads...))
+	summaries, err := s.summarizeWith(ctx, append(pinned, threads...), all)
 	if err != nil {
 		return nil, err
 	}
@@ -203,21 +203,26 @@ func (s *Service) LatestThreads(ctx context.Context, limit int) ([]ThreadSummary
 // summarize loads the people, categories and tags a thread list shows, in a
 // fixed number of queries whatever the list's length.
 func (s *Service) summarize(ctx context.Context, ts []models.Thread) ([]ThreadSummary, error) {
+	cats, err := s.store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.summarizeWith(ctx, ts, cats)
+}
+
+// summarizeWith is summarize with the categories already loaded.
+func (s *Service) summarizeWith(ctx context.Context, ts []models.Thread, cats []models.Category) ([]ThreadSummary, error) {
 	userIDs := make([]int64, 0, 2*len(ts))
 	threadIDs := make([]int64, 0, len(ts))
 	for _, t := range ts {
 		userIDs = append(userIDs, t.UserID, t.LastPostUserID)
 		threadIDs = append(threadIDs, t.ID)
 	}
-	users, err := s.store.UsersByIDs(ctx, userIDs)
+	users, err := s.store.UserCards(ctx, userIDs)
 	if err != nil {
 		return nil, err
 	}
 	tags, err := s.store.ThreadTags(ctx, threadIDs)
-	if err != nil {
-		return nil, err
-	}
-	cats, err := s.store.Categories(ctx)
 	if err != nil {
 		return nil, err
 	}

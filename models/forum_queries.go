@@ -2,6 +2,9 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -38,6 +41,30 @@ func (s *Store) CreateCategory(ctx context.Context, c *Category) error {
 	return s.DB(ctx).Create(c).Error
 }
 
+const threadColumns = "id, category_id, user_id, title, slug, first_post_id, post_count, pinned, locked, " +
+	"last_post_at, last_post_user_id, created_at, updated_at, deleted_at"
+
+// scanThreads runs a query selecting threadColumns and scans it by hand:
+// thread lists are on every category page, and gorm's reflective scan cost
+// more than the query.
+func scanThreads(q *gorm.DB) ([]Thread, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ts []Thread
+	for rows.Next() {
+		var t Thread
+		if err := rows.Scan(&t.ID, &t.CategoryID, &t.UserID, &t.Title, &t.Slug, &t.FirstPostID, &t.PostCount, &t.Pinned, &t.Locked,
+			&t.LastPostAt, &t.LastPostUserID, &t.CreatedAt, &t.UpdatedAt, &t.DeletedAt); err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
 // ThreadCursor is a keyset position in a category's thread list.
 type ThreadCursor struct {
 	LastPostAt time.Time
@@ -46,34 +73,30 @@ type ThreadCursor struct {
 
 // PinnedThreads lists a category's pinned threads, newest activity first.
 func (s *Store) PinnedThreads(ctx context.Context, categoryID int64) ([]Thread, error) {
-	var ts []Thread
-	err := s.DB(ctx).Where("category_id = ? AND pinned = ? AND deleted_at IS NULL", categoryID, true).
-		Order("last_post_at DESC, id DESC").Limit(50).Find(&ts).Error
-	return ts, err
+	return scanThreads(s.DB(ctx).Table("threads").Select(threadColumns).
+		Where("category_id = ? AND pinned = ? AND deleted_at IS NULL", categoryID, true).
+		Order("last_post_at DESC, id DESC").Limit(50))
 }
 
 // ThreadsByActivity lists unpinned threads of a category by last activity,
 // after the cursor (nil for the first page). Keyset, never OFFSET, so page
 // 1,000 costs what page 1 costs.
 func (s *Store) ThreadsByActivity(ctx context.Context, categoryID int64, after *ThreadCursor, limit int) ([]Thread, error) {
-	q := s.DB(ctx).Where("category_id = ? AND pinned = ? AND deleted_at IS NULL", categoryID, false)
+	q := s.DB(ctx).Table("threads").Select(threadColumns).
+		Where("category_id = ? AND pinned = ? AND deleted_at IS NULL", categoryID, false)
 	if after != nil {
 		q = q.Where("(last_post_at < ? OR (last_post_at = ? AND id < ?))", after.LastPostAt, after.LastPostAt, after.ID)
 	}
-	var ts []Thread
-	err := q.Order("last_post_at DESC, id DESC").Limit(limit).Find(&ts).Error
-	return ts, err
+	return scanThreads(q.Order("last_post_at DESC, id DESC").Limit(limit))
 }
 
 // LatestThreads lists the most recently active threads across categories.
 func (s *Store) LatestThreads(ctx context.Context, categoryIDs []int64, limit int) ([]Thread, error) {
-	var ts []Thread
-	q := s.DB(ctx).Where("deleted_at IS NULL")
+	q := s.DB(ctx).Table("threads").Select(threadColumns).Where("deleted_at IS NULL")
 	if categoryIDs != nil {
 		q = q.Where("category_id IN ?", categoryIDs)
 	}
-	err := q.Order("last_post_at DESC, id DESC").Limit(limit).Find(&ts).Error
-	return ts, err
+	return scanThreads(q.Order("last_post_at DESC, id DESC").Limit(limit))
 }
 
 // ThreadByID loads one thread, deleted or not.
@@ -338,7 +361,7 @@ func (s *Store) ThreadsByTag(ctx context.Context, tagID int64, limit int) ([]Thr
 
 // BumpCategory counts a new post (and thread) in a category's totals.
 func (s *Store) BumpCategory(ctx context.Context, id int64, at time.Time, newThread bool) error {
-	fields := map[string]any{"post_count": gorm.Expr("post_count + 1"), "last_post_at": at}
+	fields := map[string]any{"post_count": gorm.Expr("post_count + 1"), "last_post_at": at, "updated_at": at}
 	if newThread {
 		fields["thread_count"] = gorm.Expr("thread_count + 1")
 	}
@@ -349,4 +372,30 @@ func (s *Store) BumpCategory(ctx context.Context, id int64, at time.Time, newThr
 // caches keyed on its updated_at see a new version.
 func (s *Store) TouchThread(ctx context.Context, id int64, at time.Time) error {
 	return s.DB(ctx).Model(&Thread{}).Where("id = ?", id).UpdateColumn("updated_at", at).Error
+}
+
+// CategoryVersion returns the id of a category and a string that changes
+// whenever its thread list does: its own row (counts, updated_at) and the
+// newest change to any of its threads, read in one indexed query.
+func (s *Store) CategoryVersion(ctx context.Context, slug string) (int64, string, error) {
+	var id int64
+	var updated time.Time
+	var posts, threads int
+	var newest sql.NullString
+	row := s.DB(ctx).Raw(`SELECT c.id, c.updated_at, c.post_count, c.thread_count,
+		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id)
+		FROM categories c WHERE c.slug = ?`, slug).Row()
+	if err := row.Scan(&id, &updated, &posts, &threads, &newest); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, "", ErrNotFound
+		}
+		return 0, "", err
+	}
+	return id, fmt.Sprintf("%d.%d.%d.%s", updated.UnixMicro(), posts, threads, newest.String), nil
+}
+
+// TouchCategory marks a category's page changed (a subcategory added, a
+// thread moved out).
+func (s *Store) TouchCategory(ctx context.Context, id int64, at time.Time) error {
+	return s.DB(ctx).Model(&Category{}).Where("id = ?", id).UpdateColumn("updated_at", at).Error
 }

@@ -48,14 +48,19 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (*User, error) {
 	return &u, nil
 }
 
-// UsersByIDs loads users keyed by id; missing ids are absent from the map.
-func (s *Store) UsersByIDs(ctx context.Context, ids []int64) (map[int64]*User, error) {
+// userCardColumns are what lists and posts show of a member.
+const userCardColumns = "id, username, display_name, avatar_file, role, post_count, created_at, updated_at"
+
+// UserCards loads the public display fields of users (no email, no password
+// hash, no bio), keyed by id; missing ids are absent from the map. Lists and
+// thread pages call it for every row, so it reads only what they show.
+func (s *Store) UserCards(ctx context.Context, ids []int64) (map[int64]*User, error) {
 	out := make(map[int64]*User, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var users []User
-	if err := s.DB(ctx).Where("id IN ?", uniqueIDs(ids)).Find(&users).Error; err != nil {
+	if err := s.DB(ctx).Select(userCardColumns).Where("id IN ?", uniqueIDs(ids)).Find(&users).Error; err != nil {
 		return nil, err
 	}
 	for i := range users {

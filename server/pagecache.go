@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -31,7 +32,8 @@ func newAnonCache() *anonCache {
 
 // cacheable reports whether this request may be answered from, and stored
 // in, the anonymous cache: a logged-out GET with nothing personal to show.
-func cacheable(c echo.Context) bool {
+// Only the named query parameters may be present (they are in the key).
+func cacheable(c echo.Context, params ...string) bool {
 	if viewer(c) != nil || c.Request().Method != http.MethodGet {
 		return false
 	}
@@ -39,11 +41,25 @@ func cacheable(c echo.Context) bool {
 		return false
 	}
 	for k := range c.QueryParams() {
-		if k != "page" {
+		if !slices.Contains(params, k) {
 			return false
 		}
 	}
 	return true
+}
+
+// sendCacheable renders a page and, when key is set, keeps it for the
+// next logged-out reader.
+func (s *Server) sendCacheable(c echo.Context, key, name string, p *Page) error {
+	b, err := s.tmpl.bytes(name, p)
+	if err != nil {
+		return err
+	}
+	if key != "" {
+		s.cache.put(key, b, p.CSRF)
+		c.Response().Header().Set("X-Hearth-Cache", "miss")
+	}
+	return c.HTMLBlob(http.StatusOK, b)
 }
 
 func threadCacheKey(id int64, page int, version string) string {

@@ -90,3 +90,36 @@ func TestPostFragmentsFollowEditsAndRenames(t *testing.T) {
 		t.Fatal("edited marker missing")
 	}
 }
+
+func TestAnonymousCategoryCacheFollowsActivity(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	alice := ts.User("alice", models.RoleMember)
+	old, _ := ts.Thread(alice, "general", "Old thread", "x")
+	anon := ts.browser()
+	if r := anon.get("/c/general"); r.Header.Get("X-Hearth-Cache") != "miss" || !strings.Contains(r.Body, "Old thread") {
+		t.Fatalf("first view: %q", r.Header.Get("X-Hearth-Cache"))
+	}
+	if r := anon.get("/c/general"); r.Header.Get("X-Hearth-Cache") != "hit" {
+		t.Fatalf("second view: %q", r.Header.Get("X-Hearth-Cache"))
+	}
+	ts.Thread(alice, "general", "Brand new thread", "y")
+	r := anon.get("/c/general")
+	if !strings.Contains(r.Body, "Brand new thread") || strings.Index(r.Body, "Brand new thread") > strings.Index(r.Body, "Old thread") {
+		t.Fatal("new thread missing or not first")
+	}
+	ts.Reply(alice, old.ID, "bump")
+	if r := anon.get("/c/general"); strings.Index(r.Body, "Old thread") > strings.Index(r.Body, "Brand new thread") {
+		t.Fatal("bumped thread not moved to the top: stale cache")
+	}
+	admin := ts.User("root1", models.RoleAdmin)
+	if _, err := ts.Svc.CreateCategory(ts.Ctx, admin, forum.CategoryInput{Name: "Subtopic", ParentSlug: "general"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := anon.get("/c/general"); !strings.Contains(r.Body, "Subtopic") {
+		t.Fatal("new subcategory missing: stale cache")
+	}
+	if r := anon.get("/c/nope"); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown category: %d", r.StatusCode)
+	}
+}

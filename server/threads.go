@@ -39,7 +39,20 @@ func (s *Server) home(c echo.Context) error {
 }
 
 func (s *Server) category(c echo.Context) error {
-	list, err := s.forum.ListThreads(c.Request().Context(), c.Param("slug"), c.QueryParam("after"))
+	ctx := c.Request().Context()
+	cacheKey := ""
+	if cacheable(c, "after") {
+		version, err := s.forum.CategoryVersion(ctx, c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + version
+		if b, ok := s.cache.get(cacheKey); ok {
+			c.Response().Header().Set("X-Hearth-Cache", "hit")
+			return c.HTMLBlob(http.StatusOK, b)
+		}
+	}
+	list, err := s.forum.ListThreads(ctx, c.Param("slug"), c.QueryParam("after"))
 	if err != nil {
 		return err
 	}
@@ -50,7 +63,7 @@ func (s *Server) category(c echo.Context) error {
 		{Title: list.Category.Name + " (Atom)", Type: "application/atom+xml", URL: "/c/" + list.Category.Slug + "/feed.atom"},
 	}
 	p.Data = list
-	return s.tmpl.render(c, http.StatusOK, "category", p)
+	return s.sendCacheable(c, cacheKey, "category", p)
 }
 
 // NewThreadData fills the compose form.
@@ -121,7 +134,7 @@ func (s *Server) thread(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	cacheKey := ""
-	if cacheable(c) {
+	if cacheable(c, "page") {
 		version, err := s.forum.ThreadVersion(ctx, id)
 		if err != nil {
 			return err
@@ -162,15 +175,7 @@ func (s *Server) thread(c echo.Context) error {
 		}
 	}
 	p.Data = data
-	b, err := s.tmpl.bytes("thread", p)
-	if err != nil {
-		return err
-	}
-	if cacheKey != "" {
-		s.cache.put(cacheKey, b, p.CSRF)
-		c.Response().Header().Set("X-Hearth-Cache", "miss")
-	}
-	return c.HTMLBlob(http.StatusOK, b)
+	return s.sendCacheable(c, cacheKey, "thread", p)
 }
 
 func (s *Server) reply(c echo.Context) error {

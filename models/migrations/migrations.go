@@ -15,6 +15,7 @@ func All() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "0001_initial", Migrate: migrateInitial},
 		{ID: "0002_search", Migrate: migrateSearch},
+		{ID: "0003_threads_category_updated", Migrate: migrateThreadsCategoryUpdated},
 	}
 }
 
@@ -71,4 +72,10 @@ func migrateSearch(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// migrateThreadsCategoryUpdated indexes threads by (category_id, updated_at)
+// so a category's version (its newest thread change) is one index probe.
+func migrateThreadsCategoryUpdated(tx *gorm.DB) error {
+	return tx.Exec(`CREATE INDEX idx_threads_category_updated ON threads (category_id, updated_at)`).Error
 }
