@@ -253,11 +253,9 @@ func (s *Server) apiThread(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := 1
-	if q := c.QueryParam("page"); q != "" {
-		if page, err = strconv.Atoi(q); err != nil || page < 1 {
-			return &forum.ValidationError{Fields: map[string]string{"page": "must be a positive whole number"}}
-		}
+	page, ok := pageParam(c)
+	if !ok {
+		return &forum.ValidationError{Fields: map[string]string{"page": "must be a positive whole number"}}
 	}
 	tp, err := s.forum.ThreadPage(c.Request().Context(), viewer(c), id, page)
 	if err != nil {

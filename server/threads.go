@@ -126,11 +126,9 @@ func (s *Server) thread(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := 1
-	if q := c.QueryParam("page"); q != "" {
-		if page, err = strconv.Atoi(q); err != nil || page < 1 {
-			return forum.ErrNotFound
-		}
+	page, ok := pageParam(c)
+	if !ok {
+		return forum.ErrNotFound
 	}
 	ctx := c.Request().Context()
 	cacheKey := ""
@@ -250,6 +248,17 @@ func (s *Server) tag(c echo.Context) error {
 	p := s.page(c, "#"+tag.Name)
 	p.Data = TagData{Tag: tag, Threads: ts}
 	return s.tmpl.render(c, http.StatusOK, "tag", p)
+}
+
+// pageParam reads ?page=N (default 1); ok is false when it is not a
+// positive whole number.
+func pageParam(c echo.Context) (int, bool) {
+	q := c.QueryParam("page")
+	if q == "" {
+		return 1, true
+	}
+	page, err := strconv.Atoi(q)
+	return page, err == nil && page >= 1
 }
 
 func idParam(c echo.Context, name string) (int64, error) {

@@ -23,11 +23,7 @@ func adminCommand() *cli.Command {
 					&cli.StringFlag{Name: "role", Value: "member", Usage: "member, ambassador, moderator or admin"},
 				),
 				Action: func(c *cli.Context) error {
-					cfg, err := loadConfig(c)
-					if err != nil {
-						return err
-					}
-					svc, err := openService(c.Context, cfg)
+					svc, _, err := serviceFromFlags(c)
 					if err != nil {
 						return err
 					}
@@ -50,11 +46,7 @@ func adminCommand() *cli.Command {
 					&cli.StringFlag{Name: "name", Usage: "a label to recognise the token by"},
 				),
 				Action: func(c *cli.Context) error {
-					cfg, err := loadConfig(c)
-					if err != nil {
-						return err
-					}
-					svc, err := openService(c.Context, cfg)
+					svc, _, err := serviceFromFlags(c)
 					if err != nil {
 						return err
 					}
@@ -90,11 +82,7 @@ func devCommand() *cli.Command {
 					&cli.StringFlag{Name: "category", Usage: "put every thread in this category (created if missing); default spreads them over demo categories"},
 				),
 				Action: func(c *cli.Context) error {
-					cfg, err := loadConfig(c)
-					if err != nil {
-						return err
-					}
-					svc, err := openService(c.Context, cfg)
+					svc, _, err := serviceFromFlags(c)
 					if err != nil {
 						return err
 					}

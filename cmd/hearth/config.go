@@ -66,6 +66,18 @@ func openService(ctx context.Context, cfg config.Config) (*forum.Service, error)
 	return forum.New(store, cfg), nil
 }
 
+// serviceFromFlags loads the configuration and opens the migrated service,
+// for the commands that work on the database directly. The caller closes it
+// with svc.Store().Close().
+func serviceFromFlags(c *cli.Context) (*forum.Service, config.Config, error) {
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return nil, cfg, err
+	}
+	svc, err := openService(c.Context, cfg)
+	return svc, cfg, err
+}
+
 func newLogger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
@@ -76,11 +88,7 @@ func migrateCommand() *cli.Command {
 		Usage: "apply pending database migrations and exit",
 		Flags: storeFlags(),
 		Action: func(c *cli.Context) error {
-			cfg, err := loadConfig(c)
-			if err != nil {
-				return err
-			}
-			svc, err := openService(c.Context, cfg)
+			svc, cfg, err := serviceFromFlags(c)
 			if err != nil {
 				return err
 			}
