@@ -80,6 +80,9 @@ func TestBrowserForumFlow(t *testing.T) {
 	b.expectText("#post-1", "alice")
 	b.expectText("#post-2 .post-body", "A reply from member two")
 	b.expectText("#post-2", "bob")
+	// Like alice's post: the button submits the page's shared action form.
+	b.click(`#post-1 button.btn-like`, path.Dir(threadPath))
+	b.expectText("#post-1 .btn-like .like-count", "1")
 
 	// e. Screenshots for people; the assertions are the DOM checks above.
 	b.screenshot("thread-desktop.png", 1280, 900, false)

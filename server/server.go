@@ -27,7 +27,7 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *metrics
 	cache   *anonCache
-	heads   *postHeads
+	frags   *fragments
 }
 
 // New builds the server and parses every template; a broken template or
@@ -45,7 +45,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache(), heads: newPostHeads()}
+	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache(), frags: newFragments()}
 	s.echo = s.routes()
 	return s, nil
 }

@@ -22,6 +22,9 @@ type postItem struct {
 	Number    int
 	Version   int64         // the post's updated_at, part of the fragment cache key
 	Head      template.HTML // the rendered "post_head" partial
+	Foot      template.HTML // the rendered "post_foot" partial
+	Member    bool          // the viewer is logged in (may reply)
+	Page      int           // the page the post is shown on, for the reply link
 	URL       string        // /p/ID
 	Deleted   bool
 	HTML      template.HTML // sanitised by forum/markup when the post was written
@@ -67,7 +70,7 @@ func newAuthorItem(u *models.User) authorItem {
 	return a
 }
 
-func postItems(views []forum.PostView) []postItem {
+func postItems(views []forum.PostView, page int, member bool) []postItem {
 	out := make([]postItem, len(views))
 	authors := map[int64]authorItem{}
 	for i := range views {
@@ -75,6 +78,7 @@ func postItems(views []forum.PostView) []postItem {
 		it := postItem{
 			ID: v.ID, Number: v.Number, Version: v.UpdatedAt.UnixMicro(), URL: "/p/" + strconv.FormatInt(v.ID, 10), Deleted: v.Deleted(),
 			LikeCount: v.LikeCount, Liked: v.Liked, CanLike: v.CanLike, CanEdit: v.CanEdit, CanDelete: v.CanDelete,
+			Member: member, Page: page,
 		}
 		if !it.Deleted {
 			it.HTML = template.HTML(v.HTML) // #nosec G203 -- sanitised by bluemonday on write
@@ -103,54 +107,70 @@ func postItems(views []forum.PostView) []postItem {
 	return out
 }
 
-// postHeads is a cache of rendered "post_head" fragments: what every viewer
-// sees of a post. Keys hold every value the fragment shows (the post's
-// version, author, reply target, dates as displayed), so an entry is never
-// stale and processes need not coordinate; memory is bounded by the entry
-// count (a fragment is a few KB).
-type postHeads struct {
+// fragments caches rendered post partials. "post_head" is what every
+// viewer sees of a post (avatar, author, dates, body); "post_foot" is the
+// actions row for one kind of viewer. Keys hold every value a fragment shows
+// (the post's version, author, reply target, dates as displayed, like state
+// and permissions), so an entry is never stale and processes need not
+// coordinate; memory is bounded by the entry count (a fragment is a few KB).
+type fragments struct {
 	lru *expirable.LRU[string, template.HTML]
 }
 
-const postHeadEntries = 4096
+const fragmentEntries = 8192
 
-func newPostHeads() *postHeads {
-	return &postHeads{lru: expirable.NewLRU[string, template.HTML](postHeadEntries, nil, 10*time.Minute)}
+func newFragments() *fragments {
+	return &fragments{lru: expirable.NewLRU[string, template.HTML](fragmentEntries, nil, 10*time.Minute)}
 }
+
+func joinKey(parts ...string) string { return strings.Join(parts, "|") }
 
 func headKey(it *postItem) string {
-	var b strings.Builder
-	b.Grow(128)
-	b.WriteString(strconv.FormatInt(it.ID, 10))
-	for _, f := range []string{strconv.FormatInt(it.Version, 36), strconv.Itoa(it.Number), it.Ago, it.Edited,
-		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role} {
-		b.WriteByte('|')
-		b.WriteString(f)
-	}
+	k := joinKey("h", strconv.FormatInt(it.ID, 10), strconv.FormatInt(it.Version, 36), strconv.Itoa(it.Number), it.Ago, it.Edited,
+		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role)
 	if it.ReplyTo != nil {
-		b.WriteString("|r" + strconv.Itoa(it.ReplyTo.Number) + "@" + it.ReplyTo.Username)
+		k += "|r" + strconv.Itoa(it.ReplyTo.Number) + "@" + it.ReplyTo.Username
 	}
-	return b.String()
+	return k
 }
 
-// fillHeads renders (or takes from the cache) each live post's head.
-func (s *Server) fillHeads(items []postItem) error {
+func footKey(it *postItem) string {
+	flags := []byte("-----")
+	for i, on := range []bool{it.Liked, it.CanLike, it.CanEdit, it.CanDelete, it.Member} {
+		if on {
+			flags[i] = '+'
+		}
+	}
+	return joinKey("f", strconv.FormatInt(it.ID, 10), strconv.Itoa(it.Number), strconv.Itoa(it.LikeCount), strconv.Itoa(it.Page), string(flags))
+}
+
+// fill renders (or takes from the cache) one partial.
+func (s *Server) fill(name, key string, it *postItem) (template.HTML, error) {
+	if h, ok := s.frags.lru.Get(key); ok {
+		return h, nil
+	}
+	h, err := s.tmpl.fragment(name, it)
+	if err != nil {
+		return "", err
+	}
+	s.frags.lru.Add(key, h)
+	return h, nil
+}
+
+// fillFragments renders each live post's head and foot.
+func (s *Server) fillFragments(items []postItem) error {
+	var err error
 	for i := range items {
 		it := &items[i]
 		if it.Deleted {
 			continue
 		}
-		key := headKey(it)
-		if h, ok := s.heads.lru.Get(key); ok {
-			it.Head = h
-			continue
-		}
-		h, err := s.tmpl.fragment("post_head", it)
-		if err != nil {
+		if it.Head, err = s.fill("post_head", headKey(it), it); err != nil {
 			return err
 		}
-		s.heads.lru.Add(key, h)
-		it.Head = h
+		if it.Foot, err = s.fill("post_foot", footKey(it), it); err != nil {
+			return err
+		}
 	}
 	return nil
 }

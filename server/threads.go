@@ -160,8 +160,8 @@ func (s *Server) thread(c echo.Context) error {
 		{Title: tp.Thread.Title + " (RSS)", Type: "application/rss+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.rss"},
 		{Title: tp.Thread.Title + " (Atom)", Type: "application/atom+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.atom"},
 	}
-	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts)}
-	if err := s.fillHeads(data.Items); err != nil {
+	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, viewer(c) != nil)}
+	if err := s.fillFragments(data.Items); err != nil {
 		return err
 	}
 	p.Form = Form{Values: map[string]string{}}
@@ -196,8 +196,8 @@ func (s *Server) reply(c echo.Context) error {
 		p := s.page(c, tp.Thread.Title)
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
-		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts), ReplyTo: replyTo}
-		if err := s.fillHeads(data.Items); err != nil {
+		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true), ReplyTo: replyTo}
+		if err := s.fillFragments(data.Items); err != nil {
 			return err
 		}
 		p.Data = data

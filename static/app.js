@@ -2,11 +2,12 @@
 (function () {
   "use strict";
 
-  // Ask before submitting forms marked data-confirm (e.g. deleting a post).
+  // Ask before submitting forms or buttons marked data-confirm (e.g.
+  // deleting a post, whose button submits the page's shared action form).
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!(form instanceof HTMLFormElement)) return;
-    var msg = form.getAttribute("data-confirm");
+    var msg = (e.submitter && e.submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) {
       e.preventDefault();
     }
