@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -22,6 +23,7 @@ type Config struct {
 	FederationAllowPrivate bool   // allow fetches/deliveries to private addresses (labs only)
 	SMTPURL                string // smtp://user:pass@host:port; empty logs mail instead
 	PostsPerPage           int    // posts on one thread page
+	TrustedProxies         string // comma-separated CIDRs whose X-Forwarded-For is believed (load balancers)
 	Version                string // set by the binary, shown in /healthz-adjacent places
 }
 
@@ -58,6 +60,9 @@ func (c *Config) Normalize() error {
 	}
 	if c.PostsPerPage < 1 || c.PostsPerPage > 500 {
 		return fmt.Errorf("--posts-per-page / HEARTH_POSTS_PER_PAGE must be between 1 and 500, got %d", c.PostsPerPage)
+	}
+	if _, err := c.TrustedProxyNets(); err != nil {
+		return err
 	}
 	if c.SMTPURL != "" {
 		if su, err := url.Parse(c.SMTPURL); err != nil || (su.Scheme != "smtp" && su.Scheme != "smtps") || su.Host == "" {
@@ -103,3 +108,23 @@ func RedactDSN(dsn string) string {
 }
 
 var passwordParam = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|[^&\s]*)`)
+
+// TrustedProxyNets parses TrustedProxies. Only requests arriving from these
+// networks may name the client address in X-Forwarded-For; login limits
+// count per client address, so trusting anyone else would let a guesser
+// pick a fresh address per try.
+func (c Config) TrustedProxyNets() ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, part := range strings.Split(c.TrustedProxies, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies / HEARTH_TRUSTED_PROXIES: %q is not a network like 10.0.0.0/8", part)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
+}

@@ -183,3 +183,19 @@ func TestHostAfterNormalize(t *testing.T) {
 		t.Errorf("Host() = %q", c.Host())
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	c := Defaults()
+	c.TrustedProxies = "10.0.0.0/8, 192.168.1.0/24"
+	if err := c.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	nets, _ := c.TrustedProxyNets()
+	if len(nets) != 2 {
+		t.Fatalf("nets: %v", nets)
+	}
+	c.TrustedProxies = "10.0.0.1"
+	if err := c.Normalize(); err == nil || !strings.Contains(err.Error(), "HEARTH_TRUSTED_PROXIES") {
+		t.Fatalf("bad CIDR: %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/forum/forumtest"
 	"github.com/hearth/hearth/server"
 )
@@ -24,9 +25,15 @@ type testServer struct {
 	srv *httptest.Server
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t *testing.T) *testServer { return newTestServerWith(t, nil) }
+
+// newTestServerWith lets a test change the configuration the server sees.
+func newTestServerWith(t *testing.T, change func(*config.Config)) *testServer {
 	t.Helper()
 	env := forumtest.New(t)
+	if change != nil {
+		change(&env.Cfg)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s, err := server.New(env.Cfg, env.Svc, log, prometheus.NewRegistry())
 	if err != nil {

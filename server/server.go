@@ -60,10 +60,16 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
-	// Behind a load balancer set X-Forwarded-For trust explicitly; by default
-	// the peer address is the client, so login limits cannot be dodged by a
-	// forged header.
+	// The peer address is the client unless it is a configured proxy, so
+	// login limits cannot be dodged with a forged X-Forwarded-For.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if nets, _ := s.cfg.TrustedProxyNets(); len(nets) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range nets {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 
 	e.Use(middleware.RequestID())
 	e.Use(s.metrics.middleware)

@@ -31,6 +31,7 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "addr", EnvVars: []string{"HEARTH_ADDR"}, Value: d.Addr, Usage: "listen address"},
 		&cli.BoolFlag{Name: "federation-allow-private", EnvVars: []string{"HEARTH_FEDERATION_ALLOW_PRIVATE"}, Usage: "allow fetches/deliveries to loopback and private addresses and to http:// peers (tests and labs only)"},
 		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port; empty logs mail instead of sending"},
+		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
 	)
 }
 
@@ -46,6 +47,7 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 	}
 	cfg.FederationAllowPrivate = c.Bool("federation-allow-private")
 	cfg.SMTPURL = c.String("smtp-url")
+	cfg.TrustedProxies = c.String("trusted-proxies")
 	cfg.Version = Version
 	if err := cfg.Normalize(); err != nil {
 		return cfg, err
