@@ -104,6 +104,15 @@ func (s *Service) PageCount(n int) int {
 	return (n + pp - 1) / pp
 }
 
+// LastPage is the number of a visible thread's last page.
+func (s *Service) LastPage(ctx context.Context, threadID int64) (int, error) {
+	t, err := s.visibleThread(ctx, threadID)
+	if err != nil {
+		return 0, err
+	}
+	return s.PageCount(t.PostCount), nil
+}
+
 // PageOf is the page of the thread holding post number n.
 func (s *Service) PageOf(n int) int { return s.PageCount(n) }
 

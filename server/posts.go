@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
@@ -19,14 +18,6 @@ func (s *Server) postLocation(p *models.Post) string {
 		u += "?page=" + strconv.Itoa(page)
 	}
 	return u + "#post-" + strconv.Itoa(p.Number)
-}
-
-func (s *Server) lastPage(ctx context.Context, threadID int64) int {
-	tp, err := s.forum.ThreadPage(ctx, nil, threadID, 1)
-	if err != nil {
-		return 1
-	}
-	return tp.Pages
 }
 
 // post redirects /p/{id} to the post's place in its thread.

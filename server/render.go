@@ -215,7 +215,3 @@ func formFrom(c echo.Context, err error) Form {
 	}
 	return f
 }
-
-func isBrowser(c echo.Context) bool {
-	return !strings.HasPrefix(c.Request().URL.Path, "/api/") && strings.Contains(c.Request().Header.Get("Accept"), "text/html")
-}

@@ -189,7 +189,11 @@ func (s *Server) reply(c echo.Context) error {
 			return err
 		}
 		// Show the last page with the reply box holding what was typed.
-		tp, perr := s.forum.ThreadPage(ctx, viewer(c), id, s.lastPage(ctx, id))
+		last, perr := s.forum.LastPage(ctx, id)
+		if perr != nil {
+			return perr
+		}
+		tp, perr := s.forum.ThreadPage(ctx, viewer(c), id, last)
 		if perr != nil {
 			return perr
 		}
