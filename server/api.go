@@ -71,7 +71,7 @@ func (s *Server) userJSON(u *models.User) *UserJSON {
 	if u == nil {
 		return nil
 	}
-	j := &UserJSON{Username: u.Username, DisplayName: u.Name(), Role: u.Role, URL: s.cfg.URL + "/u/" + u.Username}
+	j := &UserJSON{Username: u.Username, DisplayName: u.Name(), Role: u.Role, URL: s.cfg.URL + profilePath(u)}
 	if a := avatarURL(u); a != "" {
 		j.AvatarURL = s.cfg.URL + a
 	}

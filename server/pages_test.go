@@ -342,3 +342,18 @@ func mustURL(s string) *url.URL {
 	u, _ := url.Parse(s)
 	return u
 }
+
+func TestProfileURLsAreLowerCase(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	u := ts.User("MixedCase", models.RoleMember)
+	ts.Thread(u, "general", "Case test", "hello")
+	b := ts.browser()
+	r := b.get("/u/MixedCase")
+	if r.StatusCode != 200 || !strings.Contains(r.Body, `rel="canonical" href="http://forum.test/u/mixedcase"`) {
+		t.Fatalf("profile canonical not lower-case: %d", r.StatusCode)
+	}
+	if r := b.get("/c/general"); !strings.Contains(r.Body, `href="/u/mixedcase"`) {
+		t.Fatal("thread list links the profile with the registered case")
+	}
+}

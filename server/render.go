@@ -76,7 +76,7 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"date":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
 		"ago":       ago,
-		"userURL":   func(u *models.User) string { return "/u/" + url.PathEscape(u.Username) },
+		"userURL":   profilePath,
 		"avatarURL": avatarURL,
 		"threadURL": threadURL,
 		"pageURL": func(t *models.Thread, page int) string {
@@ -164,6 +164,12 @@ func threadURL(t *models.Thread) string {
 		u += "/" + t.Slug
 	}
 	return u
+}
+
+// profilePath is a member's page, on the lower-cased name: the same URL is
+// their ActivityPub id and what @mentions link to, and ids never change case.
+func profilePath(u *models.User) string {
+	return "/u/" + url.PathEscape(strings.ToLower(u.Username))
 }
 
 func avatarURL(u *models.User) string {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"html/template"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +59,7 @@ func newAuthorItem(u *models.User) authorItem {
 	if u == nil {
 		return authorItem{Name: "someone", Initial: "?"}
 	}
-	a := authorItem{Username: u.Username, Name: u.Name(), URL: "/u/" + url.PathEscape(u.Username), AvatarURL: avatarURL(u)}
+	a := authorItem{Username: u.Username, Name: u.Name(), URL: profilePath(u), AvatarURL: avatarURL(u)}
 	if u.Username != "" {
 		a.Initial = string([]rune(u.Username)[:1])
 	}

@@ -19,7 +19,7 @@ func (s *Server) profile(c echo.Context) error {
 	}
 	p := s.page(c, pr.User.Name()+" (@"+pr.User.Username+")")
 	p.OGType = "profile"
-	p.Canonical = s.cfg.URL + "/u/" + pr.User.Username
+	p.Canonical = s.cfg.URL + profilePath(pr.User)
 	p.Description = pr.User.Bio
 	p.Data = pr
 	return s.tmpl.render(c, http.StatusOK, "profile", p)
