@@ -6,6 +6,8 @@ require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/glebarez/sqlite v1.11.0
+	github.com/go-fed/activity v1.0.0
+	github.com/go-fed/httpsig v1.1.0
 	github.com/go-gormigrate/gormigrate/v2 v2.1.7
 	github.com/gorilla/feeds v1.2.0
 	github.com/hashicorp/golang-lru/v2 v2.0.7

@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hearth/hearth/config"
+	"github.com/hearth/hearth/federation"
 	"github.com/hearth/hearth/server"
 )
 
@@ -50,6 +51,12 @@ func serve(parent context.Context, cfg config.Config) error {
 	if err != nil {
 		return fmt.Errorf("cannot start: %w", err)
 	}
+	// Federation is a peer of the server: it adds the ActivityPub routes,
+	// and, before routing, sends ActivityPub requests for page URLs (members,
+	// categories, posts, threads) to its own handlers.
+	fed := federation.New(cfg, svc, log)
+	fed.Register(srv.Echo())
+	srv.Echo().Pre(fed.Negotiate)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v (is another process using it? choose another with --addr / HEARTH_ADDR)", cfg.Addr, err)

@@ -16,6 +16,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0001_initial", Migrate: migrateInitial},
 		{ID: "0002_search", Migrate: migrateSearch},
 		{ID: "0003_threads_category_updated", Migrate: migrateThreadsCategoryUpdated},
+		{ID: "0004_actor_keys", Migrate: migrateActorKeys},
 	}
 }
 

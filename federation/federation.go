@@ -1,0 +1,114 @@
+// Package federation is Hearth's ActivityPub side: discovery (WebFinger,
+// NodeInfo, host-meta), the actor and object documents, signing keys and
+// HTTP signatures.
+//
+// Actors and objects live on the same URLs as their HTML pages: a member
+// is a Person at /u/{name} (lower-cased), a category a Group at /c/{slug},
+// a post a Note at /p/{id}, a thread its FEP-7888 context collection at
+// /t/{id}; the instance actor, an Application named after the host, is at
+// /actor. Negotiate, a pre-routing middleware, sends requests for those
+// URLs that prefer ActivityPub JSON to this package's handlers (by
+// prefixing the path with /_ap, which is also how they show in request
+// logs) and leaves everything else to the HTML pages.
+//
+// It is a peer of server/: both call forum/ for every rule and read, and
+// they meet only in cmd/hearth, which registers these routes and the
+// middleware on the server's Echo.
+package federation
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/config"
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// Federation serves Hearth's ActivityPub documents. It holds no state that
+// matters across processes (keys are in the database); build one per
+// process with New.
+type Federation struct {
+	cfg   config.Config
+	svc   *forum.Service
+	store *models.Store
+	log   *slog.Logger
+	base  string // cfg.URL without a trailing slash
+	host  string // cfg.Host(): the host of every acct: handle, with its port
+	// instanceName is the instance actor's preferredUsername: the host name
+	// without its port (a colon is not a username character anywhere).
+	instanceName string
+	now          func() time.Time
+
+	// NodeInfo is fetched by crawlers every few minutes and its counts scan
+	// tables, so they are remembered for a while; being minutes stale is
+	// what every implementation does.
+	usageMu sync.Mutex
+	usage   forum.InstanceUsage
+	usageAt time.Time
+}
+
+// usageTTL is how long NodeInfo's counts are reused.
+const usageTTL = 15 * time.Minute
+
+// New builds the federation side for the configuration and service.
+func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
+	if log == nil {
+		log = slog.Default()
+	}
+	base := strings.TrimRight(cfg.URL, "/")
+	var name string
+	if u, err := url.Parse(base); err == nil { // cfg was validated; err is not expected
+		name = strings.ToLower(u.Hostname())
+	}
+	return &Federation{
+		cfg: cfg, svc: svc, store: svc.Store(), log: log,
+		base: base, host: cfg.Host(), instanceName: name,
+		now: func() time.Time { return time.Now().UTC() },
+	}
+}
+
+// Register adds the discovery endpoints, the instance actor and the actors'
+// collections to e. The actor and object documents on the pages' own URLs
+// are reached through Negotiate, which must be installed with e.Pre.
+func (f *Federation) Register(e *echo.Echo) {
+	get := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	}
+	get("/.well-known/webfinger", f.webfinger)
+	get("/.well-known/host-meta", f.hostMeta)
+	get("/.well-known/nodeinfo", f.nodeInfoLinks)
+	get("/nodeinfo/2.1", f.nodeInfo)
+
+	// The instance actor has no HTML page, so it is JSON whatever the
+	// Accept header says.
+	get("/actor", f.instanceActor)
+	get("/actor/outbox", f.collection(f.instanceOwner, collOutbox))
+	get("/actor/followers", f.collection(f.instanceOwner, collFollowers))
+	get("/actor/following", f.collection(f.instanceOwner, collFollowing))
+	for _, kind := range []string{collOutbox, collFollowers, collFollowing} {
+		get("/u/:username/"+kind, f.collection(f.userOwner, kind))
+		get("/c/:slug/"+kind, f.collection(f.categoryOwner, kind))
+	}
+
+	// Where Negotiate sends requests for ActivityPub documents.
+	get(negotiatedPrefix+"/u/:username", f.userActor)
+	get(negotiatedPrefix+"/c/:slug", f.categoryActor)
+	get(negotiatedPrefix+"/p/:id", f.note)
+	get(negotiatedPrefix+"/t/:id", f.threadContext)
+	get(negotiatedPrefix+"/t/:id/:slug", f.threadContext)
+}
+
+// serverError logs an unexpected failure and answers 500 in JSON; the
+// details stay in the log.
+func (f *Federation) serverError(c echo.Context, err error) error {
+	f.log.Error("federation", "path", c.Request().URL.Path, "error", err,
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	return writeError(c, http.StatusInternalServerError, "internal", "something went wrong on this server")
+}

@@ -1,0 +1,152 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Read-only loads for the ActivityPub documents federation/ serves. They
+// differ from the page loads in one way that matters: a deleted post or
+// thread is not "not found" but Gone, because remote servers must be told
+// to drop their copy (410 with a Tombstone).
+
+// maxFederatedMentions bounds the member lookups one Note costs; a post
+// mentioning more people than this is spam, not conversation.
+const maxFederatedMentions = 20
+
+// FederatedPost is a post with everything its Note shows.
+type FederatedPost struct {
+	Post     *models.Post
+	Thread   *models.Thread
+	Author   *models.User
+	Category *models.Category
+	Page     int            // the thread page holding the post, for its HTML url
+	Mentions []*models.User // local members the post mentions, in order
+	Hashtags []string       // lower-cased #tags in the post, in order
+	// Gone is set when the post or its thread was deleted; only Post (for
+	// its id and deletion time) and Thread are loaded then.
+	Gone bool
+}
+
+// DeletedAt is when the post (or its thread) was deleted, for a Tombstone.
+func (p *FederatedPost) DeletedAt() time.Time {
+	switch {
+	case p.Post.DeletedAt != nil:
+		return *p.Post.DeletedAt
+	case p.Thread.DeletedAt != nil:
+		return *p.Thread.DeletedAt
+	}
+	return time.Time{}
+}
+
+// PostForFederation loads a post for its ActivityPub Note.
+func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPost, error) {
+	p, err := s.store.PostByID(ctx, id)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	t, err := s.store.ThreadByID(ctx, p.ThreadID)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	fp := &FederatedPost{Post: p, Thread: t, Page: s.PageOf(p.Number)}
+	if p.DeletedAt != nil || t.DeletedAt != nil {
+		fp.Gone = true
+		return fp, nil
+	}
+	if fp.Author, err = s.store.UserByID(ctx, p.UserID); err != nil {
+		return nil, err
+	}
+	if fp.Category, err = s.store.CategoryByID(ctx, t.CategoryID); err != nil {
+		return nil, err
+	}
+	// Rendering again is the only way to learn what a post mentions (only
+	// the HTML is stored); it costs about what the Note's JSON encoding does.
+	r := s.md.Render(p.Body)
+	fp.Hashtags = r.Hashtags
+	for _, name := range r.Mentions {
+		if len(fp.Mentions) == maxFederatedMentions {
+			break
+		}
+		u, err := s.store.UserByUsername(ctx, name)
+		if errors.Is(err, models.ErrNotFound) {
+			continue // "@name@remote.host" or a name nobody holds
+		}
+		if err != nil {
+			return nil, err
+		}
+		fp.Mentions = append(fp.Mentions, u)
+	}
+	return fp, nil
+}
+
+// FederatedThread is a thread as its ActivityPub context collection
+// (FEP-7888) shows it.
+type FederatedThread struct {
+	Thread   *models.Thread
+	Category *models.Category
+	Gone     bool // the thread was deleted; Category is not loaded
+}
+
+// ThreadForFederation loads a thread for its context collection.
+func (s *Service) ThreadForFederation(ctx context.Context, id int64) (*FederatedThread, error) {
+	t, err := s.store.ThreadByID(ctx, id)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	ft := &FederatedThread{Thread: t}
+	if t.DeletedAt != nil {
+		ft.Gone = true
+		return ft, nil
+	}
+	if ft.Category, err = s.store.CategoryByID(ctx, t.CategoryID); err != nil {
+		return nil, err
+	}
+	return ft, nil
+}
+
+// ThreadPostIDs lists the ids of a thread's posts numbered from..to, in
+// order. Deleted posts stay listed: their ids answer with a Tombstone, and
+// keeping them makes a page an exact range of numbers, so any page of the
+// collection costs what the first does.
+func (s *Service) ThreadPostIDs(ctx context.Context, threadID int64, from, to int) ([]int64, error) {
+	if to < from {
+		return nil, nil
+	}
+	posts, err := s.store.PostsInRange(ctx, threadID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(posts))
+	for i, p := range posts {
+		ids[i] = p.ID
+	}
+	return ids, nil
+}
+
+// InstanceUsage is what NodeInfo reports about the forum's size.
+type InstanceUsage struct {
+	Users, ActiveMonth, ActiveHalfyear, LocalPosts int64
+}
+
+// Usage counts members, active members (who posted or used the site in the
+// last 30 and 180 days) and visible posts.
+func (s *Service) Usage(ctx context.Context) (InstanceUsage, error) {
+	var u InstanceUsage
+	var err error
+	now := s.now()
+	if u.Users, err = s.store.CountUsers(ctx); err != nil {
+		return u, err
+	}
+	if u.ActiveMonth, err = s.store.CountActiveUsers(ctx, now.AddDate(0, 0, -30)); err != nil {
+		return u, err
+	}
+	if u.ActiveHalfyear, err = s.store.CountActiveUsers(ctx, now.AddDate(0, 0, -180)); err != nil {
+		return u, err
+	}
+	u.LocalPosts, err = s.store.CountVisiblePosts(ctx)
+	return u, err
+}
