@@ -51,15 +51,11 @@ func cacheable(c echo.Context, params ...string) bool {
 // sendCacheable renders a page and, when key is set, keeps it for the
 // next logged-out reader.
 func (s *Server) sendCacheable(c echo.Context, key, name string, p *Page) error {
-	b, err := s.tmpl.bytes(name, p)
-	if err != nil {
-		return err
+	if key == "" {
+		return s.tmpl.render(c, http.StatusOK, name, p)
 	}
-	if key != "" {
-		s.cache.put(key, b, p.CSRF)
-		c.Response().Header().Set("X-Hearth-Cache", "miss")
-	}
-	return c.HTMLBlob(http.StatusOK, b)
+	c.Response().Header().Set("X-Hearth-Cache", "miss")
+	return s.tmpl.send(c, http.StatusOK, name, p, func(b []byte) { s.cache.put(key, bytes.Clone(b), p.CSRF) })
 }
 
 func threadCacheKey(id int64, page int, version string) string {

@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -126,11 +127,35 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 }
 
 func (r *renderer) render(c echo.Context, status int, name string, p *Page) error {
-	b, err := r.bytes(name, p)
-	if err != nil {
-		return err
+	return r.send(c, status, name, p, nil)
+}
+
+// bufs recycles page buffers: a 100-post page is ~200 KB, and growing a
+// fresh buffer for each request was a large share of a page's garbage.
+var bufs = sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(64 << 10); return b }}
+
+// send renders a page into a pooled buffer (so a failed template never sends
+// half a page), passes the finished bytes to keep (which must copy what it
+// keeps), then writes them.
+func (r *renderer) send(c echo.Context, status int, name string, p *Page, keep func([]byte)) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
 	}
-	return c.HTMLBlob(status, b)
+	buf := bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			bufs.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	if keep != nil {
+		keep(buf.Bytes())
+	}
+	return c.HTMLBlob(status, buf.Bytes())
 }
 
 // fragment renders one partial template on its own, as safe HTML to embed in
@@ -141,21 +166,6 @@ func (r *renderer) fragment(name string, data any) (template.HTML, error) {
 		return "", fmt.Errorf("render %s: %w", name, err)
 	}
 	return template.HTML(buf.String()), nil // #nosec G203 -- produced by html/template
-}
-
-// bytes renders a page into memory, so a failed template never sends half a
-// page and a finished one can be cached.
-func (r *renderer) bytes(name string, p *Page) ([]byte, error) {
-	t, ok := r.pages[name]
-	if !ok {
-		return nil, fmt.Errorf("no template %q", name)
-	}
-	var buf bytes.Buffer
-	buf.Grow(32 << 10)
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return nil, fmt.Errorf("render %s: %w", name, err)
-	}
-	return buf.Bytes(), nil
 }
 
 func threadURL(t *models.Thread) string {
