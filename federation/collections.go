@@ -18,11 +18,10 @@ const (
 	collFollowing = "following"
 )
 
-// collection serves an actor's outbox, followers or following. They are
-// empty until Hearth delivers activities and accepts follows, but already
-// have the paged shape peers walk (the collection with totalItems and
-// first, then OrderedCollectionPages), so nothing changes for peers when
-// they fill up.
+// collection serves an actor's outbox, followers or following, in the
+// paged shape peers walk (the collection with totalItems and first, then
+// OrderedCollectionPages). Followers lists the remote followers; outbox and
+// following are still empty.
 func (f *Federation) collection(owner func(echo.Context) (actorRef, error), kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ref, err := owner(c)
@@ -31,12 +30,23 @@ func (f *Federation) collection(owner func(echo.Context) (actorRef, error), kind
 		} else if err != nil {
 			return f.serverError(c, err)
 		}
+		ctx := c.Request().Context()
 		p := paged{id: ref.url + "/" + kind, total: 0, pageSize: collectionPageSize}
+		if kind == collFollowers {
+			if p.total, err = f.store.CountFollowers(ctx, ref.kind, ref.id); err != nil {
+				return f.serverError(c, err)
+			}
+		}
 		page, ok := pageParam(c, p.pages())
 		if !ok {
 			return notFound(c)
 		}
 		p.page = page
+		if kind == collFollowers && page > 0 {
+			if p.items, err = f.store.FollowerIDs(ctx, ref.kind, ref.id, (page-1)*p.pageSize, p.pageSize); err != nil {
+				return f.serverError(c, err)
+			}
+		}
 		return f.writePaged(c, p, nil)
 	}
 }

@@ -46,6 +46,12 @@ type Federation struct {
 	instanceName string
 	now          func() time.Time
 
+	// client carries every outbound fetch and delivery (see transport.go).
+	client    *http.Client
+	userAgent string
+	// retryBase is the first delivery retry delay; later ones double.
+	retryBase time.Duration
+
 	// NodeInfo is fetched by crawlers every few minutes and its counts scan
 	// tables, so they are remembered for a while; being minutes stale is
 	// what every implementation does.
@@ -70,7 +76,10 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 	return &Federation{
 		cfg: cfg, svc: svc, store: svc.Store(), log: log,
 		base: base, host: cfg.Host(), instanceName: name,
-		now: func() time.Time { return time.Now().UTC() },
+		now:       func() time.Time { return time.Now().UTC() },
+		client:    newHTTPClient(cfg.FederationAllowPrivate, nil),
+		userAgent: "hearth/" + cfg.Version + " (+" + base + ")",
+		retryBase: defaultRetryBase,
 	}
 }
 
@@ -96,6 +105,13 @@ func (f *Federation) Register(e *echo.Echo) {
 		get("/u/:username/"+kind, f.collection(f.userOwner, kind))
 		get("/c/:slug/"+kind, f.collection(f.categoryOwner, kind))
 	}
+
+	// Inboxes: every actor's, and the shared one. What arrives is verified,
+	// stored and answered 202; workers (Run) process it.
+	e.POST("/inbox", f.inbox(nil))
+	e.POST("/actor/inbox", f.inbox(f.instanceOwner))
+	e.POST("/u/:username/inbox", f.inbox(f.userOwner))
+	e.POST("/c/:slug/inbox", f.inbox(f.categoryOwner))
 
 	// Where Negotiate sends requests for ActivityPub documents.
 	get(negotiatedPrefix+"/u/:username", f.userActor)

@@ -70,6 +70,10 @@ func serve(parent context.Context, cfg config.Config) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	go svc.RunMaintenance(ctx, log)
+	// Federation workers: inbox processing and deliveries, from tables, so
+	// stopping here loses nothing. Waited for after the HTTP server stops.
+	fedDone := make(chan struct{})
+	go func() { defer close(fedDone); fed.Run(ctx, 2) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
@@ -90,6 +94,7 @@ func serve(parent context.Context, cfg config.Config) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-fedDone // ctx is done, so the workers finish their current batch and stop
 	log.Info("stopped")
 	return nil
 }

@@ -17,6 +17,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0002_search", Migrate: migrateSearch},
 		{ID: "0003_threads_category_updated", Migrate: migrateThreadsCategoryUpdated},
 		{ID: "0004_actor_keys", Migrate: migrateActorKeys},
+		{ID: "0005_federation_state", Migrate: migrateFederationState},
 	}
 }
 

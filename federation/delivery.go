@@ -1,0 +1,164 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Delivery timing. A peer that is down is retried with exponential backoff
+// (with jitter, so a returning peer is not hit by every job at once) until
+// deliveryDeadline after the job was made; then the job is dead.
+const (
+	defaultRetryBase = 30 * time.Second
+	maxRetryDelay    = 6 * time.Hour
+	deliveryDeadline = 48 * time.Hour
+	deliveryLease    = 2 * requestTimeout // a claim outlives one attempt
+	deliveryBatch    = 32
+	deliveryParallel = 8
+)
+
+// enqueue stores one delivery job per distinct inbox for the activity,
+// signed later as the actor ref names.
+func (f *Federation) enqueue(ctx context.Context, ref actorRef, act map[string]any, inboxes []string) error {
+	body, err := encode(act)
+	if err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(inboxes))
+	var distinct []string
+	for _, in := range inboxes {
+		if in != "" && !seen[in] {
+			seen[in] = true
+			distinct = append(distinct, in)
+		}
+	}
+	return f.store.EnqueueDeliveries(ctx, string(body), ref.kind, ref.id, distinct, f.now())
+}
+
+// retryDelay is the wait before the next attempt after `attempts` failed ones.
+func (f *Federation) retryDelay(attempts int) time.Duration {
+	d := f.retryBase << min(attempts-1, 20)
+	if d > maxRetryDelay || d <= 0 {
+		d = maxRetryDelay
+	}
+	return time.Duration(float64(d) * (0.75 + rand.Float64()/2))
+}
+
+// deliverDue claims the jobs due now and attempts each once, in parallel.
+// It returns how many it attempted.
+func (f *Federation) deliverDue(ctx context.Context) (int, error) {
+	jobs, err := f.store.ClaimDeliveries(ctx, f.now(), deliveryLease, deliveryBatch)
+	if err != nil || len(jobs) == 0 {
+		return 0, err
+	}
+	sem := make(chan struct{}, deliveryParallel)
+	var wg sync.WaitGroup
+	for i := range jobs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(j *models.Delivery) {
+			defer func() { <-sem; wg.Done() }()
+			f.attempt(ctx, j)
+		}(&jobs[i])
+	}
+	wg.Wait()
+	return len(jobs), nil
+}
+
+// attempt sends one job and records the outcome.
+func (f *Federation) attempt(ctx context.Context, j *models.Delivery) {
+	err := f.post(ctx, j)
+	now := f.now()
+	state, next, msg := models.QueueDone, now, ""
+	if err != nil {
+		msg = err.Error()
+		var perm permanentError
+		switch {
+		case errors.As(err, &perm), now.Sub(j.CreatedAt) >= deliveryDeadline:
+			state = models.QueueFailed
+		default:
+			state, next = models.QueuePending, now.Add(f.retryDelay(j.Attempts))
+		}
+		f.log.Info("delivery failed", "inbox", j.InboxURL, "attempt", j.Attempts, "state", state, "error", err)
+	}
+	if err := f.store.FinishDelivery(context.WithoutCancel(ctx), j.ID, state, next, msg); err != nil {
+		f.log.Error("delivery: record outcome", "id", j.ID, "error", err)
+	}
+}
+
+// permanentError marks a failure retrying cannot fix.
+type permanentError struct{ error }
+
+func (e permanentError) Unwrap() error { return e.error }
+
+// post signs and sends one job's activity to its inbox.
+func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
+	ref, err := f.refOf(ctx, j.ActorType, j.ActorID)
+	if err != nil {
+		return permanentError{err}
+	}
+	signer, err := f.signerFor(ctx, ref)
+	if err != nil {
+		return err
+	}
+	body := []byte(j.ActivityJSON)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.InboxURL, bytes.NewReader(body))
+	if err != nil {
+		return permanentError{err}
+	}
+	if err := checkURL(req.URL, f.cfg.FederationAllowPrivate); err != nil {
+		return permanentError{err}
+	}
+	req.Header.Set("Content-Type", activityJSON)
+	req.Header.Set("User-Agent", f.userAgent)
+	if err := signer.Sign(req, body); err != nil {
+		return err
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		if errors.Is(err, errForbiddenAddress) {
+			return permanentError{err}
+		}
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = readLimited(resp.Body) // drain (bounded) so the connection is reused
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return nil
+	case resp.StatusCode == http.StatusGone, resp.StatusCode == http.StatusBadRequest,
+		resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusUnprocessableEntity:
+		// The inbox is gone or will never take this activity.
+		return permanentError{fmt.Errorf("status %d", resp.StatusCode)}
+	}
+	return fmt.Errorf("status %d", resp.StatusCode)
+}
+
+// refOf rebuilds the local actor a job is signed by.
+func (f *Federation) refOf(ctx context.Context, kind string, id int64) (actorRef, error) {
+	switch kind {
+	case models.ActorTypeUser:
+		u, err := f.store.UserByID(ctx, id)
+		if err != nil {
+			return actorRef{}, err
+		}
+		return f.userRef(u), nil
+	case models.ActorTypeCategory:
+		c, err := f.store.CategoryByID(ctx, id)
+		if err != nil {
+			return actorRef{}, err
+		}
+		return f.categoryRef(c), nil
+	case models.ActorTypeInstance:
+		return f.instanceRef(), nil
+	}
+	return actorRef{}, fmt.Errorf("unknown actor type %q", kind)
+}

@@ -1,0 +1,197 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/hearth/hearth/models"
+)
+
+// signedGet fetches an ActivityPub document, signed as the instance actor:
+// servers in authorized-fetch mode and GoToSocial refuse unsigned GETs.
+func (f *Federation) signedGet(ctx context.Context, rawURL string) ([]byte, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %q: %w", rawURL, err)
+	}
+	if err := checkURL(u, f.cfg.FederationAllowPrivate); err != nil {
+		return nil, err
+	}
+	u.Fragment = ""
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", acceptHeader)
+	req.Header.Set("User-Agent", f.userAgent)
+	signer, err := f.InstanceSigner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := signer.Sign(req, nil); err != nil {
+		return nil, err
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s: status %d", u.Redacted(), resp.StatusCode)
+	}
+	return readLimited(resp.Body)
+}
+
+// acceptHeader is what Hearth asks for when fetching: what Mastodon sends.
+const acceptHeader = `application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
+
+// remoteActorDoc is the part of a remote actor document Hearth keeps.
+// Fields are decoded loosely: servers differ in what they send as an
+// object, a string or an array.
+type remoteActorDoc struct {
+	ID                string          `json:"id"`
+	Type              json.RawMessage `json:"type"`
+	Inbox             string          `json:"inbox"`
+	PreferredUsername string          `json:"preferredUsername"`
+	Name              string          `json:"name"`
+	Icon              json.RawMessage `json:"icon"`
+	Endpoints         struct {
+		SharedInbox string `json:"sharedInbox"`
+	} `json:"endpoints"`
+	PublicKey json.RawMessage `json:"publicKey"`
+}
+
+type publicKeyDoc struct {
+	ID           string `json:"id"`
+	Owner        string `json:"owner"`
+	PublicKeyPem string `json:"publicKeyPem"`
+}
+
+// parseRemoteActor turns a fetched actor document into a cache row. The
+// document must claim the id it was fetched from (or the URL's host, when
+// fetched by key id), else anyone could serve anyone's actor.
+func parseRemoteActor(body []byte, fetched string) (*models.RemoteActor, error) {
+	var d remoteActorDoc
+	if err := json.Unmarshal(body, &d); err != nil {
+		return nil, fmt.Errorf("actor document: %w", err)
+	}
+	id, err := url.Parse(d.ID)
+	if err != nil || d.ID == "" {
+		return nil, errors.New("actor document has no valid id")
+	}
+	src, _ := url.Parse(fetched)
+	if src == nil || !strings.EqualFold(src.Host, id.Host) {
+		return nil, fmt.Errorf("actor %s was served by another host", d.ID)
+	}
+	if _, err := url.Parse(d.Inbox); err != nil || d.Inbox == "" {
+		return nil, fmt.Errorf("actor %s has no inbox", d.ID)
+	}
+	var key publicKeyDoc
+	if len(d.PublicKey) > 0 && d.PublicKey[0] == '[' {
+		var keys []publicKeyDoc
+		if json.Unmarshal(d.PublicKey, &keys) == nil && len(keys) > 0 {
+			key = keys[0]
+		}
+	} else if len(d.PublicKey) > 0 {
+		_ = json.Unmarshal(d.PublicKey, &key)
+	}
+	if key.Owner != "" && key.Owner != d.ID {
+		return nil, fmt.Errorf("actor %s publishes a key owned by %s", d.ID, key.Owner)
+	}
+	return &models.RemoteActor{
+		APID: d.ID, Inbox: d.Inbox, SharedInbox: d.Endpoints.SharedInbox,
+		PublicKeyPEM: key.PublicKeyPem, KeyID: key.ID,
+		PreferredUsername: truncateString(d.PreferredUsername, 300), Name: truncateString(d.Name, 300),
+		Domain: strings.ToLower(id.Host), IconURL: iconURL(d.Icon),
+	}, nil
+}
+
+// iconURL finds the url of an icon given as an Image, a list of them or a
+// bare link.
+func iconURL(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var img struct {
+		URL string `json:"url"`
+	}
+	if json.Unmarshal(raw, &img) == nil {
+		return img.URL
+	}
+	var imgs []struct {
+		URL string `json:"url"`
+	}
+	if json.Unmarshal(raw, &imgs) == nil && len(imgs) > 0 {
+		return imgs[0].URL
+	}
+	return ""
+}
+
+func truncateString(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// remoteActor returns the actor with the given id from the cache, fetching
+// and caching it when missing or when refresh is set.
+func (f *Federation) remoteActor(ctx context.Context, id string, refresh bool) (*models.RemoteActor, error) {
+	if !refresh {
+		a, err := f.store.RemoteActorByAPID(ctx, id)
+		if err == nil || !errors.Is(err, models.ErrNotFound) {
+			return a, err
+		}
+	}
+	body, err := f.signedGet(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := parseRemoteActor(body, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.APID != stripFragment(id) {
+		return nil, fmt.Errorf("fetched %s but the document is %s", id, a.APID)
+	}
+	a.FetchedAt = f.now()
+	return f.store.UpsertRemoteActor(ctx, a)
+}
+
+// actorForKey finds the actor owning keyID, fetching the key's document
+// (the actor itself, keyId being {actor}#main-key on every server Hearth
+// talks to) when not cached or when refresh is set.
+func (f *Federation) actorForKey(ctx context.Context, keyID string, refresh bool) (*models.RemoteActor, error) {
+	if !refresh {
+		a, err := f.store.RemoteActorByKeyID(ctx, keyID)
+		if err == nil || !errors.Is(err, models.ErrNotFound) {
+			return a, err
+		}
+	}
+	body, err := f.signedGet(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := parseRemoteActor(body, keyID)
+	if err != nil {
+		return nil, err
+	}
+	if a.KeyID != keyID {
+		return nil, fmt.Errorf("key %s is not published by %s", keyID, a.APID)
+	}
+	a.FetchedAt = f.now()
+	return f.store.UpsertRemoteActor(ctx, a)
+}
+
+func stripFragment(s string) string {
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,97 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Inbox processing limits.
+const (
+	inboxLease       = time.Minute
+	inboxBatch       = 32
+	inboxMaxAttempts = 3
+	idlePoll         = time.Second // how often idle workers look for new rows
+)
+
+// Run processes the inbox and delivers queued activities until ctx ends,
+// then returns once the workers have stopped. Both queues are tables, so
+// several processes may run workers on one database, and whatever is
+// queued when a process stops is picked up when one starts.
+func (f *Federation) Run(ctx context.Context, workers int) {
+	var wg sync.WaitGroup
+	loop := func(name string, step func(context.Context) (int, error)) {
+		defer wg.Done()
+		for ctx.Err() == nil {
+			n, err := step(ctx)
+			if err != nil && ctx.Err() == nil {
+				f.log.Error("federation worker", "queue", name, "error", err)
+			}
+			if n == 0 || err != nil {
+				select {
+				case <-ctx.Done():
+				case <-time.After(idlePoll):
+				}
+			}
+		}
+	}
+	for range max(1, workers) {
+		wg.Add(2)
+		go loop("inbox", f.processInbox)
+		go loop("deliveries", f.deliverDue)
+	}
+	wg.Wait()
+}
+
+// processInbox claims stored activities and processes each; it returns how
+// many it claimed.
+func (f *Federation) processInbox(ctx context.Context) (int, error) {
+	rows, err := f.store.ClaimInbox(ctx, f.now(), inboxLease, inboxBatch)
+	if err != nil {
+		return 0, err
+	}
+	for i := range rows {
+		row := &rows[i]
+		state, msg := models.QueueDone, ""
+		if err := f.process(ctx, row); err != nil {
+			msg = err.Error()
+			state = models.QueuePending
+			if row.Attempts >= inboxMaxAttempts || errors.Is(err, errIgnore) {
+				state = models.QueueFailed
+			}
+			f.log.Info("inbox: processing failed", "activity", row.ActivityID, "state", state, "error", err)
+		}
+		if err := f.store.FinishInbox(context.WithoutCancel(ctx), row.ID, state, msg); err != nil {
+			return i, err
+		}
+	}
+	return len(rows), nil
+}
+
+// errIgnore marks an activity that can never be processed (malformed, or
+// about something Hearth does not have); it is not retried.
+var errIgnore = errors.New("ignored")
+
+// process applies one stored activity.
+func (f *Federation) process(ctx context.Context, row *models.InboxActivity) error {
+	act, err := parseActivity([]byte(row.Body))
+	if err != nil {
+		return fmt.Errorf("%w: %v", errIgnore, err)
+	}
+	switch act.Type {
+	case "Follow":
+		return f.onFollow(ctx, act, json.RawMessage(row.Body))
+	case "Undo":
+		return f.onUndo(ctx, act)
+	case "Accept", "Reject":
+		return f.onAcceptReject(ctx, act)
+	}
+	// Other types (Create, Announce, Like…) arrive with the next slices;
+	// they are kept in the table, marked done.
+	return nil
+}

@@ -1,0 +1,67 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// RemoteActor is Hearth's cached copy of another server's actor: enough to
+// verify its signatures and deliver to it. Refetched when a signature fails
+// to verify (the key may have rotated).
+type RemoteActor struct {
+	ID                int64  `gorm:"primaryKey"`
+	APID              string `gorm:"column:ap_id;size:2048;not null;uniqueIndex"`
+	Inbox             string `gorm:"size:2048;not null;default:''"`
+	SharedInbox       string `gorm:"size:2048;not null;default:''"`
+	PublicKeyPEM      string `gorm:"column:public_key_pem;type:text;not null;default:''"`
+	KeyID             string `gorm:"size:2048;not null;default:'';index"`
+	PreferredUsername string `gorm:"size:300;not null;default:''"`
+	Name              string `gorm:"size:300;not null;default:''"`
+	Domain            string `gorm:"size:300;not null;default:'';index"`
+	IconURL           string `gorm:"size:2048;not null;default:''"`
+	FetchedAt         time.Time
+	CreatedAt         time.Time
+}
+
+// DeliveryInbox is where activities for this actor go: the shared inbox
+// when its server has one (one request per server, not per follower).
+func (a *RemoteActor) DeliveryInbox() string {
+	if a.SharedInbox != "" {
+		return a.SharedInbox
+	}
+	return a.Inbox
+}
+
+// RemoteActorByAPID loads a cached actor by its ActivityPub id, or ErrNotFound.
+func (s *Store) RemoteActorByAPID(ctx context.Context, apID string) (*RemoteActor, error) {
+	var a RemoteActor
+	if err := s.DB(ctx).Where("ap_id = ?", apID).First(&a).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &a, nil
+}
+
+// RemoteActorByKeyID loads the cached actor owning a key id, or ErrNotFound.
+func (s *Store) RemoteActorByKeyID(ctx context.Context, keyID string) (*RemoteActor, error) {
+	var a RemoteActor
+	if err := s.DB(ctx).Where("key_id = ?", keyID).Order("id").First(&a).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &a, nil
+}
+
+// UpsertRemoteActor stores a freshly fetched actor, replacing the cached
+// copy with the same ap_id, and returns the stored row (with its id).
+func (s *Store) UpsertRemoteActor(ctx context.Context, a *RemoteActor) (*RemoteActor, error) {
+	err := s.DB(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "ap_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"inbox", "shared_inbox", "public_key_pem", "key_id",
+			"preferred_username", "name", "domain", "icon_url", "fetched_at"}),
+	}).Create(a).Error
+	if err != nil {
+		return nil, err
+	}
+	return s.RemoteActorByAPID(ctx, a.APID)
+}
