@@ -52,6 +52,11 @@ func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPo
 	if err != nil {
 		return nil, mapNotFound(err)
 	}
+	if p.HiddenAt != nil && p.DeletedAt == nil {
+		// Hidden pending review: not public, but not gone either (a
+		// Tombstone would make peers delete a post that may be approved).
+		return nil, ErrNotFound
+	}
 	fp := &FederatedPost{Post: p, Thread: t, Page: s.PageOf(p.Number)}
 	if p.DeletedAt != nil || t.DeletedAt != nil {
 		fp.Gone = true

@@ -43,3 +43,23 @@ func CanSeeRevisions(actor *models.User, p *models.Post) bool {
 func CanLike(actor *models.User, p *models.Post) bool {
 	return actor != nil && p.DeletedAt == nil && actor.ID != p.UserID
 }
+
+// CanModerate: moderators and administrators use the thread tools, the review
+// queue and the audit log. Category-scoped moderators are not in this slice;
+// when they come, this gains the category and every caller already passes
+// through here.
+func CanModerate(actor *models.User) bool { return actor != nil && actor.IsStaff() }
+
+// CanFlag: members flag others' live posts, not their own.
+func CanFlag(actor *models.User, p *models.Post) bool {
+	return actor != nil && p != nil && p.DeletedAt == nil && actor.ID != p.UserID
+}
+
+// FlagWeight is what a member's flag counts towards hiding a post: the
+// ambassador programme trusts ambassadors' judgement double.
+func FlagWeight(actor *models.User) int {
+	if actor != nil && actor.Role == models.RoleAmbassador {
+		return 2
+	}
+	return 1
+}

@@ -30,6 +30,11 @@ type PostView struct {
 	CanEdit   bool
 	CanDelete bool
 	CanLike   bool
+	CanFlag   bool
+	// Hidden: flags hid the post pending review. Non-staff get only the
+	// placeholder; staff get the text under a marker (HiddenForStaff).
+	Hidden         bool
+	HiddenForStaff bool
 }
 
 // Deleted reports whether the post shows only a placeholder.
@@ -197,8 +202,17 @@ func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []mo
 		p := &posts[i]
 		v := PostView{Post: *p, Author: users[p.UserID], Liked: liked[p.ID],
 			CanEdit: CanEditPost(viewer, p), CanDelete: CanDeletePost(viewer, p), CanLike: viewer != nil && CanLike(viewer, p)}
+		v.CanFlag = CanFlag(viewer, p)
 		if p.DeletedAt != nil {
 			v.Body, v.HTML = "", ""
+		} else if p.HiddenAt != nil {
+			v.Hidden, v.CanLike, v.CanFlag = true, false, false
+			if viewer != nil && viewer.IsStaff() {
+				v.HiddenForStaff = true
+				v.HTML = `<p class="post-placeholder">Hidden pending review; only staff see this text.</p>` + v.HTML
+			} else {
+				v.Body, v.HTML = "", `<p class="post-placeholder">`+HiddenPlaceholder+`</p>`
+			}
 		}
 		if p.ReplyToID != nil {
 			if parent, ok := parents[*p.ReplyToID]; ok {

@@ -23,6 +23,9 @@ type Service struct {
 	now   func() time.Time
 	// BcryptCost is the password hashing cost; tests lower it.
 	BcryptCost int
+	// FlagHideThreshold is the total flag weight at which a post is hidden
+	// until reviewed; zero means the default, 3.
+	FlagHideThreshold int
 }
 
 // New builds the service.

@@ -57,6 +57,7 @@ type Post struct {
 	EditedAt  *time.Time
 	DeletedAt *time.Time
 	DeletedBy *int64
+	HiddenAt  *time.Time // flags hid it pending review (migration 0020)
 }
 
 // PostRevision keeps the body a post had before an edit, so the edit history

@@ -31,6 +31,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	g.DELETE("/posts/:id/like", s.apiLike(false))
 	g.GET("/tags/:tag", s.apiTag)
 	g.GET("/search", s.apiSearch)
+	s.apiModRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 

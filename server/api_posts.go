@@ -23,6 +23,7 @@ type PostJSON struct {
 	LikeCount int        `json:"like_count"`
 	Liked     bool       `json:"liked,omitempty"`
 	Deleted   bool       `json:"deleted"`
+	Hidden    bool       `json:"hidden"`
 	URL       string     `json:"url"`
 	CreatedAt time.Time  `json:"created_at"`
 	EditedAt  *time.Time `json:"edited_at"`
@@ -32,10 +33,19 @@ func (s *Server) postJSON(p *models.Post, author *models.User) PostJSON {
 	j := PostJSON{ID: p.ID, ThreadID: p.ThreadID, Number: p.Number, Author: s.userJSON(author), Body: p.Body, HTML: p.HTML,
 		ReplyTo: p.ReplyToID, LikeCount: p.LikeCount, Deleted: p.DeletedAt != nil,
 		URL: s.cfg.URL + "/p/" + strconv.FormatInt(p.ID, 10), CreatedAt: p.CreatedAt, EditedAt: p.EditedAt}
+	j.Hidden = p.HiddenAt != nil && !j.Deleted
 	if j.Deleted {
 		j.Body, j.HTML = "", ""
 	}
 	return j
+}
+
+// maskHidden blanks a post that flags hid pending review, for anyone but
+// staff.
+func maskHidden(j *PostJSON, viewer *models.User) {
+	if j.Hidden && (viewer == nil || !viewer.IsStaff()) {
+		j.Body, j.HTML = "", ""
+	}
 }
 
 func (s *Server) apiPost(c echo.Context) error {
@@ -52,7 +62,9 @@ func (s *Server) apiPost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.postJSON(p, author))
+	j := s.postJSON(p, author)
+	maskHidden(&j, viewer(c))
+	return c.JSON(http.StatusOK, j)
 }
 
 func (s *Server) apiEditPost(c echo.Context) error {

@@ -71,7 +71,7 @@ func (s *Server) threadFeed(c echo.Context) error {
 	posts := tp.Posts
 	for i := len(posts) - 1; i >= 0 && len(f.Items) < 50; i-- {
 		p := posts[i]
-		if p.Deleted() {
+		if p.Deleted() || p.Hidden {
 			continue
 		}
 		item := &feeds.Item{

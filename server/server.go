@@ -123,6 +123,7 @@ func (s *Server) routes() *echo.Echo {
 	g.GET("/tags/:tag", s.tag)
 	g.GET("/admin", s.adminPage, requireLogin)
 	g.POST("/admin/categories", s.adminCreateCategory, requireLogin)
+	s.modRoutes(g)
 
 	s.apiRoutes(g.Group("/api/v1"))
 	return e

@@ -38,6 +38,11 @@ type postItem struct {
 	CanLike   bool
 	CanEdit   bool
 	CanDelete bool
+	CanFlag   bool
+	// Hidden is "" for a shown post, else which rendering of a hidden post
+	// this viewer gets ("staff" or "placeholder"); it is in the head key
+	// because the two share the post's version.
+	Hidden string
 }
 
 type authorItem struct {
@@ -77,7 +82,13 @@ func postItems(views []forum.PostView, page int, member bool) []postItem {
 		it := postItem{
 			ID: v.ID, Number: v.Number, Version: v.UpdatedAt.UnixMicro(), URL: "/p/" + strconv.FormatInt(v.ID, 10), Deleted: v.Deleted(),
 			LikeCount: v.LikeCount, Liked: v.Liked, CanLike: v.CanLike, CanEdit: v.CanEdit, CanDelete: v.CanDelete,
-			Member: member, Page: page,
+			Member: member, Page: page, CanFlag: v.CanFlag,
+		}
+		if v.Hidden {
+			it.Hidden = "placeholder"
+			if v.HiddenForStaff {
+				it.Hidden = "staff"
+			}
 		}
 		if !it.Deleted {
 			it.HTML = template.HTML(v.HTML) // #nosec G203 -- sanitised by bluemonday on write
@@ -126,7 +137,7 @@ func joinKey(parts ...string) string { return strings.Join(parts, "|") }
 
 func headKey(it *postItem) string {
 	k := joinKey("h", strconv.FormatInt(it.ID, 10), strconv.FormatInt(it.Version, 36), strconv.Itoa(it.Number), it.Ago, it.Edited,
-		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role)
+		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role, it.Hidden)
 	if it.ReplyTo != nil {
 		k += "|r" + strconv.Itoa(it.ReplyTo.Number) + "@" + it.ReplyTo.Username
 	}

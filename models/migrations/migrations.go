@@ -18,6 +18,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0003_threads_category_updated", Migrate: migrateThreadsCategoryUpdated},
 		{ID: "0004_actor_keys", Migrate: migrateActorKeys},
 		{ID: "0005_federation_state", Migrate: migrateFederationState},
+		{ID: "0020_moderation", Migrate: migrateModeration},
 	}
 }
 

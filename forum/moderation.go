@@ -1,0 +1,122 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Thread tools: lock, pin and move. Each is for moderators and
+// administrators only, is idempotent (repeating it changes nothing and
+// records nothing), and writes its audit entry in the same transaction as
+// the change. Each bumps the thread's version (and the categories' on a
+// move) because logged-out page caches key on them: a cached page must never
+// show a thread as open after it was locked.
+
+const reasonMaxRunes = 1000
+
+// LockThread stops members replying to a thread; staff still can.
+func (s *Service) LockThread(ctx context.Context, actor *models.User, threadID int64, reason string) error {
+	return s.setThreadFlag(ctx, actor, threadID, "locked", true, "thread.lock", reason)
+}
+
+// UnlockThread reopens a locked thread.
+func (s *Service) UnlockThread(ctx context.Context, actor *models.User, threadID int64, reason string) error {
+	return s.setThreadFlag(ctx, actor, threadID, "locked", false, "thread.unlock", reason)
+}
+
+// PinThread keeps a thread at the top of its category.
+func (s *Service) PinThread(ctx context.Context, actor *models.User, threadID int64, reason string) error {
+	return s.setThreadFlag(ctx, actor, threadID, "pinned", true, "thread.pin", reason)
+}
+
+// UnpinThread returns a pinned thread to the activity order.
+func (s *Service) UnpinThread(ctx context.Context, actor *models.User, threadID int64, reason string) error {
+	return s.setThreadFlag(ctx, actor, threadID, "pinned", false, "thread.unpin", reason)
+}
+
+func (s *Service) setThreadFlag(ctx context.Context, actor *models.User, threadID int64, column string, on bool, action, reason string) error {
+	if err := s.checkModerator(actor, reason); err != nil {
+		return err
+	}
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := s.visibleThread(ctx, threadID); err != nil {
+			return err
+		}
+		changed, err := s.store.SetThreadFlag(ctx, threadID, column, on)
+		if err != nil || !changed {
+			return err
+		}
+		now := s.now()
+		if err := s.record(ctx, actor, action, TargetThread, threadID, reason, nil, now); err != nil {
+			return err
+		}
+		return s.store.TouchThread(ctx, threadID, now)
+	})
+}
+
+// MoveThread moves a thread to the category with the given slug, carrying
+// its posts' weight in the categories' denormalised counts.
+func (s *Service) MoveThread(ctx context.Context, actor *models.User, threadID int64, categorySlug, reason string) error {
+	if err := s.checkModerator(actor, reason); err != nil {
+		return err
+	}
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		t, err := s.visibleThread(ctx, threadID)
+		if err != nil {
+			return err
+		}
+		to, err := s.store.CategoryBySlug(ctx, strings.ToLower(strings.TrimSpace(categorySlug)))
+		if errors.Is(err, models.ErrNotFound) {
+			return &ValidationError{Fields: map[string]string{"category": "choose an existing category"}}
+		} else if err != nil {
+			return err
+		}
+		if to.ID == t.CategoryID {
+			return nil
+		}
+		from, err := s.store.CategoryByID(ctx, t.CategoryID)
+		if err != nil {
+			return err
+		}
+		moved, err := s.store.MoveThreadCategory(ctx, t.ID, from.ID, to.ID)
+		if err != nil || !moved {
+			return err
+		}
+		now := s.now()
+		details := map[string]any{"from": from.Slug, "to": to.Slug}
+		if err := s.record(ctx, actor, "thread.move", TargetThread, t.ID, reason, details, now); err != nil {
+			return err
+		}
+		if err := s.store.AdjustCategoryCounts(ctx, from.ID, -1, -t.PostCount, t.LastPostAt); err != nil {
+			return err
+		}
+		if err := s.store.AdjustCategoryCounts(ctx, to.ID, 1, t.PostCount, t.LastPostAt); err != nil {
+			return err
+		}
+		if err := s.store.TouchThread(ctx, t.ID, now); err != nil {
+			return err
+		}
+		if err := s.store.TouchCategory(ctx, from.ID, now); err != nil {
+			return err
+		}
+		return s.store.TouchCategory(ctx, to.ID, now)
+	})
+}
+
+// checkModerator refuses non-staff and over-long reasons before any work.
+func (s *Service) checkModerator(actor *models.User, reason string) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	if !CanModerate(actor) {
+		return ErrForbidden
+	}
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
+		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+	}
+	return nil
+}

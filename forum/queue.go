@@ -1,0 +1,197 @@
+package forum
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Resolutions a moderator can give a queue item.
+const (
+	ResolveApprove = "approve" // the post is fine: show it again
+	ResolveDismiss = "dismiss" // the flags were not useful: show it again
+	ResolveHide    = "hide"    // keep (or make) the post hidden
+	ResolveDelete  = "delete"  // soft-delete the post, as its author could
+)
+
+// QueuePerPage is the default and largest page of the review queue.
+const QueuePerPage = 50
+
+// FlagView is one flag with the member who raised it.
+type FlagView struct {
+	models.Flag
+	User *models.User
+}
+
+// QueueItemView is a queue item with what a moderator needs to decide it.
+type QueueItemView struct {
+	models.ModQueueItem
+	Post    *models.Post
+	Author  *models.User
+	Hidden  bool
+	Flags   []FlagView
+	Weight  int            // total weight of the item's flags
+	Reasons map[string]int // how many flags gave each reason
+}
+
+// QueuePage is one page of the review queue, oldest first.
+type QueuePage struct {
+	State string
+	Items []QueueItemView
+	Next  string // cursor for the following page, empty on the last
+}
+
+// Queue lists review items in a state (default open), oldest first so
+// nothing waits forever, with keyset paging on (created_at, id).
+func (s *Service) Queue(ctx context.Context, actor *models.User, state, after string) (*QueuePage, error) {
+	if err := s.checkModerator(actor, ""); err != nil {
+		return nil, err
+	}
+	if state == "" {
+		state = models.QueueItemOpen
+	}
+	if state != models.QueueItemOpen && state != models.QueueItemClaimed && state != models.QueueItemResolved {
+		return nil, &ValidationError{Fields: map[string]string{"state": "use open, claimed or resolved"}}
+	}
+	cur, err := parseKeyset(after)
+	if err != nil {
+		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
+	}
+	items, err := s.store.QueueItems(ctx, state, cur, QueuePerPage+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &QueuePage{State: state}
+	if len(items) > QueuePerPage {
+		items = items[:QueuePerPage]
+		last := items[len(items)-1]
+		page.Next = formatKeyset(last.CreatedAt, last.ID)
+	}
+	page.Items, err = s.queueViews(ctx, items)
+	return page, err
+}
+
+// queueViews loads posts, authors, flags and flaggers for items in a fixed
+// number of queries.
+func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) ([]QueueItemView, error) {
+	postIDs := make([]int64, len(items))
+	for i, it := range items {
+		postIDs[i] = it.PostID
+	}
+	posts, err := s.store.PostsByIDs(ctx, postIDs)
+	if err != nil {
+		return nil, err
+	}
+	hidden, err := s.store.HiddenPostIDs(ctx, postIDs)
+	if err != nil {
+		return nil, err
+	}
+	var oldest models.ModQueueItem
+	for i, it := range items {
+		if i == 0 || it.CreatedAt.Before(oldest.CreatedAt) {
+			oldest = it
+		}
+	}
+	flags, err := s.store.FlagsOnPosts(ctx, postIDs, oldest.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	userIDs := make([]int64, 0, len(posts)+len(flags))
+	for _, p := range posts {
+		userIDs = append(userIDs, p.UserID)
+	}
+	for _, f := range flags {
+		userIDs = append(userIDs, f.UserID)
+	}
+	users, err := s.store.UserCards(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]QueueItemView, len(items))
+	for i, it := range items {
+		v := QueueItemView{ModQueueItem: it, Post: posts[it.PostID], Hidden: hidden[it.PostID], Reasons: map[string]int{}}
+		if v.Post != nil {
+			v.Author = users[v.Post.UserID]
+		}
+		for _, f := range flags {
+			// An item owns the flags raised while it was unresolved.
+			if f.PostID != it.PostID || f.CreatedAt.Before(it.CreatedAt) || (it.ResolvedAt != nil && f.CreatedAt.After(*it.ResolvedAt)) {
+				continue
+			}
+			v.Flags = append(v.Flags, FlagView{Flag: f, User: users[f.UserID]})
+			v.Weight += f.Weight
+			v.Reasons[f.Reason]++
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// ResolveQueueItem closes a review item with an action, audited in the same
+// transaction. Resolving an already resolved item is ErrConflict, so two
+// moderators acting at once learn that one of them was first.
+func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, itemID int64, action, note string) error {
+	if err := s.checkModerator(actor, note); err != nil {
+		return err
+	}
+	action = strings.TrimSpace(action)
+	switch action {
+	case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:
+	default:
+		return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
+	}
+	if !utf8.ValidString(note) {
+		return &ValidationError{Fields: map[string]string{"note": "use text"}}
+	}
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		item, err := s.store.QueueItemByID(ctx, itemID)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		now := s.now()
+		ok, err := s.store.ResolveQueueItem(ctx, item.ID, actor.ID, action, note, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errAlreadyResolved
+		}
+		p, err := s.store.PostByID(ctx, item.PostID)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		details := map[string]any{"item": item.ID}
+		if err := s.record(ctx, actor, "queue."+action, TargetPost, p.ID, note, details, now); err != nil {
+			return err
+		}
+		hidden, err := s.store.HiddenPostIDs(ctx, []int64{p.ID})
+		if err != nil {
+			return err
+		}
+		switch action {
+		case ResolveApprove, ResolveDismiss:
+			if hidden[p.ID] {
+				return s.setHidden(ctx, p, false)
+			}
+		case ResolveHide:
+			if !hidden[p.ID] {
+				return s.setHidden(ctx, p, true)
+			}
+		case ResolveDelete:
+			// hidden_at is left as it is: if flags hid the post, an
+			// administrator undeleting it later still finds it hidden.
+			return s.DeletePost(ctx, actor, p.ID)
+		}
+		return nil
+	})
+}
+
+var errAlreadyResolved = &conflictError{"this queue item is already resolved"}
+
+// conflictError is ErrConflict with a message a moderator can act on.
+type conflictError struct{ msg string }
+
+func (e *conflictError) Error() string        { return e.msg }
+func (e *conflictError) Is(target error) bool { return target == ErrConflict }

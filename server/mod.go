@@ -1,0 +1,145 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// The moderation pages: the review queue at /mod, the audit log at
+// /mod/audit, the thread tools' form targets and the flag form. Pages are
+// never cached (they are for logged-in viewers only).
+
+func (s *Server) modRoutes(g *echo.Group) {
+	g.GET("/mod", s.modQueue, requireLogin)
+	g.POST("/mod/queue/:id/resolve", s.modResolve, requireLogin)
+	g.GET("/mod/audit", s.modAudit, requireLogin)
+	g.POST("/mod/threads/:id/:op", s.modThread, requireLogin)
+	g.GET("/p/:id/flag", s.flagForm, requireLogin)
+	g.POST("/p/:id/flag", s.flagPost, requireLogin)
+}
+
+// ModQueueData is the review queue page.
+type ModQueueData struct {
+	Queue *forum.QueuePage
+}
+
+func (s *Server) modQueue(c echo.Context) error {
+	q, err := s.forum.Queue(c.Request().Context(), viewer(c), c.QueryParam("state"), c.QueryParam("after"))
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Moderation")
+	p.NoIndex = true
+	p.Data = ModQueueData{Queue: q}
+	return s.tmpl.render(c, http.StatusOK, "mod", p)
+}
+
+func (s *Server) modResolve(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	action := c.FormValue("action")
+	if err := s.forum.ResolveQueueItem(c.Request().Context(), viewer(c), id, action, c.FormValue("note")); err != nil {
+		return err
+	}
+	s.setFlash(c, "Queue item resolved: "+action+".")
+	return c.Redirect(http.StatusSeeOther, "/mod")
+}
+
+// ModAuditData is the audit log page.
+type ModAuditData struct {
+	Filter forum.AuditFilter
+	Page   *forum.AuditPage
+	// NextURL keeps the filter on the link to older entries.
+	NextURL string
+}
+
+func (s *Server) modAudit(c echo.Context) error {
+	f, err := s.auditFilter(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.forum.Audit(c.Request().Context(), viewer(c), f, forum.AuditPerPage)
+	if err != nil {
+		return err
+	}
+	d := ModAuditData{Filter: f, Page: page}
+	if page.Next != "" {
+		q := c.QueryParams()
+		q.Set("before", page.Next)
+		d.NextURL = "/mod/audit?" + q.Encode()
+	}
+	p := s.page(c, "Audit log")
+	p.NoIndex = true
+	p.Data = d
+	return s.tmpl.render(c, http.StatusOK, "mod_audit", p)
+}
+
+func (s *Server) modThread(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	op := c.Param("op")
+	if err := s.threadTool(c, id, op, c.FormValue("category"), c.FormValue("reason")); err != nil {
+		return err
+	}
+	s.setFlash(c, "Thread updated: "+op+".")
+	return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
+}
+
+// FlagFormData is the flag form for one post.
+type FlagFormData struct {
+	Post    *models.Post
+	Thread  *models.Thread
+	Reasons []string
+}
+
+func (s *Server) flagForm(c echo.Context) error {
+	return s.renderFlagForm(c, http.StatusOK, Form{})
+}
+
+func (s *Server) renderFlagForm(c echo.Context, status int, f Form) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	post, t, err := s.forum.Post(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !forum.CanFlag(viewer(c), post) {
+		return forum.ErrForbidden
+	}
+	p := s.page(c, "Flag a post")
+	p.NoIndex = true
+	p.Form = f
+	p.Data = FlagFormData{Post: post, Thread: t, Reasons: forum.FlagReasons}
+	return s.tmpl.render(c, status, "flag", p)
+}
+
+func (s *Server) flagPost(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.forum.FlagPost(c.Request().Context(), viewer(c), id, c.FormValue("reason"), c.FormValue("message"))
+	if err != nil {
+		if _, ok := forum.AsValidation(err); !ok {
+			return err
+		}
+		return s.renderFlagForm(c, http.StatusUnprocessableEntity, formFrom(c, err))
+	}
+	post, _, err := s.forum.Post(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "Thanks: the moderators will review this post.")
+	return c.Redirect(http.StatusSeeOther, s.postLocation(post))
+}
