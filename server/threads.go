@@ -62,8 +62,20 @@ func (s *Server) category(c echo.Context) error {
 		{Title: list.Category.Name + " (RSS)", Type: "application/rss+xml", URL: "/c/" + list.Category.Slug + "/feed.rss"},
 		{Title: list.Category.Name + " (Atom)", Type: "application/atom+xml", URL: "/c/" + list.Category.Slug + "/feed.atom"},
 	}
-	p.Data = list
+	followers, err := s.forum.CategoryFollowers(ctx, list.Category)
+	if err != nil {
+		return err
+	}
+	p.Data = CategoryData{ThreadList: list, Handle: s.forum.FediverseHandle(list.Category.Slug), Followers: followers}
 	return s.sendCacheable(c, cacheKey, "category", p)
+}
+
+// CategoryData is a category page: its threads and how to follow it from
+// the fediverse.
+type CategoryData struct {
+	*forum.ThreadList
+	Handle    string
+	Followers int
 }
 
 // NewThreadData fills the compose form.

@@ -21,8 +21,19 @@ func (s *Server) profile(c echo.Context) error {
 	p.OGType = "profile"
 	p.Canonical = s.cfg.URL + profilePath(pr.User)
 	p.Description = pr.User.Bio
-	p.Data = pr
+	followers, err := s.forum.MemberFollowers(c.Request().Context(), pr.User)
+	if err != nil {
+		return err
+	}
+	p.Data = ProfileData{Profile: pr, Handle: s.forum.FediverseHandle(pr.User.Username), Followers: followers}
 	return s.tmpl.render(c, http.StatusOK, "profile", p)
+}
+
+// ProfileData is a member page and how to follow them from the fediverse.
+type ProfileData struct {
+	*forum.Profile
+	Handle    string
+	Followers int
 }
 
 // SettingsData is the settings page; NewToken is shown once after creation.

@@ -25,4 +25,19 @@
       el.form.submit();
     }
   });
+
+  // Copy buttons (e.g. a fediverse handle): shown only where the clipboard
+  // API exists, since without JavaScript the text is simply selectable.
+  if (navigator.clipboard) {
+    document.querySelectorAll("[data-copy]").forEach(function (btn) {
+      var target = document.getElementById(btn.getAttribute("data-copy"));
+      if (!target) return;
+      btn.hidden = false;
+      btn.addEventListener("click", function () {
+        navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+          btn.textContent = "Copied";
+        });
+      });
+    });
+  }
 })();
