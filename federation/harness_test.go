@@ -52,6 +52,7 @@ func newHarnessWith(t *testing.T, change func(*config.Config)) *harness {
 		change(&cfg)
 	}
 	fed := New(cfg, env.Svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	env.Svc.SetHooks(fed.Hooks()) // as cmd/hearth wires it
 	return &harness{t: t, env: env, fed: fed, e: newEcho(fed)}
 }
 

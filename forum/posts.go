@@ -95,7 +95,10 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		if err := s.store.CreatePost(ctx, post); err != nil {
 			return err
 		}
-		return s.countNewPost(ctx, t.CategoryID, actor.ID, now, false)
+		if err := s.countNewPost(ctx, t.CategoryID, actor.ID, now, false); err != nil {
+			return err
+		}
+		return s.hooks.PostCreated(ctx, t, post)
 	})
 	return post, err
 }
@@ -272,7 +275,10 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 		}); err != nil {
 			return err
 		}
-		return s.store.TouchThread(ctx, p.ThreadID, now)
+		if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
+			return err
+		}
+		return s.hooks.PostEdited(ctx, p)
 	})
 	return post, err
 }
@@ -298,7 +304,11 @@ func (s *Service) DeletePost(ctx context.Context, actor *models.User, postID int
 		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{"deleted_at": now, "deleted_by": actor.ID, "updated_at": now}); err != nil {
 			return err
 		}
-		return s.store.TouchThread(ctx, p.ThreadID, now)
+		if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
+			return err
+		}
+		p.DeletedAt, p.UpdatedAt = &now, now
+		return s.hooks.PostDeleted(ctx, p)
 	})
 }
 

@@ -21,6 +21,7 @@ type Service struct {
 	cfg   config.Config
 	md    *markup.Renderer
 	now   func() time.Time
+	hooks Hooks // never nil; see SetHooks
 	// BcryptCost is the password hashing cost; tests lower it.
 	BcryptCost int
 	// FlagHideThreshold is the total flag weight at which a post is hidden
@@ -36,6 +37,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		md:         markup.New(cfg.URL),
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		BcryptCost: 11,
+		hooks:      noHooks{},
 	}
 }
 

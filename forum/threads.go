@@ -106,7 +106,10 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 		if err != nil {
 			return err
 		}
-		return s.store.TagThread(ctx, thread.ID, tagRows)
+		if err := s.store.TagThread(ctx, thread.ID, tagRows); err != nil {
+			return err
+		}
+		return s.hooks.ThreadCreated(ctx, thread, post)
 	})
 	if err != nil {
 		return nil, nil, err

@@ -55,6 +55,8 @@ func serve(parent context.Context, cfg config.Config) error {
 	// and, before routing, sends ActivityPub requests for page URLs (members,
 	// categories, posts, threads) to its own handlers.
 	fed := federation.New(cfg, svc, log)
+	// Forum changes queue their deliveries in the same transaction.
+	svc.SetHooks(fed.Hooks())
 	fed.Register(srv.Echo())
 	srv.Echo().Pre(fed.Negotiate)
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -1,0 +1,202 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// Outgoing fan-out: forum changes become delivery jobs. The forum calls
+// these hooks inside the transaction that makes the change, so a job row is
+// committed exactly when the post is (a rolled-back post sends nothing, a
+// crash after commit loses nothing); the delivery workers sign and send.
+//
+// Who gets what:
+//   - a new thread: the author (Person) sends Create{Note} to its
+//     followers; the category (Group) sends Announce of the Note's id to its
+//     followers, which Mastodon shows as a boost in their home timelines.
+//   - a reply: the author sends Create{Note} to its followers. The category
+//     does not Announce replies: Hearth cannot yet tell FEP-1b12 group-aware
+//     followers (Lemmy, NodeBB…) from Mastodon ones, and a boost per reply
+//     would flood Mastodon timelines. Remote participants are not addressed
+//     either: remote posts are not stored yet, so there are none.
+//   - an edit or a deletion: the author sends Update{Note} or
+//     Delete{Tombstone} to everyone who was sent the post, as computed now
+//     (the author's followers and, for a thread's first post, the
+//     category's followers, who hold it through the Announce).
+//
+// Each list of inboxes holds a server's shared inbox once however many of
+// its actors follow, and enqueue drops repeats, so a server following both
+// the member and the category gets each activity once.
+
+// Hooks returns the forum.Hooks that queue deliveries for forum changes;
+// cmd/hearth installs it with forum.Service.SetHooks.
+func (f *Federation) Hooks() forum.Hooks { return outbox{f} }
+
+type outbox struct{ f *Federation }
+
+func (o outbox) ThreadCreated(ctx context.Context, _ *models.Thread, first *models.Post) error {
+	return o.f.fanOutNote(ctx, first, "Create", true)
+}
+
+func (o outbox) PostCreated(ctx context.Context, _ *models.Thread, p *models.Post) error {
+	return o.f.fanOutNote(ctx, p, "Create", false)
+}
+
+func (o outbox) PostEdited(ctx context.Context, p *models.Post) error {
+	return o.f.fanOutNote(ctx, p, "Update", false)
+}
+
+func (o outbox) PostDeleted(ctx context.Context, p *models.Post) error {
+	return o.f.fanOutDelete(ctx, p)
+}
+
+// audience is where a post's activities go: the author's follower inboxes
+// and the category's.
+type audience struct {
+	author, category          actorRef
+	authorInboxes, catInboxes []string
+}
+
+func (a audience) empty() bool { return len(a.authorInboxes) == 0 && len(a.catInboxes) == 0 }
+
+// audienceOf looks up the inboxes of a post's audience, from primary-key
+// loads only, so a post nobody follows costs three small queries and no
+// Note. Category followers are included only for a thread's first post:
+// replies reach them only through the Group, which does not announce
+// replies (see above).
+func (f *Federation) audienceOf(ctx context.Context, p *models.Post) (audience, error) {
+	var a audience
+	t, err := f.store.ThreadByID(ctx, p.ThreadID)
+	if err != nil {
+		return a, err
+	}
+	author, err := f.store.UserByID(ctx, p.UserID)
+	if err != nil {
+		return a, err
+	}
+	cat, err := f.store.CategoryByID(ctx, t.CategoryID)
+	if err != nil {
+		return a, err
+	}
+	a.author, a.category = f.userRef(author), f.categoryRef(cat)
+	if a.authorInboxes, err = f.store.FollowerInboxes(ctx, a.author.kind, a.author.id); err != nil {
+		return a, err
+	}
+	if p.Number == 1 {
+		if a.catInboxes, err = f.store.FollowerInboxes(ctx, a.category.kind, a.category.id); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
+// fanOutNote queues Create or Update of a post's Note from its author, and
+// for a new thread (announce) the category's Announce of it.
+func (f *Federation) fanOutNote(ctx context.Context, p *models.Post, kind string, announce bool) error {
+	aud, err := f.audienceOf(ctx, p)
+	if err != nil || aud.empty() {
+		return err // the common case on a quiet forum: no one to tell
+	}
+	// Loaded inside the transaction, so it sees the post being written.
+	fp, err := f.svc.PostForFederation(ctx, p.ID)
+	if errors.Is(err, forum.ErrNotFound) {
+		return nil // hidden pending review: not public, nothing to send
+	} else if err != nil {
+		return err
+	}
+	if fp.Gone {
+		return nil
+	}
+	note, err := f.noteDocument(fp)
+	if err != nil {
+		return err
+	}
+	url := f.postURL(fp.Post.ID)
+	id, at := url+"#create", fp.Post.CreatedAt
+	if kind == "Update" {
+		at = fp.Post.UpdatedAt
+		if fp.Post.EditedAt != nil {
+			at = *fp.Post.EditedAt
+		}
+		// The edit count makes each edit's id unique even when two land in
+		// one second; peers drop an activity whose id they have seen.
+		id = fmt.Sprintf("%s#update-%d-%d", url, at.Unix(), fp.Post.EditCount)
+	}
+	act := f.wrapActivity(kind, id, aud.author, note, at)
+	// Create goes to the author's followers (the category's get the
+	// Announce); Update to everyone who was sent the post either way.
+	inboxes := aud.authorInboxes
+	if kind == "Update" {
+		inboxes = append(append([]string(nil), aud.authorInboxes...), aud.catInboxes...)
+	}
+	if err := f.enqueue(ctx, aud.author, act, inboxes); err != nil {
+		return err
+	}
+	if !announce || len(aud.catInboxes) == 0 {
+		return nil
+	}
+	return f.enqueue(ctx, aud.category, f.announceActivity(aud.category, fp.Post, at), aud.catInboxes)
+}
+
+// fanOutDelete queues the author's Delete of a post to the post's audience.
+// The Delete is signed by the author even when a moderator deleted the
+// post: peers accept a Delete only from the object's owner.
+func (f *Federation) fanOutDelete(ctx context.Context, p *models.Post) error {
+	aud, err := f.audienceOf(ctx, p)
+	if err != nil || aud.empty() {
+		return err
+	}
+	at := f.now()
+	if p.DeletedAt != nil {
+		at = *p.DeletedAt
+	}
+	url := f.postURL(p.ID)
+	tombstone := map[string]any{"id": url, "type": "Tombstone", "formerType": "Note", "deleted": at.UTC().Format(time.RFC3339)}
+	act := f.wrapActivity("Delete", url+"#delete", aud.author, tombstone, at)
+	return f.enqueue(ctx, aud.author, act, append(append([]string(nil), aud.authorInboxes...), aud.catInboxes...))
+}
+
+// wrapActivity makes the activity carrying object, addressed as the object
+// is (Mastodon checks that a Create's audience matches its Note's) or, for a
+// Tombstone, publicly with the actor's followers in cc.
+func (f *Federation) wrapActivity(kind, id string, actor actorRef, object map[string]any, at time.Time) map[string]any {
+	delete(object, "@context") // the activity carries it, once
+	act := map[string]any{
+		"@context":  jsonLDContext,
+		"id":        id,
+		"type":      kind,
+		"actor":     actor.url,
+		"published": at.UTC().Format(time.RFC3339),
+		"to":        []any{publicAddress},
+		"cc":        []any{actor.followers()},
+		"object":    object,
+	}
+	if to, ok := object["to"]; ok {
+		act["to"] = to
+	}
+	if cc, ok := object["cc"]; ok {
+		act["cc"] = cc
+	}
+	return act
+}
+
+// announceActivity is the category's boost of a post: the object is the
+// Note's id (peers fetch or already hold it), not the Note itself, which is
+// what Mastodon sends and expects.
+func (f *Federation) announceActivity(cat actorRef, p *models.Post, at time.Time) map[string]any {
+	return map[string]any{
+		"@context":  jsonLDContext,
+		"id":        fmt.Sprintf("%s/announce/%d", cat.url, p.ID),
+		"type":      "Announce",
+		"actor":     cat.url,
+		"published": at.UTC().Format(time.RFC3339),
+		"to":        []any{publicAddress},
+		"cc":        []any{cat.followers()},
+		"object":    f.postURL(p.ID),
+	}
+}
