@@ -101,7 +101,7 @@ func (f *Federation) actorDocument(ctx context.Context, obj actorObject, a actor
 // userActor answers a member's URL with their Person.
 func (f *Federation) userActor(c echo.Context) error {
 	name := c.Param("username")
-	u, err := f.svc.UserByUsername(c.Request().Context(), name)
+	u, err := f.localUser(c.Request().Context(), name)
 	if errors.Is(err, forum.ErrNotFound) {
 		return notFound(c)
 	} else if err != nil {
@@ -206,7 +206,7 @@ func imageType(file string) string {
 // The owners of collections, resolved from the route.
 
 func (f *Federation) userOwner(c echo.Context) (actorRef, error) {
-	u, err := f.svc.UserByUsername(c.Request().Context(), c.Param("username"))
+	u, err := f.localUser(c.Request().Context(), c.Param("username"))
 	if err != nil {
 		return actorRef{}, err
 	}

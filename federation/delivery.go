@@ -101,6 +101,13 @@ func (e permanentError) Unwrap() error { return e.error }
 
 // post signs and sends one job's activity to its inbox.
 func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
+	// A suspended instance gets nothing; a permanent error marks the job
+	// dead rather than retrying it until the block is lifted.
+	if blocked, err := f.svc.InstanceSuspended(ctx, hostOf(j.InboxURL)); err != nil {
+		return err
+	} else if blocked {
+		return permanentError{fmt.Errorf("instance %s is suspended", hostOf(j.InboxURL))}
+	}
 	ref, err := f.refOf(ctx, j.ActorType, j.ActorID)
 	if err != nil {
 		return permanentError{err}

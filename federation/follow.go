@@ -22,7 +22,7 @@ func (f *Federation) localActor(ctx context.Context, id string) (ref actorRef, o
 	kind, name, _ := strings.Cut(rest, "/")
 	switch kind {
 	case "u":
-		u, err := f.svc.UserByUsername(ctx, name)
+		u, err := f.localUser(ctx, name)
 		if err != nil {
 			return actorRef{}, false, notFoundOK(err)
 		}
@@ -88,8 +88,11 @@ func (f *Federation) onFollow(ctx context.Context, act *activity, raw json.RawMe
 // Mastodon embeds the Follow being undone; its object names the local actor.
 func (f *Federation) onUndo(ctx context.Context, act *activity) error {
 	inner, err := parseActivity(act.Object)
+	if err == nil && inner.Type == "Like" && inner.Actor == act.Actor {
+		return f.onLike(ctx, act.Actor, idOf(inner.Object), false)
+	}
 	if err != nil || inner.Type != "Follow" {
-		return nil // Undo of Like, Announce…: later slices
+		return nil // Undo of Announce…: later slices
 	}
 	if inner.Actor != act.Actor {
 		return fmt.Errorf("%w: Undo of someone else's Follow", errIgnore)

@@ -128,6 +128,11 @@ func (f *Federation) inbox(owner func(echo.Context) (actorRef, error)) echo.Hand
 			f.log.Info("inbox: signer is not the actor", "signer", signer.APID, "actor", act.Actor, "id", act.ID)
 			return writeError(c, http.StatusUnauthorized, "unauthorized", "the signer does not speak for this actor")
 		}
+		if blocked, err := f.svc.InstanceSuspended(r.Context(), signerHost); err != nil {
+			return f.serverError(c, err)
+		} else if blocked {
+			return writeError(c, http.StatusForbidden, "forbidden", "this server does not accept activity from your instance")
+		}
 		if _, err := f.store.EnqueueInbox(r.Context(), &models.InboxActivity{
 			ActivityID: act.ID, Signer: signer.APID, Body: string(body),
 		}); err != nil {

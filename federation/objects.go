@@ -29,6 +29,11 @@ func (f *Federation) note(c echo.Context) error {
 	} else if err != nil {
 		return f.serverError(c, err)
 	}
+	if fp.Post.APID != nil {
+		// A reply from the fediverse: its Note is its author's server's
+		// to serve; this copy's id is not an ActivityPub object.
+		return c.Redirect(http.StatusFound, *fp.Post.APID)
+	}
 	if fp.Gone {
 		return f.writeTombstone(c, f.postURL(id), "Note", fp.DeletedAt())
 	}

@@ -44,14 +44,23 @@ func (o outbox) ThreadCreated(ctx context.Context, _ *models.Thread, first *mode
 }
 
 func (o outbox) PostCreated(ctx context.Context, _ *models.Thread, p *models.Post) error {
+	if p.APID != nil {
+		return nil // a remote post: its own server federates it
+	}
 	return o.f.fanOutNote(ctx, p, "Create", false)
 }
 
 func (o outbox) PostEdited(ctx context.Context, p *models.Post) error {
+	if p.APID != nil {
+		return nil // staff edited a remote post: only this forum's copy changes
+	}
 	return o.f.fanOutNote(ctx, p, "Update", false)
 }
 
 func (o outbox) PostDeleted(ctx context.Context, p *models.Post) error {
+	if p.APID != nil {
+		return nil // Hearth cannot delete another server's Note
+	}
 	return o.f.fanOutDelete(ctx, p)
 }
 

@@ -100,6 +100,8 @@ func (f *Federation) webfinger(c echo.Context) error {
 			return notFound(c)
 		case err != nil:
 			return f.serverError(c, err)
+		case la.User != nil && la.User.IsRemote():
+			return notFound(c) // a remote author's row is not an actor here
 		case la.User != nil && kind != kindCategory:
 			subject, actor = la.User.Username, f.userURL(la.User.Username)
 		case la.Category != nil && kind != kindUser:

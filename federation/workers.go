@@ -90,8 +90,19 @@ func (f *Federation) process(ctx context.Context, row *models.InboxActivity) err
 		return f.onUndo(ctx, act)
 	case "Accept", "Reject":
 		return f.onAcceptReject(ctx, act)
+	case "Create":
+		return f.onCreate(ctx, act, row.Signer)
+	case "Update":
+		return f.onUpdate(ctx, act, row.Signer)
+	case "Delete":
+		return f.onDelete(ctx, act, row.Signer)
+	case "Like":
+		if err := signedByActor(act, row.Signer); err != nil {
+			return err
+		}
+		return f.onLike(ctx, act.Actor, idOf(act.Object), true)
 	}
-	// Other types (Create, Announce, Like…) arrive with the next slices;
-	// they are kept in the table, marked done.
+	// Other types (Announce…) arrive with the next slices; they are kept
+	// in the table, marked done.
 	return nil
 }

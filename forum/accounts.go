@@ -158,7 +158,9 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
-	if u == nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	// Remote authors' rows have no password; refuse them outright rather
+	// than trust bcrypt to reject an empty hash.
+	if u == nil || u.IsRemote() || u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
 		if err := s.store.RecordLoginFailure(ctx, login, ip); err != nil {
 			return nil, err
 		}
@@ -166,6 +168,12 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	}
 	if err := s.store.ClearLoginFailures(ctx, login); err != nil {
 		return nil, err
+	}
+	// Checked only after the password, so guessing reveals nothing.
+	if sn, err := s.suspension(ctx, u); err != nil {
+		return nil, err
+	} else if sn != nil {
+		return nil, &ValidationError{Fields: map[string]string{"login": sanctionMessage("Your account is suspended", sn) + "."}}
 	}
 	return u, nil
 }
@@ -198,6 +206,14 @@ func (s *Service) SessionUser(ctx context.Context, secret string) (*models.User,
 			return nil, ErrUnauthorized
 		}
 		return nil, err
+	}
+	// Suspend deletes sessions, but checking here too means a session
+	// made in a race with the suspension, or restored from a backup, still
+	// stops working.
+	if sn, err := s.suspension(ctx, u); err != nil {
+		return nil, err
+	} else if sn != nil {
+		return nil, ErrUnauthorized
 	}
 	if now.Sub(sess.LastSeenAt) > sessionTouchAfter {
 		if err := s.store.TouchSession(ctx, sess.ID, now, now.Add(sessionLifetime)); err != nil {
@@ -232,8 +248,17 @@ func (s *Service) TokenUser(ctx context.Context, secret string) (*models.User, e
 	u, err := s.store.TokenUser(ctx, hashToken(secret))
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, ErrUnauthorized
+	} else if err != nil {
+		return nil, err
 	}
-	return u, err
+	// Tokens are kept through a suspension (they work again when it ends),
+	// so the check is on every use.
+	if sn, err := s.suspension(ctx, u); err != nil {
+		return nil, err
+	} else if sn != nil {
+		return nil, ErrUnauthorized
+	}
+	return u, nil
 }
 
 // UserByUsername loads a member.

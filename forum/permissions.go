@@ -1,6 +1,10 @@
 package forum
 
-import "github.com/hearth/hearth/models"
+import (
+	"context"
+
+	"github.com/hearth/hearth/models"
+)
 
 // The one place that says who may do what. Handlers and the inbox call these;
 // templates only use them to decide which buttons to show.
@@ -62,4 +66,34 @@ func FlagWeight(actor *models.User) int {
 		return 2
 	}
 	return 1
+}
+
+// CanSanction: staff silence and suspend those below them. Moderators act
+// on members and ambassadors only, never on other staff; administrators act
+// on anyone but themselves (locking yourself out is never what you meant).
+func CanSanction(actor, target *models.User) bool {
+	if actor == nil || target == nil || actor.ID == target.ID {
+		return false
+	}
+	switch actor.Role {
+	case models.RoleAdmin:
+		return true
+	case models.RoleModerator:
+		return target.Role == models.RoleMember || target.Role == models.RoleAmbassador
+	}
+	return false
+}
+
+// CanAdminister: roles and instance blocks are administrators' decisions.
+func CanAdminister(actor *models.User) bool {
+	return actor != nil && actor.Role == models.RoleAdmin
+}
+
+// checkMayPost is CanPost plus what needs the store: a silenced member may
+// read but not post, and is told until when.
+func (s *Service) checkMayPost(ctx context.Context, actor *models.User, t *models.Thread) error {
+	if !CanPost(actor, t) {
+		return ErrForbidden
+	}
+	return s.checkNotSilenced(ctx, actor)
 }

@@ -68,8 +68,8 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		if err != nil {
 			return err
 		}
-		if !CanPost(actor, t) {
-			return ErrForbidden
+		if err := s.checkMayPost(ctx, actor, t); err != nil {
+			return err
 		}
 		var replyTo *int64
 		if in.ReplyTo != 0 {

@@ -53,6 +53,11 @@ func (s *Service) Profile(ctx context.Context, username string) (*Profile, error
 	if err != nil {
 		return nil, err
 	}
+	if u.Domain != "" {
+		// Remote authors' profiles live on their own servers; posts link
+		// there.
+		return nil, ErrNotFound
+	}
 	posts, err := s.store.PostsByUser(ctx, u.ID, 20)
 	if err != nil {
 		return nil, err

@@ -41,6 +41,10 @@ func New(store *models.Store, cfg config.Config) *Service {
 	}
 }
 
+// SetClock replaces the service's clock, so tests can move time (sanction
+// expiry, rate-limit windows) without sleeping.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
 // Store exposes the store for wiring (CLI, tests).
 func (s *Service) Store() *models.Store { return s.store }
 

@@ -79,8 +79,8 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 		if err := v.err(); err != nil {
 			return err
 		}
-		if !CanPost(actor, nil) {
-			return ErrForbidden
+		if err := s.checkMayPost(ctx, actor, nil); err != nil {
+			return err
 		}
 		now := s.now()
 		thread = &models.Thread{

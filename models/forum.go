@@ -58,6 +58,9 @@ type Post struct {
 	DeletedAt *time.Time
 	DeletedBy *int64
 	HiddenAt  *time.Time // flags hid it pending review (migration 0020)
+	// APID is the ActivityPub id of a post that came from the fediverse
+	// (migration 0040); nil for posts written here.
+	APID *string `gorm:"column:ap_id"`
 }
 
 // PostRevision keeps the body a post had before an edit, so the edit history

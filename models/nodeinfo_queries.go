@@ -13,7 +13,8 @@ func (s *Store) CountActiveUsers(ctx context.Context, since time.Time) (int64, e
 	err := s.DB(ctx).Raw(`SELECT COUNT(*) FROM (
 		SELECT user_id FROM posts WHERE created_at > ?
 		UNION
-		SELECT user_id FROM sessions WHERE last_seen_at > ?) AS active`, since, since).Scan(&n).Error
+		SELECT user_id FROM sessions WHERE last_seen_at > ?) AS active
+		WHERE user_id IN (SELECT id FROM users WHERE domain = '')`, since, since).Scan(&n).Error
 	return n, err
 }
 

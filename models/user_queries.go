@@ -14,9 +14,10 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 }
 
 // CountUsers counts member accounts.
+// Remote authors (rows with a domain) are not counted: they are not members.
 func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.DB(ctx).Model(&User{}).Count(&n).Error
+	err := s.DB(ctx).Model(&User{}).Where("domain = ''").Count(&n).Error
 	return n, err
 }
 
@@ -49,7 +50,7 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (*User, error) {
 }
 
 // userCardColumns are what lists and posts show of a member.
-const userCardColumns = "id, username, display_name, avatar_file, role, post_count, created_at, updated_at"
+const userCardColumns = "id, username, display_name, avatar_file, role, post_count, created_at, updated_at, domain, remote_url, remote_icon_url"
 
 // UserCards loads the public display fields of users (no email, no password
 // hash, no bio), keyed by id; missing ids are absent from the map. Lists and

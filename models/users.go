@@ -28,7 +28,18 @@ type User struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	LastSeenAt    *time.Time
+	// Remote authors (migration 0040): a fediverse account whose replies
+	// live in threads. Domain is "" for local members; a remote row has no
+	// password and cannot log in. RemoteURL is its actor id (its profile)
+	// and RemoteIconURL its avatar, copied from the remote actor.
+	RemoteActorID *int64
+	Domain        string `gorm:"size:300;not null;default:''"`
+	RemoteURL     string `gorm:"size:2048;not null;default:''"`
+	RemoteIconURL string `gorm:"size:2048;not null;default:''"`
 }
+
+// IsRemote reports whether the row stands for a fediverse account.
+func (u *User) IsRemote() bool { return u.Domain != "" }
 
 // Name is what to show for the member: the display name, else the username.
 func (u *User) Name() string {

@@ -32,6 +32,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	g.GET("/tags/:tag", s.apiTag)
 	g.GET("/search", s.apiSearch)
 	s.apiModRoutes(g)
+	s.apiAdminRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 

@@ -31,11 +31,14 @@ func classify(err error) *APIError {
 	var ae *APIError
 	var he *echo.HTTPError
 	var rl *forum.RateLimitError
+	var fe *forum.ForbiddenError
 	switch {
 	case errors.As(err, &ae):
 		return ae
 	case errors.Is(err, forum.ErrNotFound):
 		return apiError(http.StatusNotFound, "not_found", "That page or item does not exist, or was removed.")
+	case errors.As(err, &fe):
+		return apiError(http.StatusForbidden, "forbidden", fe.Message)
 	case errors.Is(err, forum.ErrForbidden):
 		return apiError(http.StatusForbidden, "forbidden", "You are not allowed to do that.")
 	case errors.Is(err, forum.ErrUnauthorized):

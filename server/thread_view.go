@@ -43,6 +43,9 @@ type postItem struct {
 	// this viewer gets ("staff" or "placeholder"); it is in the head key
 	// because the two share the post's version.
 	Hidden string
+	// Origin is the remote post's own address (its ActivityPub id, which
+	// its server also shows to browsers); "" for posts written here.
+	Origin string
 }
 
 type authorItem struct {
@@ -52,6 +55,10 @@ type authorItem struct {
 	AvatarURL string
 	Initial   string
 	Role      string // empty for plain members
+	// Remote authors: Handle is "@name@domain", Domain their server; URL
+	// and AvatarURL then point at their server, not at this one.
+	Handle string
+	Domain string
 }
 
 type replyItem struct {
@@ -65,6 +72,9 @@ func newAuthorItem(u *models.User) authorItem {
 		return authorItem{Name: "someone", Initial: "?"}
 	}
 	a := authorItem{Username: u.Username, Name: u.Name(), URL: profilePath(u), AvatarURL: avatarURL(u)}
+	if u.IsRemote() {
+		a.Handle, a.Domain, a.URL, a.AvatarURL = "@"+u.Username, u.Domain, u.RemoteURL, u.RemoteIconURL
+	}
 	if u.Username != "" {
 		a.Initial = string([]rune(u.Username)[:1])
 	}
@@ -98,6 +108,9 @@ func postItems(views []forum.PostView, page int, member bool) []postItem {
 				authors[v.UserID] = a
 			}
 			it.Author = a
+			if v.APID != nil && a.Domain != "" {
+				it.Origin = *v.APID
+			}
 			it.ISO = v.CreatedAt.UTC().Format(time.RFC3339)
 			it.Date = v.CreatedAt.UTC().Format("2 Jan 2006 15:04")
 			it.Ago = ago(v.CreatedAt)
@@ -137,7 +150,7 @@ func joinKey(parts ...string) string { return strings.Join(parts, "|") }
 
 func headKey(it *postItem) string {
 	k := joinKey("h", strconv.FormatInt(it.ID, 10), strconv.FormatInt(it.Version, 36), strconv.Itoa(it.Number), it.Ago, it.Edited,
-		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role, it.Hidden)
+		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role, it.Hidden, it.Author.URL, it.Origin)
 	if it.ReplyTo != nil {
 		k += "|r" + strconv.Itoa(it.ReplyTo.Number) + "@" + it.ReplyTo.Username
 	}

@@ -19,6 +19,8 @@ func All() []*gormigrate.Migration {
 		{ID: "0004_actor_keys", Migrate: migrateActorKeys},
 		{ID: "0005_federation_state", Migrate: migrateFederationState},
 		{ID: "0020_moderation", Migrate: migrateModeration},
+		{ID: "0030_sanctions", Migrate: migrateSanctions},
+		{ID: "0040_remote_authors", Migrate: migrateRemoteAuthors},
 	}
 }
 

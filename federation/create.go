@@ -1,0 +1,242 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// Inbound posts: a Mastodon reply to a Hearth post is addressed to the
+// parent post's author (not the category), so it may arrive at any inbox.
+// It is attached to a thread through its inReplyTo chain; Update and
+// Delete apply only when the signer is the Note's author.
+
+// maxParentFetches bounds how far up a reply chain Hearth fetches looking
+// for one of its own posts: a long remote-only conversation costs at most
+// this many signed GETs per activity.
+const maxParentFetches = 5
+
+// noteDoc is the part of a Note Hearth reads. Fields are decoded loosely,
+// as servers send links as strings, objects or arrays.
+type noteDoc struct {
+	ID           string            `json:"id"`
+	Type         json.RawMessage   `json:"type"`
+	AttributedTo json.RawMessage   `json:"attributedTo"`
+	InReplyTo    json.RawMessage   `json:"inReplyTo"`
+	Content      string            `json:"content"`
+	ContentMap   map[string]string `json:"contentMap"`
+	Published    string            `json:"published"`
+}
+
+func parseNote(raw json.RawMessage) (*noteDoc, error) {
+	var n noteDoc
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return nil, fmt.Errorf("note: %w", err)
+	}
+	if n.ID == "" || hostOf(n.ID) == "" {
+		return nil, errors.New("note has no absolute id")
+	}
+	if n.Content == "" {
+		for _, c := range n.ContentMap {
+			n.Content = c
+			break
+		}
+	}
+	return &n, nil
+}
+
+func (n *noteDoc) typ() string          { return firstString(n.Type) }
+func (n *noteDoc) inReplyTo() string    { return idOf(n.InReplyTo) }
+func (n *noteDoc) attributedTo() string { return firstID(n.AttributedTo) }
+
+func (n *noteDoc) remote() forum.RemoteNote {
+	published, _ := time.Parse(time.RFC3339, n.Published)
+	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published}
+}
+
+// firstID reads a link given as an id, an object or an array of either.
+func firstID(raw json.RawMessage) string {
+	if id := idOf(raw); id != "" {
+		return id
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) == nil && len(list) > 0 {
+		return idOf(list[0])
+	}
+	return ""
+}
+
+// signedByActor insists that the verified signer is the activity's actor.
+// The inbox only checked that they share a host; a post may only be
+// written, changed or deleted by its own author's key.
+func signedByActor(act *activity, signer string) error {
+	if signer != act.Actor {
+		return fmt.Errorf("%w: %s signed an activity of %s", errIgnore, signer, act.Actor)
+	}
+	return nil
+}
+
+// onCreate stores a reply to a Hearth thread. Anything else created (a
+// toot that answers nothing here) is not Hearth's business: done, not kept.
+func (f *Federation) onCreate(ctx context.Context, act *activity, signer string) error {
+	if err := signedByActor(act, signer); err != nil {
+		return err
+	}
+	note, err := parseNote(act.Object)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errIgnore, err)
+	}
+	if note.typ() != "Note" || note.inReplyTo() == "" {
+		return nil
+	}
+	if note.attributedTo() != act.Actor || hostOf(note.ID) != hostOf(act.Actor) {
+		return fmt.Errorf("%w: %s created a Note of %s", errIgnore, act.Actor, note.attributedTo())
+	}
+	threadID, parentID, err := f.resolveParent(ctx, note.inReplyTo())
+	if err != nil || threadID == 0 {
+		return err
+	}
+	author, err := f.remoteActor(ctx, act.Actor, false)
+	if err != nil {
+		return err
+	}
+	user, err := f.svc.RemoteUser(ctx, author)
+	if err != nil {
+		return err
+	}
+	_, err = f.svc.ReplyFromRemote(ctx, user, threadID, parentID, note.remote())
+	return refusedIsDone(err)
+}
+
+// refusedIsDone turns the forum's refusals (a locked or deleted thread, an
+// empty reply, a post that is not there) into "processed": retrying would
+// be refused again.
+func refusedIsDone(err error) error {
+	var ve *forum.ValidationError
+	if errors.Is(err, forum.ErrForbidden) || errors.Is(err, forum.ErrNotFound) || errors.As(err, &ve) {
+		return nil
+	}
+	return err
+}
+
+// resolveParent finds the thread a reply belongs to and the stored post it
+// answers, following inReplyTo through remote posts Hearth does not have.
+// threadID is 0 when no Hearth thread is reached.
+func (f *Federation) resolveParent(ctx context.Context, id string) (threadID, postID int64, err error) {
+	for fetches := 0; ; fetches++ {
+		id = stripFragment(id)
+		if rest, ok := strings.CutPrefix(id, f.base+"/p/"); ok {
+			pid, err := strconv.ParseInt(rest, 10, 64)
+			if err != nil {
+				return 0, 0, nil
+			}
+			_, t, err := f.svc.Post(ctx, pid)
+			if err != nil {
+				return 0, 0, notFoundOK(err)
+			}
+			return t.ID, pid, nil
+		}
+		if p, err := f.svc.RemotePost(ctx, id); err == nil {
+			return p.ThreadID, p.ID, nil
+		} else if !errors.Is(err, forum.ErrNotFound) {
+			return 0, 0, err
+		}
+		if fetches == maxParentFetches || hostOf(id) == hostOf(f.base) {
+			return 0, 0, nil
+		}
+		body, err := f.signedGet(ctx, id)
+		if err != nil {
+			// The parent may be gone or its server down; the reply cannot
+			// be placed either way, and retrying would not help for long.
+			f.log.Info("inbox: could not fetch a parent", "id", id, "error", err)
+			return 0, 0, nil
+		}
+		parent, err := parseNote(body)
+		if err != nil || parent.ID != id {
+			return 0, 0, nil // a document must claim the id it came from
+		}
+		if id = parent.inReplyTo(); id == "" {
+			return 0, 0, nil
+		}
+	}
+}
+
+// authorUser is the users row of the remote actor apID, or nil when Hearth
+// has never stored a post of theirs (then they own nothing here).
+func (f *Federation) authorUser(ctx context.Context, apID string) (*models.User, error) {
+	a, err := f.store.RemoteActorByAPID(ctx, apID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	u, err := f.store.UserByRemoteActorID(ctx, a.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// onUpdate applies an edit of a stored remote Note by its author.
+func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string) error {
+	if err := signedByActor(act, signer); err != nil {
+		return err
+	}
+	note, err := parseNote(act.Object)
+	if err != nil || note.typ() != "Note" {
+		return nil // Update of a Person and the like: not kept yet
+	}
+	user, err := f.authorUser(ctx, act.Actor)
+	if err != nil || user == nil {
+		return err
+	}
+	_, err = f.svc.EditFromRemote(ctx, user, note.remote())
+	return refusedIsDone(err)
+}
+
+// onDelete soft-deletes a stored remote Note at its author's request. The
+// object is the Note's id or a Tombstone carrying it.
+func (f *Federation) onDelete(ctx context.Context, act *activity, signer string) error {
+	if err := signedByActor(act, signer); err != nil {
+		return err
+	}
+	id := idOf(act.Object)
+	if id == "" || id == act.Actor {
+		return nil // account deletions: not handled yet
+	}
+	user, err := f.authorUser(ctx, act.Actor)
+	if err != nil || user == nil {
+		return err
+	}
+	return refusedIsDone(f.svc.DeleteFromRemote(ctx, user, id))
+}
+
+// onLike counts a remote actor's like of a Hearth post once per actor
+// (the likes row is keyed by the actor's users row); on false undoes it.
+func (f *Federation) onLike(ctx context.Context, actor, object string, on bool) error {
+	rest, ok := strings.CutPrefix(stripFragment(object), f.base+"/p/")
+	if !ok {
+		return nil
+	}
+	pid, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil {
+		return nil
+	}
+	a, err := f.remoteActor(ctx, actor, false)
+	if err != nil {
+		return err
+	}
+	user, err := f.svc.RemoteUser(ctx, a)
+	if err != nil {
+		return err
+	}
+	_, err = f.svc.SetLike(ctx, user, pid, on)
+	return refusedIsDone(err)
+}

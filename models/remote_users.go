@@ -1,0 +1,63 @@
+package models
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// RemoteUserHandle is the username a remote author's row gets:
+// "name@domain", which no sign-up can take (usernames have no '@').
+func RemoteUserHandle(a *RemoteActor) string {
+	name := a.PreferredUsername
+	if name == "" {
+		name = "actor" + strconv.FormatInt(a.ID, 10)
+	}
+	return name + "@" + a.Domain
+}
+
+// UpsertRemoteUser returns the users row standing for a remote actor,
+// creating it on the actor's first post and refreshing its name and icon
+// (which the actor may have changed) on later ones. The email is a
+// placeholder on the reserved .invalid domain: the column is NOT NULL
+// UNIQUE, and nothing must ever be mailed to a remote author.
+func (s *Store) UpsertRemoteUser(ctx context.Context, a *RemoteActor, now time.Time) (*User, error) {
+	handle := RemoteUserHandle(a)
+	email := "remote+" + strconv.FormatInt(a.ID, 10) + "@invalid"
+	u := &User{
+		Username: handle, UsernameLower: strings.ToLower(handle),
+		Email: email, EmailLower: email, PasswordHash: "",
+		DisplayName: truncate(a.Name, 80), Role: RoleMember,
+		RemoteActorID: &a.ID, Domain: a.Domain, RemoteURL: a.APID, RemoteIconURL: a.IconURL,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	err := s.DB(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "remote_actor_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"display_name", "remote_url", "remote_icon_url", "updated_at"}),
+	}).Create(u).Error
+	if err != nil {
+		return nil, err
+	}
+	return s.UserByRemoteActorID(ctx, a.ID)
+}
+
+// UserByRemoteActorID loads the users row of a remote actor, or ErrNotFound.
+func (s *Store) UserByRemoteActorID(ctx context.Context, remoteActorID int64) (*User, error) {
+	var u User
+	if err := s.DB(ctx).Where("remote_actor_id = ?", remoteActorID).First(&u).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// PostByAPID loads the post stored for a remote object id, or ErrNotFound.
+func (s *Store) PostByAPID(ctx context.Context, apID string) (*Post, error) {
+	var p Post
+	if err := s.DB(ctx).Where("ap_id = ?", apID).First(&p).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &p, nil
+}
