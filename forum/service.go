@@ -27,6 +27,9 @@ type Service struct {
 	// FlagHideThreshold is the total flag weight at which a post is hidden
 	// until reviewed; zero means the default, 3.
 	FlagHideThreshold int
+	// NeedsResponseWait is how long a thread goes unanswered before it joins
+	// the needs-response queue; zero means DefaultNeedsResponseWait.
+	NeedsResponseWait time.Duration
 }
 
 // New builds the service.

@@ -124,6 +124,7 @@ func (s *Server) routes() *echo.Echo {
 	g.GET("/admin", s.adminPage, requireLogin)
 	g.POST("/admin/categories", s.adminCreateCategory, requireLogin)
 	s.modRoutes(g)
+	s.communityRoutes(g)
 
 	s.apiRoutes(g.Group("/api/v1"))
 	return e

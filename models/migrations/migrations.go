@@ -21,6 +21,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0020_moderation", Migrate: migrateModeration},
 		{ID: "0030_sanctions", Migrate: migrateSanctions},
 		{ID: "0040_remote_authors", Migrate: migrateRemoteAuthors},
+		{ID: "0050_community", Migrate: migrateCommunity},
 	}
 }
 

@@ -1,0 +1,69 @@
+package forum
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hearth/hearth/models"
+)
+
+// CanMarkSolution: the member who asked decides what answered them; staff
+// may too, for askers who never come back. The first post is the question,
+// never its own answer. (Kept beside the feature rather than in
+// permissions.go while the community tools are one slice; it moves there
+// when it gains a caller outside this file.)
+func CanMarkSolution(actor *models.User, t *models.Thread, p *models.Post) bool {
+	if actor == nil || t == nil || p == nil || p.ThreadID != t.ID || p.Number <= 1 || p.DeletedAt != nil || t.DeletedAt != nil {
+		return false
+	}
+	return actor.ID == t.UserID || actor.IsStaff()
+}
+
+// MarkSolution marks a reply as its thread's solution, replacing any earlier
+// one. Marking the reply that already is the solution changes and records
+// nothing, so a retried request is harmless. A solved thread leaves the
+// needs-response queue.
+func (s *Service) MarkSolution(ctx context.Context, actor *models.User, postID int64) (*models.ThreadSolution, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	var sol *models.ThreadSolution
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		p, err := s.store.PostByID(ctx, postID)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		t, err := s.store.ThreadByID(ctx, p.ThreadID)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		if p.Number <= 1 && (actor.ID == t.UserID || actor.IsStaff()) {
+			return &ValidationError{Fields: map[string]string{"post": "the first post is the question; mark a reply as its solution"}}
+		}
+		if !CanMarkSolution(actor, t, p) {
+			return ErrForbidden
+		}
+		old, err := s.store.SolutionOf(ctx, t.ID)
+		switch {
+		case err == nil && old.PostID == p.ID:
+			sol = old
+			return nil
+		case err != nil && !errors.Is(err, models.ErrNotFound):
+			return err
+		}
+		now := s.now()
+		sol = &models.ThreadSolution{ThreadID: t.ID, PostID: p.ID, MarkedBy: actor.ID, CreatedAt: now}
+		if err := s.store.SetSolution(ctx, sol); err != nil {
+			return err
+		}
+		details := map[string]any{"post_id": p.ID}
+		if old != nil {
+			details["replaced_post_id"] = old.PostID
+		}
+		return s.record(ctx, actor, "thread.solution", TargetThread, t.ID, "", details, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sol, nil
+}
