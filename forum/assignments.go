@@ -16,9 +16,6 @@ const DefaultNeedsResponseWait = time.Hour
 // NeedsResponsePerPage is the size of a needs-response page.
 const NeedsResponsePerPage = 50
 
-// CanAssign: staff hand threads out for follow-up.
-func CanAssign(actor *models.User) bool { return actor != nil && actor.IsStaff() }
-
 // canBeAssigned: follow-ups go to the team, staff or ambassadors, who can
 // actually answer on the community's behalf.
 func canBeAssigned(u *models.User) bool {

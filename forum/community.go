@@ -14,14 +14,6 @@ import (
 // the features, while they are one slice: staff see everything; ambassadors,
 // who answer members, read the needs-response queue but not the analytics.
 
-// CanReadNeedsResponse: staff and ambassadors.
-func CanReadNeedsResponse(actor *models.User) bool {
-	return actor != nil && (actor.IsStaff() || actor.Role == models.RoleAmbassador)
-}
-
-// CanReadCommunityStats: staff only.
-func CanReadCommunityStats(actor *models.User) bool { return actor != nil && actor.IsStaff() }
-
 func checkCommunityReader(actor *models.User) error {
 	if actor == nil {
 		return ErrUnauthorized

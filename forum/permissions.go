@@ -97,3 +97,24 @@ func (s *Service) checkMayPost(ctx context.Context, actor *models.User, t *model
 	}
 	return s.checkNotSilenced(ctx, actor)
 }
+
+// CanAssign: staff hand threads out for follow-up.
+func CanAssign(actor *models.User) bool { return actor != nil && actor.IsStaff() }
+
+// CanReadNeedsResponse: staff and ambassadors.
+func CanReadNeedsResponse(actor *models.User) bool {
+	return actor != nil && (actor.IsStaff() || actor.Role == models.RoleAmbassador)
+}
+
+// CanReadCommunityStats: staff only.
+func CanReadCommunityStats(actor *models.User) bool { return actor != nil && actor.IsStaff() }
+
+// CanMarkSolution: the member who asked decides what answered them; staff
+// may too, for askers who never come back. The first post is the question,
+// never its own answer.
+func CanMarkSolution(actor *models.User, t *models.Thread, p *models.Post) bool {
+	if actor == nil || t == nil || p == nil || p.ThreadID != t.ID || p.Number <= 1 || p.DeletedAt != nil || t.DeletedAt != nil {
+		return false
+	}
+	return actor.ID == t.UserID || actor.IsStaff()
+}

@@ -7,18 +7,6 @@ import (
 	"github.com/hearth/hearth/models"
 )
 
-// CanMarkSolution: the member who asked decides what answered them; staff
-// may too, for askers who never come back. The first post is the question,
-// never its own answer. (Kept beside the feature rather than in
-// permissions.go while the community tools are one slice; it moves there
-// when it gains a caller outside this file.)
-func CanMarkSolution(actor *models.User, t *models.Thread, p *models.Post) bool {
-	if actor == nil || t == nil || p == nil || p.ThreadID != t.ID || p.Number <= 1 || p.DeletedAt != nil || t.DeletedAt != nil {
-		return false
-	}
-	return actor.ID == t.UserID || actor.IsStaff()
-}
-
 // MarkSolution marks a reply as its thread's solution, replacing any earlier
 // one. Marking the reply that already is the solution changes and records
 // nothing, so a retried request is harmless. A solved thread leaves the
