@@ -22,7 +22,13 @@ const (
 	deliveryDeadline = 48 * time.Hour
 	deliveryLease    = 2 * requestTimeout // a claim outlives one attempt
 	deliveryBatch    = 32
-	deliveryParallel = 8
+	// deliveryParallel is the deliveries in flight per worker. A delivery
+	// mostly waits on the network (signing is ~1.4 ms of CPU) and a
+	// black-hole peer holds its slot for a whole requestTimeout, so slots
+	// are many: with 16 per worker, 20 black holes hit by two fan-outs in a
+	// row held every slot and stalled live peers for 15 s (BenchmarkFanOut).
+	// The per-host limit keeps one host from taking them all.
+	deliveryParallel = 64
 )
 
 // enqueue stores one delivery job per distinct inbox for the activity,
@@ -52,30 +58,50 @@ func (f *Federation) retryDelay(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.75 + rand.Float64()/2))
 }
 
-// deliverDue claims the jobs due now and attempts each once, in parallel.
-// It returns how many it attempted.
+// deliverDue claims the jobs due now, as many as there are free delivery
+// slots, and attempts each that its host's limit and health allow, then
+// waits for those attempts. It returns how many jobs it claimed. Tests and
+// tools call it; Run dispatches without waiting for a whole batch.
 func (f *Federation) deliverDue(ctx context.Context) (int, error) {
-	jobs, err := f.store.ClaimDeliveries(ctx, f.now(), deliveryLease, deliveryBatch)
+	var wg sync.WaitGroup
+	n, err := f.dispatch(ctx, &wg)
+	wg.Wait()
+	return n, err
+}
+
+// dispatch claims due jobs and starts the attempts gate lets through, each
+// in its own goroutine counted in wg and holding a limiter slot until done.
+func (f *Federation) dispatch(ctx context.Context, wg *sync.WaitGroup) (int, error) {
+	free := f.limiter.free()
+	if free == 0 {
+		return 0, nil
+	}
+	jobs, err := f.store.ClaimDeliveries(ctx, f.now(), deliveryLease, min(free, deliveryBatch))
 	if err != nil || len(jobs) == 0 {
 		return 0, err
 	}
-	sem := make(chan struct{}, deliveryParallel)
-	var wg sync.WaitGroup
-	for i := range jobs {
-		sem <- struct{}{}
+	send, err := f.gate(ctx, jobs)
+	for _, j := range send {
 		wg.Add(1)
-		go func(j *models.Delivery) {
-			defer func() { <-sem; wg.Done() }()
+		go func() {
+			defer wg.Done()
+			defer f.limiter.release(hostOf(j.InboxURL))
 			f.attempt(ctx, j)
-		}(&jobs[i])
+		}()
 	}
-	wg.Wait()
-	return len(jobs), nil
+	return len(jobs), err
 }
 
-// attempt sends one job and records the outcome.
+// attempt sends one job and records the outcome, for the job and for its
+// host's health.
 func (f *Federation) attempt(ctx context.Context, j *models.Delivery) {
 	err := f.post(ctx, j)
+	if ctx.Err() != nil {
+		// Shutting down mid-request says nothing about the peer; the job
+		// stays claimed and is retried once its lease ends.
+		return
+	}
+	f.recordHostOutcome(context.WithoutCancel(ctx), hostOf(j.InboxURL), err)
 	now := f.now()
 	state, next, msg := models.QueueDone, now, ""
 	if err != nil {
@@ -89,6 +115,11 @@ func (f *Federation) attempt(ctx context.Context, j *models.Delivery) {
 		}
 		f.log.Info("delivery failed", "inbox", j.InboxURL, "attempt", j.Attempts, "state", state, "error", err)
 	}
+	f.finish(ctx, j, state, next, msg)
+}
+
+// finish records a job's new state.
+func (f *Federation) finish(ctx context.Context, j *models.Delivery, state string, next time.Time, msg string) {
 	if err := f.store.FinishDelivery(context.WithoutCancel(ctx), j.ID, state, next, msg); err != nil {
 		f.log.Error("delivery: record outcome", "id", j.ID, "error", err)
 	}
@@ -134,7 +165,7 @@ func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
 		if errors.Is(err, errForbiddenAddress) {
 			return permanentError{err}
 		}
-		return err
+		return hostFailure{err} // refused, reset, timed out: the host is unwell
 	}
 	defer resp.Body.Close()
 	_, _ = readLimited(resp.Body) // drain (bounded) so the connection is reused
@@ -145,6 +176,8 @@ func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
 		resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusUnprocessableEntity:
 		// The inbox is gone or will never take this activity.
 		return permanentError{fmt.Errorf("status %d", resp.StatusCode)}
+	case resp.StatusCode >= 500:
+		return hostFailure{fmt.Errorf("status %d", resp.StatusCode)}
 	}
 	return fmt.Errorf("status %d", resp.StatusCode)
 }

@@ -51,6 +51,10 @@ type Federation struct {
 	userAgent string
 	// retryBase is the first delivery retry delay; later ones double.
 	retryBase time.Duration
+	// limiter bounds deliveries in flight overall and per host (hosts.go);
+	// hostFailures consecutive failures mark a host down.
+	limiter      *hostLimiter
+	hostFailures int
 
 	// NodeInfo is fetched by crawlers every few minutes and its counts scan
 	// tables, so they are remembered for a while; being minutes stale is
@@ -76,10 +80,12 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 	return &Federation{
 		cfg: cfg, svc: svc, store: svc.Store(), log: log,
 		base: base, host: cfg.Host(), instanceName: name,
-		now:       func() time.Time { return time.Now().UTC() },
-		client:    newHTTPClient(cfg.FederationAllowPrivate, nil),
-		userAgent: "hearth/" + cfg.Version + " (+" + base + ")",
-		retryBase: defaultRetryBase,
+		now:          func() time.Time { return time.Now().UTC() },
+		client:       newHTTPClient(cfg.FederationAllowPrivate, nil),
+		userAgent:    "hearth/" + cfg.Version + " (+" + base + ")",
+		retryBase:    defaultRetryBase,
+		limiter:      newHostLimiter(2*deliveryParallel, defaultPerHostLimit),
+		hostFailures: defaultHostFailures,
 	}
 }
 

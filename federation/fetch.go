@@ -161,7 +161,7 @@ func (f *Federation) remoteActor(ctx context.Context, id string, refresh bool) (
 		return nil, fmt.Errorf("fetched %s but the document is %s", id, a.APID)
 	}
 	a.FetchedAt = f.now()
-	return f.store.UpsertRemoteActor(ctx, a)
+	return f.cacheActor(ctx, a, body)
 }
 
 // actorForKey finds the actor owning keyID, fetching the key's document
@@ -186,7 +186,7 @@ func (f *Federation) actorForKey(ctx context.Context, keyID string, refresh bool
 		return nil, fmt.Errorf("key %s is not published by %s", keyID, a.APID)
 	}
 	a.FetchedAt = f.now()
-	return f.store.UpsertRemoteActor(ctx, a)
+	return f.cacheActor(ctx, a, body)
 }
 
 func stripFragment(s string) string {
@@ -194,4 +194,28 @@ func stripFragment(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// cacheActor stores a fetched actor and its ActivityStreams type, which
+// fan-out uses to tell group-aware followers (groupAwareTypes) from people.
+// The type is refreshed with every fetch of the actor.
+func (f *Federation) cacheActor(ctx context.Context, a *models.RemoteActor, body []byte) (*models.RemoteActor, error) {
+	stored, err := f.store.UpsertRemoteActor(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Type any `json:"type"`
+	}
+	_ = json.Unmarshal(body, &doc) // parseRemoteActor already accepted the document
+	kind, _ := doc.Type.(string)
+	if list, ok := doc.Type.([]any); ok && len(list) > 0 {
+		kind, _ = list[0].(string)
+	}
+	if kind != "" {
+		if err := f.store.SetRemoteActorType(ctx, stored.APID, kind); err != nil {
+			return nil, err
+		}
+	}
+	return stored, nil
 }

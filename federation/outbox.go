@@ -20,10 +20,13 @@ import (
 //     followers; the category (Group) sends Announce of the Note's id to its
 //     followers, which Mastodon shows as a boost in their home timelines.
 //   - a reply: the author sends Create{Note} to its followers. The category
-//     does not Announce replies: Hearth cannot yet tell FEP-1b12 group-aware
-//     followers (Lemmy, NodeBB…) from Mastodon ones, and a boost per reply
-//     would flood Mastodon timelines. Remote participants are not addressed
-//     either: remote posts are not stored yet, so there are none.
+//     announces replies only to its FEP-1b12 group-aware followers
+//     (groups.go): a boost per reply would flood Mastodon timelines.
+//     Remote participants are not addressed either: remote posts are not
+//     stored yet, so there are none.
+//   - group-aware followers of the category get, instead of the bare
+//     Announce{Note}, the category's Announce of every activity in it:
+//     Announce{Create}, Announce{Update}, Announce{Delete}.
 //   - an edit or a deletion: the author sends Update{Note} or
 //     Delete{Tombstone} to everyone who was sent the post, as computed now
 //     (the author's followers and, for a thread's first post, the
@@ -69,9 +72,17 @@ func (o outbox) PostDeleted(ctx context.Context, p *models.Post) error {
 type audience struct {
 	author, category          actorRef
 	authorInboxes, catInboxes []string
+	// groupInboxes are the group-aware category followers, for any post;
+	// catInboxes (thread starts only) includes them.
+	groupInboxes []string
 }
 
-func (a audience) empty() bool { return len(a.authorInboxes) == 0 && len(a.catInboxes) == 0 }
+func (a audience) empty() bool {
+	return len(a.authorInboxes) == 0 && len(a.catInboxes) == 0 && len(a.groupInboxes) == 0
+}
+
+// plainCatInboxes are the category followers that are not group-aware.
+func (a audience) plainCatInboxes() []string { return without(a.catInboxes, a.groupInboxes) }
 
 // audienceOf looks up the inboxes of a post's audience, from primary-key
 // loads only, so a post nobody follows costs three small queries and no
@@ -101,7 +112,8 @@ func (f *Federation) audienceOf(ctx context.Context, p *models.Post) (audience, 
 			return a, err
 		}
 	}
-	return a, nil
+	a.groupInboxes, err = f.groupAwareInboxes(ctx, a.category)
+	return a, err
 }
 
 // fanOutNote queues Create or Update of a post's Note from its author, and
@@ -139,17 +151,21 @@ func (f *Federation) fanOutNote(ctx context.Context, p *models.Post, kind string
 	act := f.wrapActivity(kind, id, aud.author, note, at)
 	// Create goes to the author's followers (the category's get the
 	// Announce); Update to everyone who was sent the post either way.
+	// Group-aware followers get the Update through the category's Announce.
 	inboxes := aud.authorInboxes
 	if kind == "Update" {
-		inboxes = append(append([]string(nil), aud.authorInboxes...), aud.catInboxes...)
+		inboxes = append(append([]string(nil), aud.authorInboxes...), aud.plainCatInboxes()...)
 	}
 	if err := f.enqueue(ctx, aud.author, act, inboxes); err != nil {
 		return err
 	}
-	if !announce || len(aud.catInboxes) == 0 {
-		return nil
+	if err := f.announceToGroups(ctx, aud, fp.Post, act); err != nil {
+		return err
 	}
-	return f.enqueue(ctx, aud.category, f.announceActivity(aud.category, fp.Post, at), aud.catInboxes)
+	if plain := aud.plainCatInboxes(); announce && len(plain) > 0 {
+		return f.enqueue(ctx, aud.category, f.announceActivity(aud.category, fp.Post, at), plain)
+	}
+	return nil
 }
 
 // fanOutDelete queues the author's Delete of a post to the post's audience.
@@ -167,7 +183,10 @@ func (f *Federation) fanOutDelete(ctx context.Context, p *models.Post) error {
 	url := f.postURL(p.ID)
 	tombstone := map[string]any{"id": url, "type": "Tombstone", "formerType": "Note", "deleted": at.UTC().Format(time.RFC3339)}
 	act := f.wrapActivity("Delete", url+"#delete", aud.author, tombstone, at)
-	return f.enqueue(ctx, aud.author, act, append(append([]string(nil), aud.authorInboxes...), aud.catInboxes...))
+	if err := f.enqueue(ctx, aud.author, act, append(append([]string(nil), aud.authorInboxes...), aud.plainCatInboxes()...)); err != nil {
+		return err
+	}
+	return f.announceToGroups(ctx, aud, p, act)
 }
 
 // wrapActivity makes the activity carrying object, addressed as the object

@@ -53,6 +53,11 @@ func newPeer(t *testing.T, n *network, host string) *harness {
 		c.FederationAllowPrivate = true
 	})
 	h.fed.client = newHTTPClient(true, n.wrap)
+	// drain runs rounds of deliverDue with no waiting, and a job deferred
+	// by the per-host limit is due only hostBusyDelay later, so the
+	// instances here may send a whole batch to one inbox at once.
+	// TestPerHostLimit puts the default limit back.
+	h.fed.limiter = newHostLimiter(64, 64)
 	n.add(t, host, h.e)
 	return h
 }

@@ -41,11 +41,36 @@ func (f *Federation) Run(ctx context.Context, workers int) {
 		}
 	}
 	for range max(1, workers) {
-		wg.Add(2)
+		wg.Add(1)
 		go loop("inbox", f.processInbox)
-		go loop("deliveries", f.deliverDue)
 	}
+	f.limiter.setTotal(max(1, workers) * deliveryParallel)
+	wg.Add(1)
+	go func() { defer wg.Done(); f.runDeliveries(ctx) }()
 	wg.Wait()
+}
+
+// runDeliveries is the delivery dispatcher: it claims jobs whenever a slot
+// is free, so one slow attempt never holds back a batch (a black-hole peer
+// keeps its slot for a request timeout, the others keep moving). It
+// returns once ctx is done and the attempts in flight have stopped.
+func (f *Federation) runDeliveries(ctx context.Context) {
+	var inFlight sync.WaitGroup
+	defer inFlight.Wait()
+	for ctx.Err() == nil {
+		n, err := f.dispatch(ctx, &inFlight)
+		if err != nil && ctx.Err() == nil {
+			f.log.Error("federation worker", "queue", "deliveries", "error", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-f.limiter.freed: // a slot freed: jobs may be waiting for it
+		case <-time.After(idlePoll):
+		}
+	}
 }
 
 // processInbox claims stored activities and processes each; it returns how

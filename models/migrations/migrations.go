@@ -22,6 +22,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0030_sanctions", Migrate: migrateSanctions},
 		{ID: "0040_remote_authors", Migrate: migrateRemoteAuthors},
 		{ID: "0050_community", Migrate: migrateCommunity},
+		{ID: "0060_delivery_hosts", Migrate: migrateDeliveryHosts},
 	}
 }
 
