@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/hearth/hearth/forum/markup"
@@ -31,6 +32,10 @@ type PostView struct {
 	CanDelete bool
 	CanLike   bool
 	CanFlag   bool
+	// IsSolution: this reply is marked as answering the thread;
+	// CanMarkSolution: the viewer may mark it so.
+	IsSolution      bool
+	CanMarkSolution bool
 	// Hidden: flags hid the post pending review. Non-staff get only the
 	// placeholder; staff get the text under a marker (HiddenForStaff).
 	Hidden         bool
@@ -52,6 +57,8 @@ type ThreadPage struct {
 	PerPage    int
 	Bookmarked bool
 	CanReply   bool
+	// SolutionPostID is the reply marked as answering the thread, or 0.
+	SolutionPostID int64
 }
 
 // Reply adds a post to a thread. Post numbers are handed out under the
@@ -157,6 +164,18 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 		return nil, err
 	}
 	tp := &ThreadPage{Thread: t, Category: cat, Tags: tags[t.ID], Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t)}
+	sol, err := s.store.SolutionOf(ctx, t.ID)
+	switch {
+	case err == nil:
+		tp.SolutionPostID = sol.PostID
+	case !errors.Is(err, models.ErrNotFound):
+		return nil, err
+	}
+	for i := range tp.Posts {
+		v := &tp.Posts[i]
+		v.IsSolution = v.ID == tp.SolutionPostID
+		v.CanMarkSolution = !v.IsSolution && !v.Hidden && CanMarkSolution(viewer, t, &v.Post)
+	}
 	if len(views) > 0 && views[0].Number == 1 {
 		tp.Author = views[0].Author
 	} else if tp.Author, err = s.store.UserByID(ctx, t.UserID); err != nil {

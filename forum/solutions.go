@@ -44,6 +44,10 @@ func (s *Service) MarkSolution(ctx context.Context, actor *models.User, postID i
 		if err := s.store.SetSolution(ctx, sol); err != nil {
 			return err
 		}
+		// The thread page shows which reply solved it.
+		if err := s.store.TouchThread(ctx, t.ID, now); err != nil {
+			return err
+		}
 		details := map[string]any{"post_id": p.ID}
 		if old != nil {
 			details["replaced_post_id"] = old.PostID

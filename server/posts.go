@@ -131,3 +131,22 @@ func (s *Server) revisions(c echo.Context) error {
 	pg.Data = RevisionsData{Post: p, Revisions: revs}
 	return s.tmpl.render(c, http.StatusOK, "revisions", pg)
 }
+
+// markSolution marks a reply as what answered its thread (the thread's
+// author or staff), from the button under the post.
+func (s *Server) markSolution(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.forum.MarkSolution(ctx, viewer(c), id); err != nil {
+		return err
+	}
+	p, _, err := s.forum.Post(ctx, id)
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "Marked as the solution. Thanks for closing the loop!")
+	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
+}

@@ -111,6 +111,7 @@ func (s *Server) routes() *echo.Echo {
 	g.POST("/p/:id/edit", s.editPost, requireLogin)
 	g.POST("/p/:id/delete", s.deletePost, requireLogin)
 	g.POST("/p/:id/like", s.likePost, requireLogin)
+	g.POST("/p/:id/solution", s.markSolution, requireLogin)
 	g.GET("/p/:id/revisions", s.revisions)
 
 	g.GET("/u/:username", s.profile)

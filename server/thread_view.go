@@ -39,6 +39,8 @@ type postItem struct {
 	CanEdit   bool
 	CanDelete bool
 	CanFlag   bool
+	Solution  bool // marked as answering the thread (shown in the head)
+	CanSolve  bool // the viewer may mark it as the solution (in the foot)
 	// Hidden is "" for a shown post, else which rendering of a hidden post
 	// this viewer gets ("staff" or "placeholder"); it is in the head key
 	// because the two share the post's version.
@@ -92,7 +94,7 @@ func postItems(views []forum.PostView, page int, member bool) []postItem {
 		it := postItem{
 			ID: v.ID, Number: v.Number, Version: v.UpdatedAt.UnixMicro(), URL: "/p/" + strconv.FormatInt(v.ID, 10), Deleted: v.Deleted(),
 			LikeCount: v.LikeCount, Liked: v.Liked, CanLike: v.CanLike, CanEdit: v.CanEdit, CanDelete: v.CanDelete,
-			Member: member, Page: page, CanFlag: v.CanFlag,
+			Member: member, Page: page, CanFlag: v.CanFlag, Solution: v.IsSolution, CanSolve: v.CanMarkSolution,
 		}
 		if v.Hidden {
 			it.Hidden = "placeholder"
@@ -150,7 +152,8 @@ func joinKey(parts ...string) string { return strings.Join(parts, "|") }
 
 func headKey(it *postItem) string {
 	k := joinKey("h", strconv.FormatInt(it.ID, 10), strconv.FormatInt(it.Version, 36), strconv.Itoa(it.Number), it.Ago, it.Edited,
-		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role, it.Hidden, it.Author.URL, it.Origin)
+		it.Author.Username, it.Author.Name, it.Author.AvatarURL, it.Author.Role, it.Hidden, it.Author.URL, it.Origin,
+		strconv.FormatBool(it.Solution))
 	if it.ReplyTo != nil {
 		k += "|r" + strconv.Itoa(it.ReplyTo.Number) + "@" + it.ReplyTo.Username
 	}
@@ -158,8 +161,8 @@ func headKey(it *postItem) string {
 }
 
 func footKey(it *postItem) string {
-	flags := []byte("-----")
-	for i, on := range []bool{it.Liked, it.CanLike, it.CanEdit, it.CanDelete, it.Member} {
+	flags := []byte("------")
+	for i, on := range []bool{it.Liked, it.CanLike, it.CanEdit, it.CanDelete, it.Member, it.CanSolve} {
 		if on {
 			flags[i] = '+'
 		}
