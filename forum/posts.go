@@ -95,14 +95,18 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		if err != nil {
 			return mapNotFound(err)
 		}
+		rendered := s.md.Render(in.Body)
 		post = &models.Post{
 			ThreadID: t.ID, Number: n, UserID: actor.ID, ReplyToID: replyTo,
-			Body: in.Body, HTML: s.md.Render(in.Body).HTML, CreatedAt: now, UpdatedAt: now,
+			Body: in.Body, HTML: rendered.HTML, CreatedAt: now, UpdatedAt: now,
 		}
 		if err := s.store.CreatePost(ctx, post); err != nil {
 			return err
 		}
 		if err := s.countNewPost(ctx, t.CategoryID, actor.ID, now, false); err != nil {
+			return err
+		}
+		if err := s.notifyPost(ctx, actor, t, post, rendered.Mentions); err != nil {
 			return err
 		}
 		return s.hooks.PostCreated(ctx, t, post)
@@ -395,6 +399,11 @@ func (s *Service) SetLike(ctx context.Context, actor *models.User, postID int64,
 			count += delta
 			if err := s.store.Increment(ctx, &models.Post{}, p.ID, "like_count", delta); err != nil {
 				return err
+			}
+			if on {
+				if err := s.notifyLike(ctx, actor, p); err != nil {
+					return err
+				}
 			}
 			return s.store.TouchThread(ctx, p.ThreadID, s.now())
 		}

@@ -92,7 +92,12 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 		if err := s.store.CreatePost(ctx, post); err != nil {
 			return err
 		}
-		return s.countNewPost(ctx, t.CategoryID, author.ID, now, false)
+		if err := s.countNewPost(ctx, t.CategoryID, author.ID, now, false); err != nil {
+			return err
+		}
+		// Mentions are not read from remote HTML: Mastodon marks them as
+		// links and tags, not @name text, so only the reply part applies.
+		return s.notifyPost(ctx, author, t, post, nil)
 	})
 	return post, err
 }

@@ -109,6 +109,9 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 		if err := s.store.TagThread(ctx, thread.ID, tagRows); err != nil {
 			return err
 		}
+		if err := s.notifyPost(ctx, actor, thread, post, rendered.Mentions); err != nil {
+			return err
+		}
 		return s.hooks.ThreadCreated(ctx, thread, post)
 	})
 	if err != nil {

@@ -37,6 +37,10 @@ type Page struct {
 	Form        Form
 	Data        any
 	NoIndex     bool
+	// Unread is the viewer's unread notification count for the header;
+	// always 0 when logged out, which is what keeps it out of the
+	// anonymous page cache.
+	Unread int
 }
 
 // FeedLink advertises an RSS/Atom feed in <head>.
@@ -210,6 +214,15 @@ func (s *Server) page(c echo.Context, title string) *Page {
 		Title: title, SiteName: "Hearth", BaseURL: s.cfg.URL, OGType: "website",
 		Canonical: s.cfg.URL + c.Request().URL.Path,
 		Viewer:    viewer(c), CSRF: csrfToken(c), Flash: takeFlash(c),
+	}
+	if p.Viewer != nil {
+		// A failed count must not fail the page it decorates; the header
+		// just shows no number this time.
+		n, err := s.forum.UnreadCount(c.Request().Context(), p.Viewer)
+		if err != nil {
+			s.log.WarnContext(c.Request().Context(), "unread notification count", "error", err)
+		}
+		p.Unread = n
 	}
 	return p
 }

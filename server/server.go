@@ -127,6 +127,7 @@ func (s *Server) routes() *echo.Echo {
 	s.modRoutes(g)
 	s.communityRoutes(g)
 
+	s.notificationRoutes(g)
 	s.apiRoutes(g.Group("/api/v1"))
 	return e
 }

@@ -23,6 +23,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0040_remote_authors", Migrate: migrateRemoteAuthors},
 		{ID: "0050_community", Migrate: migrateCommunity},
 		{ID: "0060_delivery_hosts", Migrate: migrateDeliveryHosts},
+		{ID: "0070_notifications", Migrate: migrateNotifications},
 	}
 }
 

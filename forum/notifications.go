@@ -1,0 +1,195 @@
+package forum
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Notification page sizes.
+const (
+	notificationsPerPage    = 30
+	notificationsMaxPerPage = 100
+)
+
+// NotificationView is a notification with what a list shows beside it.
+// Thread is nil when the thread is gone or deleted.
+type NotificationView struct {
+	models.Notification
+	Actor  *models.User
+	Thread *models.Thread
+}
+
+// NotificationList is one page of a member's notifications, newest first.
+type NotificationList struct {
+	Items []NotificationView
+	Next  string // cursor for the following (older) page, empty on the last
+}
+
+// notifyPost records who a new post should tell, inside the caller's
+// transaction so a post and its notifications commit or roll back together.
+// A reply tells the thread's author and the author of the post answered; a
+// mention tells the member named. Each recipient hears about a post once,
+// as a reply if they qualify for both, and never about their own post.
+func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.Thread, post *models.Post, mentions []string) error {
+	type pending struct {
+		userID int64
+		kind   string
+	}
+	var want []pending
+	if post.Number > 1 {
+		want = append(want, pending{t.UserID, models.NotifyReply})
+		if post.ReplyToID != nil {
+			parent, err := s.store.PostByID(ctx, *post.ReplyToID)
+			if err != nil {
+				return mapNotFound(err)
+			}
+			want = append(want, pending{parent.UserID, models.NotifyReply})
+		}
+	}
+	// Remote mentions ("name@host") are the remote server's business, and
+	// are left out before the lookup, which only knows local names anyway.
+	var local []string
+	for _, m := range mentions {
+		if !strings.Contains(m, "@") {
+			local = append(local, m)
+		}
+	}
+	named, err := s.store.LocalUserIDsByName(ctx, local)
+	if err != nil {
+		return err
+	}
+	for _, m := range local {
+		if id, ok := named[m]; ok {
+			want = append(want, pending{id, models.NotifyMention})
+		}
+	}
+	ids := make([]int64, len(want))
+	for i, w := range want {
+		ids[i] = w.userID
+	}
+	now := s.now()
+	ok, err := s.store.NotifiableUserIDs(ctx, ids, now)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{actor.ID: true}
+	var rows []models.Notification
+	for _, w := range want {
+		if seen[w.userID] || !ok[w.userID] {
+			continue
+		}
+		seen[w.userID] = true
+		rows = append(rows, models.Notification{UserID: w.userID, Kind: w.kind, ActorID: actor.ID,
+			ThreadID: t.ID, PostID: post.ID, CreatedAt: now})
+	}
+	return s.store.CreateNotifications(ctx, rows)
+}
+
+// notifyLike tells a post's author of a new like, once per liker and post:
+// liking, unliking and liking again must not ring twice.
+func (s *Service) notifyLike(ctx context.Context, actor *models.User, p *models.Post) error {
+	if actor.ID == p.UserID {
+		return nil
+	}
+	done, err := s.store.HasNotification(ctx, p.UserID, models.NotifyLike, actor.ID, p.ID)
+	if err != nil || done {
+		return err
+	}
+	now := s.now()
+	ok, err := s.store.NotifiableUserIDs(ctx, []int64{p.UserID}, now)
+	if err != nil || !ok[p.UserID] {
+		return err
+	}
+	return s.store.CreateNotifications(ctx, []models.Notification{{UserID: p.UserID, Kind: models.NotifyLike,
+		ActorID: actor.ID, ThreadID: p.ThreadID, PostID: p.ID, CreatedAt: now}})
+}
+
+// Notifications lists the actor's notifications newest first. before is the
+// Next cursor of the previous page ("" for the first); limit <= 0 means the
+// default page size.
+func (s *Service) Notifications(ctx context.Context, actor *models.User, before string, limit int) (*NotificationList, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	var beforeID int64
+	if before != "" {
+		id, err := strconv.ParseInt(before, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, &ValidationError{Fields: map[string]string{"before": "not a valid cursor"}}
+		}
+		beforeID = id
+	}
+	if limit <= 0 {
+		limit = notificationsPerPage
+	}
+	limit = min(limit, notificationsMaxPerPage)
+	rows, err := s.store.Notifications(ctx, actor.ID, beforeID, limit)
+	if err != nil {
+		return nil, err
+	}
+	userIDs := make([]int64, len(rows))
+	threadIDs := make([]int64, len(rows))
+	for i, n := range rows {
+		userIDs[i], threadIDs[i] = n.ActorID, n.ThreadID
+	}
+	users, err := s.store.UserCards(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	threads, err := s.store.ThreadsByIDs(ctx, threadIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := &NotificationList{Items: make([]NotificationView, len(rows))}
+	for i, n := range rows {
+		v := NotificationView{Notification: n, Actor: users[n.ActorID]}
+		if t := threads[n.ThreadID]; t != nil && t.DeletedAt == nil {
+			v.Thread = t
+		}
+		out.Items[i] = v
+	}
+	if len(rows) == limit {
+		out.Next = strconv.FormatInt(rows[len(rows)-1].ID, 10)
+	}
+	return out, nil
+}
+
+// UnreadCount is how many of the actor's notifications are unread; 0 for
+// nobody, so callers need not check.
+func (s *Service) UnreadCount(ctx context.Context, actor *models.User) (int, error) {
+	if actor == nil {
+		return 0, nil
+	}
+	n, err := s.store.CountUnreadNotifications(ctx, actor.ID)
+	return int(n), err
+}
+
+// MarkAllRead marks every notification of the actor read.
+func (s *Service) MarkAllRead(ctx context.Context, actor *models.User) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	_, err := s.store.MarkNotificationsRead(ctx, actor.ID, 0, s.now())
+	return err
+}
+
+// MarkRead marks one of the actor's notifications read. Someone else's is
+// ErrNotFound, not ErrForbidden, so ids do not reveal whose they are;
+// marking an already-read one again is harmless.
+func (s *Service) MarkRead(ctx context.Context, actor *models.User, id int64) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	n, err := s.store.NotificationByID(ctx, id)
+	if err != nil {
+		return mapNotFound(err)
+	}
+	if n.UserID != actor.ID {
+		return ErrNotFound
+	}
+	_, err = s.store.MarkNotificationsRead(ctx, actor.ID, id, s.now())
+	return err
+}
