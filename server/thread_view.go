@@ -161,8 +161,8 @@ func headKey(it *postItem) string {
 }
 
 func footKey(it *postItem) string {
-	flags := []byte("------")
-	for i, on := range []bool{it.Liked, it.CanLike, it.CanEdit, it.CanDelete, it.Member, it.CanSolve} {
+	flags := []byte("-------")
+	for i, on := range []bool{it.Liked, it.CanLike, it.CanEdit, it.CanDelete, it.Member, it.CanSolve, it.CanFlag} {
 		if on {
 			flags[i] = '+'
 		}
