@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"time"
 
 	"github.com/hearth/hearth/models"
 )
@@ -117,4 +118,17 @@ func CanMarkSolution(actor *models.User, t *models.Thread, p *models.Post) bool 
 		return false
 	}
 	return actor.ID == t.UserID || actor.IsStaff()
+}
+
+// CanVote: members and remote actors vote in open polls of threads they
+// may post in; a remote poll shown nowhere here (t nil) takes members'
+// votes too. Whether they already voted is the poll's to refuse.
+func CanVote(actor *models.User, t *models.Thread, p *models.Poll, now time.Time) bool {
+	if actor == nil || p == nil || pollClosed(p, now) {
+		return false
+	}
+	if t == nil {
+		return p.IsRemote() && !actor.IsRemote()
+	}
+	return CanPost(actor, t)
 }

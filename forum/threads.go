@@ -29,6 +29,7 @@ type NewThread struct {
 	Title    string
 	Body     string
 	Tags     []string
+	Poll     *PollInput // optional: a poll under the first post
 }
 
 // ThreadSummary is a thread as a list shows it.
@@ -65,6 +66,10 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 	tags, tagErr := normalizeTags(in.Tags)
 	if tagErr != "" {
 		v.add("tags", tagErr)
+	}
+	var pollOpts []string
+	if in.Poll != nil {
+		pollOpts = s.checkPoll(v, in.Poll)
 	}
 	var thread *models.Thread
 	var post *models.Post
@@ -111,6 +116,11 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 		}
 		if err := s.notifyPost(ctx, actor, thread, post, rendered.Mentions); err != nil {
 			return err
+		}
+		if in.Poll != nil {
+			if err := s.createPoll(ctx, thread, post, pollOpts, in.Poll); err != nil {
+				return err
+			}
 		}
 		return s.hooks.ThreadCreated(ctx, thread, post)
 	})
