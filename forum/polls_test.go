@@ -107,7 +107,9 @@ func TestPollBadVotes(t *testing.T) {
 		choices []int
 		check   func(error) bool
 	}{
-		"twice":             {s.bob, []int{1}, func(err error) bool { return errors.Is(err, forum.ErrAlreadyVoted) && errors.Is(err, forum.ErrConflict) }},
+		"twice": {s.bob, []int{1}, func(err error) bool {
+			return errors.Is(err, forum.ErrAlreadyVoted) && errors.Is(err, forum.ErrConflict)
+		}},
 		"out of range":      {carol, []int{3}, pollInvalid("options")},
 		"negative":          {carol, []int{-1}, pollInvalid("options")},
 		"none":              {carol, nil, pollInvalid("options")},
