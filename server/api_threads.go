@@ -65,23 +65,30 @@ func (s *Server) apiCategoryThreads(c echo.Context) error {
 
 func (s *Server) apiCreateThread(c echo.Context) error {
 	var in struct {
-		Category string   `json:"category"`
-		Title    string   `json:"title"`
-		Body     string   `json:"body"`
-		Tags     []string `json:"tags"`
+		Category string         `json:"category"`
+		Title    string         `json:"title"`
+		Body     string         `json:"body"`
+		Tags     []string       `json:"tags"`
+		Poll     *PollInputJSON `json:"poll"`
 	}
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
 	t, p, err := s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
-		Category: in.Category, Title: in.Title, Body: in.Body, Tags: in.Tags,
+		Category: in.Category, Title: in.Title, Body: in.Body, Tags: in.Tags, Poll: in.Poll.input(),
 	})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, map[string]any{
+	out := map[string]any{
 		"id": t.ID, "url": s.cfg.URL + threadURL(t), "first_post_id": p.ID, "title": t.Title,
-	})
+	}
+	if in.Poll != nil {
+		if poll, _, err := s.forum.PollForPost(c.Request().Context(), p.ID); err == nil && poll != nil {
+			out["poll_id"] = poll.ID
+		}
+	}
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) apiThread(c echo.Context) error {

@@ -128,6 +128,7 @@ func (s *Server) routes() *echo.Echo {
 	s.communityRoutes(g)
 
 	s.notificationRoutes(g)
+	s.pollRoutes(g)
 	s.apiRoutes(g.Group("/api/v1"))
 	return e
 }

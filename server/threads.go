@@ -108,9 +108,14 @@ func (s *Server) createThread(c echo.Context) error {
 	if category == "" {
 		category = c.Param("slug")
 	}
-	t, _, err := s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
-		Category: category, Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: []string{c.FormValue("tags")},
-	})
+	poll, err := pollFormInput(c)
+	var t *models.Thread
+	if err == nil {
+		t, _, err = s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
+			Category: category, Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: []string{c.FormValue("tags")},
+			Poll: poll,
+		})
+	}
 	if err != nil {
 		if _, ok := forum.AsValidation(err); !ok {
 			return err
@@ -131,6 +136,7 @@ type ThreadData struct {
 	*forum.ThreadPage
 	Items   []postItem
 	ReplyTo int64
+	Polls   map[int64]*pollItem // by post id; see server/polls.go
 }
 
 func (s *Server) thread(c echo.Context) error {
@@ -174,6 +180,9 @@ func (s *Server) thread(c echo.Context) error {
 	}
 	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, viewer(c) != nil)}
 	if err := s.fillFragments(data.Items); err != nil {
+		return err
+	}
+	if data.Polls, err = s.threadPolls(c, tp); err != nil {
 		return err
 	}
 	p.Form = Form{Values: map[string]string{}}

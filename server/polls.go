@@ -1,0 +1,121 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+)
+
+// Polls on thread pages. A poll is rendered outside the cached post
+// fragments (between a post's head and foot), because what it shows
+// depends on the viewer: whether they voted, their choices, and whether
+// the results are theirs to see.
+
+// pollItem is a poll as the "poll" partial prints it.
+type pollItem struct {
+	*forum.PollView
+	CSRF      string
+	Member    bool   // logged in
+	LoginURL  string // where a visitor logs in to vote
+	Input     string // radio or checkbox
+	Closes    string // the closing time as shown, "" when open-ended
+	ClosesISO string
+}
+
+func (s *Server) pollRoutes(g *echo.Group) {
+	g.POST("/polls/:id/vote", s.votePoll, requireLogin)
+}
+
+// threadPolls loads the polls under the posts of a thread page.
+func (s *Server) threadPolls(c echo.Context, tp *forum.ThreadPage) (map[int64]*pollItem, error) {
+	ids := make([]int64, 0, 1)
+	for i := range tp.Posts {
+		if !tp.Posts[i].Deleted() && !tp.Posts[i].Hidden {
+			ids = append(ids, tp.Posts[i].ID)
+		}
+	}
+	views, err := s.forum.PollsForPosts(c.Request().Context(), viewer(c), tp.Thread, ids)
+	if err != nil || len(views) == 0 {
+		return nil, err
+	}
+	out := make(map[int64]*pollItem, len(views))
+	for postID, v := range views {
+		it := &pollItem{PollView: v, CSRF: csrfToken(c), Member: viewer(c) != nil, Input: "radio",
+			LoginURL: "/login?next=" + url.QueryEscape(threadURL(tp.Thread))}
+		if v.Multiple {
+			it.Input = "checkbox"
+		}
+		if v.ClosesAt != nil {
+			it.Closes = v.ClosesAt.UTC().Format("2 Jan 2006 15:04")
+			it.ClosesISO = v.ClosesAt.UTC().Format(time.RFC3339)
+		}
+		out[postID] = it
+	}
+	return out, nil
+}
+
+// votePoll takes the vote form: one "option" value per choice, each an
+// option's index. A refused vote (twice, closed, no choice) is the error
+// page with its 4xx status and message; it changes nothing.
+func (s *Server) votePoll(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	params, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	var choices []int
+	for _, raw := range params["option"] {
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil {
+			return &forum.ValidationError{Fields: map[string]string{"options": "choose one of the poll's options"}}
+		}
+		choices = append(choices, n)
+	}
+	v, err := s.forum.Vote(c.Request().Context(), viewer(c), id, choices)
+	if err != nil {
+		return err
+	}
+	target := "/"
+	if v.PostID != 0 {
+		target = "/p/" + strconv.FormatInt(v.PostID, 10)
+		if p, _, err := s.forum.Post(c.Request().Context(), v.PostID); err == nil {
+			target = s.postLocation(p)
+		}
+	}
+	s.setFlash(c, "Thanks, your vote is counted.")
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// pollFormInput reads the new-thread form's poll fields: options one per
+// line, a "multiple" box and an optional closing time (UTC). No options
+// means no poll.
+func pollFormInput(c echo.Context) (*forum.PollInput, error) {
+	raw := strings.TrimSpace(c.FormValue("poll_options"))
+	if raw == "" {
+		return nil, nil
+	}
+	in := &forum.PollInput{Options: strings.Split(raw, "\n"), Multiple: c.FormValue("poll_multiple") != ""}
+	if cl := strings.TrimSpace(c.FormValue("poll_closes_at")); cl != "" {
+		var t time.Time
+		var err error
+		for _, layout := range []string{"2006-01-02T15:04", time.RFC3339, "2006-01-02 15:04"} {
+			if t, err = time.ParseInLocation(layout, cl, time.UTC); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			return nil, &forum.ValidationError{Fields: map[string]string{"poll_closes_at": "use a date and time like 2026-12-01T18:00 (UTC)"}}
+		}
+		in.ClosesAt = &t
+	}
+	return in, nil
+}
