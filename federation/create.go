@@ -31,6 +31,7 @@ type noteDoc struct {
 	AttributedTo json.RawMessage   `json:"attributedTo"`
 	InReplyTo    json.RawMessage   `json:"inReplyTo"`
 	Content      string            `json:"content"`
+	Name         string            `json:"name"` // a poll vote's option
 	ContentMap   map[string]string `json:"contentMap"`
 	Published    string            `json:"published"`
 }
@@ -92,6 +93,9 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	note, err := parseNote(act.Object)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errIgnore, err)
+	}
+	if handled, err := f.createForPoll(ctx, act, note); handled {
+		return err
 	}
 	if note.typ() != "Note" || note.inReplyTo() == "" {
 		return nil
@@ -190,6 +194,9 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 		return err
 	}
 	note, err := parseNote(act.Object)
+	if err == nil && note.typ() == "Question" {
+		return f.onUpdateQuestion(ctx, act, note)
+	}
 	if err != nil || note.typ() != "Note" {
 		return nil // Update of a Person and the like: not kept yet
 	}

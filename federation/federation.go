@@ -55,6 +55,8 @@ type Federation struct {
 	// hostFailures consecutive failures mark a host down.
 	limiter      *hostLimiter
 	hostFailures int
+	// pollUpdateDelay is how long votes gather before an Update{Question}.
+	pollUpdateDelay time.Duration
 
 	// NodeInfo is fetched by crawlers every few minutes and its counts scan
 	// tables, so they are remembered for a while; being minutes stale is
@@ -86,6 +88,8 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 		retryBase:    defaultRetryBase,
 		limiter:      newHostLimiter(2*deliveryParallel, defaultPerHostLimit),
 		hostFailures: defaultHostFailures,
+
+		pollUpdateDelay: defaultPollUpdateDelay,
 	}
 }
 

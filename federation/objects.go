@@ -124,6 +124,9 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 	m["tag"] = tagList
 	m["sensitive"] = false
 	asArray(m, "to", "cc")
+	if fp.Poll != nil {
+		f.questionize(m, fp.Poll, fp.PollOptions)
+	}
 	return m, nil
 }
 

@@ -210,6 +210,9 @@ func (f *Federation) wrapActivity(kind, id string, actor actorRef, object map[st
 	if cc, ok := object["cc"]; ok {
 		act["cc"] = cc
 	}
+	if object["type"] == "Question" {
+		act["@context"] = questionContext // it names votersCount
+	}
 	return act
 }
 

@@ -29,6 +29,9 @@ type FederatedPost struct {
 	// Gone is set when the post or its thread was deleted; only Post (for
 	// its id and deletion time) and Thread are loaded then.
 	Gone bool
+	// Poll is the post's poll (the Note is then a Question), or nil.
+	Poll        *models.Poll
+	PollOptions []models.PollOption
 }
 
 // DeletedAt is when the post (or its thread) was deleted, for a Tombstone.
@@ -85,7 +88,8 @@ func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPo
 		}
 		fp.Mentions = append(fp.Mentions, u)
 	}
-	return fp, nil
+	fp.Poll, fp.PollOptions, err = s.PollForPost(ctx, p.ID)
+	return fp, err
 }
 
 // FederatedThread is a thread as its ActivityPub context collection

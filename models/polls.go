@@ -204,13 +204,30 @@ func (s *Store) PollVoterInboxes(ctx context.Context, pollID int64) ([]string, e
 	return out, err
 }
 
-// RefreshPollUpdates replaces the body of the poll's queued Update
-// deliveries that no worker has tried yet, and reports how many there were.
-func (s *Store) RefreshPollUpdates(ctx context.Context, pollID int64, activityJSON string) (int64, error) {
-	res := s.DB(ctx).Model(&Delivery{}).
-		Where("state = ? AND attempts = 0 AND id IN (SELECT delivery_id FROM poll_updates WHERE poll_id = ?)", QueuePending, pollID).
-		UpdateColumn("activity_json", activityJSON)
-	return res.RowsAffected, res.Error
+// TakePendingPollUpdates removes the poll's queued Update deliveries that
+// no worker has claimed yet and returns the earliest time one was due
+// (nil when there were none), so the caller can queue one fresh Update
+// with the newest tallies in their place, no later than they were due.
+func (s *Store) TakePendingPollUpdates(ctx context.Context, pollID int64) (*time.Time, error) {
+	var rows []Delivery
+	err := s.DB(ctx).Where("state = ? AND attempts = 0 AND id IN (SELECT delivery_id FROM poll_updates WHERE poll_id = ?)", QueuePending, pollID).
+		Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	due := rows[0].NextAttemptAt
+	for i := range rows {
+		ids[i] = rows[i].ID
+		if rows[i].NextAttemptAt.Before(due) {
+			due = rows[i].NextAttemptAt
+		}
+	}
+	// state = pending again: a worker that claimed one meanwhile keeps it.
+	if err := s.DB(ctx).Where("id IN ? AND state = ?", ids, QueuePending).Delete(&Delivery{}).Error; err != nil {
+		return nil, err
+	}
+	return &due, nil
 }
 
 // EnqueuePollUpdates queues an Update{Question} for each inbox, due at

@@ -1,0 +1,196 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// pollPeers: alice on A asks a single-choice poll; bob on B follows her,
+// so B holds the Question; carol on B votes the way Mastodon does, with
+// hand-made vote Notes.
+type pollPeers struct {
+	a, b       *harness
+	alice, bob *models.User
+	thread     *models.Thread
+	first      *models.Post
+	postURL    string
+	carolSign  *Signer
+}
+
+var pollNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func newPollPeers(t *testing.T) *pollPeers {
+	n := newNetwork()
+	s := &pollPeers{a: newPeer(t, n, "a.test"), b: newPeer(t, n, "b.test")}
+	ctx := context.Background()
+	s.a.env.Svc.SetClock(func() time.Time { return pollNow })
+	s.a.fed.pollUpdateDelay = 0
+	s.a.env.Category("general")
+	s.alice = s.a.env.User("alice", models.RoleMember)
+	s.bob = s.b.env.User("bob", models.RoleMember)
+	carol := s.b.env.User("carol", models.RoleMember)
+	must(t, s.b.fed.FollowRemote(ctx, s.bob, "http://a.test/u/alice"))
+	drain(t, s.a, s.b)
+	closes := pollNow.Add(24 * time.Hour)
+	var err error
+	s.thread, s.first, err = s.a.env.Svc.CreateThread(ctx, s.alice, forum.NewThread{
+		Category: "general", Title: "Pick a colour", Body: "Which one?",
+		Poll: &forum.PollInput{Options: []string{"Red", "Green", "Blue"}, ClosesAt: &closes},
+	})
+	must(t, err)
+	drain(t, s.a, s.b)
+	s.postURL = fmt.Sprintf("http://a.test/p/%d", s.first.ID)
+	s.carolSign, err = s.b.fed.signerFor(ctx, s.b.fed.userRef(carol))
+	must(t, err)
+	return s
+}
+
+// mastodonVote is a vote as Mastodon sends it.
+func mastodonVote(id, actor, question, option string) map[string]any {
+	return map[string]any{
+		"@context": "https://www.w3.org/ns/activitystreams",
+		"id":       id + "/activity", "type": "Create", "actor": actor, "to": "http://a.test/u/alice",
+		"object": map[string]any{
+			"id": id, "type": "Note", "name": option, "inReplyTo": question,
+			"attributedTo": actor, "to": "http://a.test/u/alice",
+		},
+	}
+}
+
+func (s *pollPeers) sendToAlice(t *testing.T, act map[string]any) {
+	t.Helper()
+	body, err := json.Marshal(act)
+	must(t, err)
+	if code := signedPost(t, s.b.fed.client, s.carolSign, "http://a.test/u/alice/inbox", body); code != http.StatusAccepted {
+		t.Fatalf("inbox answered %d", code)
+	}
+	drain(t, s.a, s.b)
+}
+
+func optionVotes(t *testing.T, h *harness, pollID int64) []int {
+	t.Helper()
+	opts, err := h.env.Store.PollOptions(context.Background(), pollID)
+	must(t, err)
+	out := make([]int, len(opts))
+	for i, o := range opts {
+		out[i] = o.VotesCount
+	}
+	return out
+}
+
+func TestPollAcrossInstances(t *testing.T) {
+	s := newPollPeers(t)
+	ctx := context.Background()
+
+	// B received the Question and keeps it as a poll bob can vote in.
+	create := receivedOnce(t, s.a, s.b, s.postURL+"#create", "http://a.test/u/alice")
+	if q, _ := create["object"].(map[string]any); q["type"] != "Question" || q["oneOf"] == nil {
+		t.Fatalf("Create carried %v", create["object"])
+	}
+	bPoll, err := s.b.env.Svc.RemotePollByAPID(ctx, s.postURL)
+	if err != nil {
+		t.Fatalf("B did not keep the poll: %v", err)
+	}
+	aPoll, err := s.a.env.Store.PollByPostID(ctx, s.first.ID)
+	must(t, err)
+
+	// Bob votes on B: B sends the vote Note to alice, A counts it, and
+	// A's Update{Question} brings B's copy the tallies.
+	if _, err := s.b.env.Svc.Vote(ctx, s.bob, bPoll.ID, []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, s.a, s.b)
+	if got := optionVotes(t, s.a, aPoll.ID); got[1] != 1 {
+		t.Fatalf("A's tallies after bob's vote: %v", got)
+	}
+
+	// Carol votes as Mastodon would; her second vote in a single-choice
+	// poll is refused.
+	carol := "http://b.test/u/carol"
+	s.sendToAlice(t, mastodonVote("http://b.test/u/carol#votes/1", carol, s.postURL, "Red"))
+	s.sendToAlice(t, mastodonVote("http://b.test/u/carol#votes/2", carol, s.postURL, "Blue"))
+	// A vote naming no option, and one in reply to a post without a poll,
+	// change nothing.
+	s.sendToAlice(t, mastodonVote("http://b.test/u/carol#votes/3", carol, s.postURL, "Purple"))
+
+	want := []int{1, 1, 0}
+	if got := optionVotes(t, s.a, aPoll.ID); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("A's tallies %v, want %v", got, want)
+	}
+	if p, _ := s.a.env.Store.PollByID(ctx, aPoll.ID); p.VotersCount != 2 {
+		t.Errorf("A counts %d voters, want 2", p.VotersCount)
+	}
+	// Votes are not replies.
+	if th, _ := s.a.env.Store.ThreadByID(ctx, s.thread.ID); th.PostCount != 1 {
+		t.Errorf("votes became posts: post_count %d", th.PostCount)
+	}
+	// B's copy converged through Update{Question}.
+	if got := optionVotes(t, s.b, bPoll.ID); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("B's tallies %v, want %v", got, want)
+	}
+	if p, _ := s.b.env.Store.PollByID(ctx, bPoll.ID); p.VotersCount != 2 {
+		t.Errorf("B counts %d voters, want 2", p.VotersCount)
+	}
+	v, err := s.b.env.Svc.Poll(ctx, s.bob, bPoll.ID)
+	must(t, err)
+	if !v.Voted || !v.ShowResults || v.CanVote {
+		t.Errorf("bob's view on B: %+v", v)
+	}
+	// Bob cannot vote again on B either.
+	if _, err := s.b.env.Svc.Vote(ctx, s.bob, bPoll.ID, []int{0}); err != forum.ErrAlreadyVoted {
+		t.Errorf("second vote on B: %v", err)
+	}
+
+	// The Question as A serves it.
+	golden(t, "question", s.a.activity(fmt.Sprintf("/p/%d", s.first.ID), http.StatusOK))
+}
+
+// TestPollUpdatesCoalesce: votes in quick succession leave one queued
+// Update{Question} per inbox, carrying the latest tallies.
+func TestPollUpdatesCoalesce(t *testing.T) {
+	s := newPollPeers(t)
+	ctx := context.Background()
+	s.a.fed.pollUpdateDelay = time.Minute
+	poll, err := s.a.env.Store.PollByPostID(ctx, s.first.ID)
+	must(t, err)
+	for i, name := range []string{"dora", "eve", "fay"} {
+		u := s.a.env.User(name, models.RoleMember)
+		if _, err := s.a.env.Svc.Vote(ctx, u, poll.ID, []int{i % 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := s.a.env.Store.DeliveriesTo(ctx, "http://b.test/inbox")
+	must(t, err)
+	var updates []map[string]any
+	for _, r := range rows {
+		var act map[string]any
+		must(t, json.Unmarshal([]byte(r.ActivityJSON), &act))
+		if act["type"] == "Update" && r.State == models.QueuePending {
+			updates = append(updates, act)
+		}
+	}
+	if len(updates) != 1 {
+		t.Fatalf("%d pending Updates, want 1", len(updates))
+	}
+	q, _ := updates[0]["object"].(map[string]any)
+	if q["votersCount"] != float64(3) {
+		t.Errorf("the Update carries votersCount %v, want 3", q["votersCount"])
+	}
+	// Nothing is sent before the interval; then it goes.
+	drain(t, s.a, s.b)
+	if bPoll, _ := s.b.env.Svc.RemotePollByAPID(ctx, s.postURL); bPoll.VotersCount != 0 {
+		t.Errorf("the Update went before its time")
+	}
+	s.a.fed.now = func() time.Time { return time.Now().UTC().Add(2 * time.Minute) }
+	drain(t, s.a, s.b)
+	if bPoll, _ := s.b.env.Svc.RemotePollByAPID(ctx, s.postURL); bPoll.VotersCount != 3 {
+		t.Errorf("B has %d voters after the Update, want 3", bPoll.VotersCount)
+	}
+}
