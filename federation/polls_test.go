@@ -194,3 +194,80 @@ func TestPollUpdatesCoalesce(t *testing.T) {
 		t.Errorf("B has %d voters after the Update, want 3", bPoll.VotersCount)
 	}
 }
+
+// TestRemoteQuestionReply: a Mastodon user answers alice's thread with a
+// poll of their own. A shows it under that reply, a member's vote goes to
+// the poll's author as a vote Note, and the author's Update refreshes it.
+func TestRemoteQuestionReply(t *testing.T) {
+	s := newPollPeers(t)
+	ctx := context.Background()
+	carol := "http://b.test/u/carol"
+	qid := "http://b.test/users/carol/statuses/9"
+	question := func(red, green int, closed bool) map[string]any {
+		q := map[string]any{
+			"id": qid, "type": "Question", "attributedTo": carol, "inReplyTo": s.postURL,
+			"content": "<p>Or rather?</p>", "published": "2026-11-23T12:00:00Z",
+			"endTime": "2026-11-25T12:00:00Z", "votersCount": red + green,
+			"anyOf": []any{
+				map[string]any{"type": "Note", "name": "Red", "replies": map[string]any{"type": "Collection", "totalItems": red}},
+				map[string]any{"type": "Note", "name": "Teal", "replies": map[string]any{"type": "Collection", "totalItems": green}},
+			},
+		}
+		if closed {
+			q["closed"] = "2026-11-23T13:00:00Z"
+		}
+		return q
+	}
+	s.sendToAlice(t, activityOf(qid+"/activity", "Create", carol, question(2, 0, false)))
+
+	page, err := s.a.env.Svc.ThreadPage(ctx, nil, s.thread.ID, 1)
+	must(t, err)
+	if len(page.Posts) != 2 || page.Posts[1].APID == nil || *page.Posts[1].APID != qid {
+		t.Fatalf("the Question is not a reply on A: %+v", page.Posts)
+	}
+	dora := s.a.env.User("dora", models.RoleMember)
+	polls, err := s.a.env.Svc.PollsForPosts(ctx, dora, page.Thread, []int64{page.Posts[1].ID})
+	must(t, err)
+	pv := polls[page.Posts[1].ID]
+	if pv == nil || !pv.Remote || !pv.Multiple || !pv.CanVote || len(pv.Options) != 2 || pv.Options[1].Name != "Teal" {
+		t.Fatalf("remote poll on A: %+v", pv)
+	}
+	if _, err := s.a.env.Svc.Vote(ctx, dora, pv.ID, []int{0, 1}); err != nil {
+		t.Fatal(err)
+	}
+	// Two vote Notes, one per option, to carol's own inbox.
+	rows, err := s.a.env.Store.DeliveriesTo(ctx, "http://b.test/u/carol/inbox")
+	must(t, err)
+	var names []string
+	for _, r := range rows {
+		var act map[string]any
+		must(t, json.Unmarshal([]byte(r.ActivityJSON), &act))
+		note, _ := act["object"].(map[string]any)
+		if act["type"] != "Create" || act["actor"] != "http://a.test/u/dora" || note["inReplyTo"] != qid || note["content"] != nil {
+			t.Errorf("vote activity %v", act)
+		}
+		names = append(names, fmt.Sprint(note["name"]))
+	}
+	if fmt.Sprint(names) != "[Red Teal]" {
+		t.Errorf("votes sent: %v", names)
+	}
+	// The author's Update is the truth: tallies and closed state.
+	s.sendToAlice(t, activityOf(qid+"#updates/1", "Update", carol, question(3, 1, true)))
+	v, err := s.a.env.Svc.Poll(ctx, nil, pv.ID)
+	must(t, err)
+	if !v.Closed || !v.ShowResults || v.Options[0].Votes != 3 || v.Options[1].Votes != 1 || v.Voters != 4 {
+		t.Errorf("after the Update: %+v", v)
+	}
+	// Nobody but the author may update it.
+	bob := "http://b.test/u/bob"
+	bobSign, err := s.b.fed.signerFor(ctx, s.b.fed.userRef(s.bob))
+	must(t, err)
+	forged := question(0, 99, false)
+	forged["attributedTo"] = bob
+	body, _ := json.Marshal(activityOf("http://b.test/u/bob#forged", "Update", bob, forged))
+	signedPost(t, s.b.fed.client, bobSign, "http://a.test/u/alice/inbox", body)
+	drain(t, s.a, s.b)
+	if v, _ := s.a.env.Svc.Poll(ctx, nil, pv.ID); v.Options[1].Votes != 1 {
+		t.Errorf("another actor changed the poll: %+v", v.Options)
+	}
+}
