@@ -113,6 +113,15 @@ func (s *Server) apiThread(c echo.Context) error {
 		"thread": s.threadJSON(tp.Thread, tp.Category, tp.Author, tp.Tags),
 		"posts":  posts, "page": tp.Page, "pages": tp.Pages, "per_page": tp.PerPage,
 	}
+	if polls, err := s.threadPolls(c, tp); err != nil {
+		return err
+	} else if len(polls) > 0 {
+		list := make([]PollJSON, 0, len(polls))
+		for _, it := range polls {
+			list = append(list, pollJSON(it.PollView))
+		}
+		out["polls"] = list
+	}
 	if tp.Page < tp.Pages {
 		out["next_url"] = s.cfg.URL + "/api/v1/threads/" + strconv.FormatInt(id, 10) + "?page=" + strconv.Itoa(tp.Page+1)
 	}

@@ -70,6 +70,10 @@ func TestPollAPI(t *testing.T) {
 	if _, poll := ts.api(t, "GET", pollPath, bob, ""); poll["voters_count"] != float64(1) {
 		t.Errorf("refused votes changed the poll: %v", poll)
 	}
+	code, th := ts.api(t, "GET", fmt.Sprintf("/api/v1/threads/%.0f", out["id"]), bob, "")
+	if polls, _ := th["polls"].([]any); code != http.StatusOK || len(polls) != 1 || polls[0].(map[string]any)["voted"] != true {
+		t.Errorf("thread JSON polls: %d %v", code, th["polls"])
+	}
 	if code, _ := ts.api(t, "GET", "/api/v1/polls/99999", bob, ""); code != http.StatusNotFound {
 		t.Errorf("unknown poll: %d", code)
 	}
