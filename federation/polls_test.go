@@ -271,3 +271,48 @@ func TestRemoteQuestionReply(t *testing.T) {
 		t.Errorf("another actor changed the poll: %+v", v.Options)
 	}
 }
+
+// TestRemoteVotesAnyOf: in a multiple-choice poll a remote actor sends one
+// Note per option; each option counts once, the actor once.
+func TestRemoteVotesAnyOf(t *testing.T) {
+	s := newPollPeers(t)
+	ctx := context.Background()
+	_, first, err := s.a.env.Svc.CreateThread(ctx, s.alice, forum.NewThread{
+		Category: "general", Title: "Pick colours", Body: "Any you like",
+		Poll: &forum.PollInput{Options: []string{"Red", "Green", "Blue"}, Multiple: true},
+	})
+	must(t, err)
+	drain(t, s.a, s.b)
+	question := fmt.Sprintf("http://a.test/p/%d", first.ID)
+	if doc := s.a.activity(fmt.Sprintf("/p/%d", first.ID), http.StatusOK); doc["anyOf"] == nil || doc["oneOf"] != nil || doc["endTime"] != nil {
+		t.Errorf("multiple-choice Question: %v", doc)
+	}
+	carol := "http://b.test/u/carol"
+	s.sendToAlice(t, mastodonVote("http://b.test/u/carol#votes/10", carol, question, "Red"))
+	s.sendToAlice(t, mastodonVote("http://b.test/u/carol#votes/11", carol, question, "Blue"))
+	s.sendToAlice(t, mastodonVote("http://b.test/u/carol#votes/12", carol, question, "Red"))
+	poll, err := s.a.env.Store.PollByPostID(ctx, first.ID)
+	must(t, err)
+	if got := optionVotes(t, s.a, poll.ID); fmt.Sprint(got) != "[1 0 1]" || poll.VotersCount != 1 {
+		t.Errorf("tallies %v voters %d, want [1 0 1] and 1", got, poll.VotersCount)
+	}
+	bPoll, err := s.b.env.Svc.RemotePollByAPID(ctx, question)
+	must(t, err)
+	if got := optionVotes(t, s.b, bPoll.ID); fmt.Sprint(got) != "[1 0 1]" || bPoll.VotersCount != 1 || !bPoll.Multiple {
+		t.Errorf("B's copy %v voters %d multiple %v", got, bPoll.VotersCount, bPoll.Multiple)
+	}
+}
+
+// FuzzParseQuestion: whatever a peer sends, a parsed Question has as many
+// tallies as options and at least one option.
+func FuzzParseQuestion(f *testing.F) {
+	f.Add([]byte(`{"oneOf":[{"type":"Note","name":"a","replies":{"type":"Collection","totalItems":2}}],"endTime":"2026-01-01T00:00:00Z","closed":true}`))
+	f.Add([]byte(`{"anyOf":[{"name":"x"},{"name":"y"}],"votersCount":-3,"closed":"2026-01-01T00:00:00Z"}`))
+	f.Add([]byte(`{"oneOf":{}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		q, err := parseQuestion("https://x/q/1", b)
+		if err == nil && (len(q.Options) == 0 || len(q.Options) != len(q.Votes)) {
+			t.Fatalf("parsed %q into %+v", b, q)
+		}
+	})
+}

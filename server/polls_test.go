@@ -148,7 +148,8 @@ func TestPollOnThreadPage(t *testing.T) {
 	if strings.Contains(page.Body, action) || !strings.Contains(page.Body, "100% · 1 vote") || !strings.Contains(page.Body, "your vote") {
 		t.Fatalf("after voting the page shows no results:\n%s", page.Body)
 	}
-	if r := voter.post(fmt.Sprintf("/polls/%d/vote", poll.ID), url.Values{"option": {"0"}}); r.StatusCode != http.StatusConflict {
+	if r := voter.post(fmt.Sprintf("/polls/%d/vote", poll.ID), url.Values{"option": {"0"}}); r.StatusCode != http.StatusConflict ||
+		!strings.Contains(r.Body, "already voted") {
 		t.Fatalf("second vote: %d", r.StatusCode)
 	}
 	// The asker has not voted: the form, no results (their page's poll is
