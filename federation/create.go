@@ -33,6 +33,7 @@ type noteDoc struct {
 	Content      string            `json:"content"`
 	ContentMap   map[string]string `json:"contentMap"`
 	Published    string            `json:"published"`
+	Tag          json.RawMessage   `json:"tag"`
 }
 
 func parseNote(raw json.RawMessage) (*noteDoc, error) {
@@ -56,9 +57,41 @@ func (n *noteDoc) typ() string          { return firstString(n.Type) }
 func (n *noteDoc) inReplyTo() string    { return idOf(n.InReplyTo) }
 func (n *noteDoc) attributedTo() string { return firstID(n.AttributedTo) }
 
-func (n *noteDoc) remote() forum.RemoteNote {
+// remote is the Note for the forum; base is this server's URL, to find
+// the local members its Mention tags name.
+func (n *noteDoc) remote(base string) forum.RemoteNote {
 	published, _ := time.Parse(time.RFC3339, n.Published)
-	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published}
+	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published, Mentions: n.localMentions(base)}
+}
+
+// maxNoteTags bounds the tags read from one Note; more is spam.
+const maxNoteTags = 50
+
+// localMentions lists the lower-cased names of the members of base that
+// the Note's Mention tags point at. Mastodon and GoToSocial name the
+// mentioned actor by href (its id); the text's @name is only display.
+func (n *noteDoc) localMentions(base string) []string {
+	var tags []json.RawMessage
+	if json.Unmarshal(n.Tag, &tags) != nil {
+		tags = []json.RawMessage{n.Tag} // a single tag, not in an array
+	}
+	var names []string
+	for i, raw := range tags {
+		if i == maxNoteTags {
+			break
+		}
+		var tag struct {
+			Type json.RawMessage `json:"type"`
+			Href string          `json:"href"`
+		}
+		if json.Unmarshal(raw, &tag) != nil || firstString(tag.Type) != "Mention" {
+			continue
+		}
+		if name, ok := strings.CutPrefix(tag.Href, base+"/u/"); ok && name != "" && !strings.ContainsAny(name, "/?#") {
+			names = append(names, strings.ToLower(name))
+		}
+	}
+	return names
 }
 
 // firstID reads a link given as an id, an object or an array of either.
@@ -111,7 +144,7 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	if err != nil {
 		return err
 	}
-	_, err = f.svc.ReplyFromRemote(ctx, user, threadID, parentID, note.remote())
+	_, err = f.svc.ReplyFromRemote(ctx, user, threadID, parentID, note.remote(f.base))
 	return refusedIsDone(err)
 }
 
@@ -197,7 +230,7 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 	if err != nil || user == nil {
 		return err
 	}
-	_, err = f.svc.EditFromRemote(ctx, user, note.remote())
+	_, err = f.svc.EditFromRemote(ctx, user, note.remote(f.base))
 	return refusedIsDone(err)
 }
 
