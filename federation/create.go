@@ -222,9 +222,15 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 	if err := signedByActor(act, signer); err != nil {
 		return err
 	}
+	var obj struct {
+		Type json.RawMessage `json:"type"`
+	}
+	if json.Unmarshal(act.Object, &obj) == nil && actorTypes[firstString(obj.Type)] || idOf(act.Object) == act.Actor {
+		return f.onUpdateActor(ctx, act)
+	}
 	note, err := parseNote(act.Object)
 	if err != nil || note.typ() != "Note" {
-		return nil // Update of a Person and the like: not kept yet
+		return nil // Update of a Question and the like: not kept
 	}
 	user, err := f.authorUser(ctx, act.Actor)
 	if err != nil || user == nil {
@@ -241,8 +247,11 @@ func (f *Federation) onDelete(ctx context.Context, act *activity, signer string)
 		return err
 	}
 	id := idOf(act.Object)
-	if id == "" || id == act.Actor {
-		return nil // account deletions: not handled yet
+	if id == act.Actor {
+		return f.onDeleteActor(ctx, act)
+	}
+	if id == "" {
+		return nil
 	}
 	user, err := f.authorUser(ctx, act.Actor)
 	if err != nil || user == nil {
