@@ -251,3 +251,16 @@ func (f *Federation) announceActivity(cat actorRef, p *models.Post, at time.Time
 		"object":    f.postURL(p.ID),
 	}
 }
+
+// PostHidden federates moderation of a local post: hidden, peers get the
+// author's Delete (a hidden post must not stay readable elsewhere); shown
+// again, its Create. Remote posts are moderated here only.
+func (o outbox) PostHidden(ctx context.Context, p *models.Post, on bool) error {
+	if p.APID != nil {
+		return nil
+	}
+	if on {
+		return o.f.fanOutDelete(ctx, p)
+	}
+	return o.f.fanOutNote(ctx, p, "Create", p.Number == 1)
+}

@@ -118,3 +118,7 @@ func CanMarkSolution(actor *models.User, t *models.Thread, p *models.Post) bool 
 	}
 	return actor.ID == t.UserID || actor.IsStaff()
 }
+
+// CanBlockRemoteUser is whether actor may block (and unblock) one
+// fediverse account: moderators and administrators.
+func CanBlockRemoteUser(actor *models.User) bool { return CanModerate(actor) }
