@@ -133,4 +133,3 @@ func (s *Server) apiUnblockRemote(c echo.Context) error {
 	}
 	return c.NoContent(http.StatusNoContent)
 }
-
