@@ -34,6 +34,7 @@ type noteDoc struct {
 	Name         string            `json:"name"` // a poll vote's option
 	ContentMap   map[string]string `json:"contentMap"`
 	Published    string            `json:"published"`
+	Tag          json.RawMessage   `json:"tag"`
 }
 
 func parseNote(raw json.RawMessage) (*noteDoc, error) {
@@ -57,9 +58,41 @@ func (n *noteDoc) typ() string          { return firstString(n.Type) }
 func (n *noteDoc) inReplyTo() string    { return idOf(n.InReplyTo) }
 func (n *noteDoc) attributedTo() string { return firstID(n.AttributedTo) }
 
-func (n *noteDoc) remote() forum.RemoteNote {
+// remote is the Note for the forum; base is this server's URL, to find
+// the local members its Mention tags name.
+func (n *noteDoc) remote(base string) forum.RemoteNote {
 	published, _ := time.Parse(time.RFC3339, n.Published)
-	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published}
+	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published, Mentions: n.localMentions(base)}
+}
+
+// maxNoteTags bounds the tags read from one Note; more is spam.
+const maxNoteTags = 50
+
+// localMentions lists the lower-cased names of the members of base that
+// the Note's Mention tags point at. Mastodon and GoToSocial name the
+// mentioned actor by href (its id); the text's @name is only display.
+func (n *noteDoc) localMentions(base string) []string {
+	var tags []json.RawMessage
+	if json.Unmarshal(n.Tag, &tags) != nil {
+		tags = []json.RawMessage{n.Tag} // a single tag, not in an array
+	}
+	var names []string
+	for i, raw := range tags {
+		if i == maxNoteTags {
+			break
+		}
+		var tag struct {
+			Type json.RawMessage `json:"type"`
+			Href string          `json:"href"`
+		}
+		if json.Unmarshal(raw, &tag) != nil || firstString(tag.Type) != "Mention" {
+			continue
+		}
+		if name, ok := strings.CutPrefix(tag.Href, base+"/u/"); ok && name != "" && !strings.ContainsAny(name, "/?#") {
+			names = append(names, strings.ToLower(name))
+		}
+	}
+	return names
 }
 
 // firstID reads a link given as an id, an object or an array of either.
@@ -115,7 +148,7 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	if err != nil {
 		return err
 	}
-	_, err = f.svc.ReplyFromRemote(ctx, user, threadID, parentID, note.remote())
+	_, err = f.svc.ReplyFromRemote(ctx, user, threadID, parentID, note.remote(f.base))
 	return refusedIsDone(err)
 }
 
@@ -193,18 +226,24 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 	if err := signedByActor(act, signer); err != nil {
 		return err
 	}
+	var obj struct {
+		Type json.RawMessage `json:"type"`
+	}
+	if json.Unmarshal(act.Object, &obj) == nil && actorTypes[firstString(obj.Type)] || idOf(act.Object) == act.Actor {
+		return f.onUpdateActor(ctx, act)
+	}
 	note, err := parseNote(act.Object)
 	if err == nil && note.typ() == "Question" {
 		return f.onUpdateQuestion(ctx, act, note)
 	}
 	if err != nil || note.typ() != "Note" {
-		return nil // Update of a Person and the like: not kept yet
+		return nil // Update of a Question and the like: not kept
 	}
 	user, err := f.authorUser(ctx, act.Actor)
 	if err != nil || user == nil {
 		return err
 	}
-	_, err = f.svc.EditFromRemote(ctx, user, note.remote())
+	_, err = f.svc.EditFromRemote(ctx, user, note.remote(f.base))
 	return refusedIsDone(err)
 }
 
@@ -215,8 +254,11 @@ func (f *Federation) onDelete(ctx context.Context, act *activity, signer string)
 		return err
 	}
 	id := idOf(act.Object)
-	if id == "" || id == act.Actor {
-		return nil // account deletions: not handled yet
+	if id == act.Actor {
+		return f.onDeleteActor(ctx, act)
+	}
+	if id == "" {
+		return nil
 	}
 	user, err := f.authorUser(ctx, act.Actor)
 	if err != nil || user == nil {

@@ -178,6 +178,15 @@ func (f *Federation) actorForKey(ctx context.Context, keyID string, refresh bool
 	if err != nil {
 		return nil, err
 	}
+	if owner := keyStubOwner(body, keyID); owner != "" {
+		// GoToSocial's keyId is {actor}/main-key, which serves a stub
+		// (the key and its owner, no inbox): the owner's document is
+		// the actor, and it must publish this very key.
+		body, err = f.signedGet(ctx, owner)
+		if err != nil {
+			return nil, err
+		}
+	}
 	a, err := parseRemoteActor(body, keyID)
 	if err != nil {
 		return nil, err
@@ -187,6 +196,23 @@ func (f *Federation) actorForKey(ctx context.Context, keyID string, refresh bool
 	}
 	a.FetchedAt = f.now()
 	return f.cacheActor(ctx, a, body)
+}
+
+// keyStubOwner is the owner of keyID when body is a key document that is
+// not a whole actor (no inbox), and the owner is on the key's host; else "".
+func keyStubOwner(body []byte, keyID string) string {
+	var d remoteActorDoc
+	if json.Unmarshal(body, &d) != nil || d.Inbox != "" {
+		return ""
+	}
+	var key publicKeyDoc
+	if json.Unmarshal(d.PublicKey, &key) != nil || key.ID != keyID || key.Owner == "" || key.Owner == keyID {
+		return ""
+	}
+	if !strings.EqualFold(hostOf(key.Owner), hostOf(keyID)) {
+		return ""
+	}
+	return key.Owner
 }
 
 func stripFragment(s string) string {

@@ -133,6 +133,11 @@ func (f *Federation) inbox(owner func(echo.Context) (actorRef, error)) echo.Hand
 		} else if blocked {
 			return writeError(c, http.StatusForbidden, "forbidden", "this server does not accept activity from your instance")
 		}
+		if blocked, err := f.svc.RemoteActorBlocked(r.Context(), signer.APID, act.Actor); err != nil {
+			return f.serverError(c, err)
+		} else if blocked {
+			return writeError(c, http.StatusForbidden, "forbidden", "this server does not accept activity from you")
+		}
 		if _, err := f.store.EnqueueInbox(r.Context(), &models.InboxActivity{
 			ActivityID: act.ID, Signer: signer.APID, Body: string(body),
 		}); err != nil {

@@ -71,7 +71,13 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 	if p.ReplyToID != nil {
 		parent = *p.ReplyToID
 	}
-	if p.Number > 1 && parent != 0 && parent != p.ID {
+	if rp := fp.RemoteParent; rp != nil {
+		// An answer to a fediverse post answers its Note, so it threads
+		// under it on the author's server.
+		inReplyTo := streams.NewActivityStreamsInReplyToProperty()
+		inReplyTo.AppendIRI(mustParse(rp.APID))
+		n.SetActivityStreamsInReplyTo(inReplyTo)
+	} else if p.Number > 1 && parent != 0 && parent != p.ID {
 		inReplyTo := streams.NewActivityStreamsInReplyToProperty()
 		inReplyTo.AppendIRI(mustParse(f.postURL(parent)))
 		n.SetActivityStreamsInReplyTo(inReplyTo)
@@ -91,6 +97,18 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 		href.Set(mustParse(ref.url))
 		mention.SetActivityStreamsHref(href)
 		mention.SetActivityStreamsName(nameProp("@" + u.Username + "@" + f.host))
+		tags.AppendActivityStreamsMention(mention)
+	}
+	if rp := fp.RemoteParent; rp != nil {
+		// The answered author is addressed and mentioned: GoToSocial
+		// drops a reply that does not mention them, and Mastodon notifies
+		// by Mention.
+		cc.AppendIRI(mustParse(rp.Author.RemoteURL))
+		mention := streams.NewActivityStreamsMention()
+		href := streams.NewActivityStreamsHrefProperty()
+		href.Set(mustParse(rp.Author.RemoteURL))
+		mention.SetActivityStreamsHref(href)
+		mention.SetActivityStreamsName(nameProp("@" + rp.Author.Username))
 		tags.AppendActivityStreamsMention(mention)
 	}
 	n.SetActivityStreamsCc(cc)

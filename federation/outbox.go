@@ -22,8 +22,8 @@ import (
 //   - a reply: the author sends Create{Note} to its followers. The category
 //     announces replies only to its FEP-1b12 group-aware followers
 //     (groups.go): a boost per reply would flood Mastodon timelines.
-//     Remote participants are not addressed either: remote posts are not
-//     stored yet, so there are none.
+//     A reply to a remote post also goes to that post's author's server
+//     (addressed and mentioned in the Note), follower or not.
 //   - group-aware followers of the category get, instead of the bare
 //     Announce{Note}, the category's Announce of every activity in it:
 //     Announce{Create}, Announce{Update}, Announce{Delete}.
@@ -75,10 +75,19 @@ type audience struct {
 	// groupInboxes are the group-aware category followers, for any post;
 	// catInboxes (thread starts only) includes them.
 	groupInboxes []string
+	// remoteInboxes are the servers of the remote people a post answers,
+	// who get its Create, Update and Delete whether they follow or not.
+	remoteInboxes []string
 }
 
 func (a audience) empty() bool {
-	return len(a.authorInboxes) == 0 && len(a.catInboxes) == 0 && len(a.groupInboxes) == 0
+	return len(a.authorInboxes) == 0 && len(a.catInboxes) == 0 && len(a.groupInboxes) == 0 && len(a.remoteInboxes) == 0
+}
+
+// personal is everyone a post's own activities go to: the author's
+// followers and the remote people it answers.
+func (a audience) personal() []string {
+	return append(append([]string(nil), a.authorInboxes...), a.remoteInboxes...)
 }
 
 // plainCatInboxes are the category followers that are not group-aware.
@@ -113,7 +122,21 @@ func (f *Federation) audienceOf(ctx context.Context, p *models.Post) (audience, 
 		}
 	}
 	a.groupInboxes, err = f.groupAwareInboxes(ctx, a.category)
-	return a, err
+	if err != nil || author.IsRemote() {
+		return a, err
+	}
+	rp, err := f.svc.RemoteParentOf(ctx, p)
+	if err != nil || rp == nil {
+		return a, err
+	}
+	remote, err := f.store.RemoteActorByAPID(ctx, rp.Author.RemoteURL)
+	if errors.Is(err, models.ErrNotFound) {
+		return a, nil
+	} else if err != nil {
+		return a, err
+	}
+	a.remoteInboxes = []string{remote.DeliveryInbox()}
+	return a, nil
 }
 
 // fanOutNote queues Create or Update of a post's Note from its author, and
@@ -152,9 +175,9 @@ func (f *Federation) fanOutNote(ctx context.Context, p *models.Post, kind string
 	// Create goes to the author's followers (the category's get the
 	// Announce); Update to everyone who was sent the post either way.
 	// Group-aware followers get the Update through the category's Announce.
-	inboxes := aud.authorInboxes
+	inboxes := aud.personal()
 	if kind == "Update" {
-		inboxes = append(append([]string(nil), aud.authorInboxes...), aud.plainCatInboxes()...)
+		inboxes = append(inboxes, aud.plainCatInboxes()...)
 	}
 	if err := f.enqueue(ctx, aud.author, act, inboxes); err != nil {
 		return err
@@ -183,7 +206,7 @@ func (f *Federation) fanOutDelete(ctx context.Context, p *models.Post) error {
 	url := f.postURL(p.ID)
 	tombstone := map[string]any{"id": url, "type": "Tombstone", "formerType": "Note", "deleted": at.UTC().Format(time.RFC3339)}
 	act := f.wrapActivity("Delete", url+"#delete", aud.author, tombstone, at)
-	if err := f.enqueue(ctx, aud.author, act, append(append([]string(nil), aud.authorInboxes...), aud.plainCatInboxes()...)); err != nil {
+	if err := f.enqueue(ctx, aud.author, act, append(aud.personal(), aud.plainCatInboxes()...)); err != nil {
 		return err
 	}
 	return f.announceToGroups(ctx, aud, p, act)
@@ -230,4 +253,17 @@ func (f *Federation) announceActivity(cat actorRef, p *models.Post, at time.Time
 		"cc":        []any{cat.followers()},
 		"object":    f.postURL(p.ID),
 	}
+}
+
+// PostHidden federates moderation of a local post: hidden, peers get the
+// author's Delete (a hidden post must not stay readable elsewhere); shown
+// again, its Create. Remote posts are moderated here only.
+func (o outbox) PostHidden(ctx context.Context, p *models.Post, on bool) error {
+	if p.APID != nil {
+		return nil
+	}
+	if on {
+		return o.f.fanOutDelete(ctx, p)
+	}
+	return o.f.fanOutNote(ctx, p, "Create", p.Number == 1)
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -58,7 +59,8 @@ func newPeer(t *testing.T, n *network, host string) *harness {
 	// instances here may send a whole batch to one inbox at once.
 	// TestPerHostLimit puts the default limit back.
 	h.fed.limiter = newHostLimiter(64, 64)
-	n.add(t, host, h.e)
+	name, _, _ := strings.Cut(host, ":") // the network routes by name; a port is kept in the URL
+	n.add(t, name, h.e)
 	return h
 }
 

@@ -121,6 +121,8 @@ func (f *Federation) process(ctx context.Context, row *models.InboxActivity) err
 		return f.onUpdate(ctx, act, row.Signer)
 	case "Delete":
 		return f.onDelete(ctx, act, row.Signer)
+	case "Flag":
+		return f.onFlag(ctx, act, []byte(row.Body), row.Signer)
 	case "Like":
 		if err := signedByActor(act, row.Signer); err != nil {
 			return err

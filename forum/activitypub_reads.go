@@ -26,6 +26,10 @@ type FederatedPost struct {
 	Page     int            // the thread page holding the post, for its HTML url
 	Mentions []*models.User // local members the post mentions, in order
 	Hashtags []string       // lower-cased #tags in the post, in order
+	// RemoteParent is set when the post answers a post from the
+	// fediverse: the Note answers that Note and mentions its author,
+	// whose server must be sent it.
+	RemoteParent *RemoteParent
 	// Gone is set when the post or its thread was deleted; only Post (for
 	// its id and deletion time) and Thread are loaded then.
 	Gone bool
@@ -43,6 +47,37 @@ func (p *FederatedPost) DeletedAt() time.Time {
 		return *p.Thread.DeletedAt
 	}
 	return time.Time{}
+}
+
+// RemoteParent is a remote post a local post answers.
+type RemoteParent struct {
+	APID   string       // the parent Note's id
+	Author *models.User // its author's row: RemoteURL is the actor id
+}
+
+// RemoteParentOf loads the remote post p answers, or nil when p answers a
+// local post or nothing.
+func (s *Service) RemoteParentOf(ctx context.Context, p *models.Post) (*RemoteParent, error) {
+	if p.ReplyToID == nil {
+		return nil, nil
+	}
+	parent, err := s.store.PostByID(ctx, *p.ReplyToID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if parent.APID == nil || parent.DeletedAt != nil {
+		return nil, nil
+	}
+	author, err := s.store.UserByID(ctx, parent.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !author.IsRemote() || author.RemoteURL == "" {
+		return nil, nil
+	}
+	return &RemoteParent{APID: *parent.APID, Author: author}, nil
 }
 
 // PostForFederation loads a post for its ActivityPub Note.
@@ -73,6 +108,9 @@ func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPo
 	}
 	// Rendering again is the only way to learn what a post mentions (only
 	// the HTML is stored); it costs about what the Note's JSON encoding does.
+	if fp.RemoteParent, err = s.RemoteParentOf(ctx, p); err != nil {
+		return nil, err
+	}
 	r := s.md.Render(p.Body)
 	fp.Hashtags = r.Hashtags
 	for _, name := range r.Mentions {

@@ -118,7 +118,13 @@ func (s *Service) setHidden(ctx context.Context, p *models.Post, on bool) error 
 	} else if err := s.store.SetPostHidden(ctx, p.ID, nil, now); err != nil {
 		return err
 	}
-	return s.store.TouchThread(ctx, p.ThreadID, now)
+	if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
+		return err
+	}
+	if h := s.moderationHooks(); h != nil {
+		return h.PostHidden(ctx, p, on)
+	}
+	return nil
 }
 
 func validFlagReason(r string) bool {

@@ -14,8 +14,9 @@ import (
 // server. A block on a domain covers its subdomains, as on Mastodon, so
 // blocking example.com also blocks social.example.com.
 //
-// Effects in this slice: suspend refuses every inbound activity from the
-// domain (federation's inbox, before storing) and drops deliveries to it.
+// Effects: suspend refuses every inbound activity from the domain
+// (federation's inbox, before storing), drops deliveries to it and drops
+// every follow with its actors.
 // Silence is recorded but its effect (their posts need approval) comes
 // with remote posts in the review queue.
 
@@ -75,8 +76,11 @@ func (s *Service) BlockInstance(ctx context.Context, actor *models.User, domain,
 			if err := s.store.CreateInstanceBlock(ctx, b); err != nil {
 				return err
 			}
-			return s.record(ctx, actor, "instance.block", TargetInstance, b.ID, reason,
-				map[string]any{"domain": d, "severity": severity}, now)
+			if err := s.record(ctx, actor, "instance.block", TargetInstance, b.ID, reason,
+				map[string]any{"domain": d, "severity": severity}, now); err != nil {
+				return err
+			}
+			return s.dropSuspendedFollows(ctx, d, severity)
 		case err != nil:
 			return err
 		case b.Severity == severity && b.Reason == reason:
@@ -87,13 +91,31 @@ func (s *Service) BlockInstance(ctx context.Context, actor *models.User, domain,
 			return err
 		}
 		b.Severity, b.Reason, b.UpdatedAt = severity, reason, now
-		return s.record(ctx, actor, "instance.block", TargetInstance, b.ID, reason,
-			map[string]any{"domain": d, "severity": severity, "from": from}, now)
+		if err := s.record(ctx, actor, "instance.block", TargetInstance, b.ID, reason,
+			map[string]any{"domain": d, "severity": severity, "from": from}, now); err != nil {
+			return err
+		}
+		return s.dropSuspendedFollows(ctx, d, severity)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// dropSuspendedFollows removes every follow between this forum and the
+// actors of a suspended domain (and its subdomains): a suspension ends the
+// relationship, and lifting it later does not bring the follows back.
+func (s *Service) dropSuspendedFollows(ctx context.Context, domain, severity string) error {
+	if severity != models.BlockSuspend {
+		return nil
+	}
+	ids, err := s.store.RemoteActorIDsOnDomain(ctx, domain)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.RemoveFollowsOfRemoteActors(ctx, ids)
+	return err
 }
 
 // UnblockInstance removes the block on exactly this domain (ErrNotFound if

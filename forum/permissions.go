@@ -132,3 +132,6 @@ func CanVote(actor *models.User, t *models.Thread, p *models.Poll, now time.Time
 	}
 	return CanPost(actor, t)
 }
+// CanBlockRemoteUser is whether actor may block (and unblock) one
+// fediverse account: moderators and administrators.
+func CanBlockRemoteUser(actor *models.User) bool { return CanModerate(actor) }

@@ -19,6 +19,9 @@ type RemoteNote struct {
 	APID      string    // the Note's id: unique, so redelivery stores it once
 	HTML      string    // the Note's content; sanitised again here
 	Published time.Time // zero when absent
+	// Mentions are the lower-cased names of local members the Note's
+	// Mention tags name; they are notified like members mentioned here.
+	Mentions []string
 }
 
 // RemoteUser returns the users row standing for a remote actor, creating
@@ -95,9 +98,9 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 		if err := s.countNewPost(ctx, t.CategoryID, author.ID, now, false); err != nil {
 			return err
 		}
-		// Mentions are not read from remote HTML: Mastodon marks them as
-		// links and tags, not @name text, so only the reply part applies.
-		return s.notifyPost(ctx, author, t, post, nil)
+		// Mentions come from the Note's tags, not its HTML: Mastodon
+		// marks them as links, not @name text.
+		return s.notifyPost(ctx, author, t, post, n.Mentions)
 	})
 	return post, err
 }

@@ -33,6 +33,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	g.GET("/search", s.apiSearch)
 	s.apiModRoutes(g)
 	s.apiAdminRoutes(g)
+	s.apiRemoteModRoutes(g)
 	s.apiCommunityRoutes(g)
 	s.apiPollRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })

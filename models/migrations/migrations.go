@@ -25,6 +25,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0060_delivery_hosts", Migrate: migrateDeliveryHosts},
 		{ID: "0070_notifications", Migrate: migrateNotifications},
 		{ID: "0080_polls", Migrate: migratePolls},
+		{ID: "0130_fedcompat", Migrate: migrateFedcompat},
 	}
 }
 

@@ -1,0 +1,54 @@
+package forum
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Remote accounts change and go away on their own servers; federation/
+// verifies that the actor itself said so and calls these.
+
+// RefreshRemoteUser copies a remote actor's new name and avatar (an
+// Update of the actor) to its users row, so its posts show them.
+func (s *Service) RefreshRemoteUser(ctx context.Context, a *models.RemoteActor) error {
+	if a == nil || a.ID == 0 {
+		return nil
+	}
+	return s.store.UpdateRemoteUserProfile(ctx, a, s.now())
+}
+
+// RemoteAccountDeleted forgets a remote actor that deleted its account:
+// follows in both directions go, and its posts here are marked deleted
+// (rows and numbers stay; threads show the usual placeholder).
+func (s *Service) RemoteAccountDeleted(ctx context.Context, a *models.RemoteActor) error {
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := s.store.RemoveFollowsOfRemoteActors(ctx, []int64{a.ID}); err != nil {
+			return err
+		}
+		u, err := s.store.UserByRemoteActorID(ctx, a.ID)
+		if err != nil {
+			return notFoundOK(err)
+		}
+		now := s.now()
+		threads, err := s.store.SoftDeletePostsBy(ctx, u.ID, now)
+		if err != nil {
+			return err
+		}
+		for _, id := range threads {
+			if err := s.store.TouchThread(ctx, id, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// notFoundOK treats a missing row as nothing to do.
+func notFoundOK(err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,109 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// Queries behind moderation of the fediverse: dropping follows when an
+// actor or a whole instance is cut off, tombstoning a deleted account's
+// posts, and blocks of single remote actors.
+
+// RemoveFollowsOfRemoteActors deletes every follow between local actors and
+// the given remote actors, in both directions (they follow us, members
+// follow them), and reports how many rows went.
+func (s *Store) RemoveFollowsOfRemoteActors(ctx context.Context, remoteIDs []int64) (int64, error) {
+	if len(remoteIDs) == 0 {
+		return 0, nil
+	}
+	a := s.DB(ctx).Where("remote_actor_id IN ?", remoteIDs).Delete(&Follower{})
+	if a.Error != nil {
+		return 0, a.Error
+	}
+	b := s.DB(ctx).Where("remote_actor_id IN ?", remoteIDs).Delete(&Following{})
+	return a.RowsAffected + b.RowsAffected, b.Error
+}
+
+// RemoteActorIDsOnDomain lists the cached actors of a domain and its
+// subdomains (a block of example.com covers social.example.com).
+func (s *Store) RemoteActorIDsOnDomain(ctx context.Context, domain string) ([]int64, error) {
+	var ids []int64
+	err := s.DB(ctx).Model(&RemoteActor{}).
+		Where("domain = ? OR domain LIKE ? OR domain LIKE ?", domain, "%."+domain, domain+":%").
+		Pluck("id", &ids).Error
+	return ids, err
+}
+
+// SoftDeletePostsBy marks every live post of userID deleted (by userID) and
+// returns the threads that changed, for their versions to be bumped.
+func (s *Store) SoftDeletePostsBy(ctx context.Context, userID int64, now time.Time) ([]int64, error) {
+	var threads []int64
+	err := s.DB(ctx).Model(&Post{}).Where("user_id = ? AND deleted_at IS NULL", userID).
+		Distinct("thread_id").Pluck("thread_id", &threads).Error
+	if err != nil || len(threads) == 0 {
+		return nil, err
+	}
+	err = s.DB(ctx).Model(&Post{}).Where("user_id = ? AND deleted_at IS NULL", userID).
+		Updates(map[string]any{"deleted_at": now, "deleted_by": userID, "updated_at": now}).Error
+	return threads, err
+}
+
+// UpdateRemoteUserProfile copies a refreshed actor's name and icon to the
+// users row standing for it, if there is one.
+func (s *Store) UpdateRemoteUserProfile(ctx context.Context, a *RemoteActor, now time.Time) error {
+	return s.DB(ctx).Model(&User{}).Where("remote_actor_id = ?", a.ID).
+		Updates(map[string]any{"display_name": truncate(a.Name, 80), "remote_icon_url": a.IconURL, "updated_at": now}).Error
+}
+
+// RemoteUserBlock is a moderator's block of one remote actor: everything
+// it sends is refused and no follow with it is kept. ActorAPID is the
+// actor's id, so a block can precede any contact.
+type RemoteUserBlock struct {
+	ID        int64     `gorm:"primaryKey"`
+	ActorAPID string    `gorm:"column:actor_ap_id;size:2048;not null;uniqueIndex"`
+	Domain    string    `gorm:"size:300;not null;default:''"`
+	Reason    string    `gorm:"size:1000;not null;default:''"`
+	CreatedBy int64     `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+// RemoteUserBlockByAPID loads the block of an actor, or ErrNotFound.
+func (s *Store) RemoteUserBlockByAPID(ctx context.Context, apID string) (*RemoteUserBlock, error) {
+	var b RemoteUserBlock
+	if err := s.DB(ctx).Where("actor_ap_id = ?", apID).First(&b).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &b, nil
+}
+
+// RemoteUserBlockByID loads a block by its id, or ErrNotFound.
+func (s *Store) RemoteUserBlockByID(ctx context.Context, id int64) (*RemoteUserBlock, error) {
+	var b RemoteUserBlock
+	if err := s.DB(ctx).First(&b, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &b, nil
+}
+
+// AnyRemoteUserBlock reports whether any of the actor ids is blocked.
+func (s *Store) AnyRemoteUserBlock(ctx context.Context, apIDs []string) (bool, error) {
+	var n int64
+	err := s.DB(ctx).Model(&RemoteUserBlock{}).Where("actor_ap_id IN ?", apIDs).Limit(1).Count(&n).Error
+	return n > 0, err
+}
+
+// CreateRemoteUserBlock inserts b.
+func (s *Store) CreateRemoteUserBlock(ctx context.Context, b *RemoteUserBlock) error {
+	return s.DB(ctx).Create(b).Error
+}
+
+// DeleteRemoteUserBlock removes a block.
+func (s *Store) DeleteRemoteUserBlock(ctx context.Context, id int64) error {
+	return s.DB(ctx).Delete(&RemoteUserBlock{}, id).Error
+}
+
+// RemoteUserBlocks lists every block, newest first.
+func (s *Store) RemoteUserBlocks(ctx context.Context) ([]RemoteUserBlock, error) {
+	var out []RemoteUserBlock
+	return out, s.DB(ctx).Order("id DESC").Find(&out).Error
+}
