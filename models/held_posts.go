@@ -108,7 +108,8 @@ func (s *Store) RecentPostCount(ctx context.Context, userID int64, since time.Ti
 	if err := s.DB(ctx).Model(&Post{}).Where("user_id = ? AND created_at >= ?", userID, since).Count(&posts).Error; err != nil {
 		return 0, err
 	}
-	err := s.DB(ctx).Model(&HeldPost{}).Where("user_id = ? AND created_at >= ?", userID, since).Count(&held).Error
+	// Approved ones are counted among the posts already.
+	err := s.DB(ctx).Model(&HeldPost{}).Where("user_id = ? AND created_at >= ? AND state <> ?", userID, since, HeldApproved).Count(&held).Error
 	return posts + held, err
 }
 
