@@ -292,7 +292,7 @@ func TestSandboxLinkAndImageLimits(t *testing.T) {
 	newbie := e.SandboxedUser("newbie")
 	for body, field := range map[string]string{
 		"see [a](https://a.example), [b](https://b.example) and [c](https://c.example)": "at most 2 links",
-		"look ![cat](https://img.example/cat.png)":                                     "images",
+		"look ![cat](https://img.example/cat.png)":                                      "images",
 	} {
 		_, err := e.Svc.Reply(e.Ctx, newbie, th.ID, forum.NewReply{Body: body})
 		ve, ok := forum.AsValidation(err)

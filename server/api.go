@@ -34,6 +34,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.apiModRoutes(g)
 	s.apiAdminRoutes(g)
 	s.apiCommunityRoutes(g)
+	s.apiAdmissionRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 
