@@ -25,6 +25,13 @@ type Config struct {
 	PostsPerPage           int    // posts on one thread page
 	TrustedProxies         string // comma-separated CIDRs whose X-Forwarded-For is believed (load balancers)
 	Version                string // set by the binary, shown in /healthz-adjacent places
+	// The sandbox for new members (forum/sandbox.go): their first
+	// SandboxPosts posts wait for approval (0 turns the sandbox off), and
+	// they leave it once they have that many approved posts, SandboxDays
+	// days since joining and SandboxLikes likes received.
+	SandboxPosts int
+	SandboxDays  int
+	SandboxLikes int
 }
 
 // Defaults returns the configuration a fresh `hearth serve` runs with.
@@ -34,6 +41,7 @@ func Defaults() Config {
 		URL:          "http://localhost:8080",
 		DataDir:      "./data",
 		PostsPerPage: 30,
+		SandboxPosts: 2,
 	}
 }
 
@@ -60,6 +68,15 @@ func (c *Config) Normalize() error {
 	}
 	if c.PostsPerPage < 1 || c.PostsPerPage > 500 {
 		return fmt.Errorf("--posts-per-page / HEARTH_POSTS_PER_PAGE must be between 1 and 500, got %d", c.PostsPerPage)
+	}
+	if c.SandboxPosts < 0 || c.SandboxPosts > 100 {
+		return fmt.Errorf("--sandbox-posts / HEARTH_SANDBOX_POSTS must be between 0 (no sandbox) and 100, got %d", c.SandboxPosts)
+	}
+	if c.SandboxDays < 0 || c.SandboxDays > 365 {
+		return fmt.Errorf("--sandbox-days / HEARTH_SANDBOX_DAYS must be between 0 and 365, got %d", c.SandboxDays)
+	}
+	if c.SandboxLikes < 0 || c.SandboxLikes > 10000 {
+		return fmt.Errorf("--sandbox-likes / HEARTH_SANDBOX_LIKES must be between 0 and 10000, got %d", c.SandboxLikes)
 	}
 	if _, err := c.TrustedProxyNets(); err != nil {
 		return err

@@ -32,10 +32,12 @@ const (
 
 // TestBrowserForumFlow walks through a new forum as people would: the first
 // sign-up becomes the administrator, who creates a category and a thread; a
-// second member signs up and replies.
+// second member signs up and replies; the reply waits in the sandbox, unseen
+// by visitors, until an ambassador approves it in /mod.
 func TestBrowserForumFlow(t *testing.T) {
 	chromium := chromiumPath(t)
-	b := newBrowser(t, chromium, startHearth(t))
+	base, admin := startHearth(t)
+	b := newBrowser(t, chromium, base)
 
 	// a. An empty forum invites the first sign-up to become the administrator.
 	b.open("/")
@@ -67,7 +69,8 @@ func TestBrowserForumFlow(t *testing.T) {
 	b.expectText(".thread-meta .tag-list", "#browser")
 	b.expectText(".thread-meta .tag-list", "#e2e")
 
-	// d. Log out; a second member signs up and replies.
+	// d. Log out; a second member signs up and replies. A newcomer is in
+	// the sandbox: the reply waits for approval, and only bob sees it.
 	b.click(`header form[action="/logout"] button[type=submit]`, "/")
 	b.expectText("header", "Log in")
 	b.click(`header a[href="/signup"]`, "/signup")
@@ -75,20 +78,48 @@ func TestBrowserForumFlow(t *testing.T) {
 	b.expectText(".flash", "Welcome to the community, bob!")
 	b.open(threadPath)
 	b.fill("#reply-body", "A reply from member two")
-	b.click(`#reply button[type=submit]`, path.Dir(threadPath)+"#post-2")
+	b.click(`#reply button[type=submit]`, path.Dir(threadPath))
+	b.expectText(".flash", "waiting for approval")
+	b.expectText("#pending", "Waiting for approval")
+	b.expectText("#pending .post-body", "A reply from member two")
+
+	// e. An anonymous visitor does not see it.
+	b.click(`header form[action="/logout"] button[type=submit]`, "/")
+	b.open(threadPath)
 	b.expectHTML("#post-1 .post-body", "<strong>world</strong>")
-	b.expectText("#post-1", "alice")
+	b.expectAbsent("#post-2")
+	b.expectAbsent("#pending")
+
+	// f. An ambassador approves it from the review queue.
+	admin("create-user", "--username", "carol", "--email", "carol@example.test", "--password", "ambassador password", "--role", "ambassador")
+	b.open("/login")
+	b.fill("#li-login", "carol")
+	b.fill("#li-password", "ambassador password")
+	b.click(`form[action="/login"] button[type=submit]`, "/")
+	b.click(`header a[href="/mod"]`, "/mod")
+	b.expectText("main .card", "A reply from member two")
+	b.expectText("main .card", "bob")
+	b.click(`main .card button[value=approve]`, "/mod")
+	b.expectText(".flash", "Queue item resolved: approve.")
+	b.open(threadPath)
 	b.expectText("#post-2 .post-body", "A reply from member two")
-	b.expectText("#post-2", "bob")
 	// Like alice's post: the button submits the page's shared action form.
 	b.click(`#post-1 button.btn-like`, path.Dir(threadPath))
 	b.expectText("#post-1 .btn-like .like-count", "1")
 
-	// e. Screenshots for people; the assertions are the DOM checks above.
+	// g. The visitor now sees the approved reply.
+	b.click(`header form[action="/logout"] button[type=submit]`, "/")
+	b.open(threadPath)
+	b.expectHTML("#post-1 .post-body", "<strong>world</strong>")
+	b.expectText("#post-1", "alice")
+	b.expectText("#post-2 .post-body", "A reply from member two")
+	b.expectText("#post-2", "bob")
+
+	// h. Screenshots for people; the assertions are the DOM checks above.
 	b.screenshot("thread-desktop.png", 1280, 900, false)
 	b.screenshot("thread-390.png", 390, 844, true)
 
-	// f. No console errors, exceptions or CSP violations on any page, and
+	// i. No console errors, exceptions or CSP violations on any page, and
 	// proof that the listener would have seen one.
 	b.expectNoConsoleErrors()
 	b.expectConsoleListenerCatchesCSP()
@@ -109,8 +140,9 @@ func chromiumPath(t *testing.T) string {
 
 // startHearth builds cmd/hearth, runs `hearth serve` on a free loopback port
 // with a fresh SQLite data dir, waits for /healthz and stops the server at
-// cleanup. It returns the base URL.
-func startHearth(t *testing.T) string {
+// cleanup. It returns the base URL and a way to run `hearth admin …` on the
+// same database while it serves.
+func startHearth(t *testing.T) (string, func(args ...string)) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "hearth")
 	buildCtx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -164,12 +196,18 @@ func startHearth(t *testing.T) string {
 		if resp, err := client.Get(base + "/healthz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return base
+				return base, func(args ...string) {
+					t.Helper()
+					cmd := exec.Command(bin, append(append([]string{"admin"}, args...), "--data-dir", filepath.Join(dir, "data"), "--url", base)...)
+					if out, err := cmd.CombinedOutput(); err != nil {
+						t.Fatalf("hearth admin %v: %v\n%s", args, err, out)
+					}
+				}
 			}
 		}
 	}
 	t.Fatalf("%s/healthz not OK within 30 s", base)
-	return ""
+	return "", nil
 }
 
 // browser is a headless Chromium tab on the forum under test, and the errors
@@ -324,6 +362,14 @@ func (b *browser) signUp(username, email, password string) {
 	b.fill("#su-email", email)
 	b.fill("#su-password", password)
 	b.click(`form[action="/signup"] button[type=submit]`, "/")
+}
+
+// expectAbsent requires that no element matches the CSS selector.
+func (b *browser) expectAbsent(sel string) {
+	b.t.Helper()
+	if n := get(b, "count "+sel, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", sel))); n != 0 {
+		b.t.Fatalf("%s: %d elements, want none", sel, n)
+	}
 }
 
 // expectText requires the visible text of the first element that matches

@@ -144,9 +144,12 @@ func (f *Federation) onQuestion(ctx context.Context, act *activity, note *noteDo
 			if err != nil {
 				return err
 			}
-			post, err := f.svc.ReplyFromRemote(ctx, user, tid, parentID, note.remote())
+			post, err := f.svc.ReplyFromRemote(ctx, user, tid, parentID, note.remote(f.base))
 			if err != nil {
 				return refusedIsDone(err)
+			}
+			if post == nil {
+				return nil // held for approval: the question shows once approved
 			}
 			postID, threadID = post.ID, tid
 		}

@@ -55,7 +55,9 @@ type SignUpInput struct {
 }
 
 // SignUp creates a member account. On an empty database the first account
-// becomes the administrator (firstAdmin reports it, so the page can say so).
+// becomes the administrator (firstAdmin reports it, so the page can say so);
+// every later one starts in the sandbox (forum/sandbox.go) unless the
+// sandbox is off.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (u *models.User, firstAdmin bool, err error) {
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		n, err := s.store.CountUsers(ctx)
@@ -66,8 +68,16 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (u *models.User, f
 		if n == 0 {
 			role, firstAdmin = models.RoleAdmin, true
 		}
-		u, err = s.CreateUser(ctx, in, role)
-		return err
+		if u, err = s.CreateUser(ctx, in, role); err != nil {
+			return err
+		}
+		if role == models.RoleMember && s.cfg.SandboxPosts > 0 {
+			if _, err := s.store.SetUserSandboxed(ctx, u.ID, true, s.now()); err != nil {
+				return err
+			}
+			u.Sandboxed = true
+		}
+		return nil
 	})
 	return u, firstAdmin, err
 }

@@ -16,9 +16,8 @@ import (
 //
 // Effects: suspend refuses every inbound activity from the domain
 // (federation's inbox, before storing), drops deliveries to it and drops
-// every follow with its actors.
-// Silence is recorded but its effect (their posts need approval) comes
-// with remote posts in the review queue.
+// every follow with its actors; silence holds their replies for approval
+// (ReplyFromRemote).
 
 // TargetInstance is the audit target type for instance blocks.
 const TargetInstance = "instance"
@@ -155,13 +154,33 @@ func (s *Service) InstanceBlocks(ctx context.Context, actor *models.User) ([]mod
 // Federation calls it before storing an inbound activity and before each
 // delivery.
 func (s *Service) InstanceSuspended(ctx context.Context, host string) (bool, error) {
+	domains := blockDomains(host)
+	if len(domains) == 0 {
+		return false, nil
+	}
+	return s.store.AnyInstanceBlock(ctx, domains, models.BlockSuspend)
+}
+
+// InstanceSilenced reports whether a remote host is under a silence block
+// (directly or through a parent domain): its posts wait for approval.
+func (s *Service) InstanceSilenced(ctx context.Context, host string) (bool, error) {
+	domains := blockDomains(host)
+	if len(domains) == 0 {
+		return false, nil
+	}
+	return s.store.AnyInstanceBlock(ctx, domains, models.BlockSilence)
+}
+
+// blockDomains is a host (a port is ignored) and its parent domains, short
+// of a bare TLD: every domain whose block covers the host.
+func blockDomains(host string) []string {
 	h := strings.ToLower(host)
 	if hn, _, err := net.SplitHostPort(h); err == nil {
 		h = hn
 	}
 	h = strings.TrimSuffix(h, ".")
 	if h == "" {
-		return false, nil
+		return nil
 	}
 	domains := []string{h}
 	if net.ParseIP(h) == nil {
@@ -172,7 +191,7 @@ func (s *Service) InstanceSuspended(ctx context.Context, host string) (bool, err
 			}
 		}
 	}
-	return s.store.AnyInstanceBlock(ctx, domains, models.BlockSuspend)
+	return domains
 }
 
 func (s *Service) ownDomain() string {

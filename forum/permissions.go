@@ -135,3 +135,38 @@ func CanVote(actor *models.User, t *models.Thread, p *models.Poll, now time.Time
 // CanBlockRemoteUser is whether actor may block (and unblock) one
 // fediverse account: moderators and administrators.
 func CanBlockRemoteUser(actor *models.User) bool { return CanModerate(actor) }
+// CanApprove: ambassadors, moderators and administrators decide on posts
+// held for approval (the approval kind of queue item), and nothing else in
+// the review queue unless they moderate.
+func CanApprove(actor *models.User) bool {
+	return actor != nil && (actor.IsStaff() || actor.Role == models.RoleAmbassador)
+}
+
+// CanResolveQueueItem: approval items are for approvers; every other kind
+// (flags) is for moderators.
+func CanResolveQueueItem(actor *models.User, kind string) bool {
+	if kind == models.QueueKindApproval {
+		return CanApprove(actor)
+	}
+	return CanModerate(actor)
+}
+
+// CanVouch: those who approve posts may also let a sandboxed member out of
+// the sandbox early; never themselves, never a remote account.
+func CanVouch(actor, target *models.User) bool {
+	return CanApprove(actor) && target != nil && actor.ID != target.ID && !target.IsRemote()
+}
+
+// CanSeeHeld: a held post is visible to its author and to approvers only.
+func CanSeeHeld(actor *models.User, h *models.HeldPost) bool {
+	return actor != nil && h != nil && (actor.ID == h.UserID || CanApprove(actor))
+}
+
+// CanManageWatchedWords: moderators and administrators keep the lists.
+func CanManageWatchedWords(actor *models.User) bool { return CanModerate(actor) }
+
+// InSandbox reports whether a member's posts are subject to the sandbox:
+// only local members flagged at sign-up; ambassadors and staff never are.
+func InSandbox(u *models.User) bool {
+	return u != nil && u.Sandboxed && u.Role == models.RoleMember && !u.IsRemote()
+}

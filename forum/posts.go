@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
@@ -59,6 +60,9 @@ type ThreadPage struct {
 	CanReply   bool
 	// SolutionPostID is the reply marked as answering the thread, or 0.
 	SolutionPostID int64
+	// Pending are the viewer's own replies waiting for approval here,
+	// shown only to them (logged-in pages are never cached).
+	Pending []models.HeldPost
 }
 
 // Reply adds a post to a thread. Post numbers are handed out under the
@@ -70,6 +74,7 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 	v := validation{}
 	checkText(v, "body", in.Body, 1, bodyMaxRunes)
 	var post *models.Post
+	var held *models.HeldPost
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		t, err := s.visibleThread(ctx, threadID)
 		if err != nil {
@@ -90,28 +95,62 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		if err := v.err(); err != nil {
 			return err
 		}
-		now := s.now()
-		n, err := s.store.NextPostNumber(ctx, t.ID, actor.ID, now)
+		adm, err := s.admit(ctx, actor, "", in.Body)
 		if err != nil {
-			return mapNotFound(err)
-		}
-		rendered := s.md.Render(in.Body)
-		post = &models.Post{
-			ThreadID: t.ID, Number: n, UserID: actor.ID, ReplyToID: replyTo,
-			Body: in.Body, HTML: rendered.HTML, CreatedAt: now, UpdatedAt: now,
-		}
-		if err := s.store.CreatePost(ctx, post); err != nil {
 			return err
 		}
-		if err := s.countNewPost(ctx, t.CategoryID, actor.ID, now, false); err != nil {
-			return err
+		if adm.hold != "" {
+			held = &models.HeldPost{UserID: actor.ID, ThreadID: t.ID, ReplyToID: replyTo, Body: adm.body, HTML: adm.rendered.HTML, Reason: adm.hold}
+			return s.hold(ctx, held)
 		}
-		if err := s.notifyPost(ctx, actor, t, post, rendered.Mentions); err != nil {
-			return err
-		}
-		return s.hooks.PostCreated(ctx, t, post)
+		post, err = s.insertReply(ctx, actor, t, newPost{body: adm.body, html: adm.rendered.HTML, mentions: adm.rendered.Mentions, replyTo: replyTo})
+		return err
 	})
+	if err == nil && held != nil {
+		return nil, &HeldError{Held: held}
+	}
 	return post, err
+}
+
+// newPost is a reply about to be published, however it got here.
+type newPost struct {
+	body, html string
+	mentions   []string
+	replyTo    *int64
+	created    time.Time // zero: now
+	apID       *string   // set for a remote post: no federation hook runs
+}
+
+// insertReply publishes a reply: the next number under the thread's row
+// lock, the counters, notifications and (for local posts) the federation
+// hook, all in the caller's transaction.
+func (s *Service) insertReply(ctx context.Context, author *models.User, t *models.Thread, np newPost) (*models.Post, error) {
+	now := s.now()
+	n, err := s.store.NextPostNumber(ctx, t.ID, author.ID, now)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	created := np.created
+	if created.IsZero() {
+		created = now
+	}
+	post := &models.Post{
+		ThreadID: t.ID, Number: n, UserID: author.ID, ReplyToID: np.replyTo,
+		Body: np.body, HTML: np.html, CreatedAt: created, UpdatedAt: now, APID: np.apID,
+	}
+	if err := s.store.CreatePost(ctx, post); err != nil {
+		return nil, err
+	}
+	if err := s.countNewPost(ctx, t.CategoryID, author.ID, now, false); err != nil {
+		return nil, err
+	}
+	if err := s.notifyPost(ctx, author, t, post, np.mentions); err != nil {
+		return nil, err
+	}
+	if np.apID != nil {
+		return post, nil
+	}
+	return post, s.hooks.PostCreated(ctx, t, post)
 }
 
 // PageCount is how many pages a thread with n posts has.
@@ -188,6 +227,11 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	if viewer != nil {
 		if tp.Bookmarked, err = s.store.IsBookmarked(ctx, viewer.ID, t.ID); err != nil {
 			return nil, err
+		}
+		if page == pages {
+			if tp.Pending, err = s.store.PendingHeldReplies(ctx, viewer.ID, t.ID); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return tp, nil
@@ -286,9 +330,19 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 			post = p
 			return nil
 		}
+		words, err := s.checkWords(ctx, "body", body)
+		if err != nil {
+			return err
+		}
+		body = words.text
 		now := s.now()
 		if err := s.store.CreateRevision(ctx, &models.PostRevision{PostID: p.ID, EditorID: actor.ID, Body: p.Body, CreatedAt: now}); err != nil {
 			return err
+		}
+		if words.hold != "" {
+			if err := s.holdPublished(ctx, p, words.hold); err != nil {
+				return err
+			}
 		}
 		p.Body, p.HTML, p.EditedAt, p.UpdatedAt = body, s.md.Render(body).HTML, &now, now
 		p.EditCount++

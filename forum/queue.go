@@ -34,6 +34,9 @@ type QueueItemView struct {
 	Flags   []FlagView
 	Weight  int            // total weight of the item's flags
 	Reasons map[string]int // how many flags gave each reason
+	// Held is the post behind an approval item, while it waits (and
+	// after it was rejected); Post is nil until approval publishes it.
+	Held *HeldView
 }
 
 // QueuePage is one page of the review queue, oldest first.
@@ -45,9 +48,19 @@ type QueuePage struct {
 
 // Queue lists review items in a state (default open), oldest first so
 // nothing waits forever, with keyset paging on (created_at, id).
+//
+// Moderators see every kind; ambassadors see only approval items.
 func (s *Service) Queue(ctx context.Context, actor *models.User, state, after string) (*QueuePage, error) {
-	if err := s.checkModerator(actor, ""); err != nil {
-		return nil, err
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	var kinds []string
+	switch {
+	case CanModerate(actor):
+	case CanApprove(actor):
+		kinds = []string{models.QueueKindApproval}
+	default:
+		return nil, ErrForbidden
 	}
 	if state == "" {
 		state = models.QueueItemOpen
@@ -59,7 +72,7 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 	if err != nil {
 		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
 	}
-	items, err := s.store.QueueItems(ctx, state, cur, QueuePerPage+1)
+	items, err := s.store.QueueItems(ctx, state, kinds, cur, QueuePerPage+1)
 	if err != nil {
 		return nil, err
 	}
@@ -77,8 +90,28 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 // number of queries.
 func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) ([]QueueItemView, error) {
 	postIDs := make([]int64, len(items))
+	var heldIDs []int64
 	for i, it := range items {
 		postIDs[i] = it.PostID
+		if it.HeldPostID != nil {
+			heldIDs = append(heldIDs, *it.HeldPostID)
+		}
+	}
+	held, err := s.store.HeldPostsByIDs(ctx, heldIDs)
+	if err != nil {
+		return nil, err
+	}
+	var threadIDs []int64
+	for _, h := range held {
+		threadIDs = append(threadIDs, h.ThreadID)
+	}
+	threads, err := s.store.ThreadsByIDs(ctx, threadIDs)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := s.store.Categories(ctx)
+	if err != nil {
+		return nil, err
 	}
 	posts, err := s.store.PostsByIDs(ctx, postIDs)
 	if err != nil {
@@ -105,6 +138,9 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 	for _, f := range flags {
 		userIDs = append(userIDs, f.UserID)
 	}
+	for _, h := range held {
+		userIDs = append(userIDs, h.UserID)
+	}
 	users, err := s.store.UserCards(ctx, userIDs)
 	if err != nil {
 		return nil, err
@@ -114,6 +150,16 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 		v := QueueItemView{ModQueueItem: it, Post: posts[it.PostID], Hidden: hidden[it.PostID], Reasons: map[string]int{}}
 		if v.Post != nil {
 			v.Author = users[v.Post.UserID]
+		}
+		if it.HeldPostID != nil && held[*it.HeldPostID] != nil {
+			h := held[*it.HeldPostID]
+			v.Held = &HeldView{HeldPost: *h, Author: users[h.UserID], Thread: threads[h.ThreadID]}
+			for c := range cats {
+				if cats[c].ID == h.CategoryID {
+					v.Held.Category = &cats[c]
+				}
+			}
+			v.Author = users[h.UserID]
 		}
 		for _, f := range flags {
 			// An item owns the flags raised while it was unresolved.
@@ -133,8 +179,11 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 // transaction. Resolving an already resolved item is ErrConflict, so two
 // moderators acting at once learn that one of them was first.
 func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, itemID int64, action, note string) error {
-	if err := s.checkModerator(actor, note); err != nil {
-		return err
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	if !CanApprove(actor) {
+		return ErrForbidden
 	}
 	action = strings.TrimSpace(action)
 	switch action {
@@ -142,13 +191,16 @@ func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, item
 	default:
 		return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
 	}
-	if !utf8.ValidString(note) {
-		return &ValidationError{Fields: map[string]string{"note": "use text"}}
+	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > reasonMaxRunes {
+		return &ValidationError{Fields: map[string]string{"note": "use at most 1000 characters of text"}}
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		item, err := s.store.QueueItemByID(ctx, itemID)
 		if err != nil {
 			return mapNotFound(err)
+		}
+		if !CanResolveQueueItem(actor, item.Kind) {
+			return ErrForbidden
 		}
 		now := s.now()
 		ok, err := s.store.ResolveQueueItem(ctx, item.ID, actor.ID, action, note, now)
@@ -157,6 +209,9 @@ func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, item
 		}
 		if !ok {
 			return errAlreadyResolved
+		}
+		if item.HeldPostID != nil {
+			return s.resolveHeld(ctx, actor, item, action, note, now)
 		}
 		p, err := s.store.PostByID(ctx, item.PostID)
 		if err != nil {
@@ -169,6 +224,11 @@ func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, item
 		hidden, err := s.store.HiddenPostIDs(ctx, []int64{p.ID})
 		if err != nil {
 			return err
+		}
+		if action == ResolveDelete && !CanDeletePost(actor, p) {
+			// An ambassador rejecting an edit a watched word held keeps
+			// the post hidden; deleting is for moderators.
+			action = ResolveHide
 		}
 		switch action {
 		case ResolveApprove, ResolveDismiss:

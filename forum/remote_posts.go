@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/hearth/hearth/forum/markup"
@@ -41,15 +42,23 @@ func (s *Service) RemotePost(ctx context.Context, apID string) (*models.Post, er
 
 // ReplyFromRemote stores a remote author's reply in a thread, numbered
 // under the thread's row lock like Reply. A Note already stored (the same
-// APID) is returned unchanged. Locked or deleted threads refuse it with
-// ErrForbidden. No hook runs: the outbox's Create is for what members here
-// write, and the author's own server already delivered this one.
+// APID), published or held, is not stored again. Locked or deleted threads
+// refuse it with ErrForbidden, and a watched word that blocks drops it with
+// a ValidationError. A reply held for approval (its instance is silenced,
+// or a watched word holds it) returns a nil post and no error: the inbox
+// has done its part. No hook runs: the outbox's Create is for what members
+// here write, and the author's own server already delivered this one.
 func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, threadID, replyToPostID int64, n RemoteNote) (*models.Post, error) {
 	if author == nil || !author.IsRemote() || n.APID == "" {
 		return nil, ErrForbidden
 	}
 	if p, err := s.store.PostByAPID(ctx, n.APID); err == nil {
 		return p, nil
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	if _, err := s.store.HeldPostByAPID(ctx, n.APID); err == nil {
+		return nil, nil
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
@@ -75,11 +84,16 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 				replyTo = &parent.ID
 			}
 		}
-		now := s.now()
-		num, err := s.store.NextPostNumber(ctx, t.ID, author.ID, now)
+		hold, err := s.remoteWords(ctx, &body, &html)
 		if err != nil {
-			return mapNotFound(err)
+			return err
 		}
+		if silenced, err := s.InstanceSilenced(ctx, author.Domain); err != nil {
+			return err
+		} else if silenced && hold == "" {
+			hold = "instance " + author.Domain + " is silenced"
+		}
+		now := s.now()
 		// The page shows when the author wrote it, but never a time in
 		// the future (a peer's clock or a lie) and never before the
 		// thread began, which would read as out of order.
@@ -88,21 +102,53 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 			created = n.Published.UTC()
 		}
 		apID := n.APID
-		post = &models.Post{
-			ThreadID: t.ID, Number: num, UserID: author.ID, ReplyToID: replyTo,
-			Body: body, HTML: html, CreatedAt: created, UpdatedAt: now, APID: &apID,
-		}
-		if err := s.store.CreatePost(ctx, post); err != nil {
-			return err
-		}
-		if err := s.countNewPost(ctx, t.CategoryID, author.ID, now, false); err != nil {
-			return err
+		if hold != "" {
+			return s.hold(ctx, &models.HeldPost{UserID: author.ID, ThreadID: t.ID, ReplyToID: replyTo, Body: body, HTML: html,
+				APID: &apID, Reason: hold, CreatedAt: created})
 		}
 		// Mentions come from the Note's tags, not its HTML: Mastodon
 		// marks them as links, not @name text.
-		return s.notifyPost(ctx, author, t, post, n.Mentions)
+		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, created: created, apID: &apID})
+		return err
 	})
 	return post, err
+}
+
+// remoteWords applies watched words to a remote post: a block is a
+// ValidationError (federation drops the activity), a hold is returned as a
+// reason, and replacements are made in the HTML's text (never inside tags
+// or entities) and the plain text alike.
+func (s *Service) remoteWords(ctx context.Context, body, html *string) (string, error) {
+	wc, err := s.checkWords(ctx, "body", *body)
+	if err != nil || wc.text == *body {
+		return wc.hold, err
+	}
+	*body = wc.text
+	var b strings.Builder
+	rest := *html
+	for rest != "" {
+		i := strings.IndexAny(rest, "<&")
+		if i < 0 {
+			i = len(rest)
+		}
+		text, err := s.checkWords(ctx, "body", rest[:i])
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(text.text)
+		rest = rest[i:]
+		if rest == "" {
+			break
+		}
+		end := strings.IndexByte(rest, map[byte]byte{'<': '>', '&': ';'}[rest[0]])
+		if end < 0 {
+			end = len(rest) - 1
+		}
+		b.WriteString(rest[:end+1])
+		rest = rest[end+1:]
+	}
+	*html = markup.SanitizeHTML(b.String())
+	return wc.hold, nil
 }
 
 // ownRemotePost loads the post stored for apID when author wrote it:
@@ -141,7 +187,16 @@ func (s *Service) EditFromRemote(ctx context.Context, author *models.User, n Rem
 		if p.DeletedAt != nil || p.HTML == html {
 			return nil
 		}
+		hold, err := s.remoteWords(ctx, &body, &html)
+		if err != nil {
+			return err
+		}
 		now := s.now()
+		if hold != "" {
+			if err := s.holdPublished(ctx, p, hold); err != nil {
+				return err
+			}
+		}
 		if err := s.store.CreateRevision(ctx, &models.PostRevision{PostID: p.ID, EditorID: author.ID, Body: p.Body, CreatedAt: now}); err != nil {
 			return err
 		}

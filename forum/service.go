@@ -22,6 +22,7 @@ type Service struct {
 	md    *markup.Renderer
 	now   func() time.Time
 	hooks Hooks // never nil; see SetHooks
+	words *wordCache
 	// BcryptCost is the password hashing cost; tests lower it.
 	BcryptCost int
 	// FlagHideThreshold is the total flag weight at which a post is hidden
@@ -41,6 +42,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		BcryptCost: 11,
 		hooks:      noHooks{},
+		words:      &wordCache{},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
 )
 
@@ -73,6 +74,7 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 	}
 	var thread *models.Thread
 	var post *models.Post
+	var held *models.HeldPost
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		cat, err := s.store.CategoryBySlug(ctx, strings.ToLower(strings.TrimSpace(in.Category)))
 		if err != nil {
@@ -87,47 +89,85 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 		if err := s.checkMayPost(ctx, actor, nil); err != nil {
 			return err
 		}
-		now := s.now()
-		thread = &models.Thread{
-			CategoryID: cat.ID, UserID: actor.ID, Title: in.Title, Slug: Slugify(in.Title, 80),
-			PostCount: 1, LastPostAt: now, LastPostUserID: actor.ID, CreatedAt: now, UpdatedAt: now,
-		}
-		if err := s.store.CreateThread(ctx, thread); err != nil {
-			return err
-		}
-		rendered := s.md.Render(in.Body)
-		post = &models.Post{ThreadID: thread.ID, Number: 1, UserID: actor.ID, Body: in.Body, HTML: rendered.HTML, CreatedAt: now, UpdatedAt: now}
-		if err := s.store.CreatePost(ctx, post); err != nil {
-			return err
-		}
-		thread.FirstPostID = post.ID
-		if err := s.store.UpdateThreadFields(ctx, thread.ID, map[string]any{"first_post_id": post.ID}); err != nil {
-			return err
-		}
-		if err := s.countNewPost(ctx, cat.ID, actor.ID, now, true); err != nil {
-			return err
-		}
-		tagRows, err := s.store.EnsureTags(ctx, tags)
+		adm, err := s.admit(ctx, actor, in.Title, in.Body)
 		if err != nil {
 			return err
 		}
-		if err := s.store.TagThread(ctx, thread.ID, tagRows); err != nil {
-			return err
+		if adm.hold != "" && in.Poll != nil {
+			// A held thread keeps only its text; refuse rather than
+			// publish it later without the poll the author asked for.
+			pv := validation{}
+			pv.add("poll", "polls can be added once your first posts are approved; remove the poll or post it later")
+			return pv.err()
 		}
-		if err := s.notifyPost(ctx, actor, thread, post, rendered.Mentions); err != nil {
-			return err
+		if adm.hold != "" {
+			// The whole thread waits: nothing of it exists for others
+			// until the first post is approved.
+			held = &models.HeldPost{UserID: actor.ID, CategoryID: cat.ID, Title: adm.title, Tags: strings.Join(tags, ","),
+				Body: adm.body, HTML: adm.rendered.HTML, Reason: adm.hold}
+			return s.hold(ctx, held)
 		}
+		var addPoll func(context.Context, *models.Thread, *models.Post) error
 		if in.Poll != nil {
-			if err := s.createPoll(ctx, thread, post, pollOpts, in.Poll); err != nil {
-				return err
+			addPoll = func(ctx context.Context, t *models.Thread, p *models.Post) error {
+				return s.createPoll(ctx, t, p, pollOpts, in.Poll)
 			}
 		}
-		return s.hooks.ThreadCreated(ctx, thread, post)
+		thread, post, err = s.insertThread(ctx, actor, cat, adm.title, tags, adm.body, adm.rendered, time.Time{}, addPoll)
+		return err
 	})
+	if err == nil && held != nil {
+		return nil, nil, &HeldError{Held: held}
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	return thread, post, nil
+}
+
+// insertThread publishes a thread with its first post, written at created
+// (zero: now), in the caller's transaction.
+func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *models.Category, title string, tags []string, body string, rendered markup.Result, created time.Time, extra func(context.Context, *models.Thread, *models.Post) error) (*models.Thread, *models.Post, error) {
+	now := s.now()
+	if created.IsZero() {
+		created = now
+	}
+	thread := &models.Thread{
+		CategoryID: cat.ID, UserID: actor.ID, Title: title, Slug: Slugify(title, 80),
+		PostCount: 1, LastPostAt: now, LastPostUserID: actor.ID, CreatedAt: created, UpdatedAt: now,
+	}
+	if err := s.store.CreateThread(ctx, thread); err != nil {
+		return nil, nil, err
+	}
+	post := &models.Post{ThreadID: thread.ID, Number: 1, UserID: actor.ID, Body: body, HTML: rendered.HTML, CreatedAt: created, UpdatedAt: now}
+	if err := s.store.CreatePost(ctx, post); err != nil {
+		return nil, nil, err
+	}
+	thread.FirstPostID = post.ID
+	if err := s.store.UpdateThreadFields(ctx, thread.ID, map[string]any{"first_post_id": post.ID}); err != nil {
+		return nil, nil, err
+	}
+	if err := s.countNewPost(ctx, cat.ID, actor.ID, now, true); err != nil {
+		return nil, nil, err
+	}
+	tagRows, err := s.store.EnsureTags(ctx, tags)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.store.TagThread(ctx, thread.ID, tagRows); err != nil {
+		return nil, nil, err
+	}
+	if err := s.notifyPost(ctx, actor, thread, post, rendered.Mentions); err != nil {
+		return nil, nil, err
+	}
+	if extra != nil {
+		// Before the hook, so the federated first post carries it (a poll
+		// makes the Note a Question).
+		if err := extra(ctx, thread, post); err != nil {
+			return nil, nil, err
+		}
+	}
+	return thread, post, s.hooks.ThreadCreated(ctx, thread, post)
 }
 
 // countNewPost keeps the denormalised counters that lists show in step.

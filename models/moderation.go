@@ -13,6 +13,13 @@ const (
 	QueueItemClaimed  = "claimed"
 	QueueItemResolved = "resolved"
 	QueueKindFlag     = "flag"
+	// QueueKindApproval: a post waiting for approval before anyone but its
+	// author sees it (a sandboxed member's, a watched word's, a silenced
+	// instance's). Such an item points at a held post (HeldPostID) and has
+	// PostID = -HeldPostID until approval publishes it, so the unresolved
+	// per-post unique index never sees two of them collide; or, for an
+	// edit caught by a watched word, at the hidden post itself.
+	QueueKindApproval = "approval"
 )
 
 // AuditEntry records one moderation or administration action: who did what
@@ -53,6 +60,7 @@ type ModQueueItem struct {
 	CreatedAt  time.Time `gorm:"not null"`
 	ResolvedAt *time.Time
 	ResolvedBy *int64
+	HeldPostID *int64 // migration 0090; see QueueKindApproval
 }
 
 // KeysetCursor is a position in a list ordered by (created_at, id).
@@ -210,9 +218,13 @@ func (s *Store) ResolveQueueItem(ctx context.Context, id, by int64, resolution, 
 	return res.RowsAffected == 1, res.Error
 }
 
-// QueueItems lists items in a state, oldest first, after the cursor.
-func (s *Store) QueueItems(ctx context.Context, state string, after *KeysetCursor, limit int) ([]ModQueueItem, error) {
+// QueueItems lists items in a state, oldest first, after the cursor; kinds,
+// when not nil, keeps only those kinds.
+func (s *Store) QueueItems(ctx context.Context, state string, kinds []string, after *KeysetCursor, limit int) ([]ModQueueItem, error) {
 	db := s.DB(ctx).Where("state = ?", state)
+	if kinds != nil {
+		db = db.Where("kind IN ?", kinds)
+	}
 	if after != nil {
 		db = db.Where("(created_at > ? OR (created_at = ? AND id > ?))", after.CreatedAt, after.CreatedAt, after.ID)
 	}

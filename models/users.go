@@ -36,6 +36,9 @@ type User struct {
 	Domain        string `gorm:"size:300;not null;default:''"`
 	RemoteURL     string `gorm:"size:2048;not null;default:''"`
 	RemoteIconURL string `gorm:"size:2048;not null;default:''"`
+	// Sandboxed (migration 0090): a newcomer whose posts wait for approval
+	// until they leave the sandbox (forum/sandbox.go).
+	Sandboxed bool `gorm:"not null;default:false"`
 }
 
 // IsRemote reports whether the row stands for a fediverse account.

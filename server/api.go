@@ -36,6 +36,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.apiRemoteModRoutes(g)
 	s.apiCommunityRoutes(g)
 	s.apiPollRoutes(g)
+	s.apiAdmissionRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 

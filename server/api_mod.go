@@ -38,6 +38,9 @@ type QueueItemJSON struct {
 	Flags      []FlagJSON     `json:"flags"`
 	CreatedAt  time.Time      `json:"created_at"`
 	ResolvedAt *time.Time     `json:"resolved_at,omitempty"`
+	// HeldPost is the post an approval item holds back, until approval
+	// publishes it as Post.
+	HeldPost *HeldPostJSON `json:"held_post,omitempty"`
 }
 
 // AuditEntryJSON is one audit log entry; actor is null for Hearth itself.
@@ -92,6 +95,11 @@ func (s *Server) apiModQueue(c echo.Context) error {
 		if it.Post != nil {
 			pj := s.postJSON(it.Post, it.Author)
 			j.Post = &pj
+		}
+		if it.Held != nil {
+			hj := s.heldJSON(&it.Held.HeldPost)
+			hj.Author = s.userJSON(it.Held.Author)
+			j.HeldPost = &hj
 		}
 		for _, f := range it.Flags {
 			j.Flags = append(j.Flags, FlagJSON{ID: f.ID, PostID: f.PostID, User: s.userJSON(f.User), Reason: f.Reason,

@@ -77,6 +77,9 @@ func (s *Server) apiCreateThread(c echo.Context) error {
 	t, p, err := s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
 		Category: in.Category, Title: in.Title, Body: in.Body, Tags: in.Tags, Poll: in.Poll.input(),
 	})
+	if h, ok := forum.AsHeld(err); ok {
+		return c.JSON(http.StatusAccepted, s.heldJSON(h))
+	}
 	if err != nil {
 		return err
 	}
@@ -141,6 +144,9 @@ func (s *Server) apiReply(c echo.Context) error {
 		return err
 	}
 	p, err := s.forum.Reply(c.Request().Context(), viewer(c), id, forum.NewReply{Body: in.Body, ReplyTo: in.ReplyTo})
+	if h, ok := forum.AsHeld(err); ok {
+		return c.JSON(http.StatusAccepted, s.heldJSON(h))
+	}
 	if err != nil {
 		return err
 	}

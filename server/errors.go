@@ -45,6 +45,8 @@ func classify(err error) *APIError {
 		return apiError(http.StatusUnauthorized, "unauthorized", "You need to log in to do that.")
 	case errors.As(err, &rl):
 		return apiError(http.StatusTooManyRequests, "rate_limited", rl.Message)
+	case errors.Is(err, forum.ErrHeld):
+		return apiError(http.StatusAccepted, "held_for_approval", err.Error())
 	case errors.Is(err, forum.ErrConflict):
 		return apiError(http.StatusConflict, "conflict", err.Error())
 	}

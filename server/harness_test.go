@@ -119,8 +119,25 @@ func (b *browser) postRaw(path string, form url.Values) *response {
 	return b.do(req)
 }
 
-// signup creates an account through the form and stays logged in.
+// signup creates an account through the form and stays logged in. The
+// member is then let out of the sandbox, as an established member would
+// be, so tests about other features see their posts at once; tests of the
+// sandbox use signupSandboxed.
 func (b *browser) signup(name string) {
+	b.t.Helper()
+	b.signupSandboxed(name)
+	u, err := b.ts.Store.UserByUsername(b.ts.Ctx, name)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if err := b.ts.Svc.SetSandboxed(b.ts.Ctx, u.ID, false); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// signupSandboxed creates an account through the form as a newcomer does:
+// in the sandbox (unless it is the first account, the administrator).
+func (b *browser) signupSandboxed(name string) {
 	b.t.Helper()
 	res := b.post("/signup", url.Values{"username": {name}, "email": {name + "@example.com"}, "password": {"password123"}})
 	if res.StatusCode != http.StatusSeeOther {

@@ -127,6 +127,7 @@ func (s *Server) routes() *echo.Echo {
 	s.modRoutes(g)
 	s.remoteModRoutes(g)
 	s.communityRoutes(g)
+	s.admissionRoutes(g)
 
 	s.notificationRoutes(g)
 	s.pollRoutes(g)

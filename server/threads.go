@@ -116,6 +116,10 @@ func (s *Server) createThread(c echo.Context) error {
 			Poll: poll,
 		})
 	}
+	if h, ok := forum.AsHeld(err); ok {
+		s.setFlash(c, heldNotice)
+		return c.Redirect(http.StatusSeeOther, heldURL(h.ID))
+	}
 	if err != nil {
 		if _, ok := forum.AsValidation(err); !ok {
 			return err
@@ -205,6 +209,14 @@ func (s *Server) reply(c echo.Context) error {
 	replyTo, _ := strconv.ParseInt(c.FormValue("reply_to"), 10, 64)
 	ctx := c.Request().Context()
 	post, err := s.forum.Reply(ctx, viewer(c), id, forum.NewReply{Body: c.FormValue("body"), ReplyTo: replyTo})
+	if _, ok := forum.AsHeld(err); ok {
+		last, perr := s.forum.LastPage(ctx, id)
+		if perr != nil {
+			return perr
+		}
+		s.setFlash(c, heldNotice)
+		return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10)+"?page="+strconv.Itoa(last)+"#pending")
+	}
 	if err != nil {
 		if _, ok := forum.AsValidation(err); !ok {
 			return err

@@ -21,6 +21,9 @@ func storeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "db", EnvVars: []string{"HEARTH_DB"}, Usage: "database DSN: sqlite://PATH or postgres://USER:PASS@HOST/DB (default: sqlite://<data-dir>/hearth.db)"},
 		&cli.StringFlag{Name: "url", EnvVars: []string{"HEARTH_URL"}, Value: d.URL, Usage: "public base URL; every link and ActivityPub id derives from it"},
 		&cli.IntFlag{Name: "posts-per-page", EnvVars: []string{"HEARTH_POSTS_PER_PAGE"}, Value: d.PostsPerPage, Usage: "posts on one thread page"},
+		&cli.IntFlag{Name: "sandbox-posts", EnvVars: []string{"HEARTH_SANDBOX_POSTS"}, Value: d.SandboxPosts, Usage: "a new member's first N posts wait for approval; they leave the sandbox after N approved posts (0: no sandbox)"},
+		&cli.IntFlag{Name: "sandbox-days", EnvVars: []string{"HEARTH_SANDBOX_DAYS"}, Value: d.SandboxDays, Usage: "days since joining a member also needs to leave the sandbox"},
+		&cli.IntFlag{Name: "sandbox-likes", EnvVars: []string{"HEARTH_SANDBOX_LIKES"}, Value: d.SandboxLikes, Usage: "likes received a member also needs to leave the sandbox"},
 	}
 }
 
@@ -42,6 +45,9 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 	cfg.DB = c.String("db")
 	cfg.URL = c.String("url")
 	cfg.PostsPerPage = c.Int("posts-per-page")
+	cfg.SandboxPosts = c.Int("sandbox-posts")
+	cfg.SandboxDays = c.Int("sandbox-days")
+	cfg.SandboxLikes = c.Int("sandbox-likes")
 	if c.IsSet("addr") || c.Command.Name == "serve" {
 		cfg.Addr = c.String("addr")
 	}

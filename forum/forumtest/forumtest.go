@@ -80,3 +80,32 @@ func (e *Env) Reply(author *models.User, threadID int64, body string) *models.Po
 	}
 	return p
 }
+
+// SandboxedUser creates a member in the sandbox, as SignUp leaves a
+// newcomer (User's members, like `hearth admin create-user`'s, are not).
+func (e *Env) SandboxedUser(name string) *models.User {
+	e.T.Helper()
+	u := e.User(name, models.RoleMember)
+	if err := e.Svc.SetSandboxed(e.Ctx, u.ID, true); err != nil {
+		e.T.Fatalf("sandbox %s: %v", name, err)
+	}
+	u.Sandboxed = true
+	return u
+}
+
+// RemoteUser creates the users row for a fediverse account name@domain.
+func (e *Env) RemoteUser(name, domain string) *models.User {
+	e.T.Helper()
+	a, err := e.Store.UpsertRemoteActor(e.Ctx, &models.RemoteActor{
+		APID: "https://" + domain + "/users/" + name, Inbox: "https://" + domain + "/users/" + name + "/inbox",
+		PreferredUsername: name, Domain: domain,
+	})
+	if err != nil {
+		e.T.Fatalf("remote actor %s@%s: %v", name, domain, err)
+	}
+	u, err := e.Svc.RemoteUser(e.Ctx, a)
+	if err != nil {
+		e.T.Fatalf("remote user %s@%s: %v", name, domain, err)
+	}
+	return u
+}

@@ -26,6 +26,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0070_notifications", Migrate: migrateNotifications},
 		{ID: "0080_polls", Migrate: migratePolls},
 		{ID: "0130_fedcompat", Migrate: migrateFedcompat},
+		{ID: "0090_admission", Migrate: migrateAdmission},
 	}
 }
 
