@@ -132,9 +132,11 @@ func CanVote(actor *models.User, t *models.Thread, p *models.Poll, now time.Time
 	}
 	return CanPost(actor, t)
 }
+
 // CanBlockRemoteUser is whether actor may block (and unblock) one
 // fediverse account: moderators and administrators.
 func CanBlockRemoteUser(actor *models.User) bool { return CanModerate(actor) }
+
 // CanApprove: ambassadors, moderators and administrators decide on posts
 // held for approval (the approval kind of queue item), and nothing else in
 // the review queue unless they moderate.
