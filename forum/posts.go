@@ -272,11 +272,14 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 	checkText(v, "body", body, 1, bodyMaxRunes)
 	var post *models.Post
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.Post(ctx, postID)
+		p, t, err := s.Post(ctx, postID)
 		if err != nil {
 			return err
 		}
-		if !CanEditPost(actor, p) {
+		if err := s.LoadScope(ctx, actor); err != nil {
+			return err
+		}
+		if !CanEditPostIn(actor, p, t.CategoryID) {
 			return ErrForbidden
 		}
 		if err := v.err(); err != nil {
@@ -313,14 +316,17 @@ func (s *Service) DeletePost(ctx context.Context, actor *models.User, postID int
 		return ErrUnauthorized
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.Post(ctx, postID)
+		p, t, err := s.Post(ctx, postID)
 		if err != nil {
 			return err
 		}
 		if p.DeletedAt != nil {
 			return nil
 		}
-		if !CanDeletePost(actor, p) {
+		if err := s.LoadScope(ctx, actor); err != nil {
+			return err
+		}
+		if !CanEditPostIn(actor, p, t.CategoryID) {
 			return ErrForbidden
 		}
 		now := s.now()

@@ -34,6 +34,13 @@ type QueueItemView struct {
 	Flags   []FlagView
 	Weight  int            // total weight of the item's flags
 	Reasons map[string]int // how many flags gave each reason
+	// Assignee is who claimed the item; Notes its private notes, oldest
+	// first. Appeal items carry the appeal, what it contests and who sent it.
+	Assignee    *models.User
+	Notes       []NoteView
+	Appeal      *models.Appeal
+	AppealEntry *models.AuditEntry
+	Appellant   *models.User
 }
 
 // QueuePage is one page of the review queue, oldest first.
@@ -46,7 +53,7 @@ type QueuePage struct {
 // Queue lists review items in a state (default open), oldest first so
 // nothing waits forever, with keyset paging on (created_at, id).
 func (s *Service) Queue(ctx context.Context, actor *models.User, state, after string) (*QueuePage, error) {
-	if err := s.checkModerator(actor, ""); err != nil {
+	if err := s.checkReason(ctx, actor, ""); err != nil {
 		return nil, err
 	}
 	if state == "" {
@@ -59,7 +66,13 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 	if err != nil {
 		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
 	}
-	items, err := s.store.QueueItems(ctx, state, cur, QueuePerPage+1)
+	var items []models.ModQueueItem
+	if CanModerate(actor) {
+		items, err = s.store.QueueItems(ctx, state, cur, QueuePerPage+1)
+	} else {
+		// A category moderator sees only their categories' items.
+		items, err = s.store.QueueItemsInCategories(ctx, state, actor.RoleCategoryIDs, cur, QueuePerPage+1)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +111,34 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 	if err != nil {
 		return nil, err
 	}
-	userIDs := make([]int64, 0, len(posts)+len(flags))
+	itemIDs := make([]int64, len(items))
+	appealIDs := []int64{}
+	for i, it := range items {
+		itemIDs[i] = it.ID
+		if it.AppealID != nil {
+			appealIDs = append(appealIDs, *it.AppealID)
+		}
+	}
+	notes, err := s.store.ModNotesForItems(ctx, itemIDs)
+	if err != nil {
+		return nil, err
+	}
+	appeals, err := s.store.AppealsByIDs(ctx, appealIDs)
+	if err != nil {
+		return nil, err
+	}
+	userIDs := make([]int64, 0, len(posts)+len(flags)+len(notes)+len(items))
+	for _, it := range items {
+		if it.AssigneeID != nil {
+			userIDs = append(userIDs, *it.AssigneeID)
+		}
+	}
+	for _, n := range notes {
+		userIDs = append(userIDs, n.AuthorID)
+	}
+	for _, a := range appeals {
+		userIDs = append(userIDs, a.UserID)
+	}
 	for _, p := range posts {
 		userIDs = append(userIDs, p.UserID)
 	}
@@ -114,6 +154,22 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 		v := QueueItemView{ModQueueItem: it, Post: posts[it.PostID], Hidden: hidden[it.PostID], Reasons: map[string]int{}}
 		if v.Post != nil {
 			v.Author = users[v.Post.UserID]
+		}
+		if it.AssigneeID != nil {
+			v.Assignee = users[*it.AssigneeID]
+		}
+		for _, n := range notes {
+			if n.ItemID == it.ID {
+				v.Notes = append(v.Notes, NoteView{ModNote: n, Author: users[n.AuthorID]})
+			}
+		}
+		if it.AppealID != nil {
+			if a := appeals[*it.AppealID]; a != nil {
+				v.Appeal, v.Appellant = a, users[a.UserID]
+				if e, err := s.store.AuditEntryByID(ctx, a.AuditID); err == nil {
+					v.AppealEntry = e
+				}
+			}
 		}
 		for _, f := range flags {
 			// An item owns the flags raised while it was unresolved.
@@ -133,22 +189,28 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 // transaction. Resolving an already resolved item is ErrConflict, so two
 // moderators acting at once learn that one of them was first.
 func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, itemID int64, action, note string) error {
-	if err := s.checkModerator(actor, note); err != nil {
+	if err := s.checkReason(ctx, actor, ""); err != nil {
 		return err
-	}
-	action = strings.TrimSpace(action)
-	switch action {
-	case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:
-	default:
-		return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
 	}
 	if !utf8.ValidString(note) {
 		return &ValidationError{Fields: map[string]string{"note": "use text"}}
 	}
+	action = strings.TrimSpace(action)
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		item, err := s.store.QueueItemByID(ctx, itemID)
 		if err != nil {
 			return mapNotFound(err)
+		}
+		if item.Kind == models.QueueKindAppeal {
+			return s.decideAppealItem(ctx, actor, item, action, note)
+		}
+		switch action {
+		case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:
+		default:
+			return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
+		}
+		if err := s.checkItemRights(ctx, actor, item); err != nil {
+			return err
 		}
 		now := s.now()
 		ok, err := s.store.ResolveQueueItem(ctx, item.ID, actor.ID, action, note, now)

@@ -13,6 +13,7 @@ const (
 	QueueItemClaimed  = "claimed"
 	QueueItemResolved = "resolved"
 	QueueKindFlag     = "flag"
+	QueueKindAppeal   = "appeal"
 )
 
 // AuditEntry records one moderation or administration action: who did what
@@ -53,6 +54,7 @@ type ModQueueItem struct {
 	CreatedAt  time.Time `gorm:"not null"`
 	ResolvedAt *time.Time
 	ResolvedBy *int64
+	AppealID   *int64 // set on appeal items (migration 0120); PostID is then 0
 }
 
 // KeysetCursor is a position in a list ordered by (created_at, id).
