@@ -70,7 +70,9 @@ func CanResolveQueueItem(actor *models.User, categoryID int64) bool {
 }
 
 // CanHidePost: moderators of the post's category hide and unhide it.
-func CanHidePost(actor *models.User, categoryID int64) bool { return CanModerateCategory(actor, categoryID) }
+func CanHidePost(actor *models.User, categoryID int64) bool {
+	return CanModerateCategory(actor, categoryID)
+}
 
 // CanEditPostIn is CanEditPost knowing the post's category: category
 // moderators edit and delete posts in their categories.

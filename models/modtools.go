@@ -114,7 +114,9 @@ func (s *Store) QueueItemsInCategories(ctx context.Context, state string, catego
 }
 
 // CreateModNote inserts n.
-func (s *Store) CreateModNote(ctx context.Context, n *ModNote) error { return s.DB(ctx).Create(n).Error }
+func (s *Store) CreateModNote(ctx context.Context, n *ModNote) error {
+	return s.DB(ctx).Create(n).Error
+}
 
 // ModNotesForItems lists the notes on the items, oldest first.
 func (s *Store) ModNotesForItems(ctx context.Context, itemIDs []int64) ([]ModNote, error) {
@@ -134,7 +136,9 @@ func (s *Store) ModNotesAbout(ctx context.Context, userID int64, limit int) ([]M
 }
 
 // CreateWarning inserts w.
-func (s *Store) CreateWarning(ctx context.Context, w *Warning) error { return s.DB(ctx).Create(w).Error }
+func (s *Store) CreateWarning(ctx context.Context, w *Warning) error {
+	return s.DB(ctx).Create(w).Error
+}
 
 // WarningsFor lists a member's warnings, newest first.
 func (s *Store) WarningsFor(ctx context.Context, userID int64, limit int) ([]Warning, error) {

@@ -42,11 +42,11 @@ type v120Warning struct {
 func (v120Warning) TableName() string { return "warnings" }
 
 type v120Appeal struct {
-	ID        int64     `gorm:"primaryKey"`
-	UserID    int64     `gorm:"not null;index"`
-	AuditID   int64     `gorm:"not null;uniqueIndex"`
-	Message   string    `gorm:"size:2000;not null"`
-	State     string    `gorm:"size:16;not null"`
+	ID        int64  `gorm:"primaryKey"`
+	UserID    int64  `gorm:"not null;index"`
+	AuditID   int64  `gorm:"not null;uniqueIndex"`
+	Message   string `gorm:"size:2000;not null"`
+	State     string `gorm:"size:16;not null"`
 	DecidedBy *int64
 	DecidedAt *time.Time
 	CreatedAt time.Time `gorm:"not null"`
