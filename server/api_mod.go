@@ -58,6 +58,7 @@ func (s *Server) apiModRoutes(g *echo.Group) {
 	g.POST("/mod/queue/:item/resolve", s.apiModResolve)
 	g.POST("/mod/threads/:id/:op", s.apiModThread)
 	g.GET("/mod/audit", s.apiModAudit)
+	s.apiModToolRoutes(g)
 }
 
 func (s *Server) apiFlagPost(c echo.Context) error {

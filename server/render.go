@@ -98,6 +98,7 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"canEdit":     forum.CanEditPost,
 		"threadItems": threadItems,
 		"isStaff":     func(u *models.User) bool { return u != nil && u.IsStaff() },
+		"canModTools": forum.CanUseModTools,
 		"isAdmin":     func(u *models.User) bool { return u != nil && u.Role == models.RoleAdmin },
 		"perPage":     func() int { return perPage },
 		"initial": func(u *models.User) string {

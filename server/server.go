@@ -125,6 +125,7 @@ func (s *Server) routes() *echo.Echo {
 	g.GET("/admin", s.adminPage, requireLogin)
 	g.POST("/admin/categories", s.adminCreateCategory, requireLogin)
 	s.modRoutes(g)
+	s.modToolRoutes(g)
 	s.communityRoutes(g)
 
 	s.notificationRoutes(g)
