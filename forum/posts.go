@@ -78,6 +78,9 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		if err := s.checkMayPost(ctx, actor, t); err != nil {
 			return err
 		}
+		if err := s.checkSlowMode(ctx, actor, t); err != nil {
+			return err
+		}
 		var replyTo *int64
 		if in.ReplyTo != 0 {
 			parent, err := s.store.PostByID(ctx, in.ReplyTo)

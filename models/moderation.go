@@ -105,7 +105,7 @@ func (s *Store) AuditEntries(ctx context.Context, q AuditQuery, limit int) ([]Au
 // and reports whether it changed. The WHERE on the old value makes repeats
 // and concurrent calls change (and so audit) it once.
 func (s *Store) SetThreadFlag(ctx context.Context, id int64, column string, on bool) (bool, error) {
-	if column != "locked" && column != "pinned" {
+	if column != "locked" && column != "pinned" && column != "pinned_global" {
 		panic("SetThreadFlag: unknown column " + column)
 	}
 	res := s.DB(ctx).Model(&Thread{}).Where("id = ? AND "+column+" <> ?", id, on).UpdateColumn(column, on)

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -95,10 +96,30 @@ func (s *Server) modThread(c echo.Context) error {
 		return err
 	}
 	op := c.Param("op")
-	if err := s.threadTool(c, id, op, c.FormValue("category"), c.FormValue("reason")); err != nil {
+	a := threadToolArgs{Category: c.FormValue("category"), Reason: c.FormValue("reason"), Interval: c.FormValue("interval")}
+	if v := c.FormValue("into"); v != "" {
+		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+		if err != nil || n < 1 {
+			s.setFlash(c, "Merge: give the number of the thread to merge into.")
+			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
+		}
+		a.Into = n
+	}
+	if err := s.threadTool(c, id, op, a); err != nil {
+		// Thread tools are one-field forms on the thread page: a refused
+		// value comes back as a notice there rather than a bare error page.
+		if ve, ok := forum.AsValidation(err); ok {
+			for _, msg := range ve.Fields {
+				s.setFlash(c, "Not done: "+msg+".")
+			}
+			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
+		}
 		return err
 	}
 	s.setFlash(c, "Thread updated: "+op+".")
+	if a.Into != 0 {
+		id = a.Into
+	}
 	return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
 }
 
