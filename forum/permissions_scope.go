@@ -172,3 +172,10 @@ func (s *Service) LoadScope(ctx context.Context, actor *models.User) error {
 	actor.RoleCategoryIDs = ids
 	return nil
 }
+
+// CanManageAmbassadors: administrators appoint ambassadors and read the
+// candidates ranking.
+func CanManageAmbassadors(actor *models.User) bool { return CanAdminister(actor) }
+
+// CanReadAmbassadorReport: site staff see what each ambassador did.
+func CanReadAmbassadorReport(actor *models.User) bool { return CanModerate(actor) }

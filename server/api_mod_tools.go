@@ -31,6 +31,7 @@ func (s *Server) apiModToolRoutes(g *echo.Group) {
 	g.GET("/mod/users/:username", s.apiMemberRecord)
 	g.GET("/notices", s.apiNotices)
 	g.POST("/notices/:id/appeal", s.apiAppeal)
+	g.PATCH("/threads/:id", s.apiEditThreadMeta)
 }
 
 func (s *Server) apiModClaim(on bool) echo.HandlerFunc {

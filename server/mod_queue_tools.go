@@ -24,6 +24,7 @@ func (s *Server) modToolRoutes(g *echo.Group) {
 	g.GET("/notices", s.notices, requireLogin)
 	g.POST("/notices/:id/appeal", s.appeal, requireLogin)
 	g.POST("/login/appeal", s.suspendedAppeal)
+	s.ambassadorRoutes(g)
 }
 
 // queueFormError re-renders the queue with a refused action's message on

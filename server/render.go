@@ -100,6 +100,7 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"isStaff":      func(u *models.User) bool { return u != nil && u.IsStaff() },
 		"canModTools":  forum.CanUseModTools,
 		"canModThread": forum.CanLockThread,
+		"canEditMeta":  forum.CanEditThreadMeta,
 		"isAdmin":      func(u *models.User) bool { return u != nil && u.Role == models.RoleAdmin },
 		"perPage":      func() int { return perPage },
 		"initial": func(u *models.User) string {
