@@ -155,6 +155,22 @@ func validRole(r string) bool {
 // counted per account and per IP; past the limit it refuses without checking
 // the password, so guessing is slow whichever accounts an attacker tries.
 func (s *Service) Authenticate(ctx context.Context, login, password, ip string) (*models.User, error) {
+	u, err := s.checkPassword(ctx, login, password, ip)
+	if err != nil {
+		return nil, err
+	}
+	// Checked only after the password, so guessing reveals nothing. The
+	// member is told why and may appeal from the login page.
+	if sn, err := s.suspension(ctx, u); err != nil {
+		return nil, err
+	} else if sn != nil {
+		return nil, s.suspendedError(ctx, u, sn)
+	}
+	return u, nil
+}
+
+// checkPassword is Authenticate without the suspension check.
+func (s *Service) checkPassword(ctx context.Context, login, password, ip string) (*models.User, error) {
 	login = strings.TrimSpace(login)
 	since := s.now().Add(-loginWindow)
 	byUser, byIP, err := s.store.CountLoginFailures(ctx, login, ip, since)
@@ -178,12 +194,6 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	}
 	if err := s.store.ClearLoginFailures(ctx, login); err != nil {
 		return nil, err
-	}
-	// Checked only after the password, so guessing reveals nothing.
-	if sn, err := s.suspension(ctx, u); err != nil {
-		return nil, err
-	} else if sn != nil {
-		return nil, &ValidationError{Fields: map[string]string{"login": sanctionMessage("Your account is suspended", sn) + "."}}
 	}
 	return u, nil
 }
@@ -224,6 +234,9 @@ func (s *Service) SessionUser(ctx context.Context, secret string) (*models.User,
 		return nil, err
 	} else if sn != nil {
 		return nil, ErrUnauthorized
+	}
+	if err := s.LoadScope(ctx, u); err != nil {
+		return nil, err
 	}
 	if now.Sub(sess.LastSeenAt) > sessionTouchAfter {
 		if err := s.store.TouchSession(ctx, sess.ID, now, now.Add(sessionLifetime)); err != nil {
@@ -268,7 +281,7 @@ func (s *Service) TokenUser(ctx context.Context, secret string) (*models.User, e
 	} else if sn != nil {
 		return nil, ErrUnauthorized
 	}
-	return u, nil
+	return u, s.LoadScope(ctx, u)
 }
 
 // UserByUsername loads a member.

@@ -50,8 +50,11 @@ func (s *Service) FlagPost(ctx context.Context, actor *models.User, postID int64
 	}
 	var flag *models.Flag
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.Post(ctx, postID)
+		p, t, err := s.Post(ctx, postID)
 		if err != nil {
+			return err
+		}
+		if err := s.LoadScope(ctx, actor); err != nil {
 			return err
 		}
 		if !CanFlag(actor, p) {
@@ -68,7 +71,7 @@ func (s *Service) FlagPost(ctx context.Context, actor *models.User, postID int64
 			return ErrAlreadyFlagged
 		}
 		now := s.now()
-		flag = &models.Flag{PostID: p.ID, UserID: actor.ID, Reason: reason, Message: strings.TrimSpace(message), Weight: FlagWeight(actor), CreatedAt: now}
+		flag = &models.Flag{PostID: p.ID, UserID: actor.ID, Reason: reason, Message: strings.TrimSpace(message), Weight: FlagWeightIn(actor, t.CategoryID), CreatedAt: now}
 		if err := s.store.CreateFlag(ctx, flag); err != nil {
 			if models.IsUniqueViolation(err) {
 				return ErrAlreadyFlagged

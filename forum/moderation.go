@@ -39,12 +39,16 @@ func (s *Service) UnpinThread(ctx context.Context, actor *models.User, threadID 
 }
 
 func (s *Service) setThreadFlag(ctx context.Context, actor *models.User, threadID int64, column string, on bool, action, reason string) error {
-	if err := s.checkModerator(actor, reason); err != nil {
+	if err := s.checkReason(ctx, actor, reason); err != nil {
 		return err
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.visibleThread(ctx, threadID); err != nil {
+		t, err := s.visibleThread(ctx, threadID)
+		if err != nil {
 			return err
+		}
+		if !CanLockThread(actor, t) || (column == "pinned_global" && !CanPinThread(actor, t, true)) {
+			return ErrForbidden
 		}
 		changed, err := s.store.SetThreadFlag(ctx, threadID, column, on)
 		if err != nil || !changed {
@@ -61,7 +65,7 @@ func (s *Service) setThreadFlag(ctx context.Context, actor *models.User, threadI
 // MoveThread moves a thread to the category with the given slug, carrying
 // its posts' weight in the categories' denormalised counts.
 func (s *Service) MoveThread(ctx context.Context, actor *models.User, threadID int64, categorySlug, reason string) error {
-	if err := s.checkModerator(actor, reason); err != nil {
+	if err := s.checkReason(ctx, actor, reason); err != nil {
 		return err
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -74,6 +78,9 @@ func (s *Service) MoveThread(ctx context.Context, actor *models.User, threadID i
 			return &ValidationError{Fields: map[string]string{"category": "choose an existing category"}}
 		} else if err != nil {
 			return err
+		}
+		if !CanMoveThread(actor, t, to.ID) {
+			return ErrForbidden
 		}
 		if to.ID == t.CategoryID {
 			return nil
@@ -105,6 +112,29 @@ func (s *Service) MoveThread(ctx context.Context, actor *models.User, threadID i
 		}
 		return s.store.TouchCategory(ctx, to.ID, now)
 	})
+}
+
+// checkReason refuses anonymous actors, anyone who moderates nowhere, and
+// over-long reasons before any work, and loads the actor's role categories
+// for the category checks that follow once the target is loaded.
+func (s *Service) checkReason(ctx context.Context, actor *models.User, reason string) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	if err := s.LoadScope(ctx, actor); err != nil {
+		return err
+	}
+	if !CanUseModTools(actor) {
+		return ErrForbidden
+	}
+	return checkReasonText(reason)
+}
+
+func checkReasonText(reason string) error {
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
+		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+	}
+	return nil
 }
 
 // checkModerator refuses non-staff and over-long reasons before any work.

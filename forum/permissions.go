@@ -22,7 +22,7 @@ func CanPost(actor *models.User, t *models.Thread) bool {
 		return false
 	}
 	if t != nil && (t.Locked || t.DeletedAt != nil) {
-		return actor.IsStaff()
+		return CanModerateCategory(actor, t.CategoryID)
 	}
 	return true
 }
@@ -49,10 +49,9 @@ func CanLike(actor *models.User, p *models.Post) bool {
 	return actor != nil && p.DeletedAt == nil && actor.ID != p.UserID
 }
 
-// CanModerate: moderators and administrators use the thread tools, the review
-// queue and the audit log. Category-scoped moderators are not in this slice;
-// when they come, this gains the category and every caller already passes
-// through here.
+// CanModerate: site-wide moderation (the whole queue, the audit log,
+// sanctions, member records): site moderators and administrators. A
+// category moderator is not in it; their rights are CanModerateCategory.
 func CanModerate(actor *models.User) bool { return actor != nil && actor.IsStaff() }
 
 // CanFlag: members flag others' live posts, not their own.
@@ -62,27 +61,28 @@ func CanFlag(actor *models.User, p *models.Post) bool {
 
 // FlagWeight is what a member's flag counts towards hiding a post: the
 // ambassador programme trusts ambassadors' judgement double.
+// A category ambassador's flags weigh double only in their categories; use
+// FlagWeightIn where the category is known.
 func FlagWeight(actor *models.User) int {
-	if actor != nil && actor.Role == models.RoleAmbassador {
+	if actor != nil && actor.Role == models.RoleAmbassador && !actor.RoleScoped {
 		return 2
 	}
 	return 1
 }
 
-// CanSanction: staff silence and suspend those below them. Moderators act
+// CanSanction: site staff silence and suspend those below them. Moderators act
 // on members and ambassadors only, never on other staff; administrators act
 // on anyone but themselves (locking yourself out is never what you meant).
 func CanSanction(actor, target *models.User) bool {
 	if actor == nil || target == nil || actor.ID == target.ID {
 		return false
 	}
-	switch actor.Role {
-	case models.RoleAdmin:
-		return true
-	case models.RoleModerator:
-		return target.Role == models.RoleMember || target.Role == models.RoleAmbassador
+	if !actor.IsStaff() {
+		// Silence and suspension hold site-wide, so a category
+		// moderator cannot impose them.
+		return false
 	}
-	return false
+	return outranks(actor, target)
 }
 
 // CanAdminister: roles and instance blocks are administrators' decisions.
@@ -142,15 +142,6 @@ func CanBlockRemoteUser(actor *models.User) bool { return CanModerate(actor) }
 // the review queue unless they moderate.
 func CanApprove(actor *models.User) bool {
 	return actor != nil && (actor.IsStaff() || actor.Role == models.RoleAmbassador)
-}
-
-// CanResolveQueueItem: approval items are for approvers; every other kind
-// (flags) is for moderators.
-func CanResolveQueueItem(actor *models.User, kind string) bool {
-	if kind == models.QueueKindApproval {
-		return CanApprove(actor)
-	}
-	return CanModerate(actor)
 }
 
 // CanVouch: those who approve posts may also let a sandboxed member out of

@@ -83,6 +83,9 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		if err := s.checkMayPost(ctx, actor, t); err != nil {
 			return err
 		}
+		if err := s.checkSlowMode(ctx, actor, t); err != nil {
+			return err
+		}
 		var replyTo *int64
 		if in.ReplyTo != 0 {
 			parent, err := s.store.PostByID(ctx, in.ReplyTo)
@@ -316,11 +319,14 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 	checkText(v, "body", body, 1, bodyMaxRunes)
 	var post *models.Post
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.Post(ctx, postID)
+		p, t, err := s.Post(ctx, postID)
 		if err != nil {
 			return err
 		}
-		if !CanEditPost(actor, p) {
+		if err := s.LoadScope(ctx, actor); err != nil {
+			return err
+		}
+		if !CanEditPostIn(actor, p, t.CategoryID) {
 			return ErrForbidden
 		}
 		if err := v.err(); err != nil {
@@ -367,14 +373,17 @@ func (s *Service) DeletePost(ctx context.Context, actor *models.User, postID int
 		return ErrUnauthorized
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.Post(ctx, postID)
+		p, t, err := s.Post(ctx, postID)
 		if err != nil {
 			return err
 		}
 		if p.DeletedAt != nil {
 			return nil
 		}
-		if !CanDeletePost(actor, p) {
+		if err := s.LoadScope(ctx, actor); err != nil {
+			return err
+		}
+		if !CanEditPostIn(actor, p, t.CategoryID) {
 			return ErrForbidden
 		}
 		now := s.now()

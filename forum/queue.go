@@ -37,6 +37,13 @@ type QueueItemView struct {
 	// Held is the post behind an approval item, while it waits (and
 	// after it was rejected); Post is nil until approval publishes it.
 	Held *HeldView
+	// Assignee is who claimed the item; Notes its private notes, oldest
+	// first. Appeal items carry the appeal, what it contests and who sent it.
+	Assignee    *models.User
+	Notes       []NoteView
+	Appeal      *models.Appeal
+	AppealEntry *models.AuditEntry
+	Appellant   *models.User
 }
 
 // QueuePage is one page of the review queue, oldest first.
@@ -54,9 +61,12 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 	if actor == nil {
 		return nil, ErrUnauthorized
 	}
+	if err := s.LoadScope(ctx, actor); err != nil {
+		return nil, err
+	}
 	var kinds []string
 	switch {
-	case CanModerate(actor):
+	case CanUseModTools(actor):
 	case CanApprove(actor):
 		kinds = []string{models.QueueKindApproval}
 	default:
@@ -72,7 +82,13 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 	if err != nil {
 		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
 	}
-	items, err := s.store.QueueItems(ctx, state, kinds, cur, QueuePerPage+1)
+	var items []models.ModQueueItem
+	if CanModerate(actor) || kinds != nil {
+		items, err = s.store.QueueItems(ctx, state, kinds, cur, QueuePerPage+1)
+	} else {
+		// A category moderator sees only their categories' items.
+		items, err = s.store.QueueItemsInCategories(ctx, state, actor.RoleCategoryIDs, cur, QueuePerPage+1)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +147,34 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 	if err != nil {
 		return nil, err
 	}
-	userIDs := make([]int64, 0, len(posts)+len(flags))
+	itemIDs := make([]int64, len(items))
+	appealIDs := []int64{}
+	for i, it := range items {
+		itemIDs[i] = it.ID
+		if it.AppealID != nil {
+			appealIDs = append(appealIDs, *it.AppealID)
+		}
+	}
+	notes, err := s.store.ModNotesForItems(ctx, itemIDs)
+	if err != nil {
+		return nil, err
+	}
+	appeals, err := s.store.AppealsByIDs(ctx, appealIDs)
+	if err != nil {
+		return nil, err
+	}
+	userIDs := make([]int64, 0, len(posts)+len(flags)+len(notes)+len(items))
+	for _, it := range items {
+		if it.AssigneeID != nil {
+			userIDs = append(userIDs, *it.AssigneeID)
+		}
+	}
+	for _, n := range notes {
+		userIDs = append(userIDs, n.AuthorID)
+	}
+	for _, a := range appeals {
+		userIDs = append(userIDs, a.UserID)
+	}
 	for _, p := range posts {
 		userIDs = append(userIDs, p.UserID)
 	}
@@ -161,6 +204,22 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 			}
 			v.Author = users[h.UserID]
 		}
+		if it.AssigneeID != nil {
+			v.Assignee = users[*it.AssigneeID]
+		}
+		for _, n := range notes {
+			if n.ItemID == it.ID {
+				v.Notes = append(v.Notes, NoteView{ModNote: n, Author: users[n.AuthorID]})
+			}
+		}
+		if it.AppealID != nil {
+			if a := appeals[*it.AppealID]; a != nil {
+				v.Appeal, v.Appellant = a, users[a.UserID]
+				if e, err := s.store.AuditEntryByID(ctx, a.AuditID); err == nil {
+					v.AppealEntry = e
+				}
+			}
+		}
 		for _, f := range flags {
 			// An item owns the flags raised while it was unresolved.
 			if f.PostID != it.PostID || f.CreatedAt.Before(it.CreatedAt) || (it.ResolvedAt != nil && f.CreatedAt.After(*it.ResolvedAt)) {
@@ -182,25 +241,31 @@ func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, item
 	if actor == nil {
 		return ErrUnauthorized
 	}
-	if !CanApprove(actor) {
-		return ErrForbidden
+	if err := s.LoadScope(ctx, actor); err != nil {
+		return err
 	}
-	action = strings.TrimSpace(action)
-	switch action {
-	case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:
-	default:
-		return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
+	if !CanUseModTools(actor) && !CanApprove(actor) {
+		return ErrForbidden
 	}
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > reasonMaxRunes {
 		return &ValidationError{Fields: map[string]string{"note": "use at most 1000 characters of text"}}
 	}
+	action = strings.TrimSpace(action)
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		item, err := s.store.QueueItemByID(ctx, itemID)
 		if err != nil {
 			return mapNotFound(err)
 		}
-		if !CanResolveQueueItem(actor, item.Kind) {
-			return ErrForbidden
+		if item.Kind == models.QueueKindAppeal {
+			return s.decideAppealItem(ctx, actor, item, action, note)
+		}
+		switch action {
+		case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:
+		default:
+			return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
+		}
+		if err := s.checkItemRights(ctx, actor, item); err != nil {
+			return err
 		}
 		now := s.now()
 		ok, err := s.store.ResolveQueueItem(ctx, item.ID, actor.ID, action, note, now)

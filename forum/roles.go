@@ -2,6 +2,9 @@ package forum
 
 import (
 	"context"
+	"errors"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hearth/hearth/models"
@@ -9,13 +12,9 @@ import (
 
 // SetRole gives a member a role. Administrators only; an administrator
 // cannot change their own role, so the forum is never left without one by
-// accident. Setting the role a member already has changes and records
-// nothing.
-//
-// Category-scoped moderators and ambassadors are not in this slice: every
-// permission check treats a moderator as site-wide, so storing categories
-// would silently grant more than the administrator meant. Non-empty
-// categories are refused until the checks take a category.
+// accident. Moderators and ambassadors may be limited to categories (by
+// slug); an empty list makes the role site-wide. Setting the role and
+// categories a member already has changes and records nothing.
 func (s *Service) SetRole(ctx context.Context, actor *models.User, username, role string, categories []string) (*models.User, error) {
 	if actor == nil {
 		return nil, ErrUnauthorized
@@ -28,14 +27,30 @@ func (s *Service) SetRole(ctx context.Context, actor *models.User, username, rol
 	if !validRole(role) {
 		v.add("role", "role must be member, ambassador, moderator or admin")
 	}
-	if len(categories) > 0 {
-		v.add("categories", "category-scoped roles are not supported yet; leave categories empty for a site-wide role")
+	if len(categories) > 0 && role != models.RoleModerator && role != models.RoleAmbassador {
+		v.add("categories", "only moderators and ambassadors can be limited to categories")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	var target *models.User
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		catIDs := make([]int64, 0, len(categories))
+		var slugs []string
+		for _, slug := range categories {
+			slug = strings.ToLower(strings.TrimSpace(slug))
+			c, err := s.store.CategoryBySlug(ctx, slug)
+			if errors.Is(err, models.ErrNotFound) {
+				return &ValidationError{Fields: map[string]string{"categories": "no category " + strconv.Quote(slug)}}
+			} else if err != nil {
+				return err
+			}
+			if !containsID(catIDs, c.ID) {
+				catIDs, slugs = append(catIDs, c.ID), append(slugs, c.Slug)
+			}
+		}
+		sort.Slice(catIDs, func(i, j int) bool { return catIDs[i] < catIDs[j] })
+		sort.Strings(slugs)
 		var err error
 		if target, err = s.store.UserByUsername(ctx, strings.TrimSpace(username)); err != nil {
 			return mapNotFound(err)
@@ -46,7 +61,12 @@ func (s *Service) SetRole(ctx context.Context, actor *models.User, username, rol
 		if target.ID == actor.ID && role != target.Role {
 			return &ValidationError{Fields: map[string]string{"role": "you cannot change your own role; ask another administrator"}}
 		}
-		if role == target.Role {
+		current, err := s.store.RoleCategoryIDs(ctx, target.ID)
+		if err != nil {
+			return err
+		}
+		if role == target.Role && sameIDs(current, catIDs) {
+			target.RoleCategoryIDs = current
 			return nil
 		}
 		now := s.now()
@@ -54,12 +74,33 @@ func (s *Service) SetRole(ctx context.Context, actor *models.User, username, rol
 		if err := s.store.SetUserRole(ctx, target.ID, role, now); err != nil {
 			return err
 		}
-		target.Role, target.UpdatedAt = role, now
-		return s.record(ctx, actor, "user.role", TargetUser, target.ID, "",
-			map[string]any{"username": target.Username, "from": from, "to": role}, now)
+		if err := s.store.SetRoleCategories(ctx, target.ID, catIDs, now); err != nil {
+			return err
+		}
+		// A role change takes effect on the member's next request (the
+		// role is read from the database each time); their posts' role
+		// badges follow through the fragment caches' author-role key.
+		target.Role, target.UpdatedAt, target.RoleScoped, target.RoleCategoryIDs = role, now, len(catIDs) > 0, catIDs
+		details := map[string]any{"username": target.Username, "from": from, "to": role}
+		if len(slugs) > 0 {
+			details["categories"] = slugs
+		}
+		return s.record(ctx, actor, "user.role", TargetUser, target.ID, "", details, now)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return target, nil
+}
+
+func sameIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

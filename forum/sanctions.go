@@ -95,8 +95,15 @@ func (s *Service) sanction(ctx context.Context, actor *models.User, username, ki
 		if err := s.store.CreateSanction(ctx, out); err != nil {
 			return err
 		}
+		details["sanction"] = out.ID
 		if kind == models.SanctionSuspend {
 			if err := s.store.DeleteUserSessions(ctx, target.ID); err != nil {
+				return err
+			}
+		}
+		// A suspended member reads the notice at login instead.
+		if kind == models.SanctionSilence {
+			if err := s.notifyModeration(ctx, target.ID, 0, now); err != nil {
 				return err
 			}
 		}

@@ -75,7 +75,7 @@ func TestSanctionSelfAndValidation(t *testing.T) {
 	if _, err := env.Svc.SetRole(env.Ctx, admin, "m1", "king", nil); !isValidation(err, "role") {
 		t.Fatalf("bad role: %v", err)
 	}
-	if _, err := env.Svc.SetRole(env.Ctx, admin, "m1", models.RoleModerator, []string{"general"}); !isValidation(err, "categories") {
+	if _, err := env.Svc.SetRole(env.Ctx, admin, "m1", models.RoleModerator, []string{"no-such-category"}); !isValidation(err, "categories") {
 		t.Fatalf("categories: %v", err)
 	}
 	if u, err := env.Svc.SetRole(env.Ctx, admin, "m1", models.RoleModerator, nil); err != nil || u.Role != models.RoleModerator {

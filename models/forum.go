@@ -37,6 +37,13 @@ type Thread struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	DeletedAt      *time.Time
+	// Thread tools (migration 0120): MergedIntoID makes a merged thread a
+	// redirect; SlowModeSeconds is the least time between one member's
+	// posts here (0 is off); PinnedGlobal pins it on the home page too.
+	// Not in threadColumns: thread lists never need them.
+	MergedIntoID    *int64
+	SlowModeSeconds int  `gorm:"not null;default:0"`
+	PinnedGlobal    bool `gorm:"not null;default:false"`
 }
 
 // Post is one message in a thread. Body is the author's Markdown; HTML is the

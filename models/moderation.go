@@ -20,6 +20,7 @@ const (
 	// per-post unique index never sees two of them collide; or, for an
 	// edit caught by a watched word, at the hidden post itself.
 	QueueKindApproval = "approval"
+	QueueKindAppeal   = "appeal"
 )
 
 // AuditEntry records one moderation or administration action: who did what
@@ -61,6 +62,7 @@ type ModQueueItem struct {
 	ResolvedAt *time.Time
 	ResolvedBy *int64
 	HeldPostID *int64 // migration 0090; see QueueKindApproval
+	AppealID   *int64 // set on appeal items (migration 0120); PostID is then 0
 }
 
 // KeysetCursor is a position in a list ordered by (created_at, id).
@@ -111,7 +113,7 @@ func (s *Store) AuditEntries(ctx context.Context, q AuditQuery, limit int) ([]Au
 // and reports whether it changed. The WHERE on the old value makes repeats
 // and concurrent calls change (and so audit) it once.
 func (s *Store) SetThreadFlag(ctx context.Context, id int64, column string, on bool) (bool, error) {
-	if column != "locked" && column != "pinned" {
+	if column != "locked" && column != "pinned" && column != "pinned_global" {
 		panic("SetThreadFlag: unknown column " + column)
 	}
 	res := s.DB(ctx).Model(&Thread{}).Where("id = ? AND "+column+" <> ?", id, on).UpdateColumn(column, on)

@@ -39,6 +39,12 @@ type User struct {
 	// Sandboxed (migration 0090): a newcomer whose posts wait for approval
 	// until they leave the sandbox (forum/sandbox.go).
 	Sandboxed bool `gorm:"not null;default:false"`
+	// RoleScoped (migration 0120) says the role holds only in the
+	// categories listed in role_categories; RoleCategoryIDs is that list,
+	// filled by forum when it loads an actor. A scoped role whose list was
+	// never loaded grants nothing, so forgetting to load it fails closed.
+	RoleScoped      bool    `gorm:"not null;default:false"`
+	RoleCategoryIDs []int64 `gorm:"-"`
 }
 
 // IsRemote reports whether the row stands for a fediverse account.
@@ -52,8 +58,12 @@ func (u *User) Name() string {
 	return u.Username
 }
 
-// IsStaff reports whether the member moderates or administers.
-func (u *User) IsStaff() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
+// IsStaff reports whether the member moderates the whole site or
+// administers. A category-scoped moderator is not staff: their rights are
+// per category (forum.CanModerateCategory).
+func (u *User) IsStaff() bool {
+	return u.Role == RoleAdmin || (u.Role == RoleModerator && !u.RoleScoped)
+}
 
 // Session is a browser login. The cookie holds a random token; only its
 // SHA-256 is stored, so a database leak does not hand out logins. Stored in the

@@ -61,6 +61,7 @@ func (s *Server) apiModRoutes(g *echo.Group) {
 	g.POST("/mod/queue/:item/resolve", s.apiModResolve)
 	g.POST("/mod/threads/:id/:op", s.apiModThread)
 	g.GET("/mod/audit", s.apiModAudit)
+	s.apiModToolRoutes(g)
 }
 
 func (s *Server) apiFlagPost(c echo.Context) error {
@@ -140,17 +141,17 @@ func (s *Server) apiModThread(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason   string `json:"reason"`
-		Category string `json:"category"`
-	}
+	var in threadToolArgs
 	if c.Request().ContentLength != 0 {
 		if err := bindJSON(c, &in); err != nil {
 			return err
 		}
 	}
-	if err := s.threadTool(c, id, c.Param("op"), in.Category, in.Reason); err != nil {
+	if err := s.threadTool(c, id, c.Param("op"), in); err != nil {
 		return err
+	}
+	if in.Into != 0 {
+		id = in.Into // a merge answers with the thread merged into
 	}
 	t, err := s.forum.Store().ThreadByID(c.Request().Context(), id)
 	if err != nil {
@@ -163,10 +164,31 @@ func (s *Server) apiModThread(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.threadJSON(t, cat, nil, nil))
 }
 
+// threadToolArgs are the thread tools' inputs: {reason} for all, plus
+// {category} for move, {into} for merge and {interval} for slow_mode.
+type threadToolArgs struct {
+	Reason   string `json:"reason"`
+	Category string `json:"category"`
+	Into     int64  `json:"into"`
+	Interval string `json:"interval"`
+}
+
 // threadTool dispatches a thread tool by name, for the API and the forms.
-func (s *Server) threadTool(c echo.Context, id int64, op, category, reason string) error {
+func (s *Server) threadTool(c echo.Context, id int64, op string, a threadToolArgs) error {
 	ctx, u := c.Request().Context(), viewer(c)
+	category, reason := a.Category, a.Reason
 	switch op {
+	case "pin_global":
+		return s.forum.PinThreadGlobally(ctx, u, id, reason)
+	case "unpin_global":
+		return s.forum.UnpinThreadGlobally(ctx, u, id, reason)
+	case "merge":
+		if a.Into == 0 {
+			return &forum.ValidationError{Fields: map[string]string{"into": "give the id of the thread to merge into"}}
+		}
+		return s.forum.MergeThreads(ctx, u, id, a.Into, reason)
+	case "slow_mode":
+		return s.forum.SetSlowMode(ctx, u, id, a.Interval, reason)
 	case "lock":
 		return s.forum.LockThread(ctx, u, id, reason)
 	case "unlock":

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -68,6 +69,11 @@ func (s *Server) login(c echo.Context) error {
 		}
 		p := s.page(c, "Log in")
 		p.Form = formFrom(c, err)
+		// A suspended member sees why and may appeal from here.
+		var se *forum.SuspendedError
+		if errors.As(err, &se) {
+			p.Data = se
+		}
 		return s.tmpl.render(c, status, "login", p)
 	}
 	if err := s.startSession(c, u.ID); err != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,20 +24,28 @@ func (s *Server) modRoutes(g *echo.Group) {
 	g.POST("/p/:id/flag", s.flagPost, requireLogin)
 }
 
-// ModQueueData is the review queue page.
+// ModQueueData is the review queue page. ErrItem is the item whose form
+// Form's errors and values belong to, after a refused action.
 type ModQueueData struct {
-	Queue *forum.QueuePage
+	Queue   *forum.QueuePage
+	ErrItem int64
 }
 
 func (s *Server) modQueue(c echo.Context) error {
-	q, err := s.forum.Queue(c.Request().Context(), viewer(c), c.QueryParam("state"), c.QueryParam("after"))
+	return s.renderQueue(c, http.StatusOK, Form{}, 0)
+}
+
+func (s *Server) renderQueue(c echo.Context, status int, f Form, errItem int64) error {
+	// FormValue: a re-rendered form keeps the list it was posted from.
+	q, err := s.forum.Queue(c.Request().Context(), viewer(c), c.FormValue("state"), c.QueryParam("after"))
 	if err != nil {
 		return err
 	}
 	p := s.page(c, "Moderation")
 	p.NoIndex = true
-	p.Data = ModQueueData{Queue: q}
-	return s.tmpl.render(c, http.StatusOK, "mod", p)
+	p.Form = f
+	p.Data = ModQueueData{Queue: q, ErrItem: errItem}
+	return s.tmpl.render(c, status, "mod", p)
 }
 
 func (s *Server) modResolve(c echo.Context) error {
@@ -46,7 +55,7 @@ func (s *Server) modResolve(c echo.Context) error {
 	}
 	action := c.FormValue("action")
 	if err := s.forum.ResolveQueueItem(c.Request().Context(), viewer(c), id, action, c.FormValue("note")); err != nil {
-		return err
+		return s.queueFormError(c, id, err)
 	}
 	s.setFlash(c, "Queue item resolved: "+action+".")
 	return c.Redirect(http.StatusSeeOther, "/mod")
@@ -87,10 +96,30 @@ func (s *Server) modThread(c echo.Context) error {
 		return err
 	}
 	op := c.Param("op")
-	if err := s.threadTool(c, id, op, c.FormValue("category"), c.FormValue("reason")); err != nil {
+	a := threadToolArgs{Category: c.FormValue("category"), Reason: c.FormValue("reason"), Interval: c.FormValue("interval")}
+	if v := c.FormValue("into"); v != "" {
+		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+		if err != nil || n < 1 {
+			s.setFlash(c, "Merge: give the number of the thread to merge into.")
+			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
+		}
+		a.Into = n
+	}
+	if err := s.threadTool(c, id, op, a); err != nil {
+		// Thread tools are one-field forms on the thread page: a refused
+		// value comes back as a notice there rather than a bare error page.
+		if ve, ok := forum.AsValidation(err); ok {
+			for _, msg := range ve.Fields {
+				s.setFlash(c, "Not done: "+msg+".")
+			}
+			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
+		}
 		return err
 	}
 	s.setFlash(c, "Thread updated: "+op+".")
+	if a.Into != 0 {
+		id = a.Into
+	}
 	return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
 }
 

@@ -90,18 +90,21 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 			}
 			return threadURL(t) + "?page=" + strconv.Itoa(page)
 		},
-		"postURL":     func(id int64) string { return "/p/" + strconv.FormatInt(id, 10) },
-		"catURL":      func(c *models.Category) string { return "/c/" + c.Slug },
-		"tagURL":      func(t string) string { return "/tags/" + url.PathEscape(t) },
-		"abs":         func(p string) string { return baseURL + p },
-		"excerpt":     markup.Excerpt,
-		"canEdit":     forum.CanEditPost,
-		"threadItems": threadItems,
-		"isStaff":     func(u *models.User) bool { return u != nil && u.IsStaff() },
-		"canApprove":  forum.CanApprove,
-		"canVouch":    func(actor, target *models.User) bool { return forum.CanVouch(actor, target) && forum.InSandbox(target) },
-		"isAdmin":     func(u *models.User) bool { return u != nil && u.Role == models.RoleAdmin },
-		"perPage":     func() int { return perPage },
+		"postURL":      func(id int64) string { return "/p/" + strconv.FormatInt(id, 10) },
+		"catURL":       func(c *models.Category) string { return "/c/" + c.Slug },
+		"tagURL":       func(t string) string { return "/tags/" + url.PathEscape(t) },
+		"abs":          func(p string) string { return baseURL + p },
+		"excerpt":      markup.Excerpt,
+		"canEdit":      forum.CanEditPost,
+		"threadItems":  threadItems,
+		"isStaff":      func(u *models.User) bool { return u != nil && u.IsStaff() },
+		"canModTools":  forum.CanUseModTools,
+		"canApprove":   forum.CanApprove,
+		"canVouch":     func(actor, target *models.User) bool { return forum.CanVouch(actor, target) && forum.InSandbox(target) },
+		"canModThread": forum.CanLockThread,
+		"canEditMeta":  forum.CanEditThreadMeta,
+		"isAdmin":      func(u *models.User) bool { return u != nil && u.Role == models.RoleAdmin },
+		"perPage":      func() int { return perPage },
 		"initial": func(u *models.User) string {
 			if u == nil || u.Username == "" {
 				return "?"

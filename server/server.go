@@ -126,6 +126,7 @@ func (s *Server) routes() *echo.Echo {
 	g.POST("/admin/categories", s.adminCreateCategory, requireLogin)
 	s.modRoutes(g)
 	s.remoteModRoutes(g)
+	s.modToolRoutes(g)
 	s.communityRoutes(g)
 	s.admissionRoutes(g)
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -16,6 +17,7 @@ type HomeData struct {
 	Categories []forum.CategoryNode
 	Latest     []forum.ThreadSummary
 	NoUsers    bool
+	Pinned     []models.Thread // pinned on the home page by staff
 }
 
 func (s *Server) home(c echo.Context) error {
@@ -32,9 +34,13 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	pins, err := s.forum.GlobalPins(ctx)
+	if err != nil {
+		return err
+	}
 	p := s.page(c, "Categories")
 	p.Description = "A community forum."
-	p.Data = HomeData{Categories: tree, Latest: latest, NoUsers: n == 0}
+	p.Data = HomeData{Categories: tree, Latest: latest, NoUsers: n == 0, Pinned: pins}
 	return s.tmpl.render(c, http.StatusOK, "home", p)
 }
 
@@ -157,7 +163,7 @@ func (s *Server) thread(c echo.Context) error {
 	if cacheable(c, "page") {
 		version, err := s.forum.ThreadVersion(ctx, id)
 		if err != nil {
-			return err
+			return s.mergedRedirect(c, id, err)
 		}
 		cacheKey = threadCacheKey(id, page, version)
 		if b, ok := s.cache.get(cacheKey); ok {
@@ -167,7 +173,7 @@ func (s *Server) thread(c echo.Context) error {
 	}
 	tp, err := s.forum.ThreadPage(ctx, viewer(c), id, page)
 	if err != nil {
-		return err
+		return s.mergedRedirect(c, id, err)
 	}
 	p := s.page(c, tp.Thread.Title)
 	p.Canonical = s.cfg.URL + threadURL(tp.Thread)
@@ -218,7 +224,11 @@ func (s *Server) reply(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10)+"?page="+strconv.Itoa(last)+"#pending")
 	}
 	if err != nil {
-		if _, ok := forum.AsValidation(err); !ok {
+		status := http.StatusUnprocessableEntity
+		var rl *forum.RateLimitError
+		if errors.As(err, &rl) {
+			status = http.StatusTooManyRequests // slow mode: keep the text, say when
+		} else if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
 		// Show the last page with the reply box holding what was typed.
@@ -238,7 +248,7 @@ func (s *Server) reply(c echo.Context) error {
 			return err
 		}
 		p.Data = data
-		return s.tmpl.render(c, http.StatusUnprocessableEntity, "thread", p)
+		return s.tmpl.render(c, status, "thread", p)
 	}
 	return c.Redirect(http.StatusSeeOther, s.postLocation(post))
 }
@@ -304,4 +314,15 @@ func idParam(c echo.Context, name string) (int64, error) {
 		return 0, forum.ErrNotFound
 	}
 	return id, nil
+}
+
+// mergedRedirect sends a request for a merged thread to the thread it was
+// merged into; any other error passes through.
+func (s *Server) mergedRedirect(c echo.Context, id int64, err error) error {
+	if errors.Is(err, forum.ErrNotFound) {
+		if into := s.forum.MergedInto(c.Request().Context(), id); into != 0 {
+			return c.Redirect(http.StatusMovedPermanently, "/t/"+strconv.FormatInt(into, 10))
+		}
+	}
+	return err
 }

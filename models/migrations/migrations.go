@@ -27,6 +27,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0080_polls", Migrate: migratePolls},
 		{ID: "0130_fedcompat", Migrate: migrateFedcompat},
 		{ID: "0090_admission", Migrate: migrateAdmission},
+		{ID: "0120_modtools", Migrate: migrateModTools},
 	}
 }
 

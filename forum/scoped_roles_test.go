@@ -1,0 +1,236 @@
+package forum_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/forum/forumtest"
+	"github.com/hearth/hearth/models"
+)
+
+// scopedEnv is a forum with two categories, a thread in "general" with a
+// flagged reply, and one actor per role under test.
+type scopedEnv struct {
+	*forumtest.Env
+	admin  *models.User
+	author *models.User
+	thread *models.Thread
+	post   *models.Post // a reply by author, flagged
+	item   int64        // its queue item
+}
+
+func newScopedEnv(t *testing.T) *scopedEnv {
+	e := forumtest.New(t)
+	e.Category("general")
+	e.Category("other")
+	admin := e.User("boss", models.RoleAdmin)
+	author := e.User("author", models.RoleMember)
+	th, _ := e.Thread(author, "general", "A thread to moderate", "body")
+	p := e.Reply(author, th.ID, "a reply someone flags")
+	if _, err := e.Svc.FlagPost(e.Ctx, e.User("flagger", models.RoleMember), p.ID, "spam", ""); err != nil {
+		t.Fatal(err)
+	}
+	q, err := e.Svc.Queue(e.Ctx, admin, "", "")
+	if err != nil || len(q.Items) != 1 {
+		t.Fatalf("queue: %v %v", err, q)
+	}
+	return &scopedEnv{Env: e, admin: admin, author: author, thread: th, post: p, item: q.Items[0].ID}
+}
+
+// actor creates the member for a role name of the matrix.
+func (e *scopedEnv) actor(t *testing.T, kind string) *models.User {
+	role, cats := map[string]string{
+		"member": models.RoleMember, "ambassador": models.RoleAmbassador, "catmod_in": models.RoleModerator,
+		"catmod_out": models.RoleModerator, "catmod_both": models.RoleModerator, "moderator": models.RoleModerator, "admin": models.RoleAdmin,
+	}[kind], map[string][]string{"catmod_in": {"general"}, "catmod_out": {"other"}, "catmod_both": {"general", "other"}}[kind]
+	u := e.User("actor_"+kind, models.RoleMember)
+	u, err := e.Svc.SetRole(e.Ctx, e.admin, u.Username, role, cats)
+	if err != nil {
+		t.Fatalf("set role %s: %v", kind, err)
+	}
+	return u
+}
+
+// TestRoleActionMatrix is the role × action table for every moderator
+// permission: members and ambassadors never moderate; a category moderator
+// acts inside their categories only (a move needs both ends); site
+// moderators everywhere but never on staff; administrators on anyone.
+func TestRoleActionMatrix(t *testing.T) {
+	kinds := []string{"member", "ambassador", "catmod_in", "catmod_out", "catmod_both", "moderator", "admin"}
+	in := []string{"catmod_in", "catmod_both", "moderator", "admin"}
+	site := []string{"moderator", "admin"}
+	allOf := func(ks ...string) map[string]bool {
+		m := map[string]bool{}
+		for _, k := range ks {
+			m[k] = true
+		}
+		return m
+	}
+	type act func(e *scopedEnv, a *models.User) error
+	actions := []struct {
+		name    string
+		allowed map[string]bool
+		do      act
+	}{
+		{"lock", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.LockThread(e.Ctx, a, e.thread.ID, "") }},
+		{"unlock", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.UnlockThread(e.Ctx, a, e.thread.ID, "") }},
+		{"pin", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.PinThread(e.Ctx, a, e.thread.ID, "") }},
+		{"unpin", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.UnpinThread(e.Ctx, a, e.thread.ID, "") }},
+		{"move", allOf("catmod_both", "moderator", "admin"), func(e *scopedEnv, a *models.User) error {
+			return e.Svc.MoveThread(e.Ctx, a, e.thread.ID, "other", "")
+		}},
+		// A category moderator elsewhere opens the queue but sees none
+		// of this category's items; an ambassador opens it for approval
+		// items only, so this flag item is not theirs to see.
+		{"queue", allOf(append(in, "catmod_out", "ambassador")...), func(e *scopedEnv, a *models.User) error {
+			q, err := e.Svc.Queue(e.Ctx, a, "", "")
+			want := 1
+			if a.Username == "actor_catmod_out" || a.Role == models.RoleAmbassador {
+				want = 0
+			}
+			if err == nil && len(q.Items) != want {
+				return fmt.Errorf("queue shows %d items, want %d", len(q.Items), want)
+			}
+			return err
+		}},
+		{"resolve", allOf(in...), func(e *scopedEnv, a *models.User) error {
+			return e.Svc.ResolveQueueItem(e.Ctx, a, e.item, forum.ResolveHide, "")
+		}},
+		{"claim", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.ClaimQueueItem(e.Ctx, a, e.item) }},
+		{"note", allOf(in...), func(e *scopedEnv, a *models.User) error {
+			_, err := e.Svc.AddQueueNote(e.Ctx, a, e.item, "seen before")
+			return err
+		}},
+		{"queue_lock", allOf(in...), func(e *scopedEnv, a *models.User) error {
+			return e.Svc.QueueAct(e.Ctx, a, e.item, forum.QueueActLock, "", "")
+		}},
+		{"warn", allOf(in...), func(e *scopedEnv, a *models.User) error {
+			_, err := e.Svc.Warn(e.Ctx, a, "author", e.post.ID, "be kind")
+			return err
+		}},
+		{"edit_post", allOf(in...), func(e *scopedEnv, a *models.User) error {
+			_, err := e.Svc.EditPost(e.Ctx, a, e.post.ID, "moderated text")
+			return err
+		}},
+		{"delete_post", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.DeletePost(e.Ctx, a, e.post.ID) }},
+		{"reply_locked", allOf(in...), func(e *scopedEnv, a *models.User) error {
+			if err := e.Svc.LockThread(e.Ctx, e.admin, e.thread.ID, ""); err != nil {
+				return err
+			}
+			_, err := e.Svc.Reply(e.Ctx, a, e.thread.ID, forum.NewReply{Body: "staff note"})
+			return err
+		}},
+		{"silence", allOf(site...), func(e *scopedEnv, a *models.User) error {
+			_, err := e.Svc.Silence(e.Ctx, a, "author", "1h", "")
+			return err
+		}},
+		{"suspend", allOf(site...), func(e *scopedEnv, a *models.User) error {
+			_, err := e.Svc.Suspend(e.Ctx, a, "author", "1h", "")
+			return err
+		}},
+		{"audit", allOf(site...), func(e *scopedEnv, a *models.User) error {
+			_, err := e.Svc.Audit(e.Ctx, a, forum.AuditFilter{}, 10)
+			return err
+		}},
+		{"member_record", allOf(site...), func(e *scopedEnv, a *models.User) error {
+			_, err := e.Svc.MemberRecord(e.Ctx, a, "author")
+			return err
+		}},
+		{"set_role", allOf("admin"), func(e *scopedEnv, a *models.User) error {
+			_, err := e.Svc.SetRole(e.Ctx, a, "author", models.RoleAmbassador, nil)
+			return err
+		}},
+		{"suspend_admin", allOf(), func(e *scopedEnv, a *models.User) error {
+			if a.Role == models.RoleAdmin {
+				return forum.ErrForbidden // an admin never suspends themselves; see TestSanctionRules
+			}
+			_, err := e.Svc.Suspend(e.Ctx, a, "boss", "1h", "")
+			return err
+		}},
+		{"warn_moderator", allOf("admin"), func(e *scopedEnv, a *models.User) error {
+			peer := e.User(fmt.Sprintf("peer%d", a.ID), models.RoleMember)
+			if _, err := e.Svc.SetRole(e.Ctx, e.admin, peer.Username, models.RoleModerator, nil); err != nil {
+				return err
+			}
+			_, err := e.Svc.Warn(e.Ctx, a, peer.Username, 0, "no")
+			return err
+		}},
+	}
+	for _, ac := range actions {
+		for _, kind := range kinds {
+			t.Run(ac.name+"/"+kind, func(t *testing.T) {
+				e := newScopedEnv(t)
+				a := e.actor(t, kind)
+				err := ac.do(e, a)
+				if ac.allowed[kind] && err != nil {
+					t.Fatalf("%s as %s: %v", ac.name, kind, err)
+				}
+				if !ac.allowed[kind] && !errors.Is(err, forum.ErrForbidden) {
+					t.Fatalf("%s as %s: got %v, want ErrForbidden", ac.name, kind, err)
+				}
+			})
+		}
+	}
+}
+
+func TestScopedRoleIsStoredAndAudited(t *testing.T) {
+	e := newScopedEnv(t)
+	u := e.User("helper", models.RoleMember)
+	got, err := e.Svc.SetRole(e.Ctx, e.admin, u.Username, models.RoleModerator, []string{"general", "other", "general"})
+	if err != nil || !got.RoleScoped || len(got.RoleCategoryIDs) != 2 {
+		t.Fatalf("set scoped role: %+v %v", got, err)
+	}
+	// Same role and categories again: nothing changes, nothing recorded.
+	if _, err := e.Svc.SetRole(e.Ctx, e.admin, u.Username, models.RoleModerator, []string{"other", "general"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := auditCount(t, e.Env, "user.role"); n != 1 {
+		t.Fatalf("role audit entries: %d", n)
+	}
+	if _, err := e.Svc.SetRole(e.Ctx, e.admin, u.Username, models.RoleModerator, []string{"nowhere"}); !isValidation(err, "categories") {
+		t.Fatalf("unknown category: %v", err)
+	}
+	if _, err := e.Svc.SetRole(e.Ctx, e.admin, u.Username, models.RoleAdmin, []string{"general"}); !isValidation(err, "categories") {
+		t.Fatalf("scoped admin: %v", err)
+	}
+	// Back to site-wide: the scope goes.
+	got, err = e.Svc.SetRole(e.Ctx, e.admin, u.Username, models.RoleModerator, nil)
+	if err != nil || got.RoleScoped {
+		t.Fatalf("unscope: %+v %v", got, err)
+	}
+	fresh, _ := e.Store.UserByID(e.Ctx, u.ID)
+	if fresh.RoleScoped || !fresh.IsStaff() {
+		t.Fatalf("stored user: %+v", fresh)
+	}
+}
+
+// A scoped moderator loaded without their categories (a caller that forgot
+// LoadScope) moderates nothing rather than everything.
+func TestScopeFailsClosed(t *testing.T) {
+	e := newScopedEnv(t)
+	a := e.actor(t, "catmod_in")
+	bare, _ := e.Store.UserByID(e.Ctx, a.ID)
+	if forum.CanModerateCategory(bare, e.thread.CategoryID) || bare.IsStaff() {
+		t.Fatal("unloaded scope granted rights")
+	}
+	if err := e.Svc.LockThread(e.Ctx, bare, e.thread.ID, ""); err != nil {
+		t.Fatalf("domain call loads the scope itself: %v", err)
+	}
+}
+
+func TestAmbassadorFlagWeightIsScoped(t *testing.T) {
+	e := newScopedEnv(t)
+	amb := e.User("amb", models.RoleMember)
+	amb, _ = e.Svc.SetRole(e.Ctx, e.admin, "amb", models.RoleAmbassador, []string{"other"})
+	f, err := e.Svc.FlagPost(e.Ctx, amb, e.post.ID, "spam", "")
+	if err != nil || f.Weight != 1 {
+		t.Fatalf("outside their category: %+v %v", f, err)
+	}
+	site := e.actor(t, "ambassador")
+	f, err = e.Svc.FlagPost(e.Ctx, site, e.post.ID, "spam", "")
+	if err != nil || f.Weight != 2 {
+		t.Fatalf("site ambassador: %+v %v", f, err)
+	}
+}

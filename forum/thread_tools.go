@@ -1,0 +1,161 @@
+package forum
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Thread tools beyond lock, pin and move: merging two threads, slow mode,
+// and pinning on the home page. Audited and cache-safe like the others.
+
+// maxSlowMode bounds slow mode; longer than a day is a lock.
+const maxSlowMode = 24 * time.Hour
+
+// PinThreadGlobally pins a thread on the home page for everyone (site staff).
+func (s *Service) PinThreadGlobally(ctx context.Context, actor *models.User, threadID int64, reason string) error {
+	return s.setThreadFlag(ctx, actor, threadID, "pinned_global", true, "thread.pin_global", reason)
+}
+
+// UnpinThreadGlobally takes a thread off the home page's pins.
+func (s *Service) UnpinThreadGlobally(ctx context.Context, actor *models.User, threadID int64, reason string) error {
+	return s.setThreadFlag(ctx, actor, threadID, "pinned_global", false, "thread.unpin_global", reason)
+}
+
+// GlobalPins lists the threads pinned on the home page.
+func (s *Service) GlobalPins(ctx context.Context) ([]models.Thread, error) {
+	return s.store.GlobalPinnedThreads(ctx, 20)
+}
+
+// MergeThreads moves every post of thread `from` into thread `into`,
+// interleaved in time order and renumbered 1..n, and leaves `from` as a
+// redirect (MergedInto). The actor needs moderator rights in both
+// categories. Merging a thread into itself, or one already merged, is a
+// validation error.
+func (s *Service) MergeThreads(ctx context.Context, actor *models.User, from, into int64, reason string) error {
+	if err := s.checkReason(ctx, actor, reason); err != nil {
+		return err
+	}
+	if from == into {
+		return &ValidationError{Fields: map[string]string{"into": "choose a different thread to merge into"}}
+	}
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		src, err := s.visibleThread(ctx, from)
+		if err != nil {
+			return err
+		}
+		dst, err := s.visibleThread(ctx, into)
+		if err != nil {
+			if err == ErrNotFound {
+				return &ValidationError{Fields: map[string]string{"into": "no such thread"}}
+			}
+			return err
+		}
+		if !CanMergeThreads(actor, src, dst) {
+			return ErrForbidden
+		}
+		count, first, last, err := s.store.MergeThreadPosts(ctx, src.ID, dst.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := s.store.UpdateThreadFields(ctx, dst.ID, map[string]any{
+			"post_count": count, "first_post_id": first.ID, "last_post_at": last.CreatedAt,
+			"last_post_user_id": last.UserID, "updated_at": now,
+		}); err != nil {
+			return err
+		}
+		if err := s.store.UpdateThreadFields(ctx, src.ID, map[string]any{
+			"merged_into_id": dst.ID, "deleted_at": now, "post_count": 0, "updated_at": now,
+		}); err != nil {
+			return err
+		}
+		if err := s.store.AdjustCategoryCounts(ctx, src.CategoryID, -1, -src.PostCount, src.LastPostAt); err != nil {
+			return err
+		}
+		if err := s.store.AdjustCategoryCounts(ctx, dst.CategoryID, 0, src.PostCount, last.CreatedAt); err != nil {
+			return err
+		}
+		details := map[string]any{"into": dst.ID, "posts": src.PostCount}
+		if err := s.record(ctx, actor, "thread.merge", TargetThread, src.ID, reason, details, now); err != nil {
+			return err
+		}
+		for _, id := range []int64{src.ID, dst.ID} {
+			if err := s.store.TouchThread(ctx, id, now); err != nil {
+				return err
+			}
+		}
+		if err := s.store.TouchCategory(ctx, src.CategoryID, now); err != nil {
+			return err
+		}
+		return s.store.TouchCategory(ctx, dst.CategoryID, now)
+	})
+}
+
+// MergedInto returns the thread a merged thread now redirects to, or 0.
+func (s *Service) MergedInto(ctx context.Context, threadID int64) int64 {
+	t, err := s.store.ThreadByID(ctx, threadID)
+	if err != nil || t.MergedIntoID == nil {
+		return 0
+	}
+	return *t.MergedIntoID
+}
+
+// SetSlowMode sets the least time between one member's posts in a thread
+// ("" or "0" turns it off). Staff of the category are exempt.
+func (s *Service) SetSlowMode(ctx context.Context, actor *models.User, threadID int64, interval, reason string) error {
+	if err := s.checkReason(ctx, actor, reason); err != nil {
+		return err
+	}
+	var d time.Duration
+	if interval != "" && interval != "0" {
+		var err error
+		if d, err = parseSanctionDuration(interval); err != nil || d > maxSlowMode || d < time.Second {
+			return &ValidationError{Fields: map[string]string{"interval": "use an interval like 30s, 10m or 2h (up to 24h), or 0 to turn slow mode off"}}
+		}
+	}
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		t, err := s.visibleThread(ctx, threadID)
+		if err != nil {
+			return err
+		}
+		if !CanSetSlowMode(actor, t) {
+			return ErrForbidden
+		}
+		secs := int(d / time.Second)
+		if secs == t.SlowModeSeconds {
+			return nil
+		}
+		now := s.now()
+		if err := s.store.UpdateThreadFields(ctx, t.ID, map[string]any{"slow_mode_seconds": secs}); err != nil {
+			return err
+		}
+		if err := s.record(ctx, actor, "thread.slow_mode", TargetThread, t.ID, reason, map[string]any{"seconds": secs}, now); err != nil {
+			return err
+		}
+		return s.store.TouchThread(ctx, t.ID, now)
+	})
+}
+
+// checkSlowMode refuses a member posting again in a slow-mode thread too
+// soon, saying when they may. Counted from their last post in the
+// database, so it holds across processes and restarts.
+func (s *Service) checkSlowMode(ctx context.Context, actor *models.User, t *models.Thread) error {
+	if t.SlowModeSeconds <= 0 || CanModerateCategory(actor, t.CategoryID) {
+		return nil
+	}
+	last, err := s.store.LastPostAtBy(ctx, t.ID, actor.ID)
+	if err != nil || last == nil {
+		return err
+	}
+	next := last.Add(time.Duration(t.SlowModeSeconds) * time.Second)
+	now := s.now()
+	if !now.Before(next) {
+		return nil
+	}
+	wait := next.Sub(now).Round(time.Second)
+	return &RateLimitError{Message: fmt.Sprintf("This thread is in slow mode: one post every %s. You can post here again at %s UTC (in %s).",
+		time.Duration(t.SlowModeSeconds)*time.Second, next.UTC().Format("15:04:05"), wait)}
+}
