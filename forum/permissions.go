@@ -118,3 +118,9 @@ func CanMarkSolution(actor *models.User, t *models.Thread, p *models.Post) bool 
 	}
 	return actor.ID == t.UserID || actor.IsStaff()
 }
+
+// CanChooseNotifications: local members choose how closely they follow
+// threads and categories and which mail they get; remote accounts cannot
+// log in to read either. Every category is public today; when private ones
+// come, the category joins this check and every caller passes through here.
+func CanChooseNotifications(actor *models.User) bool { return actor != nil && !actor.IsRemote() }

@@ -128,6 +128,8 @@ func (s *Server) routes() *echo.Echo {
 	s.communityRoutes(g)
 
 	s.notificationRoutes(g)
+	s.notificationLevelRoutes(g)
+	s.mailRoutes(e, g)
 	s.apiRoutes(g.Group("/api/v1"))
 	return e
 }

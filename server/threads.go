@@ -24,7 +24,7 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	latest, err := s.forum.LatestThreads(ctx, 10)
+	latest, err := s.forum.LatestThreadsFor(ctx, viewer(c), 10)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,12 @@ func (s *Server) category(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Data = CategoryData{ThreadList: list, Handle: s.forum.FediverseHandle(list.Category.Slug), Followers: followers}
+	level, err := s.forum.CategoryLevel(ctx, viewer(c), list.Category)
+	if err != nil {
+		return err
+	}
+	p.Data = CategoryData{ThreadList: list, Handle: s.forum.FediverseHandle(list.Category.Slug), Followers: followers,
+		Level: levelControl(c, "/c/"+list.Category.Slug+"/notification-level", "category", level)}
 	return s.sendCacheable(c, cacheKey, "category", p)
 }
 
@@ -76,6 +81,7 @@ type CategoryData struct {
 	*forum.ThreadList
 	Handle    string
 	Followers int
+	Level     *LevelControl // the viewer's watch / track / mute; nil when logged out
 }
 
 // NewThreadData fills the compose form.
@@ -131,6 +137,7 @@ type ThreadData struct {
 	*forum.ThreadPage
 	Items   []postItem
 	ReplyTo int64
+	Level   *LevelControl // the viewer's watch / track / mute; nil when logged out
 }
 
 func (s *Server) thread(c echo.Context) error {
@@ -176,6 +183,12 @@ func (s *Server) thread(c echo.Context) error {
 	if err := s.fillFragments(data.Items); err != nil {
 		return err
 	}
+	// Outside the cached fragments: it depends on the viewer alone.
+	level, err := s.forum.ThreadLevel(ctx, viewer(c), tp.Thread)
+	if err != nil {
+		return err
+	}
+	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
 	p.Form = Form{Values: map[string]string{}}
 	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {
 		if quote, err := s.forum.QuoteFor(ctx, rt); err == nil {
