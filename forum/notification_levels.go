@@ -82,14 +82,14 @@ func (s *Service) ThreadLevel(ctx context.Context, actor *models.User, t *models
 	if err != nil {
 		return nil, err
 	}
-	if l, ok := threadLv[actor.ID]; ok {
+	if l := threadLv[actor.ID]; l != "" {
 		row, err := s.store.NotificationLevelOf(ctx, actor.ID, models.TargetThread, t.ID)
 		if err != nil {
 			return nil, err
 		}
 		return &LevelState{Level: l, Explicit: true, Auto: row != nil && row.Auto}, nil
 	}
-	if l, ok := catLv[actor.ID]; ok {
+	if l := catLv[actor.ID]; l != "" {
 		return &LevelState{Level: l}, nil
 	}
 	return &LevelState{Level: models.LevelTracking}, nil
@@ -161,4 +161,47 @@ func (s *Service) ThreadLevelByID(ctx context.Context, actor *models.User, threa
 		return nil, err
 	}
 	return s.ThreadLevel(ctx, actor, t)
+}
+
+// SeenThread records that the viewer read a thread up to post number
+// upTo, for the unread counts of tracked and watched threads. Nobody
+// logged in, nothing to record.
+func (s *Service) SeenThread(ctx context.Context, viewer *models.User, threadID int64, upTo int) error {
+	if !CanChooseNotifications(viewer) || upTo < 1 {
+		return nil
+	}
+	return s.store.MarkThreadRead(ctx, viewer.ID, threadID, upTo, s.now())
+}
+
+// FillUnread sets Unread on the summaries of threads the viewer has read
+// before and still follows (tracking or watching, not muted, directly or
+// through the category): how many posts came since their last visit.
+func (s *Service) FillUnread(ctx context.Context, viewer *models.User, ts []ThreadSummary) error {
+	if !CanChooseNotifications(viewer) || len(ts) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ts))
+	for i := range ts {
+		ids[i] = ts[i].ID
+	}
+	marks, err := s.store.ThreadReadMarks(ctx, viewer.ID, ids)
+	if err != nil || len(marks) == 0 {
+		return err
+	}
+	mutedCats, err := s.store.MutedCategoryIDs(ctx, viewer.ID)
+	if err != nil {
+		return err
+	}
+	muted := map[int64]bool{}
+	for _, id := range mutedCats {
+		muted[id] = true
+	}
+	for i := range ts {
+		m, ok := marks[ts[i].ID]
+		if !ok || m.LastRead < 1 || m.Level == models.LevelMuted || (m.Level == models.LevelNone && muted[ts[i].CategoryID]) {
+			continue
+		}
+		ts[i].Unread = max(ts[i].PostCount-m.LastRead, 0)
+	}
+	return nil
 }

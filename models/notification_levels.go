@@ -12,6 +12,9 @@ const (
 	LevelWatching = "watching" // told of every new post
 	LevelTracking = "tracking" // unread counts; told of replies and mentions (the default)
 	LevelMuted    = "muted"    // told of nothing; a muted category leaves the latest list
+	// LevelNone is a thread row that only holds a read mark: the member
+	// chose nothing, so the category's level (or tracking) applies.
+	LevelNone = ""
 )
 
 // Notification kinds a level brings (beside reply, mention and like).
@@ -53,15 +56,16 @@ func (s *Store) SetNotificationLevel(ctx context.Context, userID int64, kind str
 	}).Create(&row).Error
 }
 
-// WatchIfUnset makes each member watch a thread unless they already have a
+// WatchIfUnset makes a member watch a thread unless they already chose a
 // level for it: posting in a thread follows it, but never undoes a mute.
+// The post they wrote counts as read.
 func (s *Store) WatchIfUnset(ctx context.Context, userID, threadID int64, lastRead int, now time.Time) error {
-	row := NotificationLevel{UserID: userID, TargetKind: TargetThread, TargetID: threadID, Level: LevelWatching, Auto: true,
-		LastRead: lastRead, CreatedAt: now, UpdatedAt: now}
-	return s.DB(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "user_id"}, {Name: "target_kind"}, {Name: "target_id"}},
-		DoNothing: true,
-	}).Create(&row).Error
+	if err := s.MarkThreadRead(ctx, userID, threadID, lastRead, now); err != nil {
+		return err
+	}
+	return s.DB(ctx).Model(&NotificationLevel{}).
+		Where("user_id = ? AND target_kind = ? AND target_id = ? AND level = ?", userID, TargetThread, threadID, LevelNone).
+		Updates(map[string]any{"level": LevelWatching, "auto": true, "updated_at": now}).Error
 }
 
 // NotificationLevelOf returns a member's row for a target, or nil.
@@ -82,7 +86,7 @@ func (s *Store) LevelsFor(ctx context.Context, userIDs []int64, threadID, catego
 		return thread, category, nil
 	}
 	var rows []NotificationLevel
-	err = s.DB(ctx).Select("user_id", "target_kind", "level").
+	err = s.DB(ctx).Select("user_id", "target_kind", "level").Where("level <> ?", LevelNone).
 		Where("user_id IN ? AND ((target_kind = ? AND target_id = ?) OR (target_kind = ? AND target_id = ?))",
 			uniqueIDs(userIDs), TargetThread, threadID, TargetCategory, categoryID).Find(&rows).Error
 	for _, r := range rows {
@@ -102,8 +106,8 @@ func (s *Store) Watchers(ctx context.Context, threadID, categoryID int64) ([]int
 	err := s.DB(ctx).Raw(`SELECT user_id FROM notification_levels WHERE target_kind = ? AND target_id = ? AND level = ?
 		UNION
 		SELECT c.user_id FROM notification_levels c WHERE c.target_kind = ? AND c.target_id = ? AND c.level = ?
-		AND NOT EXISTS (SELECT 1 FROM notification_levels t WHERE t.user_id = c.user_id AND t.target_kind = ? AND t.target_id = ?)`,
-		TargetThread, threadID, LevelWatching, TargetCategory, categoryID, LevelWatching, TargetThread, threadID).Scan(&ids).Error
+		AND NOT EXISTS (SELECT 1 FROM notification_levels t WHERE t.user_id = c.user_id AND t.target_kind = ? AND t.target_id = ? AND t.level <> ?)`,
+		TargetThread, threadID, LevelWatching, TargetCategory, categoryID, LevelWatching, TargetThread, threadID, LevelNone).Scan(&ids).Error
 	return ids, err
 }
 
@@ -115,17 +119,26 @@ func (s *Store) MutedCategoryIDs(ctx context.Context, userID int64) ([]int64, er
 	return ids, err
 }
 
-// MarkThreadRead raises a member's read mark on a thread to number; it
-// writes only when the mark moves and only for threads the member has a
-// level on (tracking without a row has nothing to count from).
-func (s *Store) MarkThreadRead(ctx context.Context, userID, threadID int64, number int) error {
-	return s.DB(ctx).Model(&NotificationLevel{}).
+// MarkThreadRead raises a member's read mark on a thread to number,
+// creating a mark-only row (LevelNone) on the first visit. A repeat visit
+// that moves nothing is one UPDATE matching no row.
+func (s *Store) MarkThreadRead(ctx context.Context, userID, threadID int64, number int, now time.Time) error {
+	res := s.DB(ctx).Model(&NotificationLevel{}).
 		Where("user_id = ? AND target_kind = ? AND target_id = ? AND last_read < ?", userID, TargetThread, threadID, number).
-		Update("last_read", number).Error
+		Update("last_read", number)
+	if res.Error != nil || res.RowsAffected > 0 {
+		return res.Error
+	}
+	row := NotificationLevel{UserID: userID, TargetKind: TargetThread, TargetID: threadID, Level: LevelNone,
+		LastRead: number, CreatedAt: now, UpdatedAt: now}
+	return s.DB(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "user_id"}, {Name: "target_kind"}, {Name: "target_id"}},
+		DoNothing: true,
+	}).Create(&row).Error
 }
 
-// ThreadReadMarks returns a member's read marks and levels on the given
-// threads, keyed by thread id.
+// ThreadReadMarks returns a member's rows (read marks and levels) on the
+// given threads, keyed by thread id.
 func (s *Store) ThreadReadMarks(ctx context.Context, userID int64, threadIDs []int64) (map[int64]NotificationLevel, error) {
 	out := map[int64]NotificationLevel{}
 	if len(threadIDs) == 0 {

@@ -156,3 +156,48 @@ func TestEmailSettingsForm(t *testing.T) {
 		t.Fatalf("API get: %d %v", code, out)
 	}
 }
+
+func TestUnreadCounts(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	b := ts.browser()
+	b.signup("alice")
+	alice, _ := ts.Store.UserByUsername(ts.Ctx, "alice")
+	bob := ts.User("bob", models.RoleMember)
+	th, _ := ts.Thread(bob, "general", "Unread thread", "Body.")
+	tpath := fmt.Sprintf("/t/%d", th.ID)
+	if strings.Contains(b.get("/c/general").Body, " new<") {
+		t.Fatal("unread count before ever reading")
+	}
+	b.get(tpath) // read up to post 1
+	ts.Reply(bob, th.ID, "Second.")
+	ts.Reply(bob, th.ID, "Third.")
+	if page := b.get("/c/general").Body; !strings.Contains(page, `badge-unread">2 new`) {
+		t.Fatalf("category page lacks the unread count:\n%s", page)
+	}
+	if home := b.get("/").Body; !strings.Contains(home, `badge-unread">2 new`) {
+		t.Error("latest list lacks the unread count")
+	}
+	b.get(tpath)
+	if strings.Contains(b.get("/c/general").Body, "badge-unread") {
+		t.Error("unread count after reading")
+	}
+	// Muted: no count. Reading alone never overrides the category's level.
+	ts.Reply(bob, th.ID, "Fourth.")
+	if _, err := ts.Svc.SetCategoryLevel(ts.Ctx, alice, "general", "muted"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.get("/c/general").Body, "badge-unread") {
+		t.Error("unread count in a muted category")
+	}
+	if _, err := ts.Svc.SetCategoryLevel(ts.Ctx, alice, "general", "watching"); err != nil {
+		t.Fatal(err)
+	}
+	ts.Reply(bob, th.ID, "Fifth.")
+	if !strings.Contains(b.get("/notifications").Body, "posted in") {
+		t.Error("a read mark overrode the watched category")
+	}
+	if !strings.Contains(b.get("/c/general").Body, `badge-unread">2 new`) {
+		t.Error("watched category: unread count")
+	}
+}

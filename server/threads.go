@@ -28,6 +28,9 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.forum.FillUnread(ctx, viewer(c), latest); err != nil {
+		return err
+	}
 	n, err := s.forum.UserCount(ctx)
 	if err != nil {
 		return err
@@ -68,6 +71,9 @@ func (s *Server) category(c echo.Context) error {
 	}
 	level, err := s.forum.CategoryLevel(ctx, viewer(c), list.Category)
 	if err != nil {
+		return err
+	}
+	if err := s.forum.FillUnread(ctx, viewer(c), list.Threads); err != nil {
 		return err
 	}
 	p.Data = CategoryData{ThreadList: list, Handle: s.forum.FediverseHandle(list.Category.Slug), Followers: followers,
@@ -189,6 +195,11 @@ func (s *Server) thread(c echo.Context) error {
 		return err
 	}
 	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
+	if n := len(tp.Posts); n > 0 {
+		if err := s.forum.SeenThread(ctx, viewer(c), id, tp.Posts[n-1].Number); err != nil {
+			return err
+		}
+	}
 	p.Form = Form{Values: map[string]string{}}
 	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {
 		if quote, err := s.forum.QuoteFor(ctx, rt); err == nil {
