@@ -63,17 +63,42 @@ func (s *Service) UnsubscribeToken(ctx context.Context, userID int64, scope stri
 	if err != nil {
 		return "", err
 	}
-	payload := "1." + strconv.FormatInt(userID, 10) + "." + scope
-	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + signUnsubscribe(key, payload), nil
+	return makeToken(key, userID, scope), nil
 }
 
 // UnsubscribeURL is the link a mail carries.
 func (s *Service) UnsubscribeURL(ctx context.Context, userID int64, scope string) (string, error) {
-	tok, err := s.UnsubscribeToken(ctx, userID, scope)
+	l, err := s.UnsubscribeLinks(ctx)
 	if err != nil {
 		return "", err
 	}
-	return s.cfg.URL + "/unsubscribe/" + tok, nil
+	return l.URL(userID, scope), nil
+}
+
+// UnsubscribeLinker signs unsubscribe links with a key read once, for a
+// worker's batch of mail.
+type UnsubscribeLinker struct {
+	key  []byte
+	base string
+}
+
+// UnsubscribeLinks reads the key for a batch of links.
+func (s *Service) UnsubscribeLinks(ctx context.Context) (*UnsubscribeLinker, error) {
+	key, err := s.unsubscribeKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &UnsubscribeLinker{key: key, base: s.cfg.URL + "/unsubscribe/"}, nil
+}
+
+// URL is the signed link that stops scope mail to userID.
+func (l *UnsubscribeLinker) URL(userID int64, scope string) string {
+	return l.base + makeToken(l.key, userID, scope)
+}
+
+func makeToken(key []byte, userID int64, scope string) string {
+	payload := "1." + strconv.FormatInt(userID, 10) + "." + scope
+	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + signUnsubscribe(key, payload)
 }
 
 // CheckUnsubscribe verifies a token and says what it unsubscribes from;

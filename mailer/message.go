@@ -1,12 +1,12 @@
 package mailer
 
 import (
-	"context"
 	"html"
 	"strings"
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
 )
 
@@ -14,11 +14,8 @@ import (
 // plus the unsubscribe footer, and the RFC 8058 one-click headers. The
 // unsubscribe link is signed now rather than stored, so the queue never
 // holds a credential.
-func (w *Worker) message(ctx context.Context, m *models.Mail) (*gomail.Msg, error) {
-	unsub, err := w.svc.UnsubscribeURL(ctx, m.UserID, m.ListScope)
-	if err != nil {
-		return nil, err
-	}
+func (w *Worker) message(links *forum.UnsubscribeLinker, m *models.Mail) (*gomail.Msg, error) {
+	unsub := links.URL(m.UserID, m.ListScope)
 	what := "email notifications"
 	if m.ListScope == models.ScopeDigest {
 		what = "the weekly digest"

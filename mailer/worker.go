@@ -130,10 +130,14 @@ func (w *Worker) Step(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	done := context.WithoutCancel(ctx)
+	links, err := w.svc.UnsubscribeLinks(ctx)
+	if err != nil {
+		return len(rows), err // the lease runs out and the rows are claimed again
+	}
 	msgs := make([]*gomail.Msg, 0, len(rows))
 	sendable := make([]*models.Mail, 0, len(rows))
 	for i := range rows {
-		msg, err := w.message(ctx, &rows[i])
+		msg, err := w.message(links, &rows[i])
 		if err != nil {
 			// A bad address cannot get better by waiting.
 			w.log.Warn("mail: cannot build message", "mail", rows[i].ID, "error", err)
@@ -149,25 +153,27 @@ func (w *Worker) Step(ctx context.Context) (int, error) {
 		return len(rows), nil
 	}
 	errs, connErr := w.sender.Send(ctx, msgs)
+	var sent []int64
 	for i, m := range sendable {
 		err := connErr
 		if err == nil {
 			err = errs[i]
 		}
+		if err == nil {
+			sent = append(sent, m.ID)
+			continue
+		}
 		if err := w.finish(done, m, err); err != nil {
 			return len(rows), err
 		}
 	}
-	return len(rows), nil
+	return len(rows), w.store.FinishMailsSent(done, sent, w.svc.Now())
 }
 
-// finish records one attempt: sent, retried later with backoff, or given
+// finish records a failed attempt: retried later with backoff, or given
 // up (a permanent refusal, or too many attempts).
 func (w *Worker) finish(ctx context.Context, m *models.Mail, sendErr error) error {
 	now := w.svc.Now()
-	if sendErr == nil {
-		return w.store.FinishMail(ctx, m.ID, models.QueueDone, now, "", &now)
-	}
 	state, next := models.QueuePending, now.Add(backoff(m.Attempts))
 	if !temporary(sendErr) || m.Attempts >= maxAttempts {
 		state = models.QueueFailed

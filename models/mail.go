@@ -129,6 +129,16 @@ func (s *Store) FinishMail(ctx context.Context, id int64, state string, next tim
 	}).Error
 }
 
+// FinishMailsSent marks mails sent in one statement.
+func (s *Store) FinishMailsSent(ctx context.Context, ids []int64, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.DB(ctx).Model(&Mail{}).Where("id IN ?", ids).Updates(map[string]any{
+		"state": QueueDone, "last_error": "", "locked_until": nil, "sent_at": now,
+	}).Error
+}
+
 // MailsTo lists a member's mails, oldest first (tests, support).
 func (s *Store) MailsTo(ctx context.Context, userID int64) ([]Mail, error) {
 	var rows []Mail
@@ -141,6 +151,13 @@ func (s *Store) MailsTo(ctx context.Context, userID int64) ([]Mail, error) {
 // processes agree: the insert does nothing when another won, and the value
 // read back is the one stored.
 func (s *Store) InstanceSecret(ctx context.Context, name, fresh string, now time.Time) (string, error) {
+	var v []string
+	if err := s.DB(ctx).Table("instance_secrets").Where("name = ?", name).Limit(1).Pluck("value", &v).Error; err != nil || len(v) > 0 {
+		if err != nil {
+			return "", err
+		}
+		return v[0], nil
+	}
 	row := struct {
 		Name      string
 		Value     string
@@ -149,7 +166,6 @@ func (s *Store) InstanceSecret(ctx context.Context, name, fresh string, now time
 	if err := s.DB(ctx).Table("instance_secrets").Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 		return "", err
 	}
-	var v []string
 	if err := s.DB(ctx).Table("instance_secrets").Where("name = ?", name).Limit(1).Pluck("value", &v).Error; err != nil {
 		return "", err
 	}
