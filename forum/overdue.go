@@ -58,11 +58,13 @@ func (s *Service) notifyOverdueOne(ctx context.Context, a models.OverdueAssignme
 		if err != nil || !first {
 			return err
 		}
-		sent = true
+		// A suspended assignee is not told; the alert still counts as
+		// done, so a lifted suspension does not bring back a stale one.
 		ok, err := s.store.NotifiableUserIDs(ctx, []int64{a.AssigneeID}, now)
 		if err != nil || !ok[a.AssigneeID] {
 			return err
 		}
+		sent = true
 		n := models.Notification{UserID: a.AssigneeID, Kind: models.NotifyOverdue, ActorID: a.AssignedBy,
 			ThreadID: a.ThreadID, PostID: a.FirstPostID, CreatedAt: now}
 		rows := []models.Notification{n}

@@ -45,15 +45,20 @@ func New(svc *forum.Service, log *slog.Logger) (*Worker, error) {
 	cfg := svc.Config()
 	var sender Sender = LogSender{Log: log}
 	from := "noreply@" + hostOnly(cfg.URL)
-	if cfg.SMTPURL != "" {
+	if cfg.SMTPURL == "" {
+		log.Info("mail: no --smtp-url set; mail will be logged, not sent")
+	} else {
 		s, err := NewSMTPSender(cfg.SMTPURL)
 		if err != nil {
 			return nil, err
 		}
 		sender = s
-		if u, err := url.Parse(cfg.SMTPURL); err == nil && u.Query().Get("from") != "" {
+		u, _ := url.Parse(cfg.SMTPURL)
+		if u.Query().Get("from") != "" {
 			from = u.Query().Get("from")
 		}
+		// The host only: the URL may hold the SMTP password.
+		log.Info("mail: sending through SMTP", "host", u.Host, "from", from)
 	}
 	return NewWithSender(svc, sender, from, log), nil
 }
