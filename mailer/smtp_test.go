@@ -2,6 +2,7 @@ package mailer_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"mime"
@@ -305,6 +306,9 @@ func TestSMTPPasswordNeverLogged(t *testing.T) {
 	if _, err := w.Step(e.ctx); err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	cancel()
+	w.Run(ctx) // logs where mail goes, then stops at once
 	if out := buf.String(); strings.Contains(out, "s3cretpw") || !strings.Contains(out, e.smtp.addr) || !strings.Contains(out, "send failed") {
 		t.Errorf("log:\n%s", out)
 	}

@@ -36,6 +36,8 @@ type Worker struct {
 	sender Sender
 	from   string
 	log    *slog.Logger
+	// describe is what Run logs about where mail goes; nil means the log.
+	describe []any
 }
 
 // New builds a worker for svc's configuration: SMTP when --smtp-url is
@@ -45,9 +47,7 @@ func New(svc *forum.Service, log *slog.Logger) (*Worker, error) {
 	cfg := svc.Config()
 	var sender Sender = LogSender{Log: log}
 	from := "noreply@" + hostOnly(cfg.URL)
-	if cfg.SMTPURL == "" {
-		log.Info("mail: no --smtp-url set; mail will be logged, not sent")
-	} else {
+	if cfg.SMTPURL != "" {
 		s, err := NewSMTPSender(cfg.SMTPURL)
 		if err != nil {
 			return nil, err
@@ -57,8 +57,10 @@ func New(svc *forum.Service, log *slog.Logger) (*Worker, error) {
 		if u.Query().Get("from") != "" {
 			from = u.Query().Get("from")
 		}
+		w := NewWithSender(svc, sender, from, log)
 		// The host only: the URL may hold the SMTP password.
-		log.Info("mail: sending through SMTP", "host", u.Host, "from", from)
+		w.describe = []any{"smtp_host", u.Host, "from", from}
+		return w, nil
 	}
 	return NewWithSender(svc, sender, from, log), nil
 }
@@ -80,6 +82,11 @@ func hostOnly(base string) string {
 // once the current batch is finished. Nothing lives in memory: what is
 // queued when a process stops is sent by the next one.
 func (w *Worker) Run(ctx context.Context) {
+	if w.describe == nil {
+		w.log.Info("mail workers started; no --smtp-url set, so mail is logged, not sent")
+	} else {
+		w.log.Info("mail workers started", w.describe...)
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
