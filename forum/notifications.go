@@ -31,8 +31,11 @@ type NotificationList struct {
 // notifyPost records who a new post should tell, inside the caller's
 // transaction so a post and its notifications commit or roll back together.
 // A reply tells the thread's author and the author of the post answered; a
-// mention tells the member named. Each recipient hears about a post once,
-// as a reply if they qualify for both, and never about their own post.
+// mention tells the member named; members watching the thread or its
+// category hear of every post. Each recipient hears about a post once (a
+// reply before a mention before a watched post), never about their own, and
+// not at all where their level is muted. Members who opted in get the same
+// as mail, queued in the same transaction.
 func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.Thread, post *models.Post, mentions []string) error {
 	type pending struct {
 		userID int64
@@ -66,6 +69,17 @@ func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.
 			want = append(want, pending{id, models.NotifyMention})
 		}
 	}
+	watchers, err := s.store.Watchers(ctx, t.ID, t.CategoryID)
+	if err != nil {
+		return err
+	}
+	watchKind := models.NotifyPosted
+	if post.Number == 1 {
+		watchKind = models.NotifyNewThread
+	}
+	for _, id := range watchers {
+		want = append(want, pending{id, watchKind})
+	}
 	ids := make([]int64, len(want))
 	for i, w := range want {
 		ids[i] = w.userID
@@ -75,17 +89,30 @@ func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.
 	if err != nil {
 		return err
 	}
+	levels, err := s.effectiveLevels(ctx, ids, t)
+	if err != nil {
+		return err
+	}
 	seen := map[int64]bool{actor.ID: true}
 	var rows []models.Notification
 	for _, w := range want {
-		if seen[w.userID] || !ok[w.userID] {
+		if seen[w.userID] || !ok[w.userID] || levels[w.userID] == models.LevelMuted {
 			continue
 		}
 		seen[w.userID] = true
 		rows = append(rows, models.Notification{UserID: w.userID, Kind: w.kind, ActorID: actor.ID,
 			ThreadID: t.ID, PostID: post.ID, CreatedAt: now})
 	}
-	return s.store.CreateNotifications(ctx, rows)
+	if err := s.store.CreateNotifications(ctx, rows); err != nil {
+		return err
+	}
+	// Posting in a thread follows it, unless the member chose otherwise.
+	if !actor.IsRemote() {
+		if err := s.store.WatchIfUnset(ctx, actor.ID, t.ID, post.Number, now); err != nil {
+			return err
+		}
+	}
+	return s.queueNotificationMails(ctx, actor, t, post, rows)
 }
 
 // notifyLike tells a post's author of a new like, once per liker and post:
@@ -101,6 +128,14 @@ func (s *Service) notifyLike(ctx context.Context, actor *models.User, p *models.
 	now := s.now()
 	ok, err := s.store.NotifiableUserIDs(ctx, []int64{p.UserID}, now)
 	if err != nil || !ok[p.UserID] {
+		return err
+	}
+	t, err := s.store.ThreadByID(ctx, p.ThreadID)
+	if err != nil {
+		return mapNotFound(err)
+	}
+	levels, err := s.effectiveLevels(ctx, []int64{p.UserID}, t)
+	if err != nil || levels[p.UserID] == models.LevelMuted {
 		return err
 	}
 	return s.store.CreateNotifications(ctx, []models.Notification{{UserID: p.UserID, Kind: models.NotifyLike,

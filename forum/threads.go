@@ -40,6 +40,7 @@ type ThreadSummary struct {
 	LastPoster *models.User
 	Category   *models.Category
 	Tags       []string
+	Unread     int // posts since the viewer's last visit, on threads they follow (see FillUnread)
 }
 
 // Replies is the number of posts after the first.

@@ -132,6 +132,8 @@ func (s *Server) routes() *echo.Echo {
 
 	s.notificationRoutes(g)
 	s.pollRoutes(g)
+	s.notificationLevelRoutes(g)
+	s.mailRoutes(e, g)
 	s.apiRoutes(g.Group("/api/v1"))
 	return e
 }

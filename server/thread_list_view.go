@@ -19,6 +19,7 @@ type threadItem struct {
 	Author     authorItem
 	Tags       []tagItem
 	Replies    int
+	Unread     int
 	LastISO    string
 	LastDate   string
 	LastAgo    string
@@ -39,7 +40,7 @@ func threadItems(ts []forum.ThreadSummary) []threadItem {
 		t := &ts[i]
 		it := threadItem{
 			URL: threadURL(&t.Thread), Title: t.Title, Pinned: t.Pinned, Locked: t.Locked,
-			Author: newAuthorItem(t.Author), Replies: t.Replies(),
+			Author: newAuthorItem(t.Author), Replies: t.Replies(), Unread: t.Unread,
 			LastISO: t.LastPostAt.UTC().Format(time.RFC3339), LastDate: t.LastPostAt.UTC().Format("2 Jan 2006 15:04"), LastAgo: ago(t.LastPostAt),
 		}
 		if t.Category != nil {

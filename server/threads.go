@@ -26,8 +26,11 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	latest, err := s.forum.LatestThreads(ctx, 10)
+	latest, err := s.forum.LatestThreadsFor(ctx, viewer(c), 10)
 	if err != nil {
+		return err
+	}
+	if err := s.forum.FillUnread(ctx, viewer(c), latest); err != nil {
 		return err
 	}
 	n, err := s.forum.UserCount(ctx)
@@ -72,7 +75,15 @@ func (s *Server) category(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Data = CategoryData{ThreadList: list, Handle: s.forum.FediverseHandle(list.Category.Slug), Followers: followers}
+	level, err := s.forum.CategoryLevel(ctx, viewer(c), list.Category)
+	if err != nil {
+		return err
+	}
+	if err := s.forum.FillUnread(ctx, viewer(c), list.Threads); err != nil {
+		return err
+	}
+	p.Data = CategoryData{ThreadList: list, Handle: s.forum.FediverseHandle(list.Category.Slug), Followers: followers,
+		Level: levelControl(c, "/c/"+list.Category.Slug+"/notification-level", "category", level)}
 	return s.sendCacheable(c, cacheKey, "category", p)
 }
 
@@ -82,6 +93,7 @@ type CategoryData struct {
 	*forum.ThreadList
 	Handle    string
 	Followers int
+	Level     *LevelControl // the viewer's watch / track / mute; nil when logged out
 }
 
 // NewThreadData fills the compose form.
@@ -147,6 +159,7 @@ type ThreadData struct {
 	Items   []postItem
 	ReplyTo int64
 	Polls   map[int64]*pollItem // by post id; see server/polls.go
+	Level   *LevelControl       // the viewer's watch / track / mute; nil when logged out
 }
 
 func (s *Server) thread(c echo.Context) error {
@@ -194,6 +207,17 @@ func (s *Server) thread(c echo.Context) error {
 	}
 	if data.Polls, err = s.threadPolls(c, tp); err != nil {
 		return err
+	}
+	// Outside the cached fragments: it depends on the viewer alone.
+	level, err := s.forum.ThreadLevel(ctx, viewer(c), tp.Thread)
+	if err != nil {
+		return err
+	}
+	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
+	if n := len(tp.Posts); n > 0 {
+		if err := s.forum.SeenThread(ctx, viewer(c), id, tp.Posts[n-1].Number); err != nil {
+			return err
+		}
 	}
 	p.Form = Form{Values: map[string]string{}}
 	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
 )
 
 func (s *Server) profile(c echo.Context) error {
@@ -37,14 +38,17 @@ type ProfileData struct {
 }
 
 // SettingsData is the settings page; NewToken is shown once after creation.
-type SettingsData struct{ NewToken string }
+type SettingsData struct {
+	NewToken string
+	Mail     *models.MailSetting // the mail opt-ins; nil leaves the section out
+}
 
 func (s *Server) settingsForm(c echo.Context) error {
 	u := viewer(c)
 	p := s.page(c, "Settings")
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"display_name": u.DisplayName, "bio": u.Bio}}
-	p.Data = SettingsData{}
+	p.Data = SettingsData{Mail: s.mailSetting(c)}
 	return s.tmpl.render(c, http.StatusOK, "settings", p)
 }
 
@@ -69,7 +73,7 @@ func (s *Server) settingsError(c echo.Context, err error) error {
 	if _, ok := p.Form.Values["display_name"]; !ok {
 		p.Form.Values["display_name"], p.Form.Values["bio"] = viewer(c).DisplayName, viewer(c).Bio
 	}
-	p.Data = SettingsData{}
+	p.Data = SettingsData{Mail: s.mailSetting(c)}
 	return s.tmpl.render(c, http.StatusUnprocessableEntity, "settings", p)
 }
 
@@ -103,7 +107,7 @@ func (s *Server) createTokenForm(c echo.Context) error {
 	p := s.page(c, "Settings")
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"display_name": u.DisplayName, "bio": u.Bio}}
-	p.Data = SettingsData{NewToken: tok}
+	p.Data = SettingsData{NewToken: tok, Mail: s.mailSetting(c)}
 	return s.tmpl.render(c, http.StatusOK, "settings", p)
 }
 

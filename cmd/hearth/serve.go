@@ -16,6 +16,7 @@ import (
 
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/federation"
+	"github.com/hearth/hearth/mailer"
 	"github.com/hearth/hearth/server"
 )
 
@@ -59,6 +60,12 @@ func serve(parent context.Context, cfg config.Config) error {
 	svc.SetHooks(fed.Hooks())
 	fed.Register(srv.Echo())
 	srv.Echo().Pre(fed.Negotiate)
+	// Mail: queued by forum in its transactions, sent by workers that claim
+	// rows, so several processes may share the queue.
+	mail, err := mailer.New(svc, log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v (is another process using it? choose another with --addr / HEARTH_ADDR)", cfg.Addr, err)
@@ -76,6 +83,8 @@ func serve(parent context.Context, cfg config.Config) error {
 	// stopping here loses nothing. Waited for after the HTTP server stops.
 	fedDone := make(chan struct{})
 	go func() { defer close(fedDone); fed.Run(ctx, 2) }()
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); mail.Run(ctx) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
@@ -97,6 +106,7 @@ func serve(parent context.Context, cfg config.Config) error {
 		return err
 	}
 	<-fedDone // ctx is done, so the workers finish their current batch and stop
+	<-mailDone
 	log.Info("stopped")
 	return nil
 }

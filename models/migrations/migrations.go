@@ -28,6 +28,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0130_fedcompat", Migrate: migrateFedcompat},
 		{ID: "0090_admission", Migrate: migrateAdmission},
 		{ID: "0120_modtools", Migrate: migrateModTools},
+		{ID: "0100_mail", Migrate: migrateMail},
 	}
 }
 
