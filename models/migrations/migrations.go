@@ -24,6 +24,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0050_community", Migrate: migrateCommunity},
 		{ID: "0060_delivery_hosts", Migrate: migrateDeliveryHosts},
 		{ID: "0070_notifications", Migrate: migrateNotifications},
+		{ID: "0110_analytics", Migrate: migrateAnalytics},
 	}
 }
 
