@@ -100,6 +100,8 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"isStaff":     func(u *models.User) bool { return u != nil && u.IsStaff() },
 		"isAdmin":     func(u *models.User) bool { return u != nil && u.Role == models.RoleAdmin },
 		"perPage":     func() int { return perPage },
+		"percent":     Percent,
+		"minutes":     Minutes,
 		"initial": func(u *models.User) string {
 			if u == nil || u.Username == "" {
 				return "?"
