@@ -118,3 +118,10 @@ func CanMarkSolution(actor *models.User, t *models.Thread, p *models.Post) bool 
 	}
 	return actor.ID == t.UserID || actor.IsStaff()
 }
+
+// CanManageCampaigns: staff create campaigns and read their figures, like
+// the rest of the community analytics.
+func CanManageCampaigns(actor *models.User) bool { return actor != nil && actor.IsStaff() }
+
+// CanScheduleThreads: staff schedule announcements and site banners.
+func CanScheduleThreads(actor *models.User) bool { return actor != nil && actor.IsStaff() }

@@ -39,6 +39,9 @@ func (s *Server) apiCommunityRoutes(g *echo.Group) {
 	g.GET("/community/needs-response", s.apiNeedsResponse)
 	g.GET("/community/stats", s.apiCommunityStats)
 	g.GET("/community/retention", s.apiRetention)
+	g.GET("/campaigns", s.apiCampaigns)
+	g.POST("/campaigns", s.apiCreateCampaign)
+	g.GET("/campaigns/:slug", s.apiCampaign)
 	g.POST("/threads/:id/assign", s.apiAssign)
 	g.POST("/posts/:id/solution", s.apiSolution)
 }

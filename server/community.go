@@ -18,6 +18,9 @@ import (
 func (s *Server) communityRoutes(g *echo.Group) {
 	g.GET("/community", s.communityPage, requireLogin)
 	g.GET("/community/stats.csv", s.communityStatsCSV, requireLogin)
+	g.GET("/community/campaigns", s.campaignsPage, requireLogin)
+	g.POST("/community/campaigns", s.createCampaignForm, requireLogin)
+	g.GET("/community/campaigns/:slug", s.campaignPage, requireLogin)
 }
 
 // CommunityData is the /community page.

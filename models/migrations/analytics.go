@@ -97,14 +97,60 @@ type v110MemberFirstPost struct {
 
 func (v110MemberFirstPost) TableName() string { return "member_first_posts" }
 
+type v110Campaign struct {
+	ID        int64     `gorm:"primaryKey"`
+	Slug      string    `gorm:"size:50;not null;uniqueIndex"`
+	Name      string    `gorm:"size:80;not null"`
+	Hashtag   string    `gorm:"size:50;not null;index"`
+	StartsAt  time.Time `gorm:"not null"`
+	EndsAt    time.Time `gorm:"not null"`
+	Target    int64     `gorm:"not null;default:0"`
+	CreatedBy int64     `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (v110Campaign) TableName() string { return "campaigns" }
+
+type v110CampaignSignup struct {
+	UserID     int64     `gorm:"primaryKey;autoIncrement:false"`
+	CampaignID int64     `gorm:"not null;index"`
+	CreatedAt  time.Time `gorm:"not null"`
+}
+
+func (v110CampaignSignup) TableName() string { return "campaign_signups" }
+
+type v110ScheduledThread struct {
+	ID          int64     `gorm:"primaryKey"`
+	UserID      int64     `gorm:"not null"`
+	CategoryID  int64     `gorm:"not null"`
+	Title       string    `gorm:"size:300;not null"`
+	Body        string    `gorm:"type:text;not null"`
+	Tags        string    `gorm:"size:600;not null;default:''"`
+	PublishAt   time.Time `gorm:"not null;index"`
+	BannerUntil *time.Time
+	State       string `gorm:"size:16;not null;default:pending;index"`
+	ClaimedBy   string `gorm:"size:32;not null;default:''"`
+	LockedUntil *time.Time
+	Attempts    int    `gorm:"not null;default:0"`
+	LastError   string `gorm:"size:1000;not null;default:''"`
+	ThreadID    *int64 `gorm:"index"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (v110ScheduledThread) TableName() string { return "scheduled_threads" }
+
 // migrateAnalytics adds the daily rollup tables the community dashboard
 // reads, so its figures cost the same on a big forum as on a small one.
 // rollup_days records which days are computed and lets one process at a
-// time claim a day. posts(created_at) lets the rollup of one day (and the
+// time claim a day. Campaigns and the signups they brought, and threads
+// scheduled to be published later (announcements, optionally shown as a
+// site banner) ride along in this migration. posts(created_at) lets the rollup of one day (and the
 // live figures for today) read that day's posts by range.
 func migrateAnalytics(tx *gorm.DB) error {
 	if err := tx.Migrator().CreateTable(&v110RollupDay{}, &v110DailyStat{}, &v110DailyContributor{}, &v110DailyInstance{},
-		&v110ThreadResponse{}, &v110MemberActivityDay{}, &v110MemberActivityWeek{}, &v110MemberLastActive{}, &v110MemberFirstPost{}); err != nil {
+		&v110ThreadResponse{}, &v110MemberActivityDay{}, &v110MemberActivityWeek{}, &v110MemberLastActive{}, &v110MemberFirstPost{},
+		&v110Campaign{}, &v110CampaignSignup{}, &v110ScheduledThread{}); err != nil {
 		return err
 	}
 	return tx.Exec(`CREATE INDEX idx_posts_created ON posts (created_at)`).Error
