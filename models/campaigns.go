@@ -27,7 +27,9 @@ type CampaignSignup struct {
 }
 
 // CreateCampaign inserts c.
-func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error { return s.DB(ctx).Create(c).Error }
+func (s *Store) CreateCampaign(ctx context.Context, c *Campaign) error {
+	return s.DB(ctx).Create(c).Error
+}
 
 // CampaignBySlug finds a campaign, or ErrNotFound.
 func (s *Store) CampaignBySlug(ctx context.Context, slug string) (*Campaign, error) {
