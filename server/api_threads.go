@@ -69,9 +69,16 @@ func (s *Server) apiCreateThread(c echo.Context) error {
 		Title    string   `json:"title"`
 		Body     string   `json:"body"`
 		Tags     []string `json:"tags"`
+		// Staff announcements: publish later, and/or show as a banner.
+		PublishAt   string `json:"publish_at"`
+		BannerUntil string `json:"banner_until"`
 	}
 	if err := bindJSON(c, &in); err != nil {
 		return err
+	}
+	if in.PublishAt != "" || in.BannerUntil != "" {
+		return s.apiScheduleThread(c, forum.ScheduleInput{NewThread: forum.NewThread{
+			Category: in.Category, Title: in.Title, Body: in.Body, Tags: in.Tags}, PublishAt: in.PublishAt, BannerUntil: in.BannerUntil})
 	}
 	t, p, err := s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
 		Category: in.Category, Title: in.Title, Body: in.Body, Tags: in.Tags,

@@ -21,6 +21,10 @@ func (s *Server) communityRoutes(g *echo.Group) {
 	g.GET("/community/campaigns", s.campaignsPage, requireLogin)
 	g.POST("/community/campaigns", s.createCampaignForm, requireLogin)
 	g.GET("/community/campaigns/:slug", s.campaignPage, requireLogin)
+	g.GET("/community/announcements", s.announcementsPage, requireLogin)
+	g.POST("/community/announcements", s.scheduleForm, requireLogin)
+	g.POST("/community/announcements/:id/cancel", s.cancelScheduled, requireLogin)
+	g.POST("/community/announcements/:id/end-banner", s.endBanner, requireLogin)
 }
 
 // CommunityData is the /community page.

@@ -41,6 +41,9 @@ type Page struct {
 	// always 0 when logged out, which is what keeps it out of the
 	// anonymous page cache.
 	Unread int
+	// Banner is the staff announcement shown on every page (nil for none);
+	// cached pages include it in their key (see bannerKey).
+	Banner *forum.Banner
 }
 
 // FeedLink advertises an RSS/Atom feed in <head>.
@@ -226,6 +229,7 @@ func (s *Server) page(c echo.Context, title string) *Page {
 		}
 		p.Unread = n
 	}
+	p.Banner = s.banner(c)
 	return p
 }
 
