@@ -168,3 +168,9 @@ func InSandbox(u *models.User) bool {
 // log in to read either. Every category is public today; when private ones
 // come, the category joins this check and every caller passes through here.
 func CanChooseNotifications(actor *models.User) bool { return actor != nil && !actor.IsRemote() }
+// CanManageCampaigns: staff create campaigns and read their figures, like
+// the rest of the community analytics.
+func CanManageCampaigns(actor *models.User) bool { return actor != nil && actor.IsStaff() }
+
+// CanScheduleThreads: staff schedule announcements and site banners.
+func CanScheduleThreads(actor *models.User) bool { return actor != nil && actor.IsStaff() }

@@ -28,23 +28,6 @@ type NeedsResponseJSON struct {
 	Overdue        bool       `json:"overdue"`
 }
 
-// StatsJSON is the headline analytics for a window of days.
-type StatsJSON struct {
-	From              string  `json:"from"`
-	To                string  `json:"to"`
-	DAU               int64   `json:"dau"`
-	WAU               int64   `json:"wau"`
-	MAU               int64   `json:"mau"`
-	NewMembers        int64   `json:"new_members"`
-	Posts             int64   `json:"posts"`
-	Threads           int64   `json:"threads"`
-	TTFRMedianSeconds int64   `json:"ttfr_median_seconds"`
-	TTFRP90Seconds    int64   `json:"ttfr_p90_seconds"`
-	NoResponseShare   float64 `json:"no_response_share"`
-	RemoteFollowers   int64   `json:"remote_followers"`
-	RemoteReplies     int64   `json:"remote_replies"`
-}
-
 // CohortJSON is one weekly retention cohort.
 type CohortJSON struct {
 	WeekStart string    `json:"week_start"`
@@ -56,6 +39,9 @@ func (s *Server) apiCommunityRoutes(g *echo.Group) {
 	g.GET("/community/needs-response", s.apiNeedsResponse)
 	g.GET("/community/stats", s.apiCommunityStats)
 	g.GET("/community/retention", s.apiRetention)
+	g.GET("/campaigns", s.apiCampaigns)
+	g.POST("/campaigns", s.apiCreateCampaign)
+	g.GET("/campaigns/:slug", s.apiCampaign)
 	g.POST("/threads/:id/assign", s.apiAssign)
 	g.POST("/posts/:id/solution", s.apiSolution)
 }
@@ -83,21 +69,6 @@ func (s *Server) apiNeedsResponse(c echo.Context) error {
 		out.Threads[i] = s.needsResponseJSON(it)
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-func statsJSON(st *forum.CommunityStats) StatsJSON {
-	return StatsJSON{From: st.From.Format("2006-01-02"), To: st.To.AddDate(0, 0, -1).Format("2006-01-02"),
-		DAU: st.DAU, WAU: st.WAU, MAU: st.MAU, NewMembers: st.NewMembers, Posts: st.Posts, Threads: st.Threads,
-		TTFRMedianSeconds: st.TTFRMedianSeconds, TTFRP90Seconds: st.TTFRP90Seconds, NoResponseShare: st.NoResponseShare,
-		RemoteFollowers: st.RemoteFollowers, RemoteReplies: st.RemoteReplies}
-}
-
-func (s *Server) apiCommunityStats(c echo.Context) error {
-	st, err := s.forum.Stats(c.Request().Context(), viewer(c), c.QueryParam("from"), c.QueryParam("to"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, statsJSON(st))
 }
 
 func (s *Server) apiRetention(c echo.Context) error {

@@ -70,9 +70,19 @@ func (s *Server) apiCreateThread(c echo.Context) error {
 		Body     string         `json:"body"`
 		Tags     []string       `json:"tags"`
 		Poll     *PollInputJSON `json:"poll"`
+		// Staff announcements: publish later, and/or show as a banner.
+		PublishAt   string `json:"publish_at"`
+		BannerUntil string `json:"banner_until"`
 	}
 	if err := bindJSON(c, &in); err != nil {
 		return err
+	}
+	if in.PublishAt != "" || in.BannerUntil != "" {
+		if in.Poll != nil {
+			return &forum.ValidationError{Fields: map[string]string{"poll": "a scheduled announcement cannot carry a poll yet; publish it, then start the poll in a new thread"}}
+		}
+		return s.apiScheduleThread(c, forum.ScheduleInput{NewThread: forum.NewThread{
+			Category: in.Category, Title: in.Title, Body: in.Body, Tags: in.Tags}, PublishAt: in.PublishAt, BannerUntil: in.BannerUntil})
 	}
 	t, p, err := s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
 		Category: in.Category, Title: in.Title, Body: in.Body, Tags: in.Tags, Poll: in.Poll.input(),

@@ -11,10 +11,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
 )
 
-// SignupData tells the signup page whether this account will be the first.
-type SignupData struct{ FirstUser bool }
+// SignupData tells the signup page whether this account will be the first,
+// and which running campaign's link brought the visitor (nil for none).
+type SignupData struct {
+	FirstUser bool
+	Campaign  *models.Campaign
+}
 
 func (s *Server) signupForm(c echo.Context) error {
 	n, err := s.forum.UserCount(c.Request().Context())
@@ -22,22 +27,22 @@ func (s *Server) signupForm(c echo.Context) error {
 		return err
 	}
 	p := s.page(c, "Sign up")
-	p.Data = SignupData{FirstUser: n == 0}
+	p.Data = SignupData{FirstUser: n == 0, Campaign: s.forum.RunningCampaign(c.Request().Context(), c.QueryParam("campaign"))}
 	return s.tmpl.render(c, http.StatusOK, "signup", p)
 }
 
 func (s *Server) signup(c echo.Context) error {
 	ctx := c.Request().Context()
-	u, first, err := s.forum.SignUp(ctx, forum.SignUpInput{
+	u, first, err := s.forum.SignUpThrough(ctx, forum.SignUpInput{
 		Username: c.FormValue("username"), Email: c.FormValue("email"), Password: c.FormValue("password"),
-	})
+	}, c.FormValue("campaign"))
 	if err != nil {
 		if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
 		n, _ := s.forum.UserCount(ctx)
 		p := s.page(c, "Sign up")
-		p.Data = SignupData{FirstUser: n == 0}
+		p.Data = SignupData{FirstUser: n == 0, Campaign: s.forum.RunningCampaign(ctx, c.FormValue("campaign"))}
 		p.Form = formFrom(c, err)
 		return s.tmpl.render(c, http.StatusUnprocessableEntity, "signup", p)
 	}

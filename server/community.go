@@ -2,7 +2,9 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -10,18 +12,40 @@ import (
 )
 
 // The community manager's page, /community: who is waiting for an answer,
-// and (for staff) the headline figures. Never cached: it is for the team.
+// and (for staff) the analytics with charts, tables and a CSV export.
+// Never cached: it is for the team.
 
 func (s *Server) communityRoutes(g *echo.Group) {
 	g.GET("/community", s.communityPage, requireLogin)
+	g.GET("/community/stats.csv", s.communityStatsCSV, requireLogin)
+	g.GET("/community/campaigns", s.campaignsPage, requireLogin)
+	g.POST("/community/campaigns", s.createCampaignForm, requireLogin)
+	g.GET("/community/campaigns/:slug", s.campaignPage, requireLogin)
+	g.GET("/community/announcements", s.announcementsPage, requireLogin)
+	g.POST("/community/announcements", s.scheduleForm, requireLogin)
+	g.POST("/community/announcements/:id/cancel", s.cancelScheduled, requireLogin)
+	g.POST("/community/announcements/:id/end-banner", s.endBanner, requireLogin)
 }
 
 // CommunityData is the /community page.
 type CommunityData struct {
 	Queue *forum.NeedsResponsePage
-	Stats *StatsJSON // nil for ambassadors, who see the queue only
 	// NextURL keeps the category filter on the link to the next page.
 	NextURL string
+	// The analytics: nil for ambassadors, who see the queue only.
+	Stats     *StatsJSON
+	Charts    []Chart
+	TTFR      Chart
+	Retention []CohortJSON
+	RetWeeks  []int // "+1".."+N" column headings
+	Range     Form  // from/to as typed, with errors
+	CSVURL    string
+	Presets   []RangePreset
+}
+
+// RangePreset is a quick link to a common window.
+type RangePreset struct {
+	Label, URL string
 }
 
 func (s *Server) communityPage(c echo.Context) error {
@@ -37,12 +61,9 @@ func (s *Server) communityPage(c echo.Context) error {
 		d.NextURL = "/community?" + p.Encode()
 	}
 	if forum.CanReadCommunityStats(v) {
-		st, err := s.forum.Stats(ctx, v, "", "")
-		if err != nil {
+		if err := s.communityAnalytics(c, &d); err != nil {
 			return err
 		}
-		j := statsJSON(st)
-		d.Stats = &j
 	}
 	p := s.page(c, "Community")
 	p.NoIndex = true
@@ -50,8 +71,73 @@ func (s *Server) communityPage(c echo.Context) error {
 	return s.tmpl.render(c, http.StatusOK, "community", p)
 }
 
-// NoResponsePercent is the no-response share as the page shows it; templates
-// have no arithmetic.
-func (j StatsJSON) NoResponsePercent() string {
-	return strconv.FormatFloat(j.NoResponseShare*100, 'f', 0, 64) + "%"
+func (s *Server) communityAnalytics(c echo.Context, d *CommunityData) error {
+	ctx, v := c.Request().Context(), viewer(c)
+	from, to := c.QueryParam("from"), c.QueryParam("to")
+	d.Range = Form{Values: map[string]string{"from": from, "to": to}, Errors: map[string]string{}}
+	st, err := s.forum.Stats(ctx, v, from, to)
+	if ve, ok := forum.AsValidation(err); ok {
+		// Keep what was typed, say what is wrong, and show the default window.
+		d.Range.Errors = ve.Fields
+		from, to = "", ""
+		st, err = s.forum.Stats(ctx, v, "", "")
+	}
+	if err != nil {
+		return err
+	}
+	j := s.statsJSON(st)
+	d.Stats = &j
+	if d.Range.Values["from"] == "" && d.Range.Values["to"] == "" {
+		d.Range.Values["from"], d.Range.Values["to"] = j.From, j.To
+	}
+	qs := url.Values{"from": {j.From}, "to": {j.To}}
+	d.CSVURL = "/community/stats.csv?" + qs.Encode()
+	last, _ := time.Parse("2006-01-02", j.To)
+	for _, n := range []int{7, 30, 90} {
+		u := url.Values{"from": {last.AddDate(0, 0, -(n - 1)).Format("2006-01-02")}, "to": {j.To}}
+		d.Presets = append(d.Presets, RangePreset{Label: strconv.Itoa(n) + " days", URL: "/community?" + u.Encode()})
+	}
+	series := func(id, title, unit string, val func(DayStatsJSON) int64) Chart {
+		ch := Chart{ID: id, Title: title, Unit: unit, Desc: title + " from " + j.From + " to " + j.To + ", one value per day."}
+		for _, day := range j.Days {
+			ch.Points = append(ch.Points, Point{Label: day.Day[5:], Value: float64(val(day))})
+		}
+		return ch
+	}
+	d.Charts = []Chart{
+		LineChart(series("chart-dau", "Active members per day", "members", func(x DayStatsJSON) int64 { return x.DAU })),
+		BarChart(series("chart-posts", "Posts per day", "posts", func(x DayStatsJSON) int64 { return x.Posts })),
+		BarChart(series("chart-threads", "New threads per day", "threads", func(x DayStatsJSON) int64 { return x.Threads })),
+		BarChart(series("chart-members", "New members per day", "members", func(x DayStatsJSON) int64 { return x.NewMembers })),
+	}
+	ttfr := Chart{ID: "chart-ttfr", Title: "Median time to first response by category (minutes)", Unit: "minutes",
+		Desc: "Median minutes until someone other than the author answered, for threads started from " + j.From + " to " + j.To + "."}
+	for _, cat := range j.Categories {
+		ttfr.Points = append(ttfr.Points, Point{Label: cat.Name, Value: float64(cat.TTFRMedianSeconds/6) / 10})
+	}
+	d.TTFR = BarChart(ttfr)
+	cohorts, err := s.forum.Retention(ctx, v, 0)
+	if err != nil {
+		return err
+	}
+	for i, co := range cohorts {
+		d.Retention = append(d.Retention, CohortJSON{WeekStart: co.WeekStart.Format("2006-01-02"), Members: co.Members, Retention: co.Retention})
+		if i == 0 {
+			for k := range co.Retention {
+				d.RetWeeks = append(d.RetWeeks, k+1)
+			}
+		}
+	}
+	return nil
+}
+
+// Percent formats a share as the page shows it; templates have no
+// arithmetic.
+func Percent(share float64) string {
+	return strconv.FormatFloat(share*100, 'f', 0, 64) + "%"
+}
+
+// Minutes formats a wait in seconds as minutes with one decimal.
+func Minutes(seconds int64) string {
+	return strconv.FormatFloat(float64(seconds)/60, 'f', 1, 64)
 }

@@ -41,6 +41,9 @@ type Page struct {
 	// always 0 when logged out, which is what keeps it out of the
 	// anonymous page cache.
 	Unread int
+	// Banner is the staff announcement shown on every page (nil for none);
+	// cached pages include it in their key (see bannerKey).
+	Banner *forum.Banner
 }
 
 // FeedLink advertises an RSS/Atom feed in <head>.
@@ -105,6 +108,8 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"canEditMeta":  forum.CanEditThreadMeta,
 		"isAdmin":      func(u *models.User) bool { return u != nil && u.Role == models.RoleAdmin },
 		"perPage":      func() int { return perPage },
+		"percent":      Percent,
+		"minutes":      Minutes,
 		"initial": func(u *models.User) string {
 			if u == nil || u.Username == "" {
 				return "?"
@@ -229,6 +234,7 @@ func (s *Server) page(c echo.Context, title string) *Page {
 		}
 		p.Unread = n
 	}
+	p.Banner = s.banner(c)
 	return p
 }
 

@@ -55,7 +55,7 @@ func (s *Server) category(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + version
+		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + version + s.bannerKey(c)
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
 			return c.HTMLBlob(http.StatusOK, b)
@@ -178,7 +178,7 @@ func (s *Server) thread(c echo.Context) error {
 		if err != nil {
 			return s.mergedRedirect(c, id, err)
 		}
-		cacheKey = threadCacheKey(id, page, version)
+		cacheKey = threadCacheKey(id, page, version) + s.bannerKey(c)
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
 			return c.HTMLBlob(http.StatusOK, b)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -63,6 +64,7 @@ func adminCommand() *cli.Command {
 					return nil
 				},
 			},
+			rollupCommand(),
 		},
 	}
 }
@@ -98,6 +100,52 @@ func devCommand() *cli.Command {
 					return nil
 				},
 			},
+		},
+	}
+}
+
+func rollupCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "rollup",
+		Usage: "compute the community analytics' daily rollups for past days (idempotent; `hearth serve` does it too)",
+		Flags: append(storeFlags(),
+			&cli.StringFlag{Name: "from", Usage: "first day, YYYY-MM-DD (default: yesterday)"},
+			&cli.StringFlag{Name: "to", Usage: "last day, YYYY-MM-DD, before today (default: yesterday)"},
+		),
+		Action: func(c *cli.Context) error {
+			svc, _, err := serviceFromFlags(c)
+			if err != nil {
+				return err
+			}
+			defer svc.Store().Close()
+			yesterday := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+			from, to := yesterday, yesterday
+			for _, f := range []struct {
+				name string
+				dst  *time.Time
+			}{{"from", &from}, {"to", &to}} {
+				if v := c.String(f.name); v != "" {
+					t, err := time.Parse("2006-01-02", v)
+					if err != nil {
+						return fmt.Errorf("--%s: use a date like 2026-01-31", f.name)
+					}
+					*f.dst = t
+				}
+			}
+			if from.After(to) {
+				return fmt.Errorf("--from must not be after --to")
+			}
+			start := time.Now()
+			done, busy, err := svc.RollupRange(c.Context, from, to)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("rolled up %d days in %s", done, time.Since(start).Round(time.Millisecond))
+			if busy > 0 {
+				fmt.Printf(" (%d skipped: another process was computing them)", busy)
+			}
+			fmt.Println()
+			return nil
 		},
 	}
 }

@@ -79,6 +79,11 @@ func serve(parent context.Context, cfg config.Config) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	go svc.RunMaintenance(ctx, log)
+	// Community analytics: fill and settle past days' rollups (claimed per
+	// day, so several processes share the work).
+	go svc.RunRollups(ctx, log, 10*time.Minute)
+	// Scheduled announcements: published (and federated) when due.
+	go svc.RunPublisher(ctx, log, 30*time.Second)
 	// Federation workers: inbox processing and deliveries, from tables, so
 	// stopping here loses nothing. Waited for after the HTTP server stops.
 	fedDone := make(chan struct{})

@@ -29,6 +29,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0090_admission", Migrate: migrateAdmission},
 		{ID: "0120_modtools", Migrate: migrateModTools},
 		{ID: "0100_mail", Migrate: migrateMail},
+		{ID: "0110_analytics", Migrate: migrateAnalytics},
 	}
 }
 

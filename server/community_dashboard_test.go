@@ -1,0 +1,106 @@
+package server_test
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearth/hearth/models"
+)
+
+// TestCommunityDashboard: staff see SVG charts, each with its title and a
+// data table, choose the window, and download it as CSV; a bad date keeps
+// what was typed and says what is wrong; members get 403 on the CSV.
+func TestCommunityDashboard(t *testing.T) {
+	ts := newTestServer(t)
+	day := time.Date(2030, 3, 12, 9, 0, 0, 0, time.UTC)
+	now := day
+	ts.Svc.SetClock(func() time.Time { return now })
+	ts.Category("help")
+	ts.User("moddy", models.RoleModerator)
+	asker, amb := ts.User("asker", models.RoleMember), ts.User("amby", models.RoleAmbassador)
+	for _, u := range []*models.User{asker, amb} {
+		if err := ts.Store.UpdateUserFields(ts.Ctx, u.ID, map[string]any{"created_at": day}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	th, _ := ts.Thread(asker, "help", "How do I start?", "body")
+	now = now.Add(30 * time.Minute)
+	ts.Reply(amb, th.ID, "Like this")
+	now = day.Add(24 * time.Hour) // the next morning: 12 March is rolled up
+	if err := ts.Svc.RollupDay(ts.Ctx, day); err != nil {
+		t.Fatal(err)
+	}
+	ts.Thread(asker, "help", "And today?", "body")
+	now = now.Add(time.Minute)
+
+	staff := ts.browser()
+	staff.login("moddy")
+	r := staff.get("/community?from=2030-03-12&to=2030-03-13")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("dashboard: %d %s", r.StatusCode, r.Body)
+	}
+	for _, want := range []string{
+		`<svg class="chart"`, `<title id="chart-posts-title">Posts per day</title>`, `aria-labelledby="chart-dau-title chart-dau-desc"`,
+		`<th scope="row">03-12</th><td>2</td>`, // posts on 12 March in the posts chart's table
+		`var(--accent, currentColor)`, `href="/community/stats.csv?from=2030-03-12&amp;to=2030-03-13"`,
+		`value="2030-03-12"`, "Replies by ambassadors", "Weekly retention", `<a href="/c/help">help</a>`,
+	} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	if strings.Contains(r.Body, `<script src="http`) || strings.Contains(r.Body, "<svg><script") {
+		t.Error("the dashboard must not load third-party scripts")
+	}
+	bad := staff.get("/community?from=last+week")
+	if bad.StatusCode != http.StatusOK || !strings.Contains(bad.Body, `value="last week"`) || !strings.Contains(bad.Body, "use a date like") {
+		t.Errorf("bad date: %d", bad.StatusCode)
+	}
+
+	res := staff.get("/community/stats.csv?from=2030-03-12&to=2030-03-13")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(res.Body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"day", "dau", "new_members", "posts", "threads", "contributors", "remote_replies"},
+		{"2030-03-12", "2", "2", "2", "1", "2", "0"},
+		{"2030-03-13", "1", "0", "1", "1", "1", "0"},
+	}
+	if len(rows) != len(want) || strings.Join(rows[1], ",") != strings.Join(want[1], ",") || strings.Join(rows[2], ",") != strings.Join(want[2], ",") {
+		t.Errorf("csv rows: %v, want %v", rows, want)
+	}
+
+	member := ts.browser()
+	member.signup("member1")
+	if r := member.get("/community/stats.csv"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("member csv: %d", r.StatusCode)
+	}
+	_, stats := ts.api(t, http.MethodGet, "/api/v1/community/stats?from=2030-03-12&to=2030-03-12", ts.token(t, "mod2", models.RoleModerator), "")
+	if stats["ambassador_replies"] != float64(1) || stats["welcome_rate"] != 0.5 || stats["ttfr_median_seconds"] != float64(1800) {
+		t.Errorf("stats json: %v", stats)
+	}
+}
+
+// TestCommunityStatsEmpty: an empty forum gives zeros and empty lists.
+func TestCommunityStatsEmpty(t *testing.T) {
+	ts := newTestServer(t)
+	code, stats := ts.api(t, http.MethodGet, "/api/v1/community/stats", ts.token(t, "mod1", models.RoleModerator), "")
+	if code != http.StatusOK || stats["posts"] != float64(0) || stats["ttfr_p90_seconds"] != float64(0) || stats["welcome_rate"] != float64(0) {
+		t.Fatalf("empty: %d %v", code, stats)
+	}
+	if days, _ := stats["days"].([]any); len(days) != 30 {
+		t.Errorf("days: %v", stats["days"])
+	}
+	staff := ts.browser()
+	staff.login("mod1")
+	if r := staff.get("/community"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Nobody posted in these days.") {
+		t.Errorf("empty dashboard: %d", r.StatusCode)
+	}
+}
