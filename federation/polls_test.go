@@ -220,6 +220,15 @@ func TestRemoteQuestionReply(t *testing.T) {
 	}
 	s.sendToAlice(t, activityOf(qid+"/activity", "Create", carol, question(2, 0, false)))
 
+	// A malformed Question (no options) is refused whole: no reply, no poll.
+	bad := question(0, 0, false)
+	delete(bad, "anyOf")
+	bad["id"] = qid + "0"
+	s.sendToAlice(t, activityOf(qid+"0/activity", "Create", carol, bad))
+	if _, err := s.a.env.Svc.RemotePollByAPID(ctx, qid+"0"); err == nil {
+		t.Error("a Question without options was kept")
+	}
+
 	page, err := s.a.env.Svc.ThreadPage(ctx, nil, s.thread.ID, 1)
 	must(t, err)
 	if len(page.Posts) != 2 || page.Posts[1].APID == nil || *page.Posts[1].APID != qid {

@@ -205,14 +205,19 @@ func (s *Store) PollVoterInboxes(ctx context.Context, pollID int64) ([]string, e
 }
 
 // TakePendingPollUpdates removes the poll's queued Update deliveries that
-// no worker has claimed yet and returns the earliest time one was due
-// (nil when there were none), so the caller can queue one fresh Update
-// with the newest tallies in their place, no later than they were due.
+// no worker holds (first tries and retries alike: an older Update arriving
+// after a newer one would roll the tallies back) and returns the earliest
+// time one was due, nil when there were none, so the caller can queue one
+// fresh Update with the newest tallies in their place.
 func (s *Store) TakePendingPollUpdates(ctx context.Context, pollID int64) (*time.Time, error) {
 	var rows []Delivery
-	err := s.DB(ctx).Where("state = ? AND attempts = 0 AND id IN (SELECT delivery_id FROM poll_updates WHERE poll_id = ?)", QueuePending, pollID).
+	err := s.DB(ctx).Where("state = ? AND id IN (SELECT delivery_id FROM poll_updates WHERE poll_id = ?)", QueuePending, pollID).
 		Find(&rows).Error
-	if err != nil || len(rows) == 0 {
+	if err != nil {
+		return nil, err
+	}
+	// Links to jobs already sent are of no further use either.
+	if err := s.DB(ctx).Where("poll_id = ?", pollID).Delete(&PollUpdate{}).Error; err != nil || len(rows) == 0 {
 		return nil, err
 	}
 	ids := make([]int64, len(rows))
@@ -223,7 +228,7 @@ func (s *Store) TakePendingPollUpdates(ctx context.Context, pollID int64) (*time
 			due = rows[i].NextAttemptAt
 		}
 	}
-	// state = pending again: a worker that claimed one meanwhile keeps it.
+	// state = pending again: a job a worker claimed meanwhile is sent.
 	if err := s.DB(ctx).Where("id IN ? AND state = ?", ids, QueuePending).Delete(&Delivery{}).Error; err != nil {
 		return nil, err
 	}
@@ -231,15 +236,11 @@ func (s *Store) TakePendingPollUpdates(ctx context.Context, pollID int64) (*time
 }
 
 // EnqueuePollUpdates queues an Update{Question} for each inbox, due at
-// due, and remembers the jobs so later votes can refresh them.
+// due, and remembers the jobs so later votes can replace them (call
+// TakePendingPollUpdates first).
 func (s *Store) EnqueuePollUpdates(ctx context.Context, pollID int64, activityJSON, actorType string, actorID int64, inboxes []string, now, due time.Time) error {
 	if len(inboxes) == 0 {
 		return nil
-	}
-	// Rows of jobs already sent are of no further use.
-	if err := s.DB(ctx).Where("poll_id = ? AND delivery_id NOT IN (SELECT id FROM deliveries WHERE state = ?)", pollID, QueuePending).
-		Delete(&PollUpdate{}).Error; err != nil {
-		return err
 	}
 	rows := make([]Delivery, len(inboxes))
 	for i, inbox := range inboxes {
