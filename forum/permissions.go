@@ -163,11 +163,13 @@ func CanManageWatchedWords(actor *models.User) bool { return CanModerate(actor) 
 func InSandbox(u *models.User) bool {
 	return u != nil && u.Sandboxed && u.Role == models.RoleMember && !u.IsRemote()
 }
+
 // CanChooseNotifications: local members choose how closely they follow
 // threads and categories and which mail they get; remote accounts cannot
 // log in to read either. Every category is public today; when private ones
 // come, the category joins this check and every caller passes through here.
 func CanChooseNotifications(actor *models.User) bool { return actor != nil && !actor.IsRemote() }
+
 // CanManageCampaigns: staff create campaigns and read their figures, like
 // the rest of the community analytics.
 func CanManageCampaigns(actor *models.User) bool { return actor != nil && actor.IsStaff() }
