@@ -335,6 +335,14 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 			return err
 		}
 		body = words.text
+		rendered := s.md.Render(body).HTML
+		if InSandbox(actor) {
+			// An approved post must not become the spam its approval
+			// kept out.
+			if err := sandboxLimits(rendered); err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		if err := s.store.CreateRevision(ctx, &models.PostRevision{PostID: p.ID, EditorID: actor.ID, Body: p.Body, CreatedAt: now}); err != nil {
 			return err
@@ -344,7 +352,7 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 				return err
 			}
 		}
-		p.Body, p.HTML, p.EditedAt, p.UpdatedAt = body, s.md.Render(body).HTML, &now, now
+		p.Body, p.HTML, p.EditedAt, p.UpdatedAt = body, rendered, &now, now
 		p.EditCount++
 		post = p
 		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{
