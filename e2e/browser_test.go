@@ -82,6 +82,7 @@ func TestBrowserForumFlow(t *testing.T) {
 	b.expectText(".flash", "waiting for approval")
 	b.expectText("#pending", "Waiting for approval")
 	b.expectText("#pending .post-body", "A reply from member two")
+	b.screenshot("thread-pending.png", 1280, 900, false)
 
 	// e. An anonymous visitor does not see it.
 	b.click(`header form[action="/logout"] button[type=submit]`, "/")
@@ -99,6 +100,7 @@ func TestBrowserForumFlow(t *testing.T) {
 	b.click(`header a[href="/mod"]`, "/mod")
 	b.expectText("main .card", "A reply from member two")
 	b.expectText("main .card", "bob")
+	b.screenshot("mod-approval.png", 1280, 900, false)
 	b.click(`main .card button[value=approve]`, "/mod")
 	b.expectText(".flash", "Queue item resolved: approve.")
 	b.open(threadPath)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"time"
 
 	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
@@ -113,47 +112,6 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		return nil, &HeldError{Held: held}
 	}
 	return post, err
-}
-
-// newPost is a reply about to be published, however it got here.
-type newPost struct {
-	body, html string
-	mentions   []string
-	replyTo    *int64
-	created    time.Time // zero: now
-	apID       *string   // set for a remote post: no federation hook runs
-}
-
-// insertReply publishes a reply: the next number under the thread's row
-// lock, the counters, notifications and (for local posts) the federation
-// hook, all in the caller's transaction.
-func (s *Service) insertReply(ctx context.Context, author *models.User, t *models.Thread, np newPost) (*models.Post, error) {
-	now := s.now()
-	n, err := s.store.NextPostNumber(ctx, t.ID, author.ID, now)
-	if err != nil {
-		return nil, mapNotFound(err)
-	}
-	created := np.created
-	if created.IsZero() {
-		created = now
-	}
-	post := &models.Post{
-		ThreadID: t.ID, Number: n, UserID: author.ID, ReplyToID: np.replyTo,
-		Body: np.body, HTML: np.html, CreatedAt: created, UpdatedAt: now, APID: np.apID,
-	}
-	if err := s.store.CreatePost(ctx, post); err != nil {
-		return nil, err
-	}
-	if err := s.countNewPost(ctx, t.CategoryID, author.ID, now, false); err != nil {
-		return nil, err
-	}
-	if err := s.notifyPost(ctx, author, t, post, np.mentions); err != nil {
-		return nil, err
-	}
-	if np.apID != nil {
-		return post, nil
-	}
-	return post, s.hooks.PostCreated(ctx, t, post)
 }
 
 // PageCount is how many pages a thread with n posts has.
@@ -341,6 +299,14 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 			return err
 		}
 		body = words.text
+		rendered := s.md.Render(body).HTML
+		if InSandbox(actor) {
+			// An approved post must not become the spam its approval
+			// kept out.
+			if err := sandboxLimits(rendered); err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		if err := s.store.CreateRevision(ctx, &models.PostRevision{PostID: p.ID, EditorID: actor.ID, Body: p.Body, CreatedAt: now}); err != nil {
 			return err
@@ -350,7 +316,7 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 				return err
 			}
 		}
-		p.Body, p.HTML, p.EditedAt, p.UpdatedAt = body, s.md.Render(body).HTML, &now, now
+		p.Body, p.HTML, p.EditedAt, p.UpdatedAt = body, rendered, &now, now
 		p.EditCount++
 		post = p
 		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{

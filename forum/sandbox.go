@@ -72,22 +72,31 @@ func (s *Service) admit(ctx context.Context, actor *models.User, title, body str
 	if n >= SandboxRateMax {
 		return a, &RateLimitError{Message: fmt.Sprintf("new members may post %d times in %d minutes; wait a little and try again", SandboxRateMax, int(SandboxRateWindow/time.Minute))}
 	}
-	links := 0
-	for _, tag := range anchorTag.FindAllString(a.rendered.HTML, -1) {
-		if !strings.Contains(tag, `class="mention"`) && !strings.Contains(tag, `class="hashtag"`) {
-			links++
-		}
-	}
-	switch {
-	case strings.Contains(a.rendered.HTML, "<img"):
-		return a, &ValidationError{Fields: map[string]string{"body": "new members cannot post images yet; remove the image, or link to it instead"}}
-	case links > SandboxMaxLinks:
-		return a, &ValidationError{Fields: map[string]string{"body": fmt.Sprintf("new members may include at most %d links in a post; this one has %d", SandboxMaxLinks, links)}}
+	if err := sandboxLimits(a.rendered.HTML); err != nil {
+		return a, err
 	}
 	if st.LivePosts < int64(s.cfg.SandboxPosts) {
 		a.hold = HoldSandbox
 	}
 	return a, nil
+}
+
+// sandboxLimits refuses images and more than SandboxMaxLinks links (a
+// mention or hashtag is not a link) in a sandboxed member's rendered post.
+func sandboxLimits(html string) error {
+	links := 0
+	for _, tag := range anchorTag.FindAllString(html, -1) {
+		if !strings.Contains(tag, `class="mention"`) && !strings.Contains(tag, `class="hashtag"`) {
+			links++
+		}
+	}
+	switch {
+	case strings.Contains(html, "<img"):
+		return &ValidationError{Fields: map[string]string{"body": "new members cannot post images yet; remove the image, or link to it instead"}}
+	case links > SandboxMaxLinks:
+		return &ValidationError{Fields: map[string]string{"body": fmt.Sprintf("new members may include at most %d links in a post; this one has %d", SandboxMaxLinks, links)}}
+	}
+	return nil
 }
 
 // maybeGraduate lets a sandboxed member out once they meet every criterion

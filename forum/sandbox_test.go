@@ -302,7 +302,15 @@ func TestSandboxLinkAndImageLimits(t *testing.T) {
 	}
 	// Two links and mentions are fine (held, not refused).
 	_, err := e.Svc.Reply(e.Ctx, newbie, th.ID, forum.NewReply{Body: "@owner see [a](https://a.example) and [b](https://b.example)"})
-	mustHold(t, err)
+	h := mustHold(t, err)
+	// Nor can an approved post be edited into what the limits refuse.
+	if err := e.Svc.ResolveQueueItem(e.Ctx, e.User("amb", models.RoleAmbassador), approvalItem(t, e, e.User("moddy", models.RoleModerator), h.ID).ID, forum.ResolveApprove, ""); err != nil {
+		t.Fatal(err)
+	}
+	approved, _ := e.Store.HeldPostByID(e.Ctx, h.ID)
+	if _, err := e.Svc.EditPost(e.Ctx, newbie, *approved.PostID, "now ![cat](https://img.example/cat.png)"); err == nil {
+		t.Fatal("sandboxed member edited an image in")
+	}
 	// Members out of the sandbox are not limited.
 	if _, err := e.Svc.Reply(e.Ctx, e.User("old", models.RoleMember), th.ID, forum.NewReply{Body: "![cat](https://img.example/cat.png) [a](https://a.example) [b](https://b.example) [c](https://c.example)"}); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
 )
 
@@ -124,51 +123,6 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 		return nil, nil, err
 	}
 	return thread, post, nil
-}
-
-// insertThread publishes a thread with its first post, written at created
-// (zero: now), in the caller's transaction.
-func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *models.Category, title string, tags []string, body string, rendered markup.Result, created time.Time, extra func(context.Context, *models.Thread, *models.Post) error) (*models.Thread, *models.Post, error) {
-	now := s.now()
-	if created.IsZero() {
-		created = now
-	}
-	thread := &models.Thread{
-		CategoryID: cat.ID, UserID: actor.ID, Title: title, Slug: Slugify(title, 80),
-		PostCount: 1, LastPostAt: now, LastPostUserID: actor.ID, CreatedAt: created, UpdatedAt: now,
-	}
-	if err := s.store.CreateThread(ctx, thread); err != nil {
-		return nil, nil, err
-	}
-	post := &models.Post{ThreadID: thread.ID, Number: 1, UserID: actor.ID, Body: body, HTML: rendered.HTML, CreatedAt: created, UpdatedAt: now}
-	if err := s.store.CreatePost(ctx, post); err != nil {
-		return nil, nil, err
-	}
-	thread.FirstPostID = post.ID
-	if err := s.store.UpdateThreadFields(ctx, thread.ID, map[string]any{"first_post_id": post.ID}); err != nil {
-		return nil, nil, err
-	}
-	if err := s.countNewPost(ctx, cat.ID, actor.ID, now, true); err != nil {
-		return nil, nil, err
-	}
-	tagRows, err := s.store.EnsureTags(ctx, tags)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := s.store.TagThread(ctx, thread.ID, tagRows); err != nil {
-		return nil, nil, err
-	}
-	if err := s.notifyPost(ctx, actor, thread, post, rendered.Mentions); err != nil {
-		return nil, nil, err
-	}
-	if extra != nil {
-		// Before the hook, so the federated first post carries it (a poll
-		// makes the Note a Question).
-		if err := extra(ctx, thread, post); err != nil {
-			return nil, nil, err
-		}
-	}
-	return thread, post, s.hooks.ThreadCreated(ctx, thread, post)
 }
 
 // countNewPost keeps the denormalised counters that lists show in step.

@@ -147,6 +147,10 @@ var interfaceFlags = []struct{ flag, env string }{
 	{"--federation-allow-private", "HEARTH_FEDERATION_ALLOW_PRIVATE"},
 	{"--smtp-url", "HEARTH_SMTP_URL"},
 	{"--posts-per-page", "HEARTH_POSTS_PER_PAGE"},
+	// Not in INTERFACE.md: the sandbox's settings (forum/sandbox.go).
+	{"--sandbox-posts", "HEARTH_SANDBOX_POSTS"},
+	{"--sandbox-days", "HEARTH_SANDBOX_DAYS"},
+	{"--sandbox-likes", "HEARTH_SANDBOX_LIKES"},
 }
 
 func TestHelpNamesEveryFlagAndEnv(t *testing.T) {
@@ -200,6 +204,7 @@ func TestBadConfiguration(t *testing.T) {
 		{"unknown database scheme", nil, []string{"--db", "mysql://nobody:secret@127.0.0.1:1/x"}, "--db"},
 		{"port in use", nil, []string{"--addr", busyAddr}, "--addr"},
 		{"posts per page", []string{"HEARTH_POSTS_PER_PAGE=0"}, nil, "HEARTH_POSTS_PER_PAGE"},
+		{"sandbox posts", []string{"HEARTH_SANDBOX_POSTS=-1"}, nil, "HEARTH_SANDBOX_POSTS"},
 		{"smtp url", nil, []string{"--smtp-url", "mail.example:25"}, "--smtp-url"},
 	}
 	for _, tt := range tests {

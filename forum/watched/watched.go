@@ -10,6 +10,7 @@ package watched
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"unicode"
@@ -52,6 +53,7 @@ type Matcher struct {
 	anywhere []*phrase            // other wildcard shapes, tried on every word
 	regexes  []*regexp.Regexp
 	rxEntry  []*Entry
+	rxNeeds  []string // per regex: lower-case text every match contains, or ""
 	size     int
 }
 
@@ -95,6 +97,7 @@ func Compile(entries []Entry) (*Matcher, error) {
 		if e.Regex {
 			m.regexes = append(m.regexes, regexp.MustCompile("(?i)"+strings.TrimSpace(e.Pattern)))
 			m.rxEntry = append(m.rxEntry, e)
+			m.rxNeeds = append(m.rxNeeds, requiredLiteral(strings.TrimSpace(e.Pattern)))
 			continue
 		}
 		ph := &phrase{entry: e, words: splitWords(strings.ToLower(strings.TrimSpace(e.Pattern)), true)}
@@ -168,7 +171,20 @@ func (m *Matcher) Hits(text string) []Hit {
 		}
 		try(m.anywhere)
 	}
+	// A regex runs only over texts holding the literal every one of its
+	// matches must contain: a substring search instead of a regex scan
+	// for the usual post that matches none. Two non-ASCII letters fold to
+	// ASCII under (?i) (ſ to s, the Kelvin sign to k) but not under
+	// ToLower, so a text holding them skips the shortcut.
+	var lowerText string
+	prefilter := len(m.regexes) > 0 && !strings.ContainsAny(text, "\u017f\u212a")
+	if prefilter {
+		lowerText = strings.ToLower(text)
+	}
 	for k, rx := range m.regexes {
+		if need := m.rxNeeds[k]; prefilter && need != "" && !strings.Contains(lowerText, need) {
+			continue
+		}
 		for _, loc := range rx.FindAllStringIndex(text, -1) {
 			if loc[1] > loc[0] {
 				hits = append(hits, Hit{Entry: m.rxEntry[k], Start: loc[0], End: loc[1]})
@@ -176,6 +192,38 @@ func (m *Matcher) Hits(text string) []Hit {
 		}
 	}
 	return sortHits(hits)
+}
+
+// requiredLiteral returns the longest literal (lower-cased) that every
+// match of the expression contains, or "" when there is none to rely on.
+func requiredLiteral(expr string) string {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	return mustContain(re.Simplify())
+}
+
+func mustContain(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return strings.ToLower(string(re.Rune))
+	case syntax.OpCapture, syntax.OpPlus:
+		return mustContain(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return mustContain(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		best := ""
+		for _, sub := range re.Sub {
+			if l := mustContain(sub); len(l) > len(best) {
+				best = l
+			}
+		}
+		return best
+	}
+	return ""
 }
 
 func sortHits(hits []Hit) []Hit {

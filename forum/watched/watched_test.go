@@ -15,6 +15,8 @@ func TestMatcher(t *testing.T) {
 		{ID: 5, Pattern: "*coin", Action: Block},
 		{ID: 6, Pattern: `\bfree\s+\$\d+`, Regex: true, Action: Block},
 		{ID: 7, Pattern: "sp*m*r", Action: Hold},
+		{ID: 8, Pattern: `(?:cheap|discount)\s+pills`, Regex: true, Action: Block},
+		{ID: 9, Pattern: `sale!`, Regex: true, Action: Hold},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +40,9 @@ func TestMatcher(t *testing.T) {
 		{"a spammer here", 7, ""},
 		{"darn casino", 1, "d*** casino"},
 		{"Ünïcode café darn", 0, "Ünïcode café d***"},
+		{"Discount   PILLS", 8, ""}, // the literal prefilter lower-cases too
+		{"pills, cheaply", 0, ""},
+		{"big ſALE!", 9, ""}, // ſ folds to s under (?i): the prefilter must not skip it
 	}
 	for _, c := range cases {
 		hits := m.Hits(c.text)
@@ -54,6 +59,16 @@ func TestMatcher(t *testing.T) {
 		}
 		if r := Apply(c.text, hits); r != want {
 			t.Errorf("%q: Apply = %q, want %q", c.text, r, want)
+		}
+	}
+}
+
+func TestRequiredLiteral(t *testing.T) {
+	for expr, want := range map[string]string{
+		`\bfree\s+\$\d+`: "free", `(?:cheap|discount)\s+pills`: "pills", `a|b`: "", `x*`: "", `(Hello){2}`: "hello",
+	} {
+		if got := requiredLiteral(expr); got != want {
+			t.Errorf("requiredLiteral(%q) = %q, want %q", expr, got, want)
 		}
 	}
 }
