@@ -84,6 +84,21 @@ func TestBrowserForumFlow(t *testing.T) {
 	b.click(`#post-1 button.btn-like`, path.Dir(threadPath))
 	b.expectText("#post-1 .btn-like .like-count", "1")
 
+	// Bob now watches the thread he replied in. With JavaScript, choosing
+	// another level saves it at once; the Save button is for browsers
+	// without it.
+	if got := get(b, "level", chromedp.Value(chromedp.ID("notification-level-thread"))); got != "watching" {
+		t.Fatalf("bob's level after replying = %q, want watching", got)
+	}
+	if !get(b, "save hidden", chromedp.Evaluate[bool](`document.querySelector("form.notification-level button").hidden`)) {
+		t.Error("the level form's Save button is shown although JavaScript runs")
+	}
+	b.choose("#notification-level-thread", "muted", path.Dir(threadPath))
+	b.expectText(".flash", "Muted")
+	if got := get(b, "level", chromedp.Value(chromedp.ID("notification-level-thread"))); got != "muted" {
+		t.Fatalf("level after choosing muted = %q", got)
+	}
+
 	// e. Screenshots for people; the assertions are the DOM checks above.
 	b.screenshot("thread-desktop.png", 1280, 900, false)
 	b.screenshot("thread-390.png", 390, 844, true)
@@ -310,6 +325,26 @@ func (b *browser) click(sel, want string) string {
 		b.t.Fatalf("click %s: HTTP %d at %s, want 200 at %s…", sel, resp.Status, at, want)
 	}
 	return get(b, "path", chromedp.Evaluate[string](`location.pathname`))
+}
+
+// choose picks an option of a select as a person would (a change event)
+// and requires the page it leads to, like click.
+func (b *browser) choose(sel, value, want string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	js := fmt.Sprintf("var s = document.querySelector(%q); s.value = %q; s.dispatchEvent(new Event('change'))", sel, value)
+	change := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[any](js)(ctx, tg)
+		return chromedp.Void{}, err
+	})
+	resp, err := chromedp.RunResponse(ctx, change)
+	if err != nil {
+		b.t.Fatalf("choose %s in %s: %v", value, sel, err)
+	}
+	if at := b.here(); resp.Status != http.StatusOK || !strings.HasPrefix(at, want) {
+		b.t.Fatalf("choose %s in %s: HTTP %d at %s, want 200 at %s…", value, sel, resp.Status, at, want)
+	}
 }
 
 // fill types into an empty form field, key by key.
