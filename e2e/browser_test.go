@@ -109,6 +109,21 @@ func TestBrowserForumFlow(t *testing.T) {
 	b.click(`#post-1 button.btn-like`, path.Dir(threadPath))
 	b.expectText("#post-1 .btn-like .like-count", "1")
 
+	// Carol only liked, so she tracks the thread (the default). With
+	// JavaScript, choosing another level saves it at once; the Save
+	// button is for browsers without it.
+	if got := get(b, "level", chromedp.Value(chromedp.ID("notification-level-thread"))); got != "tracking" {
+		t.Fatalf("carol's level after liking = %q, want tracking", got)
+	}
+	if !get(b, "save hidden", chromedp.Evaluate[bool](`document.querySelector("form.notification-level button").hidden`)) {
+		t.Error("the level form's Save button is shown although JavaScript runs")
+	}
+	b.choose("#notification-level-thread", "muted", path.Dir(threadPath))
+	b.expectText(".flash", "Muted")
+	if got := get(b, "level", chromedp.Value(chromedp.ID("notification-level-thread"))); got != "muted" {
+		t.Fatalf("level after choosing muted = %q", got)
+	}
+
 	// g. The visitor now sees the approved reply.
 	b.click(`header form[action="/logout"] button[type=submit]`, "/")
 	b.open(threadPath)
@@ -350,6 +365,26 @@ func (b *browser) click(sel, want string) string {
 		b.t.Fatalf("click %s: HTTP %d at %s, want 200 at %s…", sel, resp.Status, at, want)
 	}
 	return get(b, "path", chromedp.Evaluate[string](`location.pathname`))
+}
+
+// choose picks an option of a select as a person would (a change event)
+// and requires the page it leads to, like click.
+func (b *browser) choose(sel, value, want string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	js := fmt.Sprintf("var s = document.querySelector(%q); s.value = %q; s.dispatchEvent(new Event('change'))", sel, value)
+	change := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[any](js)(ctx, tg)
+		return chromedp.Void{}, err
+	})
+	resp, err := chromedp.RunResponse(ctx, change)
+	if err != nil {
+		b.t.Fatalf("choose %s in %s: %v", value, sel, err)
+	}
+	if at := b.here(); resp.Status != http.StatusOK || !strings.HasPrefix(at, want) {
+		b.t.Fatalf("choose %s in %s: HTTP %d at %s, want 200 at %s…", value, sel, resp.Status, at, want)
+	}
 }
 
 // fill types into an empty form field, key by key.

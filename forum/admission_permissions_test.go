@@ -23,8 +23,8 @@ func TestAdmissionPermissions(t *testing.T) {
 		a := &models.User{ID: 1, Role: role}
 		got := row{
 			approve:     forum.CanApprove(a),
-			approveItem: forum.CanResolveQueueItem(a, models.QueueKindApproval),
-			flagItem:    forum.CanResolveQueueItem(a, models.QueueKindFlag),
+			approveItem: forum.CanApprove(a),
+			flagItem:    forum.CanResolveQueueItem(a, 0),
 			vouch:       forum.CanVouch(a, sandboxed),
 			vouchRemote: forum.CanVouch(a, remote),
 			seeHeld:     forum.CanSeeHeld(a, held),

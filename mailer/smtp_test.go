@@ -313,3 +313,45 @@ func TestSMTPPasswordNeverLogged(t *testing.T) {
 		t.Errorf("log:\n%s", out)
 	}
 }
+
+func TestTwoWorkersSendEachMailOnce(t *testing.T) {
+	e := newEnv(t)
+	bob := e.user("bob")
+	e.queue(bob, 120, "two")
+	// A second worker on its own service, as another process would run it.
+	svc2 := forum.New(e.store, e.svc.Config())
+	svc2.SetClock(e.clock.Now)
+	other, err := mailer.New(svc2, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 2)
+	for _, w := range []*mailer.Worker{e.worker, other} {
+		go func() {
+			for {
+				n, err := w.Step(e.ctx)
+				if err != nil || n == 0 {
+					done <- err
+					return
+				}
+			}
+		}()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.drain()
+	if got := len(e.smtp.messages()); got != 120 {
+		t.Fatalf("server received %d mails, want each of 120 once", got)
+	}
+	seen := map[string]bool{}
+	for _, m := range e.smtp.messages() {
+		s := parse(t, m.Data).Header.Get("Subject")
+		if seen[s] {
+			t.Fatalf("%q sent twice", s)
+		}
+		seen[s] = true
+	}
+}

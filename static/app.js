@@ -40,4 +40,18 @@
       });
     });
   }
+
+  // Watch / track / mute: choosing a level saves it, so the Save button
+  // (there for browsers without JavaScript) is not needed.
+  document.querySelectorAll("form.notification-level select").forEach(function (sel) {
+    var btn = sel.form.querySelector("button[type=submit]");
+    if (btn) btn.hidden = true;
+    sel.addEventListener("change", function () {
+      if (typeof sel.form.requestSubmit === "function") {
+        sel.form.requestSubmit();
+      } else {
+        sel.form.submit();
+      }
+    });
+  });
 })();
