@@ -12,19 +12,6 @@ import (
 // CategoryBySlug and the federation reads treat it as missing, and the
 // hooks federation installs are never told about its posts.
 
-// CanSeeCategory: everyone sees public categories; a private one is for
-// ambassadors (of any category) and moderators.
-func CanSeeCategory(viewer *models.User, c *models.Category) bool {
-	if c == nil {
-		return false
-	}
-	if !c.AmbassadorsOnly {
-		return true
-	}
-	return viewer != nil && !viewer.IsRemote() &&
-		(viewer.Role == models.RoleAmbassador || viewer.Role == models.RoleModerator || viewer.Role == models.RoleAdmin)
-}
-
 // CategoriesFor lists the categories the viewer may see, flat.
 func (s *Service) CategoriesFor(ctx context.Context, viewer *models.User) ([]models.Category, error) {
 	all, err := s.store.Categories(ctx)
