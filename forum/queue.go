@@ -189,7 +189,7 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 // transaction. Resolving an already resolved item is ErrConflict, so two
 // moderators acting at once learn that one of them was first.
 func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, itemID int64, action, note string) error {
-	if err := s.checkReason(ctx, actor, ""); err != nil {
+	if err := s.checkReason(ctx, actor, note); err != nil {
 		return err
 	}
 	if !utf8.ValidString(note) {
