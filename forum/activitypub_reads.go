@@ -90,6 +90,9 @@ func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPo
 	if err != nil {
 		return nil, mapNotFound(err)
 	}
+	if err := s.checkSeeThread(ctx, nil, t); err != nil {
+		return nil, err // the ambassadors' private category never federates
+	}
 	if p.HiddenAt != nil && p.DeletedAt == nil {
 		// Hidden pending review: not public, but not gone either (a
 		// Tombstone would make peers delete a post that may be approved).
@@ -143,6 +146,9 @@ func (s *Service) ThreadForFederation(ctx context.Context, id int64) (*Federated
 	t, err := s.store.ThreadByID(ctx, id)
 	if err != nil {
 		return nil, mapNotFound(err)
+	}
+	if err := s.checkSeeThread(ctx, nil, t); err != nil {
+		return nil, err
 	}
 	ft := &FederatedThread{Thread: t}
 	if t.DeletedAt != nil {

@@ -30,9 +30,9 @@ func (s *Service) ActorByName(ctx context.Context, name string) (*LocalActor, er
 	if !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
-	c, err := s.store.CategoryBySlug(ctx, name)
+	c, err := s.CategoryBySlug(ctx, name) // private categories have no actor
 	if err != nil {
-		return nil, mapNotFound(err)
+		return nil, err
 	}
 	return &LocalActor{Category: c}, nil
 }

@@ -21,6 +21,9 @@ type CategoryInput struct {
 	Description string
 	Color       string
 	ParentSlug  string
+	// AmbassadorsOnly makes a private category for ambassadors and staff
+	// that federates nowhere.
+	AmbassadorsOnly bool
 }
 
 // CategoryNode is a top-level category with its subcategories.
@@ -76,7 +79,7 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 		if err := v.err(); err != nil {
 			return err
 		}
-		c = &models.Category{Name: in.Name, Slug: in.Slug, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(in.Color), ParentID: parentID}
+		c = &models.Category{Name: in.Name, Slug: in.Slug, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(in.Color), ParentID: parentID, AmbassadorsOnly: in.AmbassadorsOnly}
 		if err := s.store.CreateCategory(ctx, c); err != nil {
 			return err
 		}
@@ -92,11 +95,23 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 	return c, nil
 }
 
-// CategoryTree lists categories with their subcategories.
+// CategoryTree lists the public categories with their subcategories.
 func (s *Service) CategoryTree(ctx context.Context) ([]CategoryNode, error) {
-	cs, err := s.store.Categories(ctx)
+	return s.CategoryTreeFor(ctx, nil)
+}
+
+// CategoryTreeFor lists the categories the viewer may see (private ones for
+// ambassadors and staff) with their subcategories.
+func (s *Service) CategoryTreeFor(ctx context.Context, viewer *models.User) ([]CategoryNode, error) {
+	all, err := s.store.Categories(ctx)
 	if err != nil {
 		return nil, err
+	}
+	cs := all[:0:0]
+	for _, c := range all {
+		if CanSeeCategory(viewer, &c) {
+			cs = append(cs, c)
+		}
 	}
 	var nodes []CategoryNode
 	index := map[int64]int{}
@@ -121,10 +136,23 @@ func (s *Service) Categories(ctx context.Context) ([]models.Category, error) {
 	return s.store.Categories(ctx)
 }
 
-// CategoryBySlug loads a category.
+// CategoryBySlug loads a public category: a private one (ambassadors
+// only) is ErrNotFound here, which is what keeps it out of WebFinger, actor
+// documents and follows. Viewers who may see it use CategoryBySlugFor.
 func (s *Service) CategoryBySlug(ctx context.Context, slug string) (*models.Category, error) {
+	return s.CategoryBySlugFor(ctx, nil, slug)
+}
+
+// CategoryBySlugFor loads a category the viewer may see.
+func (s *Service) CategoryBySlugFor(ctx context.Context, viewer *models.User, slug string) (*models.Category, error) {
 	c, err := s.store.CategoryBySlug(ctx, strings.ToLower(slug))
-	return c, mapNotFound(err)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	if !CanSeeCategory(viewer, c) {
+		return nil, ErrNotFound
+	}
+	return c, nil
 }
 
 // checkText validates a free-text field's encoding and length in runes.

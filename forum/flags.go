@@ -57,6 +57,9 @@ func (s *Service) FlagPost(ctx context.Context, actor *models.User, postID int64
 		if err := s.LoadScope(ctx, actor); err != nil {
 			return err
 		}
+		if err := s.checkSeeThread(ctx, actor, t); err != nil {
+			return err
+		}
 		if !CanFlag(actor, p) {
 			return ErrForbidden
 		}

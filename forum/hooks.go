@@ -32,7 +32,7 @@ func (s *Service) SetHooks(h Hooks) {
 	if h == nil {
 		h = noHooks{}
 	}
-	s.hooks = h
+	s.hooks = privateGuard{inner: h, svc: s}
 }
 
 // noHooks is the default: forum changes concern nobody else.

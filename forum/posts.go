@@ -85,6 +85,9 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		if err := s.checkSlowMode(ctx, actor, t); err != nil {
 			return err
 		}
+		if err := s.checkSeeThread(ctx, actor, t); err != nil {
+			return err
+		}
 		var replyTo *int64
 		if in.ReplyTo != 0 {
 			parent, err := s.store.PostByID(ctx, in.ReplyTo)
@@ -158,6 +161,9 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	cat, err := s.store.CategoryByID(ctx, t.CategoryID)
 	if err != nil {
 		return nil, err
+	}
+	if !CanSeeCategory(viewer, cat) {
+		return nil, ErrNotFound
 	}
 	tags, err := s.store.ThreadTags(ctx, []int64{t.ID})
 	if err != nil {
@@ -405,7 +411,7 @@ func (s *Service) SetLike(ctx context.Context, actor *models.User, postID int64,
 	}
 	var count int
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.Post(ctx, postID)
+		p, _, err := s.PostFor(ctx, actor, postID)
 		if err != nil {
 			return err
 		}

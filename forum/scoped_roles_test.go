@@ -10,11 +10,17 @@ import (
 	"github.com/hearth/hearth/models"
 )
 
-// scopedEnv is a forum with two categories, a thread in "general" with a
-// flagged reply, and one actor per role under test.
+// scopedEnv is a forum with two categories and an administrator; its
+// fixture is a thread in "general" with a flagged reply.
 type scopedEnv struct {
 	*forumtest.Env
-	admin  *models.User
+	admin *models.User
+	*fixture
+}
+
+// fixture is one thread in "general" by its own author, with a reply that
+// a member flagged, so each action of the matrix acts on fresh rows.
+type fixture struct {
 	author *models.User
 	thread *models.Thread
 	post   *models.Post // a reply by author, flagged
@@ -25,18 +31,23 @@ func newScopedEnv(t *testing.T) *scopedEnv {
 	e := forumtest.New(t)
 	e.Category("general")
 	e.Category("other")
-	admin := e.User("boss", models.RoleAdmin)
-	author := e.User("author", models.RoleMember)
+	se := &scopedEnv{Env: e, admin: e.User("boss", models.RoleAdmin)}
+	se.fixture = se.newFixture(t, "author")
+	return se
+}
+
+func (e *scopedEnv) newFixture(t *testing.T, name string) *fixture {
+	author := e.User(name, models.RoleMember)
 	th, _ := e.Thread(author, "general", "A thread to moderate", "body")
 	p := e.Reply(author, th.ID, "a reply someone flags")
-	if _, err := e.Svc.FlagPost(e.Ctx, e.User("flagger", models.RoleMember), p.ID, "spam", ""); err != nil {
+	if _, err := e.Svc.FlagPost(e.Ctx, e.User("flagger_"+name, models.RoleMember), p.ID, "spam", ""); err != nil {
 		t.Fatal(err)
 	}
-	q, err := e.Svc.Queue(e.Ctx, admin, "", "")
-	if err != nil || len(q.Items) != 1 {
-		t.Fatalf("queue: %v %v", err, q)
+	it, err := e.Store.UnresolvedQueueItem(e.Ctx, p.ID)
+	if err != nil {
+		t.Fatalf("queue item: %v", err)
 	}
-	return &scopedEnv{Env: e, admin: admin, author: author, thread: th, post: p, item: q.Items[0].ID}
+	return &fixture{author: author, thread: th, post: p, item: it.ID}
 }
 
 // actor creates the member for a role name of the matrix.
@@ -68,88 +79,99 @@ func TestRoleActionMatrix(t *testing.T) {
 		}
 		return m
 	}
-	type act func(e *scopedEnv, a *models.User) error
+	type act func(e *scopedEnv, fx *fixture, a *models.User) error
 	actions := []struct {
 		name    string
 		allowed map[string]bool
 		do      act
 	}{
-		{"lock", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.LockThread(e.Ctx, a, e.thread.ID, "") }},
-		{"unlock", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.UnlockThread(e.Ctx, a, e.thread.ID, "") }},
-		{"pin", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.PinThread(e.Ctx, a, e.thread.ID, "") }},
-		{"unpin", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.UnpinThread(e.Ctx, a, e.thread.ID, "") }},
-		{"move", allOf("catmod_both", "moderator", "admin"), func(e *scopedEnv, a *models.User) error {
-			return e.Svc.MoveThread(e.Ctx, a, e.thread.ID, "other", "")
+		{"lock", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			return e.Svc.LockThread(e.Ctx, a, fx.thread.ID, "")
+		}},
+		{"unlock", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			return e.Svc.UnlockThread(e.Ctx, a, fx.thread.ID, "")
+		}},
+		{"pin", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			return e.Svc.PinThread(e.Ctx, a, fx.thread.ID, "")
+		}},
+		{"unpin", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			return e.Svc.UnpinThread(e.Ctx, a, fx.thread.ID, "")
+		}},
+		{"move", allOf("catmod_both", "moderator", "admin"), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			return e.Svc.MoveThread(e.Ctx, a, fx.thread.ID, "other", "")
 		}},
 		// A category moderator elsewhere opens the queue but sees none
 		// of this category's items; an ambassador opens it for approval
 		// items only, so this flag item is not theirs to see.
-		{"queue", allOf(append(in, "catmod_out", "ambassador")...), func(e *scopedEnv, a *models.User) error {
+		{"queue", allOf(append(in, "catmod_out", "ambassador")...), func(e *scopedEnv, fx *fixture, a *models.User) error {
 			q, err := e.Svc.Queue(e.Ctx, a, "", "")
-			want := 1
-			if a.Username == "actor_catmod_out" || a.Role == models.RoleAmbassador {
-				want = 0
-			}
-			if err == nil && len(q.Items) != want {
-				return fmt.Errorf("queue shows %d items, want %d", len(q.Items), want)
-			}
-			return err
-		}},
-		{"resolve", allOf(in...), func(e *scopedEnv, a *models.User) error {
-			return e.Svc.ResolveQueueItem(e.Ctx, a, e.item, forum.ResolveHide, "")
-		}},
-		{"claim", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.ClaimQueueItem(e.Ctx, a, e.item) }},
-		{"note", allOf(in...), func(e *scopedEnv, a *models.User) error {
-			_, err := e.Svc.AddQueueNote(e.Ctx, a, e.item, "seen before")
-			return err
-		}},
-		{"queue_lock", allOf(in...), func(e *scopedEnv, a *models.User) error {
-			return e.Svc.QueueAct(e.Ctx, a, e.item, forum.QueueActLock, "", "")
-		}},
-		{"warn", allOf(in...), func(e *scopedEnv, a *models.User) error {
-			_, err := e.Svc.Warn(e.Ctx, a, "author", e.post.ID, "be kind")
-			return err
-		}},
-		{"edit_post", allOf(in...), func(e *scopedEnv, a *models.User) error {
-			_, err := e.Svc.EditPost(e.Ctx, a, e.post.ID, "moderated text")
-			return err
-		}},
-		{"delete_post", allOf(in...), func(e *scopedEnv, a *models.User) error { return e.Svc.DeletePost(e.Ctx, a, e.post.ID) }},
-		{"reply_locked", allOf(in...), func(e *scopedEnv, a *models.User) error {
-			if err := e.Svc.LockThread(e.Ctx, e.admin, e.thread.ID, ""); err != nil {
+			if err != nil {
 				return err
 			}
-			_, err := e.Svc.Reply(e.Ctx, a, e.thread.ID, forum.NewReply{Body: "staff note"})
+			found := false
+			for _, it := range q.Items {
+				found = found || it.ID == fx.item
+			}
+			if want := a.Username != "actor_catmod_out" && a.Role != models.RoleAmbassador; found != want {
+				return fmt.Errorf("queue shows the item: %v, want %v", found, want)
+			}
+			return nil
+		}},
+		{"resolve", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			return e.Svc.ResolveQueueItem(e.Ctx, a, fx.item, forum.ResolveHide, "")
+		}},
+		{"claim", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error { return e.Svc.ClaimQueueItem(e.Ctx, a, fx.item) }},
+		{"note", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			_, err := e.Svc.AddQueueNote(e.Ctx, a, fx.item, "seen before")
 			return err
 		}},
-		{"silence", allOf(site...), func(e *scopedEnv, a *models.User) error {
-			_, err := e.Svc.Silence(e.Ctx, a, "author", "1h", "")
+		{"queue_lock", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			return e.Svc.QueueAct(e.Ctx, a, fx.item, forum.QueueActLock, "", "")
+		}},
+		{"warn", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			_, err := e.Svc.Warn(e.Ctx, a, fx.author.Username, fx.post.ID, "be kind")
 			return err
 		}},
-		{"suspend", allOf(site...), func(e *scopedEnv, a *models.User) error {
-			_, err := e.Svc.Suspend(e.Ctx, a, "author", "1h", "")
+		{"edit_post", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			_, err := e.Svc.EditPost(e.Ctx, a, fx.post.ID, "moderated text")
 			return err
 		}},
-		{"audit", allOf(site...), func(e *scopedEnv, a *models.User) error {
+		{"delete_post", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error { return e.Svc.DeletePost(e.Ctx, a, fx.post.ID) }},
+		{"reply_locked", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			if err := e.Svc.LockThread(e.Ctx, e.admin, fx.thread.ID, ""); err != nil {
+				return err
+			}
+			_, err := e.Svc.Reply(e.Ctx, a, fx.thread.ID, forum.NewReply{Body: "staff note"})
+			return err
+		}},
+		{"silence", allOf(site...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			_, err := e.Svc.Silence(e.Ctx, a, fx.author.Username, "1h", "")
+			return err
+		}},
+		{"suspend", allOf(site...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			_, err := e.Svc.Suspend(e.Ctx, a, fx.author.Username, "1h", "")
+			return err
+		}},
+		{"audit", allOf(site...), func(e *scopedEnv, fx *fixture, a *models.User) error {
 			_, err := e.Svc.Audit(e.Ctx, a, forum.AuditFilter{}, 10)
 			return err
 		}},
-		{"member_record", allOf(site...), func(e *scopedEnv, a *models.User) error {
-			_, err := e.Svc.MemberRecord(e.Ctx, a, "author")
+		{"member_record", allOf(site...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			_, err := e.Svc.MemberRecord(e.Ctx, a, fx.author.Username)
 			return err
 		}},
-		{"set_role", allOf("admin"), func(e *scopedEnv, a *models.User) error {
-			_, err := e.Svc.SetRole(e.Ctx, a, "author", models.RoleAmbassador, nil)
+		{"set_role", allOf("admin"), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			_, err := e.Svc.SetRole(e.Ctx, a, fx.author.Username, models.RoleAmbassador, nil)
 			return err
 		}},
-		{"suspend_admin", allOf(), func(e *scopedEnv, a *models.User) error {
+		{"suspend_admin", allOf(), func(e *scopedEnv, fx *fixture, a *models.User) error {
 			if a.Role == models.RoleAdmin {
 				return forum.ErrForbidden // an admin never suspends themselves; see TestSanctionRules
 			}
 			_, err := e.Svc.Suspend(e.Ctx, a, "boss", "1h", "")
 			return err
 		}},
-		{"warn_moderator", allOf("admin"), func(e *scopedEnv, a *models.User) error {
+		{"warn_moderator", allOf("admin"), func(e *scopedEnv, fx *fixture, a *models.User) error {
 			peer := e.User(fmt.Sprintf("peer%d", a.ID), models.RoleMember)
 			if _, err := e.Svc.SetRole(e.Ctx, e.admin, peer.Username, models.RoleModerator, nil); err != nil {
 				return err
@@ -158,20 +180,25 @@ func TestRoleActionMatrix(t *testing.T) {
 			return err
 		}},
 	}
-	for _, ac := range actions {
-		for _, kind := range kinds {
-			t.Run(ac.name+"/"+kind, func(t *testing.T) {
-				e := newScopedEnv(t)
-				a := e.actor(t, kind)
-				err := ac.do(e, a)
-				if ac.allowed[kind] && err != nil {
-					t.Fatalf("%s as %s: %v", ac.name, kind, err)
-				}
-				if !ac.allowed[kind] && !errors.Is(err, forum.ErrForbidden) {
-					t.Fatalf("%s as %s: got %v, want ErrForbidden", ac.name, kind, err)
-				}
-			})
-		}
+	// One forum per role (a fresh schema per case is minutes on
+	// PostgreSQL); each action gets its own fixture in it.
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			e := newScopedEnv(t)
+			a := e.actor(t, kind)
+			for _, ac := range actions {
+				t.Run(ac.name, func(t *testing.T) {
+					fx := e.newFixture(t, "author_"+ac.name)
+					err := ac.do(e, fx, a)
+					if ac.allowed[kind] && err != nil {
+						t.Fatalf("%s as %s: %v", ac.name, kind, err)
+					}
+					if !ac.allowed[kind] && !errors.Is(err, forum.ErrForbidden) {
+						t.Fatalf("%s as %s: got %v, want ErrForbidden", ac.name, kind, err)
+					}
+				})
+			}
+		})
 	}
 }
 

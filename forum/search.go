@@ -57,8 +57,12 @@ func (s *Service) Search(ctx context.Context, q string) (*SearchResults, error) 
 	if err != nil {
 		return nil, err
 	}
+	private, err := s.privateCategoryIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range posts {
-		if t := ts[p.ThreadID]; t != nil && t.DeletedAt == nil {
+		if t := ts[p.ThreadID]; t != nil && t.DeletedAt == nil && !private[t.CategoryID] {
 			res.Posts = append(res.Posts, SearchPost{Post: p, Thread: t, Author: us[p.UserID]})
 		}
 	}

@@ -82,6 +82,8 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 				return err
 			}
 			v.add("category", "choose an existing category")
+		} else if !CanSeeCategory(actor, cat) {
+			v.add("category", "choose an existing category")
 		}
 		if err := v.err(); err != nil {
 			return err
@@ -158,7 +160,13 @@ func normalizeTags(raw []string) ([]string, string) {
 // ListThreads returns a page of a category's threads: pinned ones first (on
 // the first page), then by last activity, continuing after cursor.
 func (s *Service) ListThreads(ctx context.Context, slug, cursor string) (*ThreadList, error) {
-	cat, err := s.CategoryBySlug(ctx, slug)
+	return s.ListThreadsFor(ctx, nil, slug, cursor)
+}
+
+// ListThreadsFor is ListThreads for a viewer, who may see a private
+// category if they are an ambassador or staff.
+func (s *Service) ListThreadsFor(ctx context.Context, viewer *models.User, slug, cursor string) (*ThreadList, error) {
+	cat, err := s.CategoryBySlugFor(ctx, viewer, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +202,7 @@ func (s *Service) ListThreads(ctx context.Context, slug, cursor string) (*Thread
 		last := threads[len(threads)-1]
 		list.Next = formatCursor(last.LastPostAt, last.ID)
 	}
-	summaries, err := s.summarizeWith(ctx, append(pinned, threads...), all)
+	summaries, err := s.summarizeIn(ctx, append(pinned, threads...), all, cat.AmbassadorsOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -221,8 +229,17 @@ func (s *Service) summarize(ctx context.Context, ts []models.Thread) ([]ThreadSu
 	return s.summarizeWith(ctx, ts, cats)
 }
 
-// summarizeWith is summarize with the categories already loaded.
+// summarizeWith is summarize with the categories already loaded. Threads
+// of private categories are dropped: every list but a private category's
+// own (summarizeIn) is public.
 func (s *Service) summarizeWith(ctx context.Context, ts []models.Thread, cats []models.Category) ([]ThreadSummary, error) {
+	return s.summarizeIn(ctx, ts, cats, false)
+}
+
+func (s *Service) summarizeIn(ctx context.Context, ts []models.Thread, cats []models.Category, keepPrivate bool) ([]ThreadSummary, error) {
+	if !keepPrivate {
+		ts = dropPrivateThreads(ts, cats)
+	}
 	userIDs := make([]int64, 0, 2*len(ts))
 	threadIDs := make([]int64, 0, len(ts))
 	for _, t := range ts {

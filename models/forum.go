@@ -17,6 +17,9 @@ type Category struct {
 	LastPostAt  *time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// AmbassadorsOnly (migration 0120) makes the category private to
+	// ambassadors and staff; it never federates.
+	AmbassadorsOnly bool `gorm:"not null;default:false"`
 }
 
 // Thread is a topic: a title and its posts. PostCount is also the highest post

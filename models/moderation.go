@@ -102,7 +102,10 @@ func (s *Store) AuditEntries(ctx context.Context, q AuditQuery, limit int) ([]Au
 		db = db.Where("target_id = ?", q.TargetID)
 	}
 	if b := q.Before; b != nil {
-		db = db.Where("(created_at < ? OR (created_at = ? AND id < ?))", b.CreatedAt, b.CreatedAt, b.ID)
+		// A row-value comparison, which SQLite and PostgreSQL both turn
+		// into one index range; the equivalent OR form made SQLite walk
+		// the index from the top (80 ms at page 1,500).
+		db = db.Where("(created_at, id) < (?, ?)", b.CreatedAt, b.ID)
 	}
 	var out []AuditEntry
 	err := db.Order("created_at DESC, id DESC").Limit(limit).Find(&out).Error
@@ -228,7 +231,7 @@ func (s *Store) QueueItems(ctx context.Context, state string, kinds []string, af
 		db = db.Where("kind IN ?", kinds)
 	}
 	if after != nil {
-		db = db.Where("(created_at > ? OR (created_at = ? AND id > ?))", after.CreatedAt, after.CreatedAt, after.ID)
+		db = db.Where("(created_at, id) > (?, ?)", after.CreatedAt, after.ID)
 	}
 	var out []ModQueueItem
 	err := db.Order("created_at, id").Limit(limit).Find(&out).Error

@@ -105,9 +105,12 @@ func (s *Store) QueueItemsInCategories(ctx context.Context, state string, catego
 	if len(categoryIDs) == 0 {
 		return out, nil
 	}
-	db := s.DB(ctx).Where("state = ? AND post_id IN (SELECT p.id FROM posts p JOIN threads t ON t.id = p.thread_id WHERE t.category_id IN ?)", state, uniqueIDs(categoryIDs))
+	// EXISTS per item, walking idx_mod_queue_state_created in order, stops
+	// after `limit` matches; an IN over the category's posts read them all.
+	db := s.DB(ctx).Where(`state = ? AND EXISTS (SELECT 1 FROM posts p JOIN threads t ON t.id = p.thread_id
+		WHERE p.id = mod_queue_items.post_id AND t.category_id IN ?)`, state, uniqueIDs(categoryIDs))
 	if after != nil {
-		db = db.Where("(created_at > ? OR (created_at = ? AND id > ?))", after.CreatedAt, after.CreatedAt, after.ID)
+		db = db.Where("(created_at, id) > (?, ?)", after.CreatedAt, after.ID)
 	}
 	err := db.Order("created_at, id").Limit(limit).Find(&out).Error
 	return out, err

@@ -21,7 +21,7 @@ func (s *Server) renderAdmin(c echo.Context, status int, f Form) error {
 	if !forum.CanCreateCategory(viewer(c)) {
 		return forum.ErrForbidden
 	}
-	tree, err := s.forum.CategoryTree(c.Request().Context())
+	tree, err := s.forum.CategoryTreeFor(c.Request().Context(), viewer(c))
 	if err != nil {
 		return err
 	}
@@ -36,6 +36,7 @@ func (s *Server) adminCreateCategory(c echo.Context) error {
 	cat, err := s.forum.CreateCategory(c.Request().Context(), viewer(c), forum.CategoryInput{
 		Name: c.FormValue("name"), Slug: c.FormValue("slug"), Description: c.FormValue("description"),
 		Color: c.FormValue("color"), ParentSlug: c.FormValue("parent"),
+		AmbassadorsOnly: c.FormValue("ambassadors_only") != "",
 	})
 	if err != nil {
 		if _, ok := forum.AsValidation(err); !ok {

@@ -90,7 +90,23 @@ func (s *Server) apiSetRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.userJSON(u))
+	// The categories the role is limited to, by slug; empty is site-wide.
+	cats, err := s.forum.Categories(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	slugs := []string{}
+	for _, cat := range cats {
+		for _, id := range u.RoleCategoryIDs {
+			if id == cat.ID {
+				slugs = append(slugs, cat.Slug)
+			}
+		}
+	}
+	return c.JSON(http.StatusOK, struct {
+		*UserJSON
+		Categories []string `json:"categories"`
+	}{s.userJSON(u), slugs})
 }
 
 func (s *Server) apiInstanceBlocks(c echo.Context) error {

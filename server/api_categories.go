@@ -34,7 +34,7 @@ func (s *Server) categoryJSON(c *models.Category, parents map[int64]string) Cate
 }
 
 func (s *Server) apiCategories(c echo.Context) error {
-	cats, err := s.forum.Categories(c.Request().Context())
+	cats, err := s.forum.CategoriesFor(c.Request().Context(), viewer(c))
 	if err != nil {
 		return err
 	}
@@ -56,6 +56,8 @@ func (s *Server) apiCreateCategory(c echo.Context) error {
 		Description string `json:"description"`
 		Color       string `json:"color"`
 		Parent      string `json:"parent"`
+		// AmbassadorsOnly makes the ambassadors' private category.
+		AmbassadorsOnly bool `json:"ambassadors_only"`
 	}
 	if err := bindJSON(c, &in); err != nil {
 		return err
@@ -65,6 +67,7 @@ func (s *Server) apiCreateCategory(c echo.Context) error {
 	}
 	cat, err := s.forum.CreateCategory(c.Request().Context(), viewer(c), forum.CategoryInput{
 		Name: in.Name, Slug: in.Slug, Description: in.Description, Color: in.Color, ParentSlug: in.Parent,
+		AmbassadorsOnly: in.AmbassadorsOnly,
 	})
 	if err != nil {
 		return err

@@ -54,7 +54,7 @@ func (s *Server) apiPost(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	p, _, err := s.forum.Post(ctx, id)
+	p, _, err := s.forum.PostFor(ctx, viewer(c), id)
 	if err != nil {
 		return err
 	}

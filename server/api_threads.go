@@ -47,7 +47,7 @@ func (s *Server) summariesJSON(ts []forum.ThreadSummary) []ThreadJSON {
 }
 
 func (s *Server) apiCategoryThreads(c echo.Context) error {
-	list, err := s.forum.ListThreads(c.Request().Context(), c.Param("slug"), c.QueryParam("after"))
+	list, err := s.forum.ListThreadsFor(c.Request().Context(), viewer(c), c.Param("slug"), c.QueryParam("after"))
 	if err != nil {
 		return err
 	}

@@ -216,7 +216,8 @@ func TestScopedModeratorThroughAPI(t *testing.T) {
 	if code, body := ts.api(t, "POST", "/api/v1/admin/users/helper/role", admin, `{"role":"moderator","categories":["nowhere"]}`); code != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown category: %d %v", code, body)
 	}
-	if code, body := ts.api(t, "POST", "/api/v1/admin/users/helper/role", admin, `{"role":"moderator","categories":["general"]}`); code != 200 {
+	if code, body := ts.api(t, "POST", "/api/v1/admin/users/helper/role", admin, `{"role":"moderator","categories":["general"]}`); code != 200 ||
+		body["role"] != "moderator" || fmt.Sprint(body["categories"]) != "[general]" {
 		t.Fatalf("scoped role: %d %v", code, body)
 	}
 	if code, body := ts.api(t, "POST", fmt.Sprintf("/api/v1/mod/threads/%d/lock", inTh.ID), catmod, ""); code != 200 {

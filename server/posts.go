@@ -26,7 +26,7 @@ func (s *Server) post(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, _, err := s.forum.Post(c.Request().Context(), id)
+	p, _, err := s.forum.PostFor(c.Request().Context(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *Server) editPostForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, _, err := s.forum.Post(c.Request().Context(), id)
+	p, _, err := s.forum.PostFor(c.Request().Context(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Server) editPost(c echo.Context) error {
 		if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
-		orig, _, perr := s.forum.Post(ctx, id)
+		orig, _, perr := s.forum.PostFor(ctx, viewer(c), id)
 		if perr != nil {
 			return perr
 		}
@@ -87,7 +87,7 @@ func (s *Server) deletePost(c echo.Context) error {
 	if err := s.forum.DeletePost(ctx, viewer(c), id); err != nil {
 		return err
 	}
-	p, _, err := s.forum.Post(ctx, id)
+	p, _, err := s.forum.PostFor(ctx, viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *Server) likePost(c echo.Context) error {
 	if _, err := s.forum.SetLike(ctx, viewer(c), id, c.FormValue("on") != "0"); err != nil {
 		return err
 	}
-	p, _, err := s.forum.Post(ctx, id)
+	p, _, err := s.forum.PostFor(ctx, viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (s *Server) markSolution(c echo.Context) error {
 	if _, err := s.forum.MarkSolution(ctx, viewer(c), id); err != nil {
 		return err
 	}
-	p, _, err := s.forum.Post(ctx, id)
+	p, _, err := s.forum.PostFor(ctx, viewer(c), id)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ type HomeData struct {
 
 func (s *Server) home(c echo.Context) error {
 	ctx := c.Request().Context()
-	tree, err := s.forum.CategoryTree(ctx)
+	tree, err := s.forum.CategoryTreeFor(ctx, viewer(c))
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *Server) category(c echo.Context) error {
 			return c.HTMLBlob(http.StatusOK, b)
 		}
 	}
-	list, err := s.forum.ListThreads(ctx, c.Param("slug"), c.QueryParam("after"))
+	list, err := s.forum.ListThreadsFor(ctx, viewer(c), c.Param("slug"), c.QueryParam("after"))
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Server) newThreadForm(c echo.Context) error {
 }
 
 func (s *Server) composePage(c echo.Context) (*Page, error) {
-	cats, err := s.forum.Categories(c.Request().Context())
+	cats, err := s.forum.CategoriesFor(c.Request().Context(), viewer(c))
 	if err != nil {
 		return nil, err
 	}

@@ -76,6 +76,10 @@ func migrateModTools(tx *gorm.DB) error {
 		`ALTER TABLE threads ADD COLUMN pinned_global ` + boolFalse,
 		`ALTER TABLE categories ADD COLUMN ambassadors_only ` + boolFalse,
 		`CREATE INDEX idx_posts_thread_user_created ON posts (thread_id, user_id, created_at)`,
+		// The audit log filtered by action or by actor, newest first,
+		// keyset-paged: each filter gets its own ordered index.
+		`CREATE INDEX idx_audit_action_created ON audit_entries (action, created_at, id)`,
+		`CREATE INDEX idx_audit_actor_created ON audit_entries (actor_id, created_at, id)`,
 	} {
 		if err := tx.Exec(s).Error; err != nil {
 			return fmt.Errorf("%s: %w", s, err)

@@ -1,0 +1,138 @@
+package forum
+
+import (
+	"context"
+
+	"github.com/hearth/hearth/models"
+)
+
+// The ambassadors' private category: visible to ambassadors and staff only,
+// and never federated (no actor, no WebFinger, no deliveries, 404 to
+// ActivityPub fetches). Public lists drop its threads (summarizeWith),
+// CategoryBySlug and the federation reads treat it as missing, and the
+// hooks federation installs are never told about its posts.
+
+// CategoriesFor lists the categories the viewer may see, flat.
+func (s *Service) CategoriesFor(ctx context.Context, viewer *models.User) ([]models.Category, error) {
+	all, err := s.store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0:0]
+	for _, c := range all {
+		if CanSeeCategory(viewer, &c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func dropPrivateThreads(ts []models.Thread, cats []models.Category) []models.Thread {
+	private := map[int64]bool{}
+	for _, c := range cats {
+		if c.AmbassadorsOnly {
+			private[c.ID] = true
+		}
+	}
+	if len(private) == 0 {
+		return ts
+	}
+	out := ts[:0:0]
+	for _, t := range ts {
+		if !private[t.CategoryID] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *Service) privateCategoryIDs(ctx context.Context) (map[int64]bool, error) {
+	cats, err := s.store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	for _, c := range cats {
+		if c.AmbassadorsOnly {
+			out[c.ID] = true
+		}
+	}
+	return out, nil
+}
+
+// inPrivateCategory reports whether a thread belongs to a private category.
+func (s *Service) inPrivateCategory(ctx context.Context, threadID int64) (bool, error) {
+	t, err := s.store.ThreadByID(ctx, threadID)
+	if err != nil {
+		return false, mapNotFound(err)
+	}
+	c, err := s.store.CategoryByID(ctx, t.CategoryID)
+	if err != nil {
+		return false, mapNotFound(err)
+	}
+	return c.AmbassadorsOnly, nil
+}
+
+// checkSeeThread refuses (as not found) a viewer who may not see the
+// thread's category.
+func (s *Service) checkSeeThread(ctx context.Context, viewer *models.User, t *models.Thread) error {
+	c, err := s.store.CategoryByID(ctx, t.CategoryID)
+	if err != nil {
+		return mapNotFound(err)
+	}
+	if !CanSeeCategory(viewer, c) {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// PostFor loads a post the viewer may see, with its thread.
+func (s *Service) PostFor(ctx context.Context, viewer *models.User, id int64) (*models.Post, *models.Thread, error) {
+	p, t, err := s.Post(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkSeeThread(ctx, viewer, t); err != nil {
+		return nil, nil, err
+	}
+	return p, t, nil
+}
+
+// privateGuard wraps the installed hooks so nothing about a private
+// category's threads reaches federation.
+type privateGuard struct {
+	inner Hooks
+	svc   *Service
+}
+
+func (g privateGuard) skip(ctx context.Context, threadID int64) (bool, error) {
+	return g.svc.inPrivateCategory(ctx, threadID)
+}
+
+func (g privateGuard) ThreadCreated(ctx context.Context, t *models.Thread, first *models.Post) error {
+	if skip, err := g.skip(ctx, t.ID); err != nil || skip {
+		return err
+	}
+	return g.inner.ThreadCreated(ctx, t, first)
+}
+
+func (g privateGuard) PostCreated(ctx context.Context, t *models.Thread, p *models.Post) error {
+	if skip, err := g.skip(ctx, t.ID); err != nil || skip {
+		return err
+	}
+	return g.inner.PostCreated(ctx, t, p)
+}
+
+func (g privateGuard) PostEdited(ctx context.Context, p *models.Post) error {
+	if skip, err := g.skip(ctx, p.ThreadID); err != nil || skip {
+		return err
+	}
+	return g.inner.PostEdited(ctx, p)
+}
+
+func (g privateGuard) PostDeleted(ctx context.Context, p *models.Post) error {
+	if skip, err := g.skip(ctx, p.ThreadID); err != nil || skip {
+		return err
+	}
+	return g.inner.PostDeleted(ctx, p)
+}
