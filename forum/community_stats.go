@@ -147,7 +147,8 @@ func (s *Service) Stats(ctx context.Context, actor *models.User, from, to string
 		if _, ok := computed[dayKey(d)]; ok && d.Before(today) {
 			continue
 		}
-		r, err := s.computeDay(ctx, d, now)
+		// Up to and including now: what was written this instant counts.
+		r, err := s.computeDay(ctx, d, now.Add(time.Microsecond))
 		if err != nil {
 			return nil, err
 		}
@@ -422,4 +423,14 @@ func percentileSeconds(xs []int64, p float64) int64 {
 	slices.Sort(sorted)
 	rank := int(math.Ceil(p*float64(len(sorted)))) - 1
 	return sorted[max(rank, 0)]
+}
+
+// AnalyticsVersion names the state the figures are computed from: the
+// rollups (it changes when any day is computed) and the current minute, as
+// today's live part changes all the time. Equal versions give equal
+// figures to within that minute, so a process may reuse figures it
+// computed for the same version (see server's stats cache).
+func (s *Service) AnalyticsVersion(ctx context.Context) (string, error) {
+	v, err := s.store.RollupVersion(ctx)
+	return v + "/" + s.now().UTC().Truncate(time.Minute).Format(time.RFC3339), err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"sort"
 	"time"
 
 	"github.com/hearth/hearth/models"
@@ -135,14 +136,8 @@ func (s *Service) computeDay(ctx context.Context, day, upTo time.Time) (*models.
 	for id, w := range active {
 		r.Active = append(r.Active, models.ActiveMember{UserID: id, JoinWeek: w})
 	}
-	answers, err := s.store.FirstAnswersBetween(ctx, d0, end)
-	if err != nil {
+	if r.Responses, err = s.firstAnswers(ctx, posts, d0, key); err != nil {
 		return nil, err
-	}
-	for _, a := range answers {
-		r.Responses = append(r.Responses, models.ThreadResponse{ThreadID: a.ThreadID, CategoryID: a.CategoryID,
-			ThreadDay: dayKey(a.ThreadCreatedAt), ResponseDay: key, CreatedAt: a.ThreadCreatedAt, RespondedAt: a.RespondedAt,
-			Seconds: int64(a.RespondedAt.Sub(a.ThreadCreatedAt).Seconds()), ResponderID: a.ResponderID})
 	}
 	if r.FirstPosts, err = s.store.FirstPostsBetween(ctx, d0, end); err != nil {
 		return nil, err
@@ -154,6 +149,40 @@ func (s *Service) computeDay(ctx context.Context, day, upTo time.Time) (*models.
 		}
 	}
 	return r, nil
+}
+
+// firstAnswers finds the threads whose first answer by someone other than
+// their author is among the day's posts: per thread, the day's
+// lowest-numbered such post, unless an earlier one exists (checked once per
+// thread, and only for threads started before the day).
+func (s *Service) firstAnswers(ctx context.Context, posts []models.DayPost, d0 time.Time, key string) ([]models.ThreadResponse, error) {
+	first := map[int64]*models.DayPost{}
+	for i := range posts {
+		p := &posts[i]
+		if p.UserID == p.ThreadAuthorID {
+			continue
+		}
+		if f := first[p.ThreadID]; f == nil || p.Number < f.Number {
+			first[p.ThreadID] = p
+		}
+	}
+	var out []models.ThreadResponse
+	for _, p := range first {
+		if p.ThreadCreatedAt.Before(d0) {
+			earlier, err := s.store.AnsweredBefore(ctx, p.ThreadID, p.Number, p.ThreadAuthorID)
+			if err != nil {
+				return nil, err
+			}
+			if earlier {
+				continue
+			}
+		}
+		out = append(out, models.ThreadResponse{ThreadID: p.ThreadID, CategoryID: p.CategoryID,
+			ThreadDay: dayKey(p.ThreadCreatedAt), ResponseDay: key, CreatedAt: p.ThreadCreatedAt, RespondedAt: p.CreatedAt,
+			Seconds: int64(p.CreatedAt.Sub(p.ThreadCreatedAt).Seconds()), ResponderID: p.UserID})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ThreadID < out[j].ThreadID })
+	return out, nil
 }
 
 // ErrRollupBusy: another process is computing that day right now.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -130,4 +131,14 @@ func (s *Store) LocalJoinsSince(ctx context.Context, t time.Time) ([]MemberJoin,
 	var out []MemberJoin
 	err := s.DB(ctx).Model(&User{}).Select("id, created_at").Where("domain = '' AND created_at >= ?", t).Scan(&out).Error
 	return out, err
+}
+
+// RollupVersion changes whenever a day's rollup is (re)computed.
+func (s *Store) RollupVersion(ctx context.Context) (string, error) {
+	var row struct {
+		N    int64
+		Last string
+	}
+	err := s.DB(ctx).Raw("SELECT COUNT(*) AS n, COALESCE(CAST(MAX(computed_at) AS VARCHAR(64)), '') AS last FROM rollup_days").Scan(&row).Error
+	return strconv.FormatInt(row.N, 10) + "@" + row.Last, err
 }

@@ -18,11 +18,12 @@ type DayPost struct {
 	ThreadAuthorID       int64
 	Domain, Role         string
 	JoinedAt             time.Time
+	ThreadCreatedAt      time.Time
 }
 
 // PostsBetween lists the live posts written in [from, to).
 func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]DayPost, error) {
-	rows, err := s.DB(ctx).Raw(`SELECT p.id, p.thread_id, p.user_id, p.number, p.created_at, t.category_id, t.user_id, u.domain, u.role, u.created_at
+	rows, err := s.DB(ctx).Raw(`SELECT p.id, p.thread_id, p.user_id, p.number, p.created_at, t.category_id, t.user_id, u.domain, u.role, u.created_at, t.created_at
 		FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users u ON u.id = p.user_id
 		WHERE p.created_at >= ? AND p.created_at < ? AND p.deleted_at IS NULL AND t.deleted_at IS NULL`, from, to).Rows()
 	if err != nil {
@@ -32,7 +33,7 @@ func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]DayPost
 	var out []DayPost
 	for rows.Next() {
 		var p DayPost
-		if err := rows.Scan(&p.ID, &p.ThreadID, &p.UserID, &p.Number, &p.CreatedAt, &p.CategoryID, &p.ThreadAuthorID, &p.Domain, &p.Role, &p.JoinedAt); err != nil {
+		if err := rows.Scan(&p.ID, &p.ThreadID, &p.UserID, &p.Number, &p.CreatedAt, &p.CategoryID, &p.ThreadAuthorID, &p.Domain, &p.Role, &p.JoinedAt, &p.ThreadCreatedAt); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -40,34 +41,14 @@ func (s *Store) PostsBetween(ctx context.Context, from, to time.Time) ([]DayPost
 	return out, rows.Err()
 }
 
-// FirstAnswer is the first post by someone other than a thread's author.
-type FirstAnswer struct {
-	ThreadID, CategoryID, ResponderID int64
-	ThreadCreatedAt, RespondedAt      time.Time
-}
-
-// FirstAnswersBetween lists threads whose first answer by someone else was
-// written in [from, to). Post numbers follow creation order, so "first" is
-// the lowest number, checked on the (thread_id, number) index.
-func (s *Store) FirstAnswersBetween(ctx context.Context, from, to time.Time) ([]FirstAnswer, error) {
-	rows, err := s.DB(ctx).Raw(`SELECT t.id, t.category_id, p.user_id, t.created_at, p.created_at
-		FROM posts p JOIN threads t ON t.id = p.thread_id
-		WHERE p.created_at >= ? AND p.created_at < ? AND p.deleted_at IS NULL AND t.deleted_at IS NULL AND p.user_id <> t.user_id
-		AND NOT EXISTS (SELECT 1 FROM posts p2 WHERE p2.thread_id = p.thread_id AND p2.number < p.number
-			AND p2.user_id <> t.user_id AND p2.deleted_at IS NULL)`, from, to).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []FirstAnswer
-	for rows.Next() {
-		var a FirstAnswer
-		if err := rows.Scan(&a.ThreadID, &a.CategoryID, &a.ResponderID, &a.ThreadCreatedAt, &a.RespondedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+// AnsweredBefore reports whether someone other than author wrote a live
+// post numbered below number in the thread. It stops at the first such
+// post, which is usually the thread's second.
+func (s *Store) AnsweredBefore(ctx context.Context, threadID int64, number int, authorID int64) (bool, error) {
+	var ids []int64
+	err := s.DB(ctx).Raw(`SELECT id FROM posts WHERE thread_id = ? AND number < ? AND user_id <> ? AND deleted_at IS NULL LIMIT 1`,
+		threadID, number, authorID).Scan(&ids).Error
+	return len(ids) > 0, err
 }
 
 // NewLocalMembersBetween lists local members who joined in [from, to).
@@ -153,11 +134,12 @@ func (s *Store) FirstPostAt(ctx context.Context) (*time.Time, error) {
 }
 
 // ActiveMembersBetween lists local members who joined at or after joined
-// and posted or used a session in [from, to).
+// and posted (a post deleted since still was activity) or used a session
+// in [from, to). The post test is answered by idx_posts_user alone.
 func (s *Store) ActiveMembersBetween(ctx context.Context, from, to, joined time.Time) ([]MemberJoin, error) {
 	var out []MemberJoin
 	err := s.DB(ctx).Model(&User{}).Select("id, created_at").
-		Where(`domain = '' AND created_at >= ? AND (EXISTS (SELECT 1 FROM posts p WHERE p.user_id = users.id AND p.created_at >= ? AND p.created_at < ? AND p.deleted_at IS NULL)
+		Where(`domain = '' AND created_at >= ? AND (EXISTS (SELECT 1 FROM posts p WHERE p.user_id = users.id AND p.created_at >= ? AND p.created_at < ?)
 			OR EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = users.id AND ((s.last_seen_at >= ? AND s.last_seen_at < ?) OR (s.created_at >= ? AND s.created_at < ?))))`,
 			joined, from, to, from, to, from, to).Scan(&out).Error
 	return out, err

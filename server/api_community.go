@@ -80,7 +80,7 @@ func (s *Server) apiRetention(c echo.Context) error {
 		}
 		weeks = n
 	}
-	cohorts, err := s.forum.Retention(c.Request().Context(), viewer(c), weeks)
+	cohorts, err := s.communityRetention(c, weeks)
 	if err != nil {
 		return err
 	}

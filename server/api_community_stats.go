@@ -93,7 +93,7 @@ func (s *Server) statsJSON(st *forum.CommunityStats) StatsJSON {
 }
 
 func (s *Server) apiCommunityStats(c echo.Context) error {
-	st, err := s.forum.Stats(c.Request().Context(), viewer(c), c.QueryParam("from"), c.QueryParam("to"))
+	st, err := s.communityStats(c, c.QueryParam("from"), c.QueryParam("to"))
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Server) apiCommunityStats(c echo.Context) error {
 // communityStatsCSV is /community/stats.csv?from=&to=: one row per day, for
 // spreadsheets. Staff only, like the JSON.
 func (s *Server) communityStatsCSV(c echo.Context) error {
-	st, err := s.forum.Stats(c.Request().Context(), viewer(c), c.QueryParam("from"), c.QueryParam("to"))
+	st, err := s.communityStats(c, c.QueryParam("from"), c.QueryParam("to"))
 	if err != nil {
 		return err
 	}

@@ -72,15 +72,14 @@ func (s *Server) communityPage(c echo.Context) error {
 }
 
 func (s *Server) communityAnalytics(c echo.Context, d *CommunityData) error {
-	ctx, v := c.Request().Context(), viewer(c)
 	from, to := c.QueryParam("from"), c.QueryParam("to")
 	d.Range = Form{Values: map[string]string{"from": from, "to": to}, Errors: map[string]string{}}
-	st, err := s.forum.Stats(ctx, v, from, to)
+	st, err := s.communityStats(c, from, to)
 	if ve, ok := forum.AsValidation(err); ok {
 		// Keep what was typed, say what is wrong, and show the default window.
 		d.Range.Errors = ve.Fields
 		from, to = "", ""
-		st, err = s.forum.Stats(ctx, v, "", "")
+		st, err = s.communityStats(c, "", "")
 	}
 	if err != nil {
 		return err
@@ -116,7 +115,7 @@ func (s *Server) communityAnalytics(c echo.Context, d *CommunityData) error {
 		ttfr.Points = append(ttfr.Points, Point{Label: cat.Name, Value: float64(cat.TTFRMedianSeconds/6) / 10})
 	}
 	d.TTFR = BarChart(ttfr)
-	cohorts, err := s.forum.Retention(ctx, v, 0)
+	cohorts, err := s.communityRetention(c, 0)
 	if err != nil {
 		return err
 	}

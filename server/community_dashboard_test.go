@@ -71,7 +71,7 @@ func TestCommunityDashboard(t *testing.T) {
 	want := [][]string{
 		{"day", "dau", "new_members", "posts", "threads", "contributors", "remote_replies"},
 		{"2030-03-12", "2", "2", "2", "1", "2", "0"},
-		{"2030-03-13", "1", "0", "1", "1", "1", "0"},
+		{"2030-03-13", "2", "0", "1", "1", "1", "0"}, // asker posted, moddy signed in
 	}
 	if len(rows) != len(want) || strings.Join(rows[1], ",") != strings.Join(want[1], ",") || strings.Join(rows[2], ",") != strings.Join(want[2], ",") {
 		t.Errorf("csv rows: %v, want %v", rows, want)
@@ -102,5 +102,41 @@ func TestCommunityStatsEmpty(t *testing.T) {
 	staff.login("mod1")
 	if r := staff.get("/community"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Nobody posted in these days.") {
 		t.Errorf("empty dashboard: %d", r.StatusCode)
+	}
+}
+
+// TestStatsCacheVersion: figures are reused within a minute for the same
+// rollups, and recomputed when the minute turns or a day is rolled up.
+func TestStatsCacheVersion(t *testing.T) {
+	ts := newTestServer(t)
+	now := time.Date(2030, 3, 12, 9, 0, 0, 0, time.UTC)
+	ts.Svc.SetClock(func() time.Time { return now })
+	ts.Category("help")
+	staff := ts.token(t, "mod1", models.RoleModerator)
+	u := ts.User("poster", models.RoleMember)
+	posts := func() any {
+		_, st := ts.api(t, http.MethodGet, "/api/v1/community/stats", staff, "")
+		return st["posts"]
+	}
+	ts.Thread(u, "help", "First one", "body")
+	now = now.Add(time.Second)
+	if p := posts(); p != float64(1) {
+		t.Fatalf("posts = %v", p)
+	}
+	ts.Thread(u, "help", "Second one", "body")
+	now = now.Add(time.Second)
+	if p := posts(); p != float64(1) {
+		t.Fatalf("same minute, same rollups: %v, want the cached 1", p)
+	}
+	now = now.Add(time.Minute)
+	if p := posts(); p != float64(2) {
+		t.Fatalf("next minute: %v, want 2", p)
+	}
+	ts.Thread(u, "help", "Third one", "body")
+	if err := ts.Svc.RollupDay(ts.Ctx, now.AddDate(0, 0, -1)); err != nil {
+		t.Fatal(err)
+	}
+	if p := posts(); p != float64(3) {
+		t.Fatalf("after a rollup: %v, want 3", p)
 	}
 }

@@ -28,6 +28,7 @@ type Server struct {
 	metrics *metrics
 	cache   *anonCache
 	frags   *fragments
+	stats   *statsCache
 }
 
 // New builds the server and parses every template; a broken template or
@@ -45,7 +46,8 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache(), frags: newFragments()}
+	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache(), frags: newFragments(),
+		stats: newStatsCache()}
 	s.echo = s.routes()
 	return s, nil
 }
