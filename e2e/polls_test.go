@@ -14,7 +14,8 @@ import (
 // no console errors (the bars must not need inline styles, which the CSP
 // refuses).
 func TestBrowserPoll(t *testing.T) {
-	b := newBrowser(t, chromiumPath(t), startHearth(t))
+	base, _ := startHearth(t)
+	b := newBrowser(t, chromiumPath(t), base)
 	b.open("/signup")
 	b.signUp("alice", "alice@example.test", "correct horse battery")
 	b.open("/admin")

@@ -117,9 +117,14 @@ func (s *Server) apiThread(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	bodies, err := s.forum.PostBodies(c.Request().Context(), tp.Posts)
+	if err != nil {
+		return err
+	}
 	posts := make([]PostJSON, len(tp.Posts))
 	for i := range tp.Posts {
 		posts[i] = s.postJSON(&tp.Posts[i].Post, tp.Posts[i].Author)
+		posts[i].Body = bodies[tp.Posts[i].ID]
 		posts[i].Liked = tp.Posts[i].Liked
 	}
 	out := map[string]any{

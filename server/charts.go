@@ -86,7 +86,7 @@ func BarChart(c Chart) Chart {
 	for i, p := range c.Points {
 		bh := p.Value / top * h
 		x := float64(padL) + float64(i)*slot
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" style="fill: var(--accent, currentColor)"><title>%s: %s</title></rect>`,
+		fmt.Fprintf(&b, `<rect class="chart-mark" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s</title></rect>`,
 			x+slot*0.15, float64(chartH-padB)-bh, slot*0.7, bh, html.EscapeString(p.Label), fmtNum(p.Value))
 		if i%every == 0 {
 			xLabel(&b, x+slot/2, p.Label)
@@ -119,14 +119,14 @@ func LineChart(c Chart) Chart {
 		} else {
 			fmt.Fprintf(&path, " L%.1f %.1f", x, y)
 		}
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" style="fill: var(--accent, currentColor)"><title>%s: %s</title></circle>`,
+		fmt.Fprintf(&b, `<circle class="chart-mark" cx="%.1f" cy="%.1f" r="2.5"><title>%s: %s</title></circle>`,
 			x, y, html.EscapeString(p.Label), fmtNum(p.Value))
 		if i%every == 0 {
 			xLabel(&b, x, p.Label)
 		}
 	}
 	if n > 1 {
-		fmt.Fprintf(&b, `<path d="%s" fill="none" stroke-width="2" style="stroke: var(--accent, currentColor)"/>`, path.String())
+		fmt.Fprintf(&b, `<path class="chart-line" d="%s" fill="none" stroke-width="2"/>`, path.String())
 	}
 	b.WriteString("</svg>")
 	c.SVG = template.HTML(b.String())

@@ -45,7 +45,7 @@ func TestCommunityDashboard(t *testing.T) {
 	for _, want := range []string{
 		`<svg class="chart"`, `<title id="chart-posts-title">Posts per day</title>`, `aria-labelledby="chart-dau-title chart-dau-desc"`,
 		`<th scope="row">03-12</th><td>2</td>`, // posts on 12 March in the posts chart's table
-		`var(--accent, currentColor)`, `href="/community/stats.csv?from=2030-03-12&amp;to=2030-03-13"`,
+		`<rect class="chart-mark"`, `href="/community/stats.csv?from=2030-03-12&amp;to=2030-03-13"`,
 		`value="2030-03-12"`, "Replies by ambassadors", "Weekly retention", `<a href="/c/help">help</a>`,
 	} {
 		if !strings.Contains(r.Body, want) {
