@@ -66,6 +66,7 @@ func (s *Service) BlockInstance(ctx context.Context, actor *models.User, domain,
 	}
 	reason = strings.TrimSpace(reason)
 	var b *models.InstanceBlock
+	defer s.blocks.invalidate() // after the commit: the inbox sees the block at once
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		now := s.now()
 		var err error
@@ -128,6 +129,7 @@ func (s *Service) UnblockInstance(ctx context.Context, actor *models.User, domai
 	if !ok {
 		return ErrNotFound
 	}
+	defer s.blocks.invalidate()
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		b, err := s.store.InstanceBlockByDomain(ctx, d)
 		if err != nil {
@@ -155,13 +157,23 @@ func (s *Service) InstanceBlocks(ctx context.Context, actor *models.User) ([]mod
 // Federation calls it before storing an inbound activity and before each
 // delivery.
 func (s *Service) InstanceSuspended(ctx context.Context, host string) (bool, error) {
+	domains := blockDomains(host)
+	if len(domains) == 0 {
+		return false, nil
+	}
+	return s.store.AnyInstanceBlock(ctx, domains, models.BlockSuspend)
+}
+
+// blockDomains lists host (without port) and its parent domains, which a
+// block on any of covers.
+func blockDomains(host string) []string {
 	h := strings.ToLower(host)
 	if hn, _, err := net.SplitHostPort(h); err == nil {
 		h = hn
 	}
 	h = strings.TrimSuffix(h, ".")
 	if h == "" {
-		return false, nil
+		return nil
 	}
 	domains := []string{h}
 	if net.ParseIP(h) == nil {
@@ -172,7 +184,7 @@ func (s *Service) InstanceSuspended(ctx context.Context, host string) (bool, err
 			}
 		}
 	}
-	return s.store.AnyInstanceBlock(ctx, domains, models.BlockSuspend)
+	return domains
 }
 
 func (s *Service) ownDomain() string {

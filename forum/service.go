@@ -30,6 +30,8 @@ type Service struct {
 	// NeedsResponseWait is how long a thread goes unanswered before it joins
 	// the needs-response queue; zero means DefaultNeedsResponseWait.
 	NeedsResponseWait time.Duration
+	// blocks caches the federation block lists for the inbox (block_cache.go).
+	blocks *blockCache
 }
 
 // New builds the service.
@@ -41,6 +43,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		now:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		BcryptCost: 11,
 		hooks:      noHooks{},
+		blocks:     &blockCache{},
 	}
 }
 
