@@ -107,12 +107,15 @@ func TestGoToSocialDouble(t *testing.T) {
 	s := newDoubleScene(t, gotosocialFlavor{}, "hearth.test:8080", false)
 	// The double itself refuses unsigned fetches: the test would prove
 	// nothing if it did not.
-	req, _ := http.NewRequest(http.MethodGet, s.d.actorURL("mia"), nil)
-	resp, err := s.h.fed.client.Do(req)
-	must(t, err)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("unsigned GET of the GoToSocial double: %d", resp.StatusCode)
+	for ua, want := range map[string]int{"hearth/test": http.StatusUnauthorized, "": http.StatusForbidden} {
+		req, _ := http.NewRequest(http.MethodGet, s.d.actorURL("mia"), nil)
+		req.Header.Set("User-Agent", ua)
+		resp, err := s.h.fed.client.Do(req)
+		must(t, err)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("unsigned GET of the GoToSocial double with User-Agent %q: %d, want %d", ua, resp.StatusCode, want)
+		}
 	}
 	s.d.refused = nil
 	runDoubleFlows(t, s)
@@ -213,6 +216,9 @@ func runDoubleFlows(t *testing.T, s *doubleScene) {
 	}
 	if !hasMention(answer, s.rin) || !containsString(answer["cc"], s.rin) {
 		t.Errorf("answer does not address rin: tag %v cc %v", answer["tag"], answer["cc"])
+	}
+	if d.flavor.name() == "mastodon" {
+		golden(t, "note_reply_to_remote", answer)
 	}
 	if len(d.dropped) != 0 || len(d.refused) != 0 {
 		t.Errorf("the %s double dropped %v and refused %v", d.flavor.name(), d.dropped, d.refused)

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/forum"
@@ -61,6 +62,13 @@ type Federation struct {
 	// NodeInfo is fetched by crawlers every few minutes and its counts scan
 	// tables, so they are remembered for a while; being minutes stale is
 	// what every implementation does.
+	// inboxWriter groups concurrent inbox inserts into one commit.
+	inboxWriter *inboxBatcher
+	// keys caches remote actors by key id for signature checks (keys.go).
+	keys *keyCache
+	// keyFetches merges concurrent lookups of one key id (verify.go).
+	keyFetches singleflight.Group
+
 	usageMu sync.Mutex
 	usage   forum.InstanceUsage
 	usageAt time.Time
@@ -90,6 +98,8 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 		hostFailures: defaultHostFailures,
 
 		pollUpdateDelay: defaultPollUpdateDelay,
+		inboxWriter:     &inboxBatcher{store: svc.Store()},
+		keys:            newKeyCache(),
 	}
 }
 

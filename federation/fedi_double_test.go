@@ -134,6 +134,10 @@ func (d *fediDouble) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.flavor.requireSignedGET() {
+		if !strings.HasPrefix(r.Header.Get("User-Agent"), "hearth/") {
+			d.refuse(w, http.StatusForbidden, "GET without a User-Agent naming the software")
+			return
+		}
 		if err := d.verify(r, nil); err != nil {
 			d.refuse(w, http.StatusUnauthorized, "unsigned or badly signed GET "+r.URL.Path+": "+err.Error())
 			return

@@ -141,7 +141,7 @@ func (h *harness) scene() scene {
 	return scene{alice: alice, bob: bob, cat: cat, thread: thread, first: first, reply: reply, plain: plain}
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

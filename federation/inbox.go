@@ -128,17 +128,12 @@ func (f *Federation) inbox(owner func(echo.Context) (actorRef, error)) echo.Hand
 			f.log.Info("inbox: signer is not the actor", "signer", signer.APID, "actor", act.Actor, "id", act.ID)
 			return writeError(c, http.StatusUnauthorized, "unauthorized", "the signer does not speak for this actor")
 		}
-		if blocked, err := f.svc.InstanceSuspended(r.Context(), signerHost); err != nil {
+		if refused, err := f.svc.InboundRefused(r.Context(), signerHost, signer.APID, act.Actor); err != nil {
 			return f.serverError(c, err)
-		} else if blocked {
-			return writeError(c, http.StatusForbidden, "forbidden", "this server does not accept activity from your instance")
+		} else if refused {
+			return writeError(c, http.StatusForbidden, "forbidden", "this server does not accept activity from you or your instance")
 		}
-		if blocked, err := f.svc.RemoteActorBlocked(r.Context(), signer.APID, act.Actor); err != nil {
-			return f.serverError(c, err)
-		} else if blocked {
-			return writeError(c, http.StatusForbidden, "forbidden", "this server does not accept activity from you")
-		}
-		if _, err := f.store.EnqueueInbox(r.Context(), &models.InboxActivity{
+		if err := f.inboxWriter.storeRow(r.Context(), &models.InboxActivity{
 			ActivityID: act.ID, Signer: signer.APID, Body: string(body),
 		}); err != nil {
 			return f.serverError(c, err)

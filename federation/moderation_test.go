@@ -97,6 +97,14 @@ func TestRemoteUserBlock(t *testing.T) {
 	if code := s.d.send("mia", s.hearthInbox, s.d.wrap("Like", s.d.nextID("likes"), "mia", s.noteURL)); code != http.StatusAccepted {
 		t.Errorf("activity from mia: %d", code)
 	}
+	// Answering rin's post no longer writes to rin.
+	creates := len(s.d.receivedOfType("Create"))
+	_, err = s.h.env.Svc.Reply(ctx, s.alice, s.thread.ID, forum.NewReply{Body: "Go away, rin.", ReplyTo: s.rinPost.ID})
+	must(t, err)
+	drain(t, s.h)
+	if got := len(s.d.receivedOfType("Create")); got != creates {
+		t.Errorf("a blocked actor was sent %d new Creates", got-creates)
+	}
 	entries, err := s.h.env.Store.AuditEntries(ctx, models.AuditQuery{Action: "remote_user.block"}, 10)
 	must(t, err)
 	if len(entries) != 1 || entries[0].ActorID != s.mod.ID || entries[0].Reason != "spam" {

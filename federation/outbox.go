@@ -135,6 +135,10 @@ func (f *Federation) audienceOf(ctx context.Context, p *models.Post) (audience, 
 	} else if err != nil {
 		return a, err
 	}
+	// A blocked author (or one on a suspended instance) is not written to.
+	if refused, err := f.svc.InboundRefused(ctx, remote.Domain, remote.APID); err != nil || refused {
+		return a, err
+	}
 	a.remoteInboxes = []string{remote.DeliveryInbox()}
 	return a, nil
 }

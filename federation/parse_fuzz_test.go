@@ -1,6 +1,9 @@
 package federation
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func FuzzParseSignatureHeader(f *testing.F) {
 	f.Add(`keyId="https://x/actor#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="abc="`)
@@ -22,6 +25,31 @@ func FuzzParseActivity(f *testing.F) {
 		a, err := parseActivity(b)
 		if err == nil && (a.ID == "" || a.Actor == "" || a.Type == "") {
 			t.Fatalf("accepted %q without id, actor or type", b)
+		}
+	})
+}
+
+// FuzzRemoteDocuments feeds what remote servers send Hearth's readers of
+// Notes (their Mention tags), key documents (GoToSocial's stubs) and
+// actor documents: no panic, and nothing outside the rules comes back.
+func FuzzRemoteDocuments(f *testing.F) {
+	f.Add([]byte(`{"id":"https://m.example/users/a/statuses/1","type":"Note","tag":[{"type":"Mention","href":"https://forum.test/u/alice"}]}`))
+	f.Add([]byte(`{"id":"https://m.example/n","tag":{"type":["Mention"],"href":"https://forum.test/u/Bob"}}`))
+	f.Add([]byte(`{"id":"https://g.example/users/a","type":"Person","publicKey":{"id":"https://g.example/users/a/main-key","owner":"https://g.example/users/a","publicKeyPem":"x"}}`))
+	f.Add([]byte(`{"id":"https://g.example/users/a","inbox":"https://g.example/users/a/inbox","publicKey":[{"id":"k","owner":"https://g.example/users/a"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if n, err := parseNote(b); err == nil {
+			for _, m := range n.localMentions("https://forum.test") {
+				if m == "" || strings.ContainsAny(m, "/?#") || m != strings.ToLower(m) {
+					t.Fatalf("mention %q from %q", m, b)
+				}
+			}
+		}
+		if owner := keyStubOwner(b, "https://g.example/users/a/main-key"); owner != "" && hostOf(owner) != "g.example" {
+			t.Fatalf("key stub owner %q on another host", owner)
+		}
+		if a, err := parseRemoteActor(b, "https://g.example/users/a"); err == nil && a.Domain != "g.example" {
+			t.Fatalf("actor %q accepted from another host", a.APID)
 		}
 	})
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/go-fed/httpsig"
 )
 
-func testSigner(t *testing.T) *Signer {
+func testSigner(t testing.TB) *Signer {
 	t.Helper()
 	priv, _, err := generateKeyPEM()
 	must(t, err)

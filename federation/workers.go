@@ -80,20 +80,28 @@ func (f *Federation) processInbox(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Successes are marked done together at the end (one write instead
+	// of one per row); a crash before that reprocesses them once the lease
+	// ends, which processing tolerates (it is idempotent by object id).
+	var done []int64
 	for i := range rows {
 		row := &rows[i]
-		state, msg := models.QueueDone, ""
-		if err := f.process(ctx, row); err != nil {
-			msg = err.Error()
-			state = models.QueuePending
-			if row.Attempts >= inboxMaxAttempts || errors.Is(err, errIgnore) {
-				state = models.QueueFailed
-			}
-			f.log.Info("inbox: processing failed", "activity", row.ActivityID, "state", state, "error", err)
+		err := f.process(ctx, row)
+		if err == nil {
+			done = append(done, row.ID)
+			continue
 		}
-		if err := f.store.FinishInbox(context.WithoutCancel(ctx), row.ID, state, msg); err != nil {
+		state := models.QueuePending
+		if row.Attempts >= inboxMaxAttempts || errors.Is(err, errIgnore) {
+			state = models.QueueFailed
+		}
+		f.log.Info("inbox: processing failed", "activity", row.ActivityID, "state", state, "error", err)
+		if err := f.store.FinishInbox(context.WithoutCancel(ctx), row.ID, state, err.Error()); err != nil {
 			return i, err
 		}
+	}
+	if err := f.store.FinishInboxDone(context.WithoutCancel(ctx), done); err != nil {
+		return len(rows), err
 	}
 	return len(rows), nil
 }

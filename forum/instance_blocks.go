@@ -65,6 +65,7 @@ func (s *Service) BlockInstance(ctx context.Context, actor *models.User, domain,
 	}
 	reason = strings.TrimSpace(reason)
 	var b *models.InstanceBlock
+	defer s.blocks.invalidate() // after the commit: the inbox sees the block at once
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		now := s.now()
 		var err error
@@ -127,6 +128,7 @@ func (s *Service) UnblockInstance(ctx context.Context, actor *models.User, domai
 	if !ok {
 		return ErrNotFound
 	}
+	defer s.blocks.invalidate()
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		b, err := s.store.InstanceBlockByDomain(ctx, d)
 		if err != nil {

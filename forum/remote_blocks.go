@@ -11,7 +11,7 @@ import (
 
 // Remote-user blocks: a moderator cuts off one fediverse account without
 // blocking its whole server. Federation refuses everything the actor sends
-// (RemoteActorBlocked, before storing), and the block drops every follow
+// (InboundRefused, before storing), and the block drops every follow
 // between it and this forum, so nothing is delivered to it either.
 
 // TargetRemoteActor is the audit target type for remote-user blocks (the
@@ -56,6 +56,7 @@ func (s *Service) BlockRemoteUser(ctx context.Context, actor *models.User, targe
 		return s.record(ctx, actor, "remote_user.block", TargetRemoteActor, b.ID, b.Reason,
 			map[string]any{"actor": apID, "follows_dropped": dropped}, now)
 	})
+	s.blocks.invalidate()
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +97,7 @@ func (s *Service) UnblockRemoteUser(ctx context.Context, actor *models.User, id 
 	if !CanBlockRemoteUser(actor) {
 		return ErrForbidden
 	}
+	defer s.blocks.invalidate()
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		b, err := s.store.RemoteUserBlockByID(ctx, id)
 		if err != nil {
@@ -117,10 +119,26 @@ func (s *Service) RemoteUserBlocks(ctx context.Context, actor *models.User) ([]m
 	return s.store.RemoteUserBlocks(ctx)
 }
 
-// RemoteActorBlocked reports whether any of the actor ids is blocked;
-// federation asks it for an activity's signer and actor before storing.
-func (s *Service) RemoteActorBlocked(ctx context.Context, apIDs ...string) (bool, error) {
-	return s.store.AnyRemoteUserBlock(ctx, apIDs)
+// InboundRefused reports whether an activity signed by a server at host
+// (a suspended instance, directly or through a parent domain) or naming
+// one of actors (blocked remote users) must be refused. It is the one
+// check, one query, the inbox runs per request.
+func (s *Service) InboundRefused(ctx context.Context, host string, actors ...string) (bool, error) {
+	snap, err := s.blocks.snapshot(ctx, s.store)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range blockDomains(host) {
+		if snap.suspended[d] {
+			return true, nil
+		}
+	}
+	for _, a := range actors {
+		if snap.actors[a] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // PublicInstanceBlocks lists blocked instances for the public page: which

@@ -31,6 +31,8 @@ type Service struct {
 	// NeedsResponseWait is how long a thread goes unanswered before it joins
 	// the needs-response queue; zero means DefaultNeedsResponseWait.
 	NeedsResponseWait time.Duration
+	// blocks caches the federation block lists for the inbox (block_cache.go).
+	blocks *blockCache
 }
 
 // New builds the service.
@@ -43,6 +45,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		BcryptCost: 11,
 		hooks:      noHooks{},
 		words:      &wordCache{},
+		blocks:     &blockCache{},
 	}
 }
 

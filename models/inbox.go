@@ -65,3 +65,17 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
+
+// EnqueueInboxBatch stores several verified activities in one statement
+// (one transaction): the inbox groups concurrent requests so a burst costs
+// one commit per batch, not per activity. Rows whose activity id is
+// already stored are skipped, as in EnqueueInbox.
+func (s *Store) EnqueueInboxBatch(ctx context.Context, rows []*InboxActivity) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	for _, a := range rows {
+		a.State = QueuePending
+	}
+	return s.DB(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(rows).Error
+}

@@ -85,13 +85,6 @@ func (s *Store) RemoteUserBlockByID(ctx context.Context, id int64) (*RemoteUserB
 	return &b, nil
 }
 
-// AnyRemoteUserBlock reports whether any of the actor ids is blocked.
-func (s *Store) AnyRemoteUserBlock(ctx context.Context, apIDs []string) (bool, error) {
-	var n int64
-	err := s.DB(ctx).Model(&RemoteUserBlock{}).Where("actor_ap_id IN ?", apIDs).Limit(1).Count(&n).Error
-	return n > 0, err
-}
-
 // CreateRemoteUserBlock inserts b.
 func (s *Store) CreateRemoteUserBlock(ctx context.Context, b *RemoteUserBlock) error {
 	return s.DB(ctx).Create(b).Error
@@ -106,4 +99,26 @@ func (s *Store) DeleteRemoteUserBlock(ctx context.Context, id int64) error {
 func (s *Store) RemoteUserBlocks(ctx context.Context) ([]RemoteUserBlock, error) {
 	var out []RemoteUserBlock
 	return out, s.DB(ctx).Order("id DESC").Find(&out).Error
+}
+
+// FinishInboxDone marks several processed activities done in one statement.
+func (s *Store) FinishInboxDone(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.DB(ctx).Model(&InboxActivity{}).Where("id IN ?", ids).Updates(map[string]any{
+		"state": QueueDone, "last_error": "", "locked_until": nil,
+	}).Error
+}
+
+// SuspendedDomains lists every domain under a suspend block.
+func (s *Store) SuspendedDomains(ctx context.Context) ([]string, error) {
+	var out []string
+	return out, s.DB(ctx).Model(&InstanceBlock{}).Where("severity = ?", BlockSuspend).Pluck("domain", &out).Error
+}
+
+// BlockedActorIDs lists every blocked remote actor id.
+func (s *Store) BlockedActorIDs(ctx context.Context) ([]string, error) {
+	var out []string
+	return out, s.DB(ctx).Model(&RemoteUserBlock{}).Pluck("actor_ap_id", &out).Error
 }

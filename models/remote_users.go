@@ -25,6 +25,13 @@ func RemoteUserHandle(a *RemoteActor) string {
 // placeholder on the reserved .invalid domain: the column is NOT NULL
 // UNIQUE, and nothing must ever be mailed to a remote author.
 func (s *Store) UpsertRemoteUser(ctx context.Context, a *RemoteActor, now time.Time) (*User, error) {
+	// The usual case, an author seen before and unchanged, is a read: a
+	// write per inbound activity would queue every worker on SQLite's
+	// write lock.
+	if u, err := s.UserByRemoteActorID(ctx, a.ID); err == nil &&
+		u.DisplayName == truncate(a.Name, 80) && u.RemoteURL == a.APID && u.RemoteIconURL == a.IconURL {
+		return u, nil
+	}
 	handle := RemoteUserHandle(a)
 	email := "remote+" + strconv.FormatInt(a.ID, 10) + "@invalid"
 	u := &User{
