@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/hearth/hearth/forum"
@@ -207,5 +208,29 @@ func TestRemoteFlagBetweenInstances(t *testing.T) {
 	if len(page.Items) != 1 || page.Items[0].PostID != first.ID || len(page.Items[0].Flags) != 1 ||
 		page.Items[0].Flags[0].User.Username != "b.test@b.test" || page.Items[0].Flags[0].Message != "spam from your member" {
 		t.Fatalf("A's queue: %+v", page.Items)
+	}
+}
+
+// TestSilencedInstanceHeld: a reply from a silenced instance waits hidden
+// in the review queue until a moderator approves it.
+func TestSilencedInstanceHeld(t *testing.T) {
+	s := newModScene(t)
+	ctx := context.Background()
+	_, err := s.h.env.Svc.BlockInstance(ctx, s.boss, "remote.test", models.BlockSilence, "too many ads")
+	must(t, err)
+	note := s.d.newNote("rin", s.noteURL, "<p>more ads</p>", s.hearthAlice)
+	s.deliver(t, "rin", s.hearthInbox, s.d.wrap("Create", note["id"].(string)+"/activity", "rin", note))
+	posts := s.posts(t, s.thread.ID)
+	if len(posts) != 3 || !posts[2].Hidden || strings.Contains(posts[2].HTML, "more ads") {
+		t.Fatalf("reply from a silenced instance: %d posts, last %+v", len(posts), posts[len(posts)-1].Post)
+	}
+	item, err := s.h.env.Store.UnresolvedQueueItem(ctx, posts[2].ID)
+	must(t, err)
+	if item.Kind != forum.QueueKindSilenced {
+		t.Errorf("queue item kind %q", item.Kind)
+	}
+	must(t, s.h.env.Svc.ResolveQueueItem(ctx, s.mod, item.ID, forum.ResolveApprove, ""))
+	if got := s.posts(t, s.thread.ID)[2]; got.Hidden || !strings.Contains(got.HTML, "more ads") {
+		t.Errorf("approved reply: hidden %v %q", got.Hidden, got.HTML)
 	}
 }

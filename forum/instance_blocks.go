@@ -17,8 +17,8 @@ import (
 // Effects: suspend refuses every inbound activity from the domain
 // (federation's inbox, before storing), drops deliveries to it and drops
 // every follow with its actors.
-// Silence is recorded but its effect (their posts need approval) comes
-// with remote posts in the review queue.
+// Silence holds their new replies hidden in the review queue until a
+// moderator approves them (holdIfSilenced).
 
 // TargetInstance is the audit target type for instance blocks.
 const TargetInstance = "instance"

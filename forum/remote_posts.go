@@ -98,6 +98,9 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 		if err := s.countNewPost(ctx, t.CategoryID, author.ID, now, false); err != nil {
 			return err
 		}
+		if held, err := s.holdIfSilenced(ctx, author, post); err != nil || held {
+			return err // a held post tells nobody until it is approved
+		}
 		// Mentions come from the Note's tags, not its HTML: Mastodon
 		// marks them as links, not @name text.
 		return s.notifyPost(ctx, author, t, post, n.Mentions)

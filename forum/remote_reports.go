@@ -99,3 +99,28 @@ func (s *Service) ForwardReport(ctx context.Context, actor *models.User, itemID 
 		return h.ReportForwarded(ctx, ForwardedReport{ItemID: item.ID, ActorID: author.RemoteURL, ObjectID: *p.APID, Comment: comment})
 	})
 }
+
+// QueueKindSilenced marks a queue item holding a post from a silenced
+// instance until a moderator approves it.
+const QueueKindSilenced = "silenced"
+
+// holdIfSilenced hides a new remote post whose author's instance is under
+// a silence block and puts it in the review queue; approving the item
+// shows it. It reports whether the post was held.
+func (s *Service) holdIfSilenced(ctx context.Context, author *models.User, p *models.Post) (bool, error) {
+	domains := blockDomains(author.Domain)
+	if len(domains) == 0 {
+		return false, nil
+	}
+	silenced, err := s.store.AnyInstanceBlock(ctx, domains, models.BlockSilence)
+	if err != nil || !silenced {
+		return false, err
+	}
+	now := s.now()
+	if err := s.store.SetPostHidden(ctx, p.ID, &now, now); err != nil {
+		return false, err
+	}
+	p.HiddenAt = &now
+	item := &models.ModQueueItem{Kind: QueueKindSilenced, PostID: p.ID, State: models.QueueItemOpen, CreatedAt: now}
+	return true, s.store.CreateQueueItem(ctx, item)
+}
