@@ -75,7 +75,9 @@ func (s *Service) Seed(ctx context.Context, o SeedOptions) (*SeedResult, error) 
 		err := s.store.WithTx(ctx, func(ctx context.Context) error {
 			threads := make([]models.Thread, n)
 			for i := range threads {
-				created := now.Add(-time.Duration(rng.IntN(60*24)) * time.Hour)
+				// Early enough that the last reply (at most 90 minutes
+				// after the one before) is not in the future.
+				created := now.Add(-time.Duration(rng.IntN(60*24))*time.Hour - time.Duration(o.PostsPerThread)*91*time.Minute)
 				author := users[rng.IntN(len(users))]
 				title := seedTitle(rng)
 				threads[i] = models.Thread{

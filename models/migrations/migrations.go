@@ -25,11 +25,11 @@ func All() []*gormigrate.Migration {
 		{ID: "0060_delivery_hosts", Migrate: migrateDeliveryHosts},
 		{ID: "0070_notifications", Migrate: migrateNotifications},
 		{ID: "0080_polls", Migrate: migratePolls},
-		{ID: "0130_fedcompat", Migrate: migrateFedcompat},
 		{ID: "0090_admission", Migrate: migrateAdmission},
-		{ID: "0120_modtools", Migrate: migrateModTools},
 		{ID: "0100_mail", Migrate: migrateMail},
 		{ID: "0110_analytics", Migrate: migrateAnalytics},
+		{ID: "0120_modtools", Migrate: migrateModTools},
+		{ID: "0130_fedcompat", Migrate: migrateFedcompat},
 	}
 }
 
