@@ -176,6 +176,7 @@ func CanManageCampaigns(actor *models.User) bool { return actor != nil && actor.
 
 // CanScheduleThreads: staff schedule announcements and site banners.
 func CanScheduleThreads(actor *models.User) bool { return actor != nil && actor.IsStaff() }
+
 // Category-scoped roles. A moderator or ambassador whose RoleScoped is set
 // holds the role only in the categories of RoleCategoryIDs. These rules are
 // the category-aware half of permissions.go: every thread and queue tool
