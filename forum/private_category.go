@@ -136,3 +136,39 @@ func (g privateGuard) PostDeleted(ctx context.Context, p *models.Post) error {
 	}
 	return g.inner.PostDeleted(ctx, p)
 }
+
+// The optional hooks pass through the guard too: without these, wrapping
+// would hide them from the type assertions that look for them
+// (moderationHooks, PollHooks), and federation would never hear of hides,
+// forwarded reports or votes.
+
+func (g privateGuard) PostHidden(ctx context.Context, p *models.Post, on bool) error {
+	h, ok := g.inner.(ModerationHooks)
+	if !ok {
+		return nil
+	}
+	if skip, err := g.skip(ctx, p.ThreadID); err != nil || skip {
+		return err
+	}
+	return h.PostHidden(ctx, p, on)
+}
+
+func (g privateGuard) ReportForwarded(ctx context.Context, r ForwardedReport) error {
+	if h, ok := g.inner.(ModerationHooks); ok {
+		return h.ReportForwarded(ctx, r) // about a remote post: never private
+	}
+	return nil
+}
+
+func (g privateGuard) PollVoted(ctx context.Context, p *models.Poll, voter *models.User, choices []int) error {
+	h, ok := g.inner.(PollHooks)
+	if !ok {
+		return nil
+	}
+	if p.ThreadID != nil {
+		if skip, err := g.skip(ctx, *p.ThreadID); err != nil || skip {
+			return err
+		}
+	}
+	return h.PollVoted(ctx, p, voter, choices)
+}
