@@ -102,7 +102,7 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 		if err := s.countNewPost(ctx, cat.ID, actor.ID, now, true); err != nil {
 			return err
 		}
-		tagRows, err := s.store.EnsureTags(ctx, tags)
+		tagRows, err := s.store.EnsureTags(ctx, withHashtags(tags, rendered.Hashtags))
 		if err != nil {
 			return err
 		}
