@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -229,4 +230,21 @@ func (s *Service) CampaignReport(ctx context.Context, actor *models.User, slug s
 		r.Progress = min(1, float64(r.Posts)/float64(c.Target))
 	}
 	return r, nil
+}
+
+// withHashtags adds the #hashtags of a thread's first post to its tags, so
+// a hashtag link (and a campaign's) leads to the threads that use it; the
+// explicit tags come first and the total stays within maxTagsOnThread.
+func withHashtags(tags, hashtags []string) []string {
+	out := append([]string(nil), tags...)
+	for _, h := range hashtags {
+		if len(out) >= maxTagsOnThread {
+			break
+		}
+		h = strings.ToLower(h)
+		if tagPattern.MatchString(h) && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
 }

@@ -79,7 +79,7 @@ func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *mod
 	if err := s.countNewPost(ctx, cat.ID, actor.ID, now, true); err != nil {
 		return nil, nil, err
 	}
-	tagRows, err := s.store.EnsureTags(ctx, tags)
+	tagRows, err := s.store.EnsureTags(ctx, withHashtags(tags, rendered.Hashtags))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -79,6 +79,11 @@ func TestCampaign(t *testing.T) {
 		t.Errorf("list: %v", list)
 	}
 
+	// The hashtag in the thread's first post tags the thread, so the
+	// campaign's tag page lists it.
+	if code, tag := ts.api(t, http.MethodGet, "/api/v1/tags/garden", "", ""); code != http.StatusOK || tag["thread_count"] != float64(1) {
+		t.Errorf("tag page: %d %v", code, tag)
+	}
 	mod := ts.browser()
 	mod.login("mod1")
 	page := mod.get("/community/campaigns/spring-garden")

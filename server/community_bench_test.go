@@ -23,7 +23,7 @@ import (
 // `hearth dev seed --users 20000 --threads 50000 --posts-per-thread 20`
 // and rolled up with `hearth admin rollup`), else a small seeded one so the
 // benchmarks always run. It returns a staff session.
-func communityBench(b *testing.B) (http.Handler, *forum.Service, string) {
+func communityBench(b *testing.B) (http.Handler, *forum.Service, *models.User, string) {
 	b.Helper()
 	ctx := context.Background()
 	cfg := config.Defaults()
@@ -70,17 +70,33 @@ func communityBench(b *testing.B) (http.Handler, *forum.Service, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s.Handler(), svc, session
+	return s.Handler(), svc, staff, session
 }
 
 // BenchmarkCommunity measures the staff dashboard, the stats and retention
-// endpoints (default windows: 30 days, 8 weeks; today computed live), and
-// recomputing one past day's rollup.
+// endpoints (default windows: 30 days, 8 weeks; today computed live), the
+// same figures computed without the server's stats cache (what the first
+// request each minute pays), and recomputing one past day's rollup.
 func BenchmarkCommunity(b *testing.B) {
-	h, svc, session := communityBench(b)
+	h, svc, staff, session := communityBench(b)
+	ctx := context.Background()
 	b.Run("page", func(b *testing.B) { benchGet(b, h, "/community", session) })
 	b.Run("stats", func(b *testing.B) { benchGet(b, h, "/api/v1/community/stats", session) })
 	b.Run("retention", func(b *testing.B) { benchGet(b, h, "/api/v1/community/retention", session) })
+	b.Run("stats_uncached", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := svc.Stats(ctx, staff, "", ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("retention_uncached", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := svc.Retention(ctx, staff, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("rollup_day", func(b *testing.B) {
 		day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -10)
 		for i := 0; i < b.N; i++ {
