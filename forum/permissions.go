@@ -39,9 +39,9 @@ func CanEditPost(actor *models.User, p *models.Post) bool {
 func CanDeletePost(actor *models.User, p *models.Post) bool { return CanEditPost(actor, p) }
 
 // CanSeeRevisions: edit history is public, as on Discourse, except for
-// deleted posts, whose earlier text only staff see.
+// deleted posts and posts hidden pending review, whose text only staff see.
 func CanSeeRevisions(actor *models.User, p *models.Post) bool {
-	return p.DeletedAt == nil || (actor != nil && actor.IsStaff())
+	return (p.DeletedAt == nil && p.HiddenAt == nil) || (actor != nil && actor.IsStaff())
 }
 
 // CanLike: members like others' live posts, not their own.

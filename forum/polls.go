@@ -27,6 +27,9 @@ type PollInput struct {
 	Options  []string
 	Multiple bool
 	ClosesAt *time.Time // nil: open until the thread is gone
+	// ClosesAtError is set by a form that could not read the closing time
+	// the member typed; it is reported with the other fields' errors.
+	ClosesAtError string
 }
 
 // PollView is a poll as one viewer sees it.
@@ -99,6 +102,9 @@ func (s *Service) checkPoll(v validation, in *PollInput) []string {
 	}
 	if len(opts) < pollMinOptions || len(opts) > pollMaxOptions {
 		v.add("poll_options", fmt.Sprintf("give between %d and %d options", pollMinOptions, pollMaxOptions))
+	}
+	if in.ClosesAtError != "" {
+		v.add("poll_closes_at", in.ClosesAtError)
 	}
 	if in.ClosesAt != nil {
 		now := s.now()

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -81,6 +82,11 @@ func (s *Server) appointAmbassador(c echo.Context) error {
 	if err != nil {
 		if _, ok := forum.AsValidation(err); ok {
 			return s.renderAmbassadors(c, http.StatusUnprocessableEntity, formFrom(c, err))
+		}
+		if errors.Is(err, forum.ErrNotFound) {
+			// A mistyped name is a form mistake, not a missing page.
+			return s.renderAmbassadors(c, http.StatusUnprocessableEntity, formFrom(c,
+				&forum.ValidationError{Fields: map[string]string{"username": "no member is called that; check the spelling"}}))
 		}
 		return err
 	}

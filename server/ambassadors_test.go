@@ -73,3 +73,22 @@ func TestAmbassadorProgrammePages(t *testing.T) {
 		t.Fatalf("member PATCH thread: %d", code)
 	}
 }
+
+// TestAppointUnknownMember: a mistyped username in the appoint form comes
+// back as the form with what was typed and a field error, not a 404 page.
+func TestAppointUnknownMember(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	ts.User("chief", models.RoleAdmin)
+	admin := ts.browser()
+	admin.login("chief")
+	r := admin.post("/mod/ambassadors", url.Values{"username": {"nobody-here"}, "categories": {"general"}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown username: %d, want 422", r.StatusCode)
+	}
+	for _, want := range []string{`value="nobody-here"`, `value="general"`, "no member is called that", `aria-invalid="true"`} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+}

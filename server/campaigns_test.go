@@ -101,3 +101,22 @@ func TestCampaign(t *testing.T) {
 		t.Errorf("form create: %d %s", ok.StatusCode, ok.Header.Get("Location"))
 	}
 }
+
+// TestCampaignWithoutTarget: a campaign with no target shows no progress
+// bar stuck at "0% of a target of 0 posts".
+func TestCampaignWithoutTarget(t *testing.T) {
+	ts := newTestServer(t)
+	staff := ts.token(t, "mod1", models.RoleModerator)
+	if code, b := ts.api(t, http.MethodPost, "/api/v1/campaigns", staff, `{"name":"Open ended","hashtag":"open","starts_at":"2030-05-01","ends_at":"2030-05-08"}`); code != http.StatusCreated {
+		t.Fatalf("create: %d %v", code, b)
+	}
+	b := ts.browser()
+	b.login("mod1")
+	r := b.get("/community/campaigns/open-ended")
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Posts with #open") {
+		t.Fatalf("campaign page: %d", r.StatusCode)
+	}
+	if strings.Contains(r.Body, "<progress") || strings.Contains(r.Body, "target of 0 posts") {
+		t.Error("a campaign without a target shows a progress bar")
+	}
+}

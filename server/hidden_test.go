@@ -50,3 +50,34 @@ func TestHiddenPostTextDoesNotLeak(t *testing.T) {
 		t.Fatalf("ActivityPub read of a hidden post: %v", err)
 	}
 }
+
+// TestHiddenPostHistoryIsStaffOnly: the edit history of a post hidden
+// pending review showed its current text to anyone; now visitors get 403
+// and the thread page offers them no "edited" link to it.
+func TestHiddenPostHistoryIsStaffOnly(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	author := ts.User("author", models.RoleMember)
+	ts.User("moddy", models.RoleModerator)
+	th, _ := ts.Thread(author, "general", "A thread", "fine text")
+	p := ts.Reply(author, th.ID, "rude text")
+	if _, err := ts.Svc.EditPost(ts.Ctx, author, p.ID, "still rude text"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Store.UpdatePostFields(ts.Ctx, p.ID, map[string]any{"hidden_at": p.CreatedAt}); err != nil {
+		t.Fatal(err)
+	}
+	rev := fmt.Sprintf("/p/%d/revisions", p.ID)
+	anon := ts.browser()
+	if r := anon.get(rev); r.StatusCode != http.StatusForbidden || strings.Contains(r.Body, "rude text") {
+		t.Errorf("visitor reads a hidden post's history: %d", r.StatusCode)
+	}
+	if r := anon.get(fmt.Sprintf("/t/%d", th.ID)); strings.Contains(r.Body, rev) {
+		t.Error("the thread page links visitors to a hidden post's history")
+	}
+	mod := ts.browser()
+	mod.login("moddy")
+	if r := mod.get(rev); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "still rude text") {
+		t.Errorf("moderator reads the history: %d", r.StatusCode)
+	}
+}

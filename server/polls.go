@@ -113,7 +113,9 @@ func pollFormInput(c echo.Context) (*forum.PollInput, error) {
 			}
 		}
 		if err != nil {
-			return nil, &forum.ValidationError{Fields: map[string]string{"poll_closes_at": "use a date and time like 2026-12-01T18:00 (UTC)"}}
+			// Reported by CreateThread with the form's other mistakes.
+			in.ClosesAtError = "use a date and time like 2026-12-01T18:00 (UTC)"
+			return in, nil
 		}
 		in.ClosesAt = &t
 	}

@@ -164,3 +164,26 @@ func TestPollOnThreadPage(t *testing.T) {
 		t.Errorf("voters %d", p.VotersCount)
 	}
 }
+
+// TestNewThreadFormShowsEveryError: an unreadable closing time does not
+// hide the other mistakes; the member sees them all at once, with what
+// they typed, and nothing is created.
+func TestNewThreadFormShowsEveryError(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	asker := ts.browser()
+	asker.signup("asker")
+	r := asker.post("/new", url.Values{"category": {"general"}, "title": {"x"}, "body": {""},
+		"poll_options": {"Only one"}, "poll_closes_at": {"next friday"}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad form: %d", r.StatusCode)
+	}
+	for _, want := range []string{"nt-title-error", "nt-body-error", "nt-poll-options-error", "nt-poll-closes-error", `value="next friday"`, "Only one"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+	if n, _ := ts.Store.CountVisiblePosts(ts.Ctx); n != 0 {
+		t.Errorf("%d posts created", n)
+	}
+}

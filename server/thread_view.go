@@ -116,7 +116,7 @@ func postItems(views []forum.PostView, page int, member bool) []postItem {
 			it.ISO = v.CreatedAt.UTC().Format(time.RFC3339)
 			it.Date = v.CreatedAt.UTC().Format("2 Jan 2006 15:04")
 			it.Ago = ago(v.CreatedAt)
-			if v.EditedAt != nil {
+			if v.EditedAt != nil && it.Hidden != "placeholder" { // its history is staff-only (CanSeeRevisions)
 				it.Edited = v.EditedAt.UTC().Format("2 Jan 2006 15:04")
 			}
 			if v.ReplyTo != nil {
