@@ -265,6 +265,18 @@ func (s *Service) decideAppealItem(ctx context.Context, actor *models.User, item
 			return &ForbiddenError{Message: "An administrator took this action; an administrator decides the appeal."}
 		}
 	}
+	if e.ActorID != 0 && e.ActorID == actor.ID {
+		// Members are promised a reviewer who did not take part; the one
+		// who acted decides only when nobody else on site staff could.
+		others, err := s.otherAppealDeciders(ctx, actor, appellant)
+		if err != nil {
+			return err
+		}
+		if others > 0 {
+			return &ForbiddenError{Message: "You took this action, so another moderator reviews the appeal against it."}
+		}
+		note = strings.TrimSpace(note + " " + selfReviewNote)
+	}
 	now := s.now()
 	ok, err := s.store.ResolveQueueItem(ctx, item.ID, actor.ID, decision, note, now)
 	if err != nil {
@@ -287,6 +299,37 @@ func (s *Service) decideAppealItem(ctx context.Context, actor *models.User, item
 		return s.reverseAction(ctx, actor, e)
 	}
 	return nil
+}
+
+// selfReviewNote is added to the reason of an appeal decided by the
+// moderator who took the contested action, so the audit log says why.
+const selfReviewNote = "(Decided by the moderator who took the action: no other site staff member could review it.)"
+
+// otherAppealDeciders counts the site staff other than actor who could
+// decide this appeal instead: not suspended, above the appellant, and not
+// below actor's role (actor took the action; a lower role cannot overrule it).
+func (s *Service) otherAppealDeciders(ctx context.Context, actor, appellant *models.User) (int, error) {
+	n := 0
+	for _, role := range []string{models.RoleAdmin, models.RoleModerator} {
+		us, err := s.store.LocalUsersByRole(ctx, role)
+		if err != nil {
+			return 0, err
+		}
+		for i := range us {
+			u := &us[i]
+			if u.ID == actor.ID || u.ID == appellant.ID || !CanResolveQueueItem(u, 0) ||
+				!outranks(u, appellant) || roleRank(u) < roleRank(actor) {
+				continue
+			}
+			if _, err := s.store.ActiveSanction(ctx, u.ID, models.SanctionSuspend, s.now()); err == nil {
+				continue
+			} else if !errors.Is(err, models.ErrNotFound) {
+				return 0, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 // reverseAction undoes an audited action after a successful appeal.

@@ -2,6 +2,7 @@ package forum_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/hearth/hearth/forum"
@@ -54,14 +55,16 @@ func TestAppealHiddenPostReversed(t *testing.T) {
 	if err := e.Svc.ResolveQueueItem(e.Ctx, author, item, forum.AppealReverse, ""); !errors.Is(err, forum.ErrForbidden) {
 		t.Fatalf("author decides own appeal: %v", err)
 	}
-	if err := e.Svc.ResolveQueueItem(e.Ctx, mod, item, forum.AppealReverse, "fair"); err != nil {
+	// Another moderator reviews it: moddy took the action.
+	reviewer := e.User("reviewer", models.RoleModerator)
+	if err := e.Svc.ResolveQueueItem(e.Ctx, reviewer, item, forum.AppealReverse, "fair"); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := e.Store.PostByID(e.Ctx, p.ID)
 	if got.HiddenAt != nil {
 		t.Fatal("reversed appeal left the post hidden")
 	}
-	if err := e.Svc.ResolveQueueItem(e.Ctx, mod, item, forum.AppealUphold, ""); !errors.Is(err, forum.ErrConflict) {
+	if err := e.Svc.ResolveQueueItem(e.Ctx, reviewer, item, forum.AppealUphold, ""); !errors.Is(err, forum.ErrConflict) {
 		t.Fatalf("deciding twice: %v", err)
 	}
 	if n := auditCount(t, e, "appeal.reverse"); n != 1 {
@@ -97,5 +100,45 @@ func TestModeratorCannotReverseAdminSuspension(t *testing.T) {
 	}
 	if sn, _ := e.Svc.ActiveSanction(e.Ctx, m.ID, models.SanctionSuspend); sn == nil {
 		t.Fatal("upheld suspension was lifted")
+	}
+}
+
+// TestAppealReviewedBySomeoneElse: the moderator who warned a member cannot
+// decide the appeal while another site staff member could; alone, they
+// may, and the audit entry says so.
+func TestAppealReviewedBySomeoneElse(t *testing.T) {
+	e := forumtest.New(t)
+	mod := e.User("moddy", models.RoleModerator)
+	e.User("other", models.RoleModerator)
+	m := e.User("member", models.RoleMember)
+	if _, err := e.Svc.Warn(e.Ctx, mod, "member", 0, "rude"); err != nil {
+		t.Fatal(err)
+	}
+	ns, _ := e.Svc.Notices(e.Ctx, m)
+	if _, err := e.Svc.Appeal(e.Ctx, m, ns[0].Entry.ID, "I was not"); err != nil {
+		t.Fatal(err)
+	}
+	item := appealItem(t, e, mod)
+	var fe *forum.ForbiddenError
+	if err := e.Svc.ResolveQueueItem(e.Ctx, mod, item, forum.AppealUphold, "stands"); !errors.As(err, &fe) || !strings.Contains(fe.Message, "another moderator") {
+		t.Fatalf("actor decided their own appeal: %v", err)
+	}
+	// The other moderator is suspended: nobody else could, so the actor may.
+	admin := e.User("boss", models.RoleAdmin)
+	if _, err := e.Svc.Suspend(e.Ctx, admin, "other", "", "away"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.SetUserRole(e.Ctx, admin.ID, models.RoleMember, e.Svc.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Svc.ResolveQueueItem(e.Ctx, mod, item, forum.AppealUphold, "stands"); err != nil {
+		t.Fatalf("sole staff member: %v", err)
+	}
+	var entry models.AuditEntry
+	if err := e.Store.DB(e.Ctx).Where("action = ?", "appeal.uphold").First(&entry).Error; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(entry.Reason, "stands") || !strings.Contains(entry.Reason, "no other site staff") {
+		t.Fatalf("audit reason: %q", entry.Reason)
 	}
 }

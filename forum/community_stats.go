@@ -23,6 +23,7 @@ type CommunityStats struct {
 	Contributors      int64   // distinct authors in the window
 	TTFRMedianSeconds int64   // time to first response by someone else, over answered threads started in the window
 	TTFRP90Seconds    int64   //
+	Answered          int64   // threads the TTFR figures are over; 0 means they have no value
 	NoResponseShare   float64 // threads started in the window still unanswered / threads started
 	RemoteFollowers   int64   // remote follows of any local actor, at the end of the window
 	RemoteReplies     int64   // posts in the window by fediverse accounts
@@ -47,6 +48,7 @@ type CategoryFigures struct {
 	Posts, Threads    int64
 	TTFRMedianSeconds int64
 	TTFRP90Seconds    int64
+	Answered          int64 // threads the TTFR figures are over; 0 means they have no value
 	NoResponseShare   float64
 	RemoteFollowers   int64
 }
@@ -352,11 +354,12 @@ func (s *Service) fillResponses(st *CommunityStats, rows []models.DailyStat, sam
 		a.waits = append(a.waits, sm.Seconds)
 	}
 	st.TTFRMedianSeconds, st.TTFRP90Seconds = percentileSeconds(all, 0.5), percentileSeconds(all, 0.9)
+	st.Answered = int64(len(all))
 	st.NoResponseShare = noResponse(st.Threads, int64(len(all)))
 	for _, c := range cats {
 		a := get(c.ID)
 		st.Categories = append(st.Categories, CategoryFigures{Category: c, Posts: a.posts, Threads: a.threads,
-			TTFRMedianSeconds: percentileSeconds(a.waits, 0.5), TTFRP90Seconds: percentileSeconds(a.waits, 0.9),
+			TTFRMedianSeconds: percentileSeconds(a.waits, 0.5), TTFRP90Seconds: percentileSeconds(a.waits, 0.9), Answered: int64(len(a.waits)),
 			NoResponseShare: noResponse(a.threads, int64(len(a.waits))), RemoteFollowers: a.followers})
 	}
 }

@@ -104,3 +104,50 @@ func sameIDs(a, b []int64) bool {
 	}
 	return true
 }
+
+// StaffMember is a local member holding a role, with the slugs of the
+// categories it is limited to (none: site-wide).
+type StaffMember struct {
+	models.User
+	Categories []string
+}
+
+// LocalStaff lists this forum's administrators, moderators and ambassadors
+// for the roles page. Administrators only.
+func (s *Service) LocalStaff(ctx context.Context, actor *models.User) ([]StaffMember, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	if !CanAdminister(actor) {
+		return nil, ErrForbidden
+	}
+	cats, err := s.store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slugs := make(map[int64]string, len(cats))
+	for _, c := range cats {
+		slugs[c.ID] = c.Slug
+	}
+	var out []StaffMember
+	for _, role := range []string{models.RoleAdmin, models.RoleModerator, models.RoleAmbassador} {
+		us, err := s.store.LocalUsersByRole(ctx, role)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			m := StaffMember{User: u}
+			if u.RoleScoped {
+				ids, err := s.store.RoleCategoryIDs(ctx, u.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, id := range ids {
+					m.Categories = append(m.Categories, slugs[id])
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hearth/hearth/models"
@@ -157,5 +158,61 @@ func (s *Service) checkSlowMode(ctx context.Context, actor *models.User, t *mode
 	}
 	wait := next.Sub(now).Round(time.Second)
 	return &RateLimitError{Message: fmt.Sprintf("This thread is in slow mode: one post every %s. You can post here again at %s UTC (in %s).",
-		time.Duration(t.SlowModeSeconds)*time.Second, next.UTC().Format("15:04:05"), wait)}
+		SlowModeEvery(t.SlowModeSeconds), next.UTC().Format("15:04:05"), wait)}
+}
+
+// SlowModeEvery says a slow-mode interval in words, as the thread page
+// and the refused reply show it: "10 minutes", "1 hour 30 minutes".
+func SlowModeEvery(secs int) string {
+	d := time.Duration(secs) * time.Second
+	var parts []string
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "hour"}, {time.Minute, "minute"}, {time.Second, "second"}} {
+		if n := int(d / u.d); n > 0 {
+			if n == 1 {
+				parts = append(parts, "1 "+u.name)
+			} else {
+				parts = append(parts, fmt.Sprintf("%d %ss", n, u.name))
+			}
+			d -= time.Duration(n) * u.d
+		}
+	}
+	if len(parts) == 0 {
+		return "0 seconds"
+	}
+	return strings.Join(parts, " ")
+}
+
+// SlowModeSeconds reads an interval as SetSlowMode takes it; 0 for off
+// or for what SetSlowMode would refuse.
+func SlowModeSeconds(interval string) int {
+	interval = strings.TrimSpace(interval)
+	if interval == "" || interval == "0" {
+		return 0
+	}
+	d, err := parseSanctionDuration(interval)
+	if err != nil || d > maxSlowMode || d < time.Second {
+		return 0
+	}
+	return int(d / time.Second)
+}
+
+// SlowModeInput writes an interval the way the slow-mode field takes it:
+// "10m", "1h30m", "45s" ("" when slow mode is off).
+func SlowModeInput(secs int) string {
+	if secs <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, u := range []struct {
+		n    int
+		unit string
+	}{{secs / 3600, "h"}, {secs % 3600 / 60, "m"}, {secs % 60, "s"}} {
+		if u.n > 0 {
+			fmt.Fprintf(&b, "%d%s", u.n, u.unit)
+		}
+	}
+	return b.String()
 }

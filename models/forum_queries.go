@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -382,13 +381,23 @@ func (s *Store) CategoryVersion(ctx context.Context, slug string) (int64, string
 	var updated time.Time
 	var posts, threads int
 	var newest sql.NullString
-	row := s.DB(ctx).Raw(`SELECT c.id, c.updated_at, c.post_count, c.thread_count,
+	// Rows, not Row: gorm's Row hands back an unusable *sql.Row when the
+	// query fails (e.g. the client went away and ctx is cancelled), and
+	// scanning it panics.
+	rows, err := s.DB(ctx).Raw(`SELECT c.id, c.updated_at, c.post_count, c.thread_count,
 		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id)
-		FROM categories c WHERE c.slug = ?`, slug).Row()
-	if err := row.Scan(&id, &updated, &posts, &threads, &newest); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, "", ErrNotFound
+		FROM categories c WHERE c.slug = ?`, slug).Rows()
+	if err != nil {
+		return 0, "", err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return 0, "", err
 		}
+		return 0, "", ErrNotFound
+	}
+	if err := rows.Scan(&id, &updated, &posts, &threads, &newest); err != nil {
 		return 0, "", err
 	}
 	return id, fmt.Sprintf("%d.%d.%d.%s", updated.UnixMicro(), posts, threads, newest.String), nil

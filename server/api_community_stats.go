@@ -23,6 +23,7 @@ type StatsJSON struct {
 	Threads           int64               `json:"threads"`
 	TTFRMedianSeconds int64               `json:"ttfr_median_seconds"`
 	TTFRP90Seconds    int64               `json:"ttfr_p90_seconds"`
+	AnsweredThreads   int64               `json:"answered_threads"` // 0: the TTFR figures have no value
 	NoResponseShare   float64             `json:"no_response_share"`
 	RemoteFollowers   int64               `json:"remote_followers"`
 	RemoteReplies     int64               `json:"remote_replies"`
@@ -56,6 +57,7 @@ type CategoryStatsJSON struct {
 	Threads           int64   `json:"threads"`
 	TTFRMedianSeconds int64   `json:"ttfr_median_seconds"`
 	TTFRP90Seconds    int64   `json:"ttfr_p90_seconds"`
+	AnsweredThreads   int64   `json:"answered_threads"` // 0: the TTFR figures have no value
 	NoResponseShare   float64 `json:"no_response_share"`
 	RemoteFollowers   int64   `json:"remote_followers"`
 }
@@ -70,7 +72,7 @@ type ContributorJSON struct {
 func (s *Server) statsJSON(st *forum.CommunityStats) StatsJSON {
 	j := StatsJSON{From: st.From.Format("2006-01-02"), To: st.To.AddDate(0, 0, -1).Format("2006-01-02"),
 		DAU: st.DAU, WAU: st.WAU, MAU: st.MAU, NewMembers: st.NewMembers, Posts: st.Posts, Threads: st.Threads,
-		TTFRMedianSeconds: st.TTFRMedianSeconds, TTFRP90Seconds: st.TTFRP90Seconds, NoResponseShare: st.NoResponseShare,
+		TTFRMedianSeconds: st.TTFRMedianSeconds, TTFRP90Seconds: st.TTFRP90Seconds, AnsweredThreads: st.Answered, NoResponseShare: st.NoResponseShare,
 		RemoteFollowers: st.RemoteFollowers, RemoteReplies: st.RemoteReplies, Stickiness: st.Stickiness,
 		Contributors: st.Contributors, Instances: st.Instances, AmbassadorReplies: st.AmbassadorReplies,
 		Newcomers: st.Newcomers, WelcomeRate: st.WelcomeRate,
@@ -84,7 +86,8 @@ func (s *Server) statsJSON(st *forum.CommunityStats) StatsJSON {
 	}
 	for _, c := range st.Categories {
 		j.Categories = append(j.Categories, CategoryStatsJSON{Category: c.Category.Slug, Name: c.Category.Name, Posts: c.Posts, Threads: c.Threads,
-			TTFRMedianSeconds: c.TTFRMedianSeconds, TTFRP90Seconds: c.TTFRP90Seconds, NoResponseShare: c.NoResponseShare, RemoteFollowers: c.RemoteFollowers})
+			TTFRMedianSeconds: c.TTFRMedianSeconds, TTFRP90Seconds: c.TTFRP90Seconds, AnsweredThreads: c.Answered,
+			NoResponseShare: c.NoResponseShare, RemoteFollowers: c.RemoteFollowers})
 	}
 	for _, c := range st.TopContributors {
 		j.TopContributors = append(j.TopContributors, ContributorJSON{User: s.userJSON(c.User), Posts: c.Posts, Replies: c.Replies})

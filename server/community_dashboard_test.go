@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/csv"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +139,50 @@ func TestStatsCacheVersion(t *testing.T) {
 	}
 	if p := posts(); p != float64(3) {
 		t.Fatalf("after a rollup: %v, want 3", p)
+	}
+}
+
+// TestCommunityCategoryWithoutAnswers: a category nobody answered in has
+// no time to first response, shown as a dash rather than "0.0 / 0.0".
+func TestCommunityCategoryWithoutAnswers(t *testing.T) {
+	ts := newTestServer(t)
+	now := time.Date(2030, 3, 12, 9, 0, 0, 0, time.UTC)
+	ts.Svc.SetClock(func() time.Time { return now })
+	ts.Category("help")
+	ts.Category("quiet")
+	ts.User("moddy", models.RoleModerator)
+	asker, helper := ts.User("asker", models.RoleMember), ts.User("helper", models.RoleMember)
+	th, _ := ts.Thread(asker, "help", "Answered", "body")
+	ts.Thread(asker, "quiet", "Nobody answers", "body")
+	now = now.Add(30 * time.Minute)
+	ts.Reply(helper, th.ID, "Here you go")
+	staff := ts.browser()
+	staff.login("moddy")
+	r := staff.get("/community?from=2030-03-12&to=2030-03-12")
+	help := r.Body[strings.Index(r.Body, `<a href="/c/help">help</a>`):]
+	help = help[:strings.Index(help, "</tr>")]
+	quiet := r.Body[strings.Index(r.Body, `<a href="/c/quiet">quiet</a>`):]
+	quiet = quiet[:strings.Index(quiet, "</tr>")]
+	if !strings.Contains(help, "<td>30.0 / 30.0</td>") || strings.Contains(quiet, "0.0 / 0.0") || !strings.Contains(quiet, "—") {
+		t.Fatalf("TTFR cells: help %q, quiet %q", help, quiet)
+	}
+	_, stats := ts.api(t, http.MethodGet, "/api/v1/community/stats?from=2030-03-12&to=2030-03-12", ts.token(t, "mod2", models.RoleModerator), "")
+	if stats["answered_threads"] != float64(1) {
+		t.Fatalf("answered_threads: %v", stats["answered_threads"])
+	}
+	// Every table on the dashboard has padded cells in the stylesheet.
+	css := staff.get(regexp.MustCompile(`/static/app\.[0-9a-f]{8}\.css`).FindString(r.Body)).Body
+	padded := map[string]bool{}
+	for _, rule := range regexp.MustCompile(`([^{}]+)\{([^}]*)\}`).FindAllStringSubmatch(css, -1) {
+		if strings.Contains(rule[2], "padding") {
+			for _, sel := range strings.Split(rule[1], ",") {
+				padded[strings.TrimSpace(sel)] = true
+			}
+		}
+	}
+	for _, m := range regexp.MustCompile(`<table class="([a-z-]+)"`).FindAllStringSubmatch(r.Body, -1) {
+		if !padded["."+m[1]+" td"] {
+			t.Errorf("table %s has no cell padding", m[1])
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -69,6 +70,17 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if clientAborted(c, err) {
+		// The client went away: nobody reads a response and nothing is
+		// wrong here. The request line logs the status (499, nginx's
+		// "client closed request"); log the abort once, at info.
+		if c.Response().Status != statusClientClosed {
+			c.Response().Status = statusClientClosed
+			s.log.InfoContext(c.Request().Context(), "client aborted request", "status", statusClientClosed,
+				"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		}
+		return
+	}
 	ae := classify(err)
 	if ae.Status >= 500 {
 		s.log.ErrorContext(c.Request().Context(), "request failed", "error", err.Error(),
@@ -93,4 +105,15 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	if werr != nil {
 		s.log.Error("write error response", "error", werr)
 	}
+}
+
+// statusClientClosed is what the logs and metrics show for a request whose
+// client disconnected before the answer (nginx's 499).
+const statusClientClosed = 499
+
+// clientAborted reports whether err is the request's own context being
+// cancelled, i.e. the client disconnected; a cancellation from anywhere
+// else is still an error.
+func clientAborted(c echo.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(c.Request().Context().Err(), context.Canceled)
 }

@@ -46,7 +46,9 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		err := next(c)
 		status := c.Response().Status
 		if err != nil {
-			if he, ok := err.(*echo.HTTPError); ok {
+			if clientAborted(c, err) {
+				status = statusClientClosed
+			} else if he, ok := err.(*echo.HTTPError); ok {
 				status = he.Code
 			} else if ae := classify(err); ae != nil {
 				status = ae.Status

@@ -116,7 +116,7 @@ func (s *Server) modThread(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Thread updated: "+op+".")
+	s.setFlash(c, threadToolDone(op, a))
 	if a.Into != 0 {
 		id = a.Into
 	}
@@ -171,4 +171,32 @@ func (s *Server) flagPost(c echo.Context) error {
 	}
 	s.setFlash(c, "Thanks: the moderators will review this post.")
 	return c.Redirect(http.StatusSeeOther, s.postLocation(post))
+}
+
+// threadToolDone says what a thread tool did, in a sentence for the flash.
+func threadToolDone(op string, a threadToolArgs) string {
+	switch op {
+	case "lock":
+		return "Thread locked: only moderators can reply now."
+	case "unlock":
+		return "Thread unlocked: members can reply again."
+	case "pin":
+		return "Thread pinned to the top of its category."
+	case "unpin":
+		return "Thread unpinned."
+	case "pin_global":
+		return "Thread pinned on the home page."
+	case "unpin_global":
+		return "Thread unpinned from the home page."
+	case "move":
+		return "Thread moved to " + strings.TrimSpace(a.Category) + "."
+	case "merge":
+		return "Threads merged: the posts are now in this thread."
+	case "slow_mode":
+		if secs := forum.SlowModeSeconds(a.Interval); secs > 0 {
+			return "Slow mode on: one post every " + forum.SlowModeEvery(secs) + " per member."
+		}
+		return "Slow mode turned off."
+	}
+	return "Thread updated."
 }

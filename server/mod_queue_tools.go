@@ -31,12 +31,18 @@ func (s *Server) modToolRoutes(g *echo.Group) {
 // its item and what the moderator typed; other errors go to the handler.
 func (s *Server) queueFormError(c echo.Context, id int64, err error) error {
 	_, isValidation := forum.AsValidation(err)
-	if !isValidation && !errors.Is(err, forum.ErrConflict) {
-		return err
-	}
+	var fe *forum.ForbiddenError
 	status := http.StatusUnprocessableEntity
-	if !isValidation {
+	switch {
+	case isValidation:
+	case errors.Is(err, forum.ErrConflict):
 		status = http.StatusConflict
+	case errors.As(err, &fe):
+		// A refusal with a reason (e.g. deciding an appeal against one's
+		// own action) is shown on the item, not on a bare error page.
+		status = http.StatusForbidden
+	default:
+		return err
 	}
 	return s.renderQueue(c, status, formFrom(c, err), id)
 }

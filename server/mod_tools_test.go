@@ -143,7 +143,20 @@ func TestWarningNoticeAndAppeal(t *testing.T) {
 	if item["kind"] != "appeal" {
 		t.Fatalf("queue item: %v", item)
 	}
-	if r := mod.post(fmt.Sprintf("/mod/queue/%d/resolve", int64(item["id"].(float64))), url.Values{"action": {"reverse"}, "note": {"fair point"}}); r.StatusCode != http.StatusSeeOther {
+	// moddy gave the warning: another moderator reviews the appeal.
+	resolve := fmt.Sprintf("/mod/queue/%d/resolve", int64(item["id"].(float64)))
+	if r := mod.post(resolve, url.Values{"action": {"reverse"}, "note": {"fair point"}}); r.StatusCode != http.StatusForbidden ||
+		!strings.Contains(r.Body, "another moderator reviews the appeal") || !strings.Contains(r.Body, `value="reverse"`) {
+		t.Fatalf("actor decides appeal: %d %s", r.StatusCode, r.Body)
+	}
+	code, eb := ts.api(t, "POST", "/api/v1"+resolve, modTok, `{"action":"uphold"}`)
+	if e, _ := eb["error"].(map[string]any); code != http.StatusForbidden || e == nil || !strings.Contains(fmt.Sprint(e["message"]), "another moderator") {
+		t.Fatalf("actor decides appeal via API: %d %v", code, eb)
+	}
+	ts.User("reviewer", models.RoleModerator)
+	mod = ts.browser()
+	mod.login("reviewer")
+	if r := mod.post(resolve, url.Values{"action": {"reverse"}, "note": {"fair point"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reverse: %d %s", r.StatusCode, r.Body)
 	}
 	ws, _ := ts.Store.WarningsFor(ts.Ctx, mustUser(t, ts, "author").ID, 10)
@@ -198,7 +211,8 @@ func TestSuspendedMemberAppealsAtLogin(t *testing.T) {
 	if code, body := ts.api(t, "POST", fmt.Sprintf("/api/v1/mod/queue/%d/resolve", id), modTok, `{"action":"approve"}`); code != http.StatusUnprocessableEntity {
 		t.Fatalf("appeal resolved with approve: %d %v", code, body)
 	}
-	if code, body := ts.api(t, "POST", fmt.Sprintf("/api/v1/mod/queue/%d/resolve", id), modTok, `{"action":"reverse","note":"ok"}`); code != 200 {
+	// Another moderator decides: moddy took the action.
+	if code, body := ts.api(t, "POST", fmt.Sprintf("/api/v1/mod/queue/%d/resolve", id), ts.token(t, "reviewer", models.RoleModerator), `{"action":"reverse","note":"ok"}`); code != 200 {
 		t.Fatalf("reverse: %d %v", code, body)
 	}
 	b.login("author")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,8 +62,9 @@ func (s *Server) threadPolls(c echo.Context, tp *forum.ThreadPage) (map[int64]*p
 }
 
 // votePoll takes the vote form: one "option" value per choice, each an
-// option's index. A refused vote (twice, closed, no choice) is the error
-// page with its 4xx status and message; it changes nothing.
+// option's index. A refused vote (twice, closed, no choice) changes
+// nothing and goes back to the poll with a message saying why; the JSON
+// API answers those 422/409.
 func (s *Server) votePoll(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
@@ -76,13 +78,13 @@ func (s *Server) votePoll(c echo.Context) error {
 	for _, raw := range params["option"] {
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil {
-			return &forum.ValidationError{Fields: map[string]string{"options": "choose one of the poll's options"}}
+			return s.voteRefused(c, id, &forum.ValidationError{Fields: map[string]string{"options": "choose one of the poll's options"}})
 		}
 		choices = append(choices, n)
 	}
 	v, err := s.forum.Vote(c.Request().Context(), viewer(c), id, choices)
 	if err != nil {
-		return err
+		return s.voteRefused(c, id, err)
 	}
 	target := "/"
 	if v.PostID != 0 {
@@ -93,6 +95,45 @@ func (s *Server) votePoll(c echo.Context) error {
 	}
 	s.setFlash(c, "Thanks, your vote is counted.")
 	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// voteRefused sends the voter back to the poll (303 to its anchor) with a
+// flash saying why the vote was not counted. Errors other than a refusal
+// of the vote itself, or a poll not shown in a thread, go to the error
+// handler as before.
+func (s *Server) voteRefused(c echo.Context, pollID int64, err error) error {
+	ve, invalid := forum.AsValidation(err)
+	if !invalid && !errors.Is(err, forum.ErrConflict) {
+		return err
+	}
+	ctx := c.Request().Context()
+	v, perr := s.forum.Poll(ctx, viewer(c), pollID)
+	if perr != nil || v.PostID == 0 {
+		return err
+	}
+	p, t, perr := s.forum.Post(ctx, v.PostID)
+	if perr != nil {
+		return err
+	}
+	var msg string
+	switch {
+	case errors.Is(err, forum.ErrAlreadyVoted):
+		msg = "You have already voted in this poll; your first vote stands."
+	case errors.Is(err, forum.ErrPollClosed):
+		msg = "This poll is closed, so your vote was not counted."
+	case invalid && len(ve.Fields) > 0 && ve.Fields["options"] == "choose an option":
+		msg = "Your vote was not counted: tick an option first."
+	case invalid && ve.Fields["options"] != "":
+		msg = "Your vote was not counted: " + ve.Fields["options"] + "."
+	default:
+		msg = "Your vote was not counted: " + err.Error()
+	}
+	s.setFlash(c, msg)
+	loc := threadURL(t)
+	if page := s.forum.PageOf(p.Number); page > 1 {
+		loc += "?page=" + strconv.Itoa(page)
+	}
+	return c.Redirect(http.StatusSeeOther, loc+"#poll-"+strconv.FormatInt(pollID, 10))
 }
 
 // pollFormInput reads the new-thread form's poll fields: options one per

@@ -141,6 +141,14 @@ func TestPollOnThreadPage(t *testing.T) {
 	if r := voter.postRaw(fmt.Sprintf("/polls/%d/vote", poll.ID), url.Values{"option": {"2"}}); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("vote without CSRF: %d", r.StatusCode)
 	}
+	// Nothing ticked: back to the poll with a message, nothing counted.
+	anchor := fmt.Sprintf("#poll-%d", poll.ID)
+	if r := voter.post(fmt.Sprintf("/polls/%d/vote", poll.ID), nil); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != threadPath+anchor {
+		t.Fatalf("empty vote: %d %q %s", r.StatusCode, r.Header.Get("Location"), r.Body)
+	}
+	if page := voter.get(threadPath); !strings.Contains(page.Body, "tick an option first") || !strings.Contains(page.Body, action) {
+		t.Fatalf("empty vote message:\n%s", page.Body)
+	}
 	if r := voter.post(fmt.Sprintf("/polls/%d/vote", poll.ID), url.Values{"option": {"2"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("vote: %d %s", r.StatusCode, r.Body)
 	}
@@ -148,17 +156,22 @@ func TestPollOnThreadPage(t *testing.T) {
 	if strings.Contains(page.Body, action) || !strings.Contains(page.Body, "100% · 1 vote") || !strings.Contains(page.Body, "your vote") {
 		t.Fatalf("after voting the page shows no results:\n%s", page.Body)
 	}
-	if r := voter.post(fmt.Sprintf("/polls/%d/vote", poll.ID), url.Values{"option": {"0"}}); r.StatusCode != http.StatusConflict ||
-		!strings.Contains(r.Body, "already voted") {
-		t.Fatalf("second vote: %d", r.StatusCode)
+	if r := voter.post(fmt.Sprintf("/polls/%d/vote", poll.ID), url.Values{"option": {"0"}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != threadPath+anchor {
+		t.Fatalf("second vote: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if page := voter.get(threadPath); !strings.Contains(page.Body, "already voted in this poll; your first vote stands") {
+		t.Fatalf("second vote message:\n%s", page.Body)
 	}
 	// The asker has not voted: the form, no results (their page's poll is
 	// not a cached fragment shared with the voter).
 	if r := asker.get(threadPath); !strings.Contains(r.Body, action) || strings.Contains(r.Body, "poll-bar") {
 		t.Fatal("the asker sees the voter's view of the poll")
 	}
-	if r := asker.post(fmt.Sprintf("/polls/%d/vote", poll.ID), url.Values{"option": {"7"}}); r.StatusCode != http.StatusUnprocessableEntity {
+	if r := asker.post(fmt.Sprintf("/polls/%d/vote", poll.ID), url.Values{"option": {"7"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("out of range: %d", r.StatusCode)
+	}
+	if page := asker.get(threadPath); !strings.Contains(page.Body, "option 7 does not exist") {
+		t.Fatalf("out of range message:\n%s", page.Body)
 	}
 	if p, _ := ts.Store.PollByID(ts.Ctx, poll.ID); p.VotersCount != 1 {
 		t.Errorf("voters %d", p.VotersCount)

@@ -110,6 +110,8 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"perPage":      func() int { return perPage },
 		"percent":      Percent,
 		"minutes":      Minutes,
+		"slowEvery":    forum.SlowModeEvery,
+		"slowInput":    forum.SlowModeInput,
 		"initial": func(u *models.User) string {
 			if u == nil || u.Username == "" {
 				return "?"

@@ -130,6 +130,7 @@ func (s *Server) routes() *echo.Echo {
 	s.remoteModRoutes(g)
 	s.modToolRoutes(g)
 	s.communityRoutes(g)
+	s.adminFormRoutes(g)
 	s.admissionRoutes(g)
 
 	s.notificationRoutes(g)

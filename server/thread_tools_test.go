@@ -46,8 +46,11 @@ func TestMergeAndSlowModeThroughPagesAndAPI(t *testing.T) {
 	if r := mod.post(fmt.Sprintf("/mod/threads/%d/slow_mode", into.ID), url.Values{"interval": {"10m"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("slow mode: %d %s", r.StatusCode, r.Body)
 	}
-	if r := mod.get(fmt.Sprintf("/t/%d", into.ID)); !strings.Contains(r.Body, "Slow mode: one post every 600 seconds") {
-		t.Fatal("slow mode not shown")
+	// The same words everywhere: the flash, the thread, the field.
+	if r := mod.get(fmt.Sprintf("/t/%d", into.ID)); !strings.Contains(r.Body, "Slow mode on: one post every 10 minutes per member.") ||
+		!strings.Contains(r.Body, "Slow mode: one post every 10 minutes per member.") || !strings.Contains(r.Body, `name="interval" size="6" placeholder="10m, 0 = off" value="10m"`) ||
+		strings.Contains(r.Body, "Thread updated") {
+		t.Fatalf("slow mode not shown in words:\n%s", r.Body)
 	}
 	writer := ts.browser()
 	writer.signup("writer")
@@ -56,12 +59,21 @@ func TestMergeAndSlowModeThroughPagesAndAPI(t *testing.T) {
 		t.Fatalf("first reply: %d", r.StatusCode)
 	}
 	r = writer.post(path, url.Values{"body": {"my hasty second reply"}})
-	if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(r.Body, "slow mode") || !strings.Contains(r.Body, "my hasty second reply") {
+	if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(r.Body, "slow mode: one post every 10 minutes.") || !strings.Contains(r.Body, "my hasty second reply") {
 		t.Fatalf("second reply: %d %s", r.StatusCode, r.Body)
 	}
 	// Global pin from the thread page, shown on the home page.
 	if r := mod.post(fmt.Sprintf("/mod/threads/%d/pin_global", into.ID), nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("pin global: %d", r.StatusCode)
+	}
+	if r := mod.get(fmt.Sprintf("/t/%d", into.ID)); !strings.Contains(r.Body, "Thread pinned on the home page.") || strings.Contains(r.Body, "pin_global.") {
+		t.Fatalf("pin global flash:\n%s", r.Body)
+	}
+	if r := mod.post(fmt.Sprintf("/mod/threads/%d/slow_mode", into.ID), url.Values{"interval": {"0"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("slow mode off: %d", r.StatusCode)
+	}
+	if r := mod.get(fmt.Sprintf("/t/%d", into.ID)); !strings.Contains(r.Body, "Slow mode turned off.") || strings.Contains(r.Body, "Slow mode: one post") {
+		t.Fatalf("slow mode off:\n%s", r.Body)
 	}
 	if r := b.get("/"); !strings.Contains(r.Body, `id="pinned-title"`) || !strings.Contains(r.Body, "Original") {
 		t.Fatal("home page lacks the pinned thread")
