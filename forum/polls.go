@@ -231,6 +231,28 @@ func (s *Service) pollView(ctx context.Context, viewer *models.User, p *models.P
 	return v, nil
 }
 
+// lockPollForVote locks a poll's row for the vote being cast in the
+// caller's transaction, and refuses a closed poll or a voter who may not
+// vote in it. now is the time the vote is counted at.
+func (s *Service) lockPollForVote(ctx context.Context, pollID int64, voter *models.User) (*models.Poll, *models.Thread, time.Time, error) {
+	p, err := s.store.PollForUpdate(ctx, pollID)
+	if err != nil {
+		return nil, nil, time.Time{}, mapNotFound(err)
+	}
+	t, err := s.pollThread(ctx, p)
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	now := s.now()
+	if pollClosed(p, now) {
+		return nil, nil, time.Time{}, ErrPollClosed
+	}
+	if !CanVote(voter, t, p, now) {
+		return nil, nil, time.Time{}, ErrForbidden
+	}
+	return p, t, now, nil
+}
+
 // Vote casts viewer's vote: the 0-based indexes of the options chosen,
 // one unless the poll takes several. A second vote, a vote after the
 // poll closed, an index out of range or several choices in a
@@ -241,20 +263,9 @@ func (s *Service) Vote(ctx context.Context, viewer *models.User, pollID int64, c
 	}
 	var view *PollView
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, err := s.store.PollForUpdate(ctx, pollID)
-		if err != nil {
-			return mapNotFound(err)
-		}
-		t, err := s.pollThread(ctx, p)
+		p, t, now, err := s.lockPollForVote(ctx, pollID, viewer)
 		if err != nil {
 			return err
-		}
-		now := s.now()
-		if pollClosed(p, now) {
-			return ErrPollClosed
-		}
-		if !CanVote(viewer, t, p, now) {
-			return ErrForbidden
 		}
 		if err := s.checkNotSilenced(ctx, viewer); err != nil {
 			return err

@@ -139,20 +139,9 @@ func (s *Service) VoteFromRemote(ctx context.Context, voter *models.User, postID
 		if found.IsRemote() {
 			return ErrNotFound // another server's poll: its votes go there
 		}
-		p, err := s.store.PollForUpdate(ctx, found.ID)
-		if err != nil {
-			return mapNotFound(err)
-		}
-		t, err := s.pollThread(ctx, p)
+		p, t, now, err := s.lockPollForVote(ctx, found.ID, voter)
 		if err != nil {
 			return err
-		}
-		now := s.now()
-		if pollClosed(p, now) {
-			return ErrPollClosed
-		}
-		if !CanVote(voter, t, p, now) {
-			return ErrForbidden
 		}
 		opts, err := s.store.PollOptions(ctx, p.ID)
 		if err != nil {
