@@ -83,6 +83,10 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 		log = slog.Default()
 	}
 	base := strings.TrimRight(cfg.URL, "/")
+	retryBase := defaultRetryBase
+	if cfg.FederationRetryBase > 0 {
+		retryBase = cfg.FederationRetryBase
+	}
 	var name string
 	if u, err := url.Parse(base); err == nil { // cfg was validated; err is not expected
 		name = strings.ToLower(u.Hostname())
@@ -93,7 +97,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 		now:          func() time.Time { return time.Now().UTC() },
 		client:       newHTTPClient(cfg.FederationAllowPrivate, nil),
 		userAgent:    "hearth/" + cfg.Version + " (+" + base + ")",
-		retryBase:    defaultRetryBase,
+		retryBase:    retryBase,
 		limiter:      newHostLimiter(2*deliveryParallel, defaultPerHostLimit),
 		hostFailures: defaultHostFailures,
 
