@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Config is everything an operator can set. Field names follow the flags in
@@ -32,6 +33,10 @@ type Config struct {
 	SandboxPosts int
 	SandboxDays  int
 	SandboxLikes int
+	// FederationRetryBase is the first delivery retry delay (later ones
+	// double); zero means federation's default. Tests and labs shorten it
+	// to watch retries happen; production keeps the default.
+	FederationRetryBase time.Duration
 }
 
 // Defaults returns the configuration a fresh `hearth serve` runs with.

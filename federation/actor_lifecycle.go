@@ -39,7 +39,13 @@ func (f *Federation) onUpdateActor(ctx context.Context, act *activity) error {
 			return err
 		}
 	}
-	return f.svc.RefreshRemoteUser(ctx, stored)
+	if err := f.svc.RefreshRemoteUser(ctx, stored); err != nil {
+		return err
+	}
+	if u, err := f.store.UserByRemoteActorID(ctx, stored.ID); err == nil {
+		f.syncAvatar(ctx, u) // a new icon: copy it, drop the old copy
+	}
+	return nil
 }
 
 // onDeleteActor forgets an actor that deleted its account: its follows

@@ -148,6 +148,7 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	if err != nil {
 		return err
 	}
+	f.syncAvatar(ctx, user)
 	_, err = f.svc.ReplyFromRemote(ctx, user, threadID, parentID, note.remote(f.base))
 	return refusedIsDone(err)
 }

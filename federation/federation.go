@@ -83,6 +83,10 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 		log = slog.Default()
 	}
 	base := strings.TrimRight(cfg.URL, "/")
+	retryBase := defaultRetryBase
+	if cfg.FederationRetryBase > 0 {
+		retryBase = cfg.FederationRetryBase
+	}
 	var name string
 	if u, err := url.Parse(base); err == nil { // cfg was validated; err is not expected
 		name = strings.ToLower(u.Hostname())
@@ -93,7 +97,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 		now:          func() time.Time { return time.Now().UTC() },
 		client:       newHTTPClient(cfg.FederationAllowPrivate, nil),
 		userAgent:    "hearth/" + cfg.Version + " (+" + base + ")",
-		retryBase:    defaultRetryBase,
+		retryBase:    retryBase,
 		limiter:      newHostLimiter(2*deliveryParallel, defaultPerHostLimit),
 		hostFailures: defaultHostFailures,
 
@@ -125,6 +129,7 @@ func (f *Federation) Register(e *echo.Echo) {
 		get("/u/:username/"+kind, f.collection(f.userOwner, kind))
 		get("/c/:slug/"+kind, f.collection(f.categoryOwner, kind))
 	}
+	get("/p/:id/replies", f.replies)
 
 	// Inboxes: every actor's, and the shared one. What arrives is verified,
 	// stored and answered 202; workers (Run) process it.

@@ -40,6 +40,7 @@ type fediDouble struct {
 	seq      int                             // ids for activities and statuses
 	pubCache map[string]*rsa.PublicKey       // Hearth keys, by keyId
 	hooks    map[string]func(map[string]any) // per activity type, after recording
+	files    map[string][]byte               // path → media served as is (avatars)
 }
 
 // doubleFlavor is what differs between server implementations on the wire.
@@ -120,6 +121,14 @@ func (d *fediDouble) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method == http.MethodPost {
 		d.serveInbox(w, r)
+		return
+	}
+	d.mu.Lock()
+	file, isFile := d.files[r.URL.Path]
+	d.mu.Unlock()
+	if isFile && r.Method == http.MethodGet {
+		// Media, as servers serve it: unsigned, from a static path.
+		_, _ = w.Write(file)
 		return
 	}
 	if r.URL.Path == "/.well-known/webfinger" {

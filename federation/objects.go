@@ -141,6 +141,7 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 	}
 	m["tag"] = tagList
 	m["sensitive"] = false
+	m["replies"] = f.repliesCollection(p.ID, fp.Replies)
 	asArray(m, "to", "cc")
 	if fp.Poll != nil {
 		f.questionize(m, fp.Poll, fp.PollOptions)

@@ -144,6 +144,7 @@ func (f *Federation) onQuestion(ctx context.Context, act *activity, note *noteDo
 			if err != nil {
 				return err
 			}
+			f.syncAvatar(ctx, user)
 			post, err := f.svc.ReplyFromRemote(ctx, user, tid, parentID, note.remote(f.base))
 			if err != nil {
 				return refusedIsDone(err)

@@ -36,6 +36,9 @@ type FederatedPost struct {
 	// Poll is the post's poll (the Note is then a Question), or nil.
 	Poll        *models.Poll
 	PollOptions []models.PollOption
+	// Replies is the first page of the post's direct replies, which its
+	// Note embeds in its replies collection.
+	Replies RepliesPage
 }
 
 // DeletedAt is when the post (or its thread) was deleted, for a Tombstone.
@@ -128,6 +131,11 @@ func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPo
 			return nil, err
 		}
 		fp.Mentions = append(fp.Mentions, u)
+	}
+	if p.APID == nil {
+		if fp.Replies, err = s.loadRepliesPage(ctx, p, t, 1); err != nil {
+			return nil, err
+		}
 	}
 	fp.Poll, fp.PollOptions, err = s.PollForPost(ctx, p.ID)
 	return fp, err

@@ -36,6 +36,10 @@ type User struct {
 	Domain        string `gorm:"size:300;not null;default:''"`
 	RemoteURL     string `gorm:"size:2048;not null;default:''"`
 	RemoteIconURL string `gorm:"size:2048;not null;default:''"`
+	// RemoteIconFetched is the icon URL AvatarFile was copied from (or
+	// failed to be): a remote author's avatar is served from here, never
+	// hot-linked, and fetched again only when RemoteIconURL changes.
+	RemoteIconFetched string `gorm:"size:2048;not null;default:''"`
 	// Sandboxed (migration 0090): a newcomer whose posts wait for approval
 	// until they leave the sandbox (forum/sandbox.go).
 	Sandboxed bool `gorm:"not null;default:false"`

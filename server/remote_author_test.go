@@ -38,11 +38,16 @@ func TestThreadShowsRemoteAuthor(t *testing.T) {
 	body := ts.browser().get(fmt.Sprintf("/t/%d", thread.ID)).Body
 	for _, want := range []string{
 		"Bob Builder", "@bob@mastodon.example", "on mastodon.example", `href="` + note + `"`,
-		`src="https://files.mastodon.example/bob.png"`, `href="https://mastodon.example/users/bob"`, "Hello from afar",
+		`href="https://mastodon.example/users/bob"`, "Hello from afar",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("thread page lacks %q", want)
 		}
+	}
+	// The avatar is never hot-linked (federation copies it locally; see
+	// TestRemoteAvatarNotHotlinked).
+	if strings.Contains(body, "files.mastodon.example") {
+		t.Error("the thread page hot-links the remote avatar")
 	}
 	if strings.Contains(body, "alert(1)") {
 		t.Error("remote script reached the page")

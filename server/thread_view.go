@@ -75,7 +75,9 @@ func newAuthorItem(u *models.User) authorItem {
 	}
 	a := authorItem{Username: u.Username, Name: u.Name(), URL: profilePath(u), AvatarURL: avatarURL(u)}
 	if u.IsRemote() {
-		a.Handle, a.Domain, a.URL, a.AvatarURL = "@"+u.Username, u.Domain, u.RemoteURL, u.RemoteIconURL
+		// The avatar is the local copy (federation fetches it), never the
+		// remote URL: hot-linking would tell the remote server who reads.
+		a.Handle, a.Domain, a.URL = "@"+u.Username, u.Domain, u.RemoteURL
 	}
 	if u.Username != "" {
 		a.Initial = string([]rune(u.Username)[:1])
