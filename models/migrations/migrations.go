@@ -30,8 +30,8 @@ func All() []*gormigrate.Migration {
 		{ID: "0110_analytics", Migrate: migrateAnalytics},
 		{ID: "0120_modtools", Migrate: migrateModTools},
 		{ID: "0130_fedcompat", Migrate: migrateFedcompat},
-		{ID: "0150_perf", Migrate: migratePerf},
 		{ID: "0140_fed2", Migrate: migrateRemoteAvatars},
+		{ID: "0150_perf", Migrate: migratePerf},
 	}
 }
 
