@@ -123,6 +123,18 @@ func (s *Store) MutedCategoryIDs(ctx context.Context, userID int64) ([]int64, er
 // creating a mark-only row (LevelNone) on the first visit. A repeat visit
 // that moves nothing is one UPDATE matching no row.
 func (s *Store) MarkThreadRead(ctx context.Context, userID, threadID int64, number int, now time.Time) error {
+	// Most views re-read what the member has seen: check with a read first,
+	// so they never take the database's write lock (on SQLite one writer at
+	// a time would serialise every logged-in page view).
+	var seen []int
+	if err := s.DB(ctx).Model(&NotificationLevel{}).
+		Where("user_id = ? AND target_kind = ? AND target_id = ?", userID, TargetThread, threadID).
+		Limit(1).Pluck("last_read", &seen).Error; err != nil {
+		return err
+	}
+	if len(seen) == 1 && seen[0] >= number {
+		return nil
+	}
 	res := s.DB(ctx).Model(&NotificationLevel{}).
 		Where("user_id = ? AND target_kind = ? AND target_id = ? AND last_read < ?", userID, TargetThread, threadID, number).
 		Update("last_read", number)
