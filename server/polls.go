@@ -31,6 +31,23 @@ type pollItem struct {
 
 func (s *Server) pollRoutes(g *echo.Group) {
 	g.POST("/polls/:id/vote", s.votePoll, requireLogin)
+	g.GET("/polls", s.followedPolls, requireLogin)
+	g.GET("/polls/:id", s.pollPage)
+}
+
+// newPollItem dresses a poll for the "poll" partial; loginNext is where
+// a visitor comes back to after logging in.
+func newPollItem(c echo.Context, v *forum.PollView, loginNext string) *pollItem {
+	it := &pollItem{PollView: v, CSRF: csrfToken(c), Member: viewer(c) != nil, Input: "radio",
+		LoginURL: "/login?next=" + url.QueryEscape(loginNext)}
+	if v.Multiple {
+		it.Input = "checkbox"
+	}
+	if v.ClosesAt != nil {
+		it.Closes = v.ClosesAt.UTC().Format("2 Jan 2006 15:04")
+		it.ClosesISO = v.ClosesAt.UTC().Format(time.RFC3339)
+	}
+	return it
 }
 
 // threadPolls loads the polls under the posts of a thread page.
@@ -47,16 +64,7 @@ func (s *Server) threadPolls(c echo.Context, tp *forum.ThreadPage) (map[int64]*p
 	}
 	out := make(map[int64]*pollItem, len(views))
 	for postID, v := range views {
-		it := &pollItem{PollView: v, CSRF: csrfToken(c), Member: viewer(c) != nil, Input: "radio",
-			LoginURL: "/login?next=" + url.QueryEscape(threadURL(tp.Thread))}
-		if v.Multiple {
-			it.Input = "checkbox"
-		}
-		if v.ClosesAt != nil {
-			it.Closes = v.ClosesAt.UTC().Format("2 Jan 2006 15:04")
-			it.ClosesISO = v.ClosesAt.UTC().Format(time.RFC3339)
-		}
-		out[postID] = it
+		out[postID] = newPollItem(c, v, threadURL(tp.Thread))
 	}
 	return out, nil
 }
@@ -86,7 +94,7 @@ func (s *Server) votePoll(c echo.Context) error {
 	if err != nil {
 		return s.voteRefused(c, id, err)
 	}
-	target := "/"
+	target := pollPath(id)
 	if v.PostID != 0 {
 		target = "/p/" + strconv.FormatInt(v.PostID, 10)
 		if p, _, err := s.forum.Post(c.Request().Context(), v.PostID); err == nil {
@@ -108,10 +116,6 @@ func (s *Server) voteRefused(c echo.Context, pollID int64, err error) error {
 	}
 	ctx := c.Request().Context()
 	v, perr := s.forum.Poll(ctx, viewer(c), pollID)
-	if perr != nil || v.PostID == 0 {
-		return err
-	}
-	p, t, perr := s.forum.Post(ctx, v.PostID)
 	if perr != nil {
 		return err
 	}
@@ -129,11 +133,19 @@ func (s *Server) voteRefused(c echo.Context, pollID int64, err error) error {
 		msg = "Your vote was not counted: " + err.Error()
 	}
 	s.setFlash(c, msg)
+	anchor := "#poll-" + strconv.FormatInt(pollID, 10)
+	if v.PostID == 0 { // a remote poll with a page of its own
+		return c.Redirect(http.StatusSeeOther, pollPath(pollID)+anchor)
+	}
+	p, t, perr := s.forum.Post(ctx, v.PostID)
+	if perr != nil {
+		return err
+	}
 	loc := threadURL(t)
 	if page := s.forum.PageOf(p.Number); page > 1 {
 		loc += "?page=" + strconv.Itoa(page)
 	}
-	return c.Redirect(http.StatusSeeOther, loc+"#poll-"+strconv.FormatInt(pollID, 10))
+	return c.Redirect(http.StatusSeeOther, loc+anchor)
 }
 
 // pollFormInput reads the new-thread form's poll fields: options one per
