@@ -107,11 +107,9 @@ func (s *Service) computeDay(ctx context.Context, day, upTo time.Time) (*models.
 	for _, m := range sessions {
 		active[m.ID] = dayKey(weekStart(m.CreatedAt))
 	}
-	joins, err := s.store.NewLocalMembersBetween(ctx, d0, end)
-	if err != nil {
+	if forumRow.NewMembers, err = s.store.NewLocalMembersBetween(ctx, d0, end); err != nil {
 		return nil, err
 	}
-	forumRow.NewMembers = int64(len(joins))
 	perFollow, totalFollow, err := s.store.FollowerCounts(ctx, end)
 	if err != nil {
 		return nil, err

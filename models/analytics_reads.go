@@ -50,12 +50,13 @@ type ContributorTotal struct {
 	Posts, Replies int64
 }
 
-// ContributorTotalsBetween sums each author's posts over the range, most
-// posts first.
+// ContributorTotalsBetween sums each author's posts over the range, in no
+// particular order (the caller ranks them after merging live days; a
+// second sort here cost a temporary b-tree over every author).
 func (s *Store) ContributorTotalsBetween(ctx context.Context, from, to string) ([]ContributorTotal, error) {
 	rows, err := s.DB(ctx).Raw(`SELECT c.user_id, u.role, c.posts, c.replies FROM
 		(SELECT user_id, SUM(posts) AS posts, SUM(replies) AS replies FROM daily_contributors WHERE day >= ? AND day <= ? GROUP BY user_id) c
-		JOIN users u ON u.id = c.user_id ORDER BY c.posts DESC, c.user_id`, from, to).Rows()
+		JOIN users u ON u.id = c.user_id`, from, to).Rows()
 	if err != nil {
 		return nil, err
 	}

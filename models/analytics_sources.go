@@ -51,12 +51,12 @@ func (s *Store) AnsweredBefore(ctx context.Context, threadID int64, number int, 
 	return len(ids) > 0, err
 }
 
-// NewLocalMembersBetween lists local members who joined in [from, to).
-func (s *Store) NewLocalMembersBetween(ctx context.Context, from, to time.Time) ([]MemberJoin, error) {
-	var out []MemberJoin
-	err := s.DB(ctx).Model(&User{}).Select("id, created_at").
-		Where("domain = '' AND created_at >= ? AND created_at < ?", from, to).Order("id").Scan(&out).Error
-	return out, err
+// NewLocalMembersBetween counts local members who joined in [from, to),
+// from the idx_users_created range (the rollup needs only how many).
+func (s *Store) NewLocalMembersBetween(ctx context.Context, from, to time.Time) (int64, error) {
+	var n int64
+	err := s.DB(ctx).Model(&User{}).Where("created_at >= ? AND created_at < ? AND domain = ''", from, to).Count(&n).Error
+	return n, err
 }
 
 // SessionMembersBetween lists local members who signed in or used a

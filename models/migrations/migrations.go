@@ -32,6 +32,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0130_fedcompat", Migrate: migrateFedcompat},
 		{ID: "0140_fed2", Migrate: migrateRemoteAvatars},
 		{ID: "0150_perf", Migrate: migratePerf},
+		{ID: "0160_stats", Migrate: migrateStats},
 	}
 }
 
