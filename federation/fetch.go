@@ -23,11 +23,27 @@ func (f *Federation) signedGet(ctx context.Context, rawURL string) ([]byte, erro
 		return nil, err
 	}
 	u.Fragment = ""
+	resp, err := f.doSignedGet(ctx, u, acceptHeader)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s: status %d", u.Redacted(), resp.StatusCode)
+	}
+	return readLimited(resp.Body)
+}
+
+// doSignedGet sends a GET signed by the instance actor with Hearth's
+// User-Agent, as every outbound GET must be (servers in authorized-fetch
+// mode and GoToSocial refuse unsigned ones). u must already have passed
+// checkURL; the caller closes the body.
+func (f *Federation) doSignedGet(ctx context.Context, u *url.URL, accept string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", acceptHeader)
+	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", f.userAgent)
 	signer, err := f.InstanceSigner(ctx)
 	if err != nil {
@@ -40,11 +56,7 @@ func (f *Federation) signedGet(ctx context.Context, rawURL string) ([]byte, erro
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch %s: status %d", u.Redacted(), resp.StatusCode)
-	}
-	return readLimited(resp.Body)
+	return resp, nil
 }
 
 // acceptHeader is what Hearth asks for when fetching: what Mastodon sends.

@@ -57,24 +57,11 @@ func (f *Federation) fetchAvatar(ctx context.Context, rawURL string) ([]byte, er
 	}
 	ctx, cancel := context.WithTimeout(ctx, avatarFetchTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errAvatarGone, err)
-	}
-	req.Header.Set("Accept", "image/*")
-	req.Header.Set("User-Agent", f.userAgent)
 	// Signed like every outbound GET: servers in authorized-fetch mode
 	// may guard media too.
-	signer, err := f.InstanceSigner(ctx)
+	resp, err := f.doSignedGet(ctx, u, "image/*")
 	if err != nil {
 		return nil, err
-	}
-	if err := signer.Sign(req, nil); err != nil {
-		return nil, err
-	}
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
 	}
 	defer resp.Body.Close()
 	switch {
