@@ -84,15 +84,25 @@ func (f *Federation) onFollow(ctx context.Context, act *activity, raw json.RawMe
 	})
 }
 
-// onUndo handles Undo of a Follow: the remote actor stops following.
+// onUndo handles Undo of a Follow (the remote actor stops following), of a
+// Like and of an Announce (a boost taken back).
 // Mastodon embeds the Follow being undone; its object names the local actor.
-func (f *Federation) onUndo(ctx context.Context, act *activity) error {
+func (f *Federation) onUndo(ctx context.Context, act *activity, signer string) error {
 	inner, err := parseActivity(act.Object)
 	if err == nil && inner.Type == "Like" && inner.Actor == act.Actor {
 		return f.onLike(ctx, act.Actor, idOf(inner.Object), false)
 	}
+	if err == nil && inner.Type == "Announce" {
+		if inner.Actor != act.Actor {
+			return fmt.Errorf("%w: Undo of someone else's Announce", errIgnore)
+		}
+		if err := signedByActor(act, signer); err != nil {
+			return err
+		}
+		return f.onUndoAnnounce(ctx, act, inner.ID, inner.Object)
+	}
 	if err != nil || inner.Type != "Follow" {
-		return nil // Undo of Announce…: later slices
+		return nil // Undo of something Hearth does not keep
 	}
 	if inner.Actor != act.Actor {
 		return fmt.Errorf("%w: Undo of someone else's Follow", errIgnore)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +24,12 @@ type questionDoc struct {
 	EndTime     string           `json:"endTime"`
 	Closed      json.RawMessage  `json:"closed"`
 	VotersCount int              `json:"votersCount"`
+	// The question itself: HTML content (or a contentMap of it), a
+	// summary that is a content warning, and on some servers only a name.
+	Content    string            `json:"content"`
+	ContentMap map[string]string `json:"contentMap"`
+	Name       string            `json:"name"`
+	Summary    string            `json:"summary"`
 }
 
 type questionOption struct {
@@ -31,13 +39,37 @@ type questionOption struct {
 	} `json:"replies"`
 }
 
+// questionHTML is the question's text as HTML (not yet sanitised: the
+// forum does that): content, else the contentMap's entry (the first
+// language in order, so a redelivery reads the same one), else the name
+// as text.
+func (d *questionDoc) questionHTML() string {
+	if strings.TrimSpace(d.Content) != "" {
+		return d.Content
+	}
+	langs := make([]string, 0, len(d.ContentMap))
+	for l, c := range d.ContentMap {
+		if strings.TrimSpace(c) != "" {
+			langs = append(langs, l)
+		}
+	}
+	if len(langs) > 0 {
+		slices.Sort(langs)
+		return d.ContentMap[langs[0]]
+	}
+	if name := strings.TrimSpace(d.Name); name != "" {
+		return "<p>" + html.EscapeString(name) + "</p>"
+	}
+	return ""
+}
+
 // parseQuestion reads a Question's poll; id is the Question's id.
 func parseQuestion(id string, raw json.RawMessage) (forum.RemoteQuestion, error) {
 	var d questionDoc
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return forum.RemoteQuestion{}, err
 	}
-	q := forum.RemoteQuestion{APID: id, Voters: d.VotersCount}
+	q := forum.RemoteQuestion{APID: id, Voters: d.VotersCount, HTML: d.questionHTML(), Summary: d.Summary}
 	opts := d.OneOf
 	if len(d.AnyOf) > 0 {
 		opts, q.Multiple = d.AnyOf, true

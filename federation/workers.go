@@ -120,7 +120,7 @@ func (f *Federation) process(ctx context.Context, row *models.InboxActivity) err
 	case "Follow":
 		return f.onFollow(ctx, act, json.RawMessage(row.Body))
 	case "Undo":
-		return f.onUndo(ctx, act)
+		return f.onUndo(ctx, act, row.Signer)
 	case "Accept", "Reject":
 		return f.onAcceptReject(ctx, act)
 	case "Create":
@@ -136,6 +136,8 @@ func (f *Federation) process(ctx context.Context, row *models.InboxActivity) err
 			return err
 		}
 		return f.onLike(ctx, act.Actor, idOf(act.Object), true)
+	case "Announce":
+		return f.onAnnounce(ctx, act, row.Signer)
 	}
 	// Other types (Announce…) arrive with the next slices; they are kept
 	// in the table, marked done.

@@ -27,7 +27,7 @@ type CampaignDay struct {
 	Posts              int64 // posts with the hashtag
 	Participants       int64 // distinct authors of those
 	NewMembers         int64 // signed up through the campaign link
-	RemoteInteractions int64 // fediverse replies and likes on campaign posts and threads
+	RemoteInteractions int64 // fediverse replies, likes and boosts on campaign posts and threads
 }
 
 // CampaignReport is a campaign with its figures so far.

@@ -27,6 +27,7 @@ type CommunityStats struct {
 	NoResponseShare   float64 // threads started in the window still unanswered / threads started
 	RemoteFollowers   int64   // remote follows of any local actor, at the end of the window
 	RemoteReplies     int64   // posts in the window by fediverse accounts
+	RemoteBoosts      int64   // boosts of posts here by fediverse accounts in the window
 	Instances         []string
 	AmbassadorReplies int64   // replies written by ambassadors
 	Newcomers         int64   // members whose first post was in the window
@@ -40,6 +41,8 @@ type CommunityStats struct {
 type DayFigures struct {
 	Day                                                          time.Time
 	DAU, NewMembers, Posts, Threads, Contributors, RemoteReplies int64
+
+	RemoteBoosts int64 // boosts of posts here by fediverse accounts that day
 }
 
 // CategoryFigures are one category's figures over the window.
@@ -307,6 +310,7 @@ func (s *Service) sumDays(st *CommunityStats, rows []models.DailyStat, start, la
 		st.Threads += r.Threads
 		st.NewMembers += r.NewMembers
 		st.RemoteReplies += r.RemoteReplies
+		st.RemoteBoosts += r.RemoteBoosts
 		if r.Day == lastKey {
 			st.RemoteFollowers = r.RemoteFollowers
 		}
@@ -315,7 +319,7 @@ func (s *Service) sumDays(st *CommunityStats, rows []models.DailyStat, start, la
 		r := byDay[dayKey(d)]
 		dau := r.DAU
 		st.Days = append(st.Days, DayFigures{Day: d, DAU: dau, NewMembers: r.NewMembers, Posts: r.Posts, Threads: r.Threads,
-			Contributors: r.Contributors, RemoteReplies: r.RemoteReplies})
+			Contributors: r.Contributors, RemoteReplies: r.RemoteReplies, RemoteBoosts: r.RemoteBoosts})
 	}
 	if n := len(st.Days); n > 0 && st.Days[n-1].DAU == 0 {
 		st.Days[n-1].DAU = st.DAU // a live last day's DAU is computed apart

@@ -118,10 +118,17 @@ func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.
 // notifyLike tells a post's author of a new like, once per liker and post:
 // liking, unliking and liking again must not ring twice.
 func (s *Service) notifyLike(ctx context.Context, actor *models.User, p *models.Post) error {
+	return s.notifyOnce(ctx, actor, p, models.NotifyLike)
+}
+
+// notifyOnce tells a post's author that actor did kind (a like, a boost)
+// to it, once per actor, post and kind, unless the author muted the
+// thread or its category, or may not be notified (suspended, remote).
+func (s *Service) notifyOnce(ctx context.Context, actor *models.User, p *models.Post, kind string) error {
 	if actor.ID == p.UserID {
 		return nil
 	}
-	done, err := s.store.HasNotification(ctx, p.UserID, models.NotifyLike, actor.ID, p.ID)
+	done, err := s.store.HasNotification(ctx, p.UserID, kind, actor.ID, p.ID)
 	if err != nil || done {
 		return err
 	}
@@ -138,7 +145,7 @@ func (s *Service) notifyLike(ctx context.Context, actor *models.User, p *models.
 	if err != nil || levels[p.UserID] == models.LevelMuted {
 		return err
 	}
-	return s.store.CreateNotifications(ctx, []models.Notification{{UserID: p.UserID, Kind: models.NotifyLike,
+	return s.store.CreateNotifications(ctx, []models.Notification{{UserID: p.UserID, Kind: kind,
 		ActorID: actor.ID, ThreadID: p.ThreadID, PostID: p.ID, CreatedAt: now}})
 }
 

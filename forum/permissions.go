@@ -49,6 +49,15 @@ func CanLike(actor *models.User, p *models.Post) bool {
 	return actor != nil && p.DeletedAt == nil && actor.ID != p.UserID
 }
 
+// CanBeBoosted: a fediverse boost (Announce) counts on a live, public
+// post written here: not deleted, not hidden pending review, not a copy of
+// a remote post, not in the ambassadors' private category (which never
+// federates), and only from a fediverse account.
+func CanBeBoosted(booster *models.User, p *models.Post, c *models.Category) bool {
+	return booster != nil && booster.IsRemote() && p != nil && p.DeletedAt == nil && p.HiddenAt == nil && p.APID == nil &&
+		c != nil && !c.AmbassadorsOnly
+}
+
 // CanModerate: site-wide moderation (the whole queue, the audit log,
 // sanctions, member records): site moderators and administrators. A
 // category moderator is not in it; their rights are CanModerateCategory.

@@ -20,6 +20,10 @@ type StandalonePoll struct {
 	Handle    string       // name@domain
 	URL       string       // the Question's id on its server
 	CreatedAt time.Time
+	// HTML is the question's text, sanitised when it arrived ("" when the
+	// Question had none, or too much); Summary its content warning.
+	HTML    string
+	Summary string
 }
 
 // StandalonePoll loads poll id for viewer. A local poll, or a remote one
@@ -46,6 +50,7 @@ func (s *Service) StandalonePoll(ctx context.Context, viewer *models.User, id in
 
 func (s *Service) fillPollAuthor(ctx context.Context, out *StandalonePoll, p *models.Poll) error {
 	out.URL = *p.APID
+	out.HTML, out.Summary = p.ContentHTML, p.Summary
 	if p.RemoteActorID == nil {
 		return nil
 	}

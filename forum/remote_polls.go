@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
 )
 
@@ -24,10 +25,21 @@ type RemoteQuestion struct {
 	Voters   int   // votersCount; 0 when absent
 	EndTime  *time.Time
 	Closed   *time.Time
+	// HTML is the question as the Question's content (or name) gives it,
+	// sanitised by clean; Summary its content warning, as plain text.
+	HTML    string
+	Summary string
 }
 
 // maxRemoteOptions bounds what a peer may make Hearth store per poll.
 const maxRemoteOptions = 20
+
+// A Question's text is kept up to these sizes; longer text is not kept
+// (cut HTML would be broken HTML) and the page links to the original.
+const (
+	questionMaxBytes     = 64 << 10
+	questionSummaryRunes = 500
+)
 
 func (q *RemoteQuestion) clean() error {
 	if q.APID == "" || len(q.Options) == 0 || len(q.Options) > maxRemoteOptions {
@@ -51,6 +63,14 @@ func (q *RemoteQuestion) clean() error {
 	}
 	q.Votes = votes
 	q.Voters = max(q.Voters, 0)
+	q.HTML = strings.TrimSpace(markup.SanitizeHTML(q.HTML))
+	if len(q.HTML) > questionMaxBytes || utf8.RuneCountInString(markup.PlainText(q.HTML)) > bodyMaxRunes {
+		q.HTML = ""
+	}
+	q.Summary = strings.Join(strings.Fields(markup.PlainText(q.Summary)), " ")
+	if r := []rune(q.Summary); len(r) > questionSummaryRunes {
+		q.Summary = string(r[:questionSummaryRunes]) + "…"
+	}
 	return nil
 }
 
@@ -82,7 +102,7 @@ func (s *Service) StoreRemotePoll(ctx context.Context, author *models.RemoteActo
 		}
 		apID, actorID := q.APID, author.ID
 		poll = &models.Poll{APID: &apID, RemoteActorID: &actorID, Multiple: q.Multiple, ClosesAt: q.EndTime, ClosedAt: q.Closed,
-			VotersCount: q.Voters, CreatedAt: now, UpdatedAt: now}
+			VotersCount: q.Voters, CreatedAt: now, UpdatedAt: now, ContentHTML: q.HTML, Summary: q.Summary}
 		if postID != 0 {
 			poll.PostID, poll.ThreadID = &postID, &threadID
 		}
@@ -115,6 +135,11 @@ func (s *Service) RefreshRemotePoll(ctx context.Context, author *models.RemoteAc
 func (s *Service) refreshPoll(ctx context.Context, p *models.Poll, q RemoteQuestion, now time.Time) error {
 	if err := s.store.SetPollTallies(ctx, p.ID, q.Votes, q.Voters, q.EndTime, q.Closed, now); err != nil {
 		return err
+	}
+	if p.ContentHTML != q.HTML || p.Summary != q.Summary {
+		if err := s.store.SetPollText(ctx, p.ID, q.HTML, q.Summary); err != nil {
+			return err
+		}
 	}
 	if p.ThreadID != nil {
 		return s.store.TouchThread(ctx, *p.ThreadID, now)

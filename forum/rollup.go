@@ -121,6 +121,9 @@ func (s *Service) computeDay(ctx context.Context, day, upTo time.Time) (*models.
 		}
 		perCat[id].RemoteFollowers = n
 	}
+	if err := s.dayBoosts(ctx, d0, end, forumRow, perCat); err != nil {
+		return nil, err
+	}
 	r.Stats = append(r.Stats, *forumRow)
 	for _, c := range perCat {
 		r.Stats = append(r.Stats, *c)

@@ -25,6 +25,7 @@ type DailyStat struct {
 	WAU             int64 `gorm:"column:wau"`
 	MAU             int64 `gorm:"column:mau"`
 	RemoteFollowers int64
+	RemoteBoosts    int64 // boosts of posts here by fediverse accounts (migration 0180)
 }
 
 // DailyContributor is how much one author posted on one day.

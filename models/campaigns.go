@@ -77,8 +77,8 @@ func (s *Store) PostsWithHashtag(ctx context.Context, tag string, from, to time.
 	return out, err
 }
 
-// RemoteResponses lists when fediverse accounts replied to or liked the
-// given posts, or posted in the given threads, in [from, to).
+// RemoteResponses lists when fediverse accounts replied to, liked or
+// boosted the given posts, or posted in the given threads, in [from, to).
 func (s *Store) RemoteResponses(ctx context.Context, postIDs, threadIDs []int64, from, to time.Time) ([]time.Time, error) {
 	var out []time.Time
 	for i := 0; i < max(len(postIDs), len(threadIDs)); i += 400 {
@@ -96,6 +96,11 @@ func (s *Store) RemoteResponses(ctx context.Context, postIDs, threadIDs []int64,
 			return nil, err
 		}
 		out = append(out, at...)
+		boosts, err := s.BoostTimes(ctx, ps, from, to)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, boosts...)
 	}
 	return out, nil
 }

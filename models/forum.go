@@ -71,6 +71,9 @@ type Post struct {
 	// APID is the ActivityPub id of a post that came from the fediverse
 	// (migration 0040); nil for posts written here.
 	APID *string `gorm:"column:ap_id"`
+	// BoostCount is how many fediverse accounts boosted the post
+	// (migration 0180; rows in post_boosts).
+	BoostCount int `gorm:"not null;default:0"`
 }
 
 // PostRevision keeps the body a post had before an edit, so the edit history

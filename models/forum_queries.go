@@ -192,7 +192,7 @@ func (s *Store) PostsInRange(ctx context.Context, threadID int64, from, to int) 
 	// reflective scan cost more than SQLite's work. Body (the Markdown) is
 	// not needed to show a page.
 	rows, err := s.DB(ctx).Raw(`SELECT id, thread_id, number, user_id, reply_to_id, html, like_count, edit_count,
-		created_at, updated_at, edited_at, deleted_at, deleted_by, hidden_at, ap_id
+		created_at, updated_at, edited_at, deleted_at, deleted_by, hidden_at, ap_id, boost_count
 		FROM posts WHERE thread_id = ? AND number BETWEEN ? AND ? ORDER BY number`, threadID, from, to).Rows()
 	if err != nil {
 		return nil, err
@@ -202,7 +202,7 @@ func (s *Store) PostsInRange(ctx context.Context, threadID int64, from, to int) 
 	for rows.Next() {
 		var p Post
 		if err := rows.Scan(&p.ID, &p.ThreadID, &p.Number, &p.UserID, &p.ReplyToID, &p.HTML, &p.LikeCount, &p.EditCount,
-			&p.CreatedAt, &p.UpdatedAt, &p.EditedAt, &p.DeletedAt, &p.DeletedBy, &p.HiddenAt, &p.APID); err != nil {
+			&p.CreatedAt, &p.UpdatedAt, &p.EditedAt, &p.DeletedAt, &p.DeletedBy, &p.HiddenAt, &p.APID, &p.BoostCount); err != nil {
 			return nil, err
 		}
 		ps = append(ps, p)

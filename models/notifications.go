@@ -10,6 +10,7 @@ const (
 	NotifyReply   = "reply"
 	NotifyMention = "mention"
 	NotifyLike    = "like"
+	NotifyBoost   = "boost" // a fediverse account boosted the member's post
 )
 
 // Notification tells a member that someone replied to, mentioned or liked

@@ -26,6 +26,10 @@ type Poll struct {
 	VotersCount   int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// A remote Question's text (migration 0180): its content, sanitised
+	// on arrival, and its summary (a content warning), as plain text.
+	ContentHTML string `gorm:"column:content_html"`
+	Summary     string
 }
 
 // IsRemote reports whether the poll is a copy of another server's Question.
@@ -180,6 +184,13 @@ func (s *Store) SetPollTallies(ctx context.Context, pollID int64, votes []int, v
 			"voters_count": voters, "closes_at": closesAt, "closed_at": closedAt, "updated_at": now,
 		}).Error
 	})
+}
+
+// SetPollText replaces a remote poll's question text with what its origin
+// last said.
+func (s *Store) SetPollText(ctx context.Context, pollID int64, html, summary string) error {
+	return s.DB(ctx).Model(&Poll{}).Where("id = ?", pollID).
+		Updates(map[string]any{"content_html": html, "summary": summary}).Error
 }
 
 // AttachPoll ties a remote poll to the post that shows it.

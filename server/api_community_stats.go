@@ -27,6 +27,7 @@ type StatsJSON struct {
 	NoResponseShare   float64             `json:"no_response_share"`
 	RemoteFollowers   int64               `json:"remote_followers"`
 	RemoteReplies     int64               `json:"remote_replies"`
+	RemoteBoosts      int64               `json:"remote_boosts"`
 	Stickiness        float64             `json:"stickiness"`
 	Contributors      int64               `json:"contributors"`
 	Instances         []string            `json:"instances"`
@@ -47,6 +48,7 @@ type DayStatsJSON struct {
 	Threads       int64  `json:"threads"`
 	Contributors  int64  `json:"contributors"`
 	RemoteReplies int64  `json:"remote_replies"`
+	RemoteBoosts  int64  `json:"remote_boosts"`
 }
 
 // CategoryStatsJSON is one category over the window.
@@ -73,7 +75,7 @@ func (s *Server) statsJSON(st *forum.CommunityStats) StatsJSON {
 	j := StatsJSON{From: st.From.Format("2006-01-02"), To: st.To.AddDate(0, 0, -1).Format("2006-01-02"),
 		DAU: st.DAU, WAU: st.WAU, MAU: st.MAU, NewMembers: st.NewMembers, Posts: st.Posts, Threads: st.Threads,
 		TTFRMedianSeconds: st.TTFRMedianSeconds, TTFRP90Seconds: st.TTFRP90Seconds, AnsweredThreads: st.Answered, NoResponseShare: st.NoResponseShare,
-		RemoteFollowers: st.RemoteFollowers, RemoteReplies: st.RemoteReplies, Stickiness: st.Stickiness,
+		RemoteFollowers: st.RemoteFollowers, RemoteReplies: st.RemoteReplies, RemoteBoosts: st.RemoteBoosts, Stickiness: st.Stickiness,
 		Contributors: st.Contributors, Instances: st.Instances, AmbassadorReplies: st.AmbassadorReplies,
 		Newcomers: st.Newcomers, WelcomeRate: st.WelcomeRate,
 		Days: []DayStatsJSON{}, Categories: []CategoryStatsJSON{}, TopContributors: []ContributorJSON{}}
@@ -82,7 +84,7 @@ func (s *Server) statsJSON(st *forum.CommunityStats) StatsJSON {
 	}
 	for _, d := range st.Days {
 		j.Days = append(j.Days, DayStatsJSON{Day: d.Day.Format("2006-01-02"), DAU: d.DAU, NewMembers: d.NewMembers, Posts: d.Posts,
-			Threads: d.Threads, Contributors: d.Contributors, RemoteReplies: d.RemoteReplies})
+			Threads: d.Threads, Contributors: d.Contributors, RemoteReplies: d.RemoteReplies, RemoteBoosts: d.RemoteBoosts})
 	}
 	for _, c := range st.Categories {
 		j.Categories = append(j.Categories, CategoryStatsJSON{Category: c.Category.Slug, Name: c.Category.Name, Posts: c.Posts, Threads: c.Threads,

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -19,6 +20,12 @@ func pollPath(id int64) string { return "/polls/" + strconv.FormatInt(id, 10) }
 type pollPageItem struct {
 	*forum.StandalonePoll
 	Poll *pollItem
+	Text template.HTML // the question, sanitised by forum/markup when it arrived
+}
+
+func newPollPageItem(c echo.Context, sp *forum.StandalonePoll) pollPageItem {
+	return pollPageItem{StandalonePoll: sp, Poll: newPollItem(c, sp.View, pollPath(sp.View.ID)),
+		Text: template.HTML(sp.HTML)} // #nosec G203 -- sanitised by bluemonday on arrival
 }
 
 // PollsData is the /polls list.
@@ -50,7 +57,7 @@ func (s *Server) pollPage(c echo.Context) error {
 	}
 	p := s.page(c, title)
 	p.NoIndex = true // another server's content; its page there is the one to index
-	p.Data = pollPageItem{StandalonePoll: sp, Poll: newPollItem(c, sp.View, pollPath(id))}
+	p.Data = newPollPageItem(c, sp)
 	return s.tmpl.render(c, http.StatusOK, "poll", p)
 }
 
@@ -69,7 +76,7 @@ func (s *Server) followedPolls(c echo.Context) error {
 	}
 	d := PollsData{}
 	for _, sp := range polls {
-		d.Polls = append(d.Polls, pollPageItem{StandalonePoll: sp, Poll: newPollItem(c, sp.View, pollPath(sp.View.ID))})
+		d.Polls = append(d.Polls, newPollPageItem(c, sp))
 	}
 	if next != 0 {
 		d.Next = "/polls?before=" + strconv.FormatInt(next, 10)

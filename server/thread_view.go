@@ -48,6 +48,8 @@ type postItem struct {
 	// Origin is the remote post's own address (its ActivityPub id, which
 	// its server also shows to browsers); "" for posts written here.
 	Origin string
+
+	BoostCount int // fediverse boosts of the post (shown in the foot, so in its key)
 }
 
 type authorItem struct {
@@ -95,7 +97,7 @@ func postItems(views []forum.PostView, page int, member bool) []postItem {
 		v := &views[i]
 		it := postItem{
 			ID: v.ID, Number: v.Number, Version: v.UpdatedAt.UnixMicro(), URL: "/p/" + strconv.FormatInt(v.ID, 10), Deleted: v.Deleted(),
-			LikeCount: v.LikeCount, Liked: v.Liked, CanLike: v.CanLike, CanEdit: v.CanEdit, CanDelete: v.CanDelete,
+			LikeCount: v.LikeCount, BoostCount: v.BoostCount, Liked: v.Liked, CanLike: v.CanLike, CanEdit: v.CanEdit, CanDelete: v.CanDelete,
 			Member: member, Page: page, CanFlag: v.CanFlag, Solution: v.IsSolution, CanSolve: v.CanMarkSolution,
 		}
 		if v.Hidden {
@@ -169,7 +171,8 @@ func footKey(it *postItem) string {
 			flags[i] = '+'
 		}
 	}
-	return joinKey("f", strconv.FormatInt(it.ID, 10), strconv.Itoa(it.Number), strconv.Itoa(it.LikeCount), strconv.Itoa(it.Page), string(flags))
+	return joinKey("f", strconv.FormatInt(it.ID, 10), strconv.Itoa(it.Number), strconv.Itoa(it.LikeCount), strconv.Itoa(it.Page), string(flags),
+		"b"+strconv.Itoa(it.BoostCount))
 }
 
 // fill renders (or takes from the cache) one partial.
