@@ -27,11 +27,13 @@ type PostJSON struct {
 	URL       string     `json:"url"`
 	CreatedAt time.Time  `json:"created_at"`
 	EditedAt  *time.Time `json:"edited_at"`
+
+	BoostCount int `json:"boost_count"` // fediverse boosts
 }
 
 func (s *Server) postJSON(p *models.Post, author *models.User) PostJSON {
 	j := PostJSON{ID: p.ID, ThreadID: p.ThreadID, Number: p.Number, Author: s.userJSON(author), Body: p.Body, HTML: p.HTML,
-		ReplyTo: p.ReplyToID, LikeCount: p.LikeCount, Deleted: p.DeletedAt != nil,
+		ReplyTo: p.ReplyToID, LikeCount: p.LikeCount, BoostCount: p.BoostCount, Deleted: p.DeletedAt != nil,
 		URL: s.cfg.URL + "/p/" + strconv.FormatInt(p.ID, 10), CreatedAt: p.CreatedAt, EditedAt: p.EditedAt}
 	j.Hidden = p.HiddenAt != nil && !j.Deleted
 	if j.Deleted {

@@ -53,6 +53,10 @@ func TestThreadPageBoosts(t *testing.T) {
 		}
 	}
 
+	if code, out := ts.api(t, http.MethodGet, fmt.Sprintf("/api/v1/threads/%d", th.ID), "", ""); code != http.StatusOK ||
+		out["posts"].([]any)[0].(map[string]any)["boost_count"] != float64(1) {
+		t.Errorf("API thread: %d %v", code, out["posts"])
+	}
 	staff := ts.token(t, "boss", models.RoleAdmin)
 	code, stats := ts.api(t, http.MethodGet, "/api/v1/community/stats", staff, "")
 	if code != http.StatusOK || stats["remote_boosts"] != float64(1) || stats["remote_replies"] != float64(0) {
