@@ -74,11 +74,45 @@ func (q *RemoteQuestion) clean() error {
 	return nil
 }
 
+// questionWords applies watched words to a remote question's text as to
+// a remote post's: replacements are made, and a word that would block or
+// hold the post leaves that text unshown here (the poll stays, and its
+// page links to the original); a blocked or held content warning hides
+// the question with it.
+func (s *Service) questionWords(ctx context.Context, q *RemoteQuestion) error {
+	var ve *ValidationError
+	if q.HTML != "" {
+		body := markup.PlainText(q.HTML)
+		hold, err := s.remoteWords(ctx, &body, &q.HTML)
+		switch {
+		case errors.As(err, &ve) || hold != "":
+			q.HTML = ""
+		case err != nil:
+			return err
+		}
+	}
+	if q.Summary != "" {
+		wc, err := s.checkWords(ctx, "summary", q.Summary)
+		switch {
+		case errors.As(err, &ve) || wc.hold != "":
+			q.HTML, q.Summary = "", ""
+		case err != nil:
+			return err
+		default:
+			q.Summary = wc.text
+		}
+	}
+	return nil
+}
+
 // StoreRemotePoll keeps (or refreshes) the copy of a remote Question
 // whose author is the remote actor author; postID, when not 0, is the post
 // (in threadID) that shows it. Only the author may change a stored copy.
 func (s *Service) StoreRemotePoll(ctx context.Context, author *models.RemoteActor, q RemoteQuestion, postID, threadID int64) (*models.Poll, error) {
 	if err := q.clean(); err != nil {
+		return nil, err
+	}
+	if err := s.questionWords(ctx, &q); err != nil {
 		return nil, err
 	}
 	var poll *models.Poll
@@ -118,6 +152,9 @@ func (s *Service) StoreRemotePoll(ctx context.Context, author *models.RemoteActo
 // Hearth does not hold is ErrNotFound: nothing here shows it.
 func (s *Service) RefreshRemotePoll(ctx context.Context, author *models.RemoteActor, q RemoteQuestion) error {
 	if err := q.clean(); err != nil {
+		return err
+	}
+	if err := s.questionWords(ctx, &q); err != nil {
 		return err
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
