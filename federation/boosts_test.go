@@ -149,3 +149,42 @@ func TestMastodonBoost(t *testing.T) {
 		t.Errorf("boost from a suspended instance counted: %d", got)
 	}
 }
+
+// TestPeerBoost: two Hearth instances. B's member bob boosts a post on A
+// the way a fediverse server does (an Announce signed by bob's key, which
+// A fetches from B), then takes it back: A counts it and then does not.
+func TestPeerBoost(t *testing.T) {
+	n := newNetwork()
+	a, b := newPeer(t, n, "a.test"), newPeer(t, n, "b.test")
+	ctx := context.Background()
+	a.env.Category("general")
+	alice := a.env.User("alice", models.RoleMember)
+	_, first := a.env.Thread(alice, "general", "Across instances", "Boost this.")
+	bob := b.env.User("bob", models.RoleMember)
+	noteURL := fmt.Sprintf("http://a.test/p/%d", first.ID)
+	boost := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": "http://b.test/u/bob#boosts/1",
+		"type": "Announce", "actor": "http://b.test/u/bob", "object": noteURL,
+		"to": []any{publicAddress}, "cc": []any{"http://a.test/u/alice"}}
+	must(t, b.fed.enqueue(ctx, b.fed.userRef(bob), boost, []string{"http://a.test/inbox"}))
+	drain(t, a, b)
+	count := func() int {
+		t.Helper()
+		p, _, err := a.env.Svc.Post(ctx, first.ID)
+		must(t, err)
+		return p.BoostCount
+	}
+	if got := count(); got != 1 {
+		t.Fatalf("boost count on A: %d", got)
+	}
+	if got := notificationKinds(t, a, alice); got != models.NotifyBoost {
+		t.Errorf("alice's notifications on A: %q", got)
+	}
+	undo := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": "http://b.test/u/bob#boosts/1/undo",
+		"type": "Undo", "actor": "http://b.test/u/bob", "object": map[string]any{"id": boost["id"], "type": "Announce",
+			"actor": boost["actor"], "object": noteURL}}
+	must(t, b.fed.enqueue(ctx, b.fed.userRef(bob), undo, []string{"http://a.test/inbox"}))
+	drain(t, a, b)
+	if got := count(); got != 0 {
+		t.Errorf("boost count on A after the Undo: %d", got)
+	}
+}
