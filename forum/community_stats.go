@@ -129,7 +129,7 @@ func (s *Service) Stats(ctx context.Context, actor *models.User, from, to string
 	if err != nil {
 		return nil, err
 	}
-	contrib, err := s.store.ContributorTotalsBetween(ctx, fromKey, lastKey)
+	contrib, err := s.rolledContributors(ctx, computed, start, last, today)
 	if err != nil {
 		return nil, err
 	}
