@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"sort"
 	"strconv"
 	"time"
 
@@ -72,10 +71,12 @@ func (s *Service) rolledContributors(ctx context.Context, computed map[string]ti
 		return nil, err
 	}
 	if len(ambassadors) > 0 {
-		sort.Slice(totals, func(i, j int) bool { return totals[i].UserID < totals[j].UserID })
+		amb := make(map[int64]bool, len(ambassadors))
 		for _, id := range ambassadors {
-			i := sort.Search(len(totals), func(i int) bool { return totals[i].UserID >= id })
-			if i < len(totals) && totals[i].UserID == id {
+			amb[id] = true
+		}
+		for i := range totals {
+			if amb[totals[i].UserID] {
 				totals[i].Role = models.RoleAmbassador
 			}
 		}
