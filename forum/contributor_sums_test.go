@@ -259,17 +259,26 @@ func TestContributorSumsEqualRows(t *testing.T) {
 // TestContributorSumsBounded: custom windows asked for once do not pile
 // up; the most recent ones stay.
 func TestContributorSumsBounded(t *testing.T) {
-	f := newContribForum(t)
+	env := forumtest.New(t)
+	clk := newClock(env)
+	today := time.Date(2030, 3, 20, 0, 0, 0, 0, time.UTC)
+	env.Category("help")
+	clk.set(today.Add(-12 * time.Hour))
+	env.Thread(env.User("asker", models.RoleMember), "help", "A question", "body")
+	clk.set(today.Add(12 * time.Hour))
+	if err := env.Svc.RollupDay(env.Ctx, today.AddDate(0, 0, -1)); err != nil {
+		t.Fatal(err)
+	}
+	f := &contribForum{env: env, clk: clk, mod: env.User("mod1", models.RoleModerator), today: today}
 	for i := range 20 {
-		f.clk.add(time.Minute)
-		day := f.today.AddDate(0, 0, -30-i).Format("2006-01-02")
-		f.stats(t, day, "2030-03-18")
+		clk.add(time.Minute)
+		f.stats(t, today.AddDate(0, 0, -30-i).Format("2006-01-02"), "2030-03-19")
 	}
 	if n := f.storedSums(t); n != 16 {
 		t.Errorf("%d windows stored, want 16", n)
 	}
-	if sum, err := f.env.Store.ContributorSumFor(f.env.Ctx, "2030-01-30", "2030-03-18"); err != nil || sum == nil {
-		t.Errorf("the newest window was dropped: %v", err)
+	if sum, err := env.Store.ContributorSumFor(env.Ctx, "2030-01-30", "2030-03-19"); err != nil || sum == nil || sum.Authors != 1 {
+		t.Errorf("the newest window was dropped: %+v %v", sum, err)
 	}
 }
 
