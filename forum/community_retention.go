@@ -24,8 +24,8 @@ type Cohort struct {
 
 // Retention computes weekly cohorts for the last `weeks` weeks, the current
 // one included; weeks 0 means DefaultRetentionWeeks. Activity comes from
-// the weekly rollup (member_activity_weeks); the current week's days not
-// rolled up yet (today always) are read live and merged.
+// the weekly rollup, pre-counted per cohort and week (cohort_weeks); the
+// days not rolled up yet (today always) are read live and merged.
 func (s *Service) Retention(ctx context.Context, actor *models.User, weeks int) ([]Cohort, error) {
 	if err := checkStatsReader(actor); err != nil {
 		return nil, err
@@ -45,16 +45,18 @@ func (s *Service) Retention(ctx context.Context, actor *models.User, weeks int) 
 	for i := range cohorts {
 		cohorts[i] = Cohort{WeekStart: first.AddDate(0, 0, 7*i), Retention: make([]float64, weeks-1-i)}
 	}
-	members, err := s.store.LocalJoinsSince(ctx, first)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range members {
-		if w := weekOf(m.CreatedAt); w >= 0 && w < weeks {
-			cohorts[w].Members++
+	// Cohort sizes: one count per week from the idx_users_created range
+	// (listing the members to bucket them in Go parsed every join time).
+	total := 0
+	for i := range cohorts {
+		n, err := s.store.NewLocalMembersBetween(ctx, cohorts[i].WeekStart, cohorts[i].WeekStart.AddDate(0, 0, 7))
+		if err != nil {
+			return nil, err
 		}
+		cohorts[i].Members = int(n)
+		total += int(n)
 	}
-	if len(members) == 0 {
+	if total == 0 {
 		return cohorts, nil
 	}
 	counts, err := s.store.CohortCounts(ctx, dayKey(first))
@@ -72,30 +74,25 @@ func (s *Service) Retention(ctx context.Context, actor *models.User, weeks int) 
 			cohorts[j].Retention[k-j-1] += float64(c.N)
 		}
 	}
-	// Days not rolled up yet (today always) are read live and merged,
-	// each member counted once per week.
+	// Days not rolled up yet (today always) are read live and merged, each
+	// member counted once per week: members the week's rollup rows already
+	// count are left out by the query, those seen on an earlier live day of
+	// the week here. Only members who joined before the day's week can
+	// count in it.
 	computed, err := s.store.RollupComputed(ctx, dayKey(first), dayKey(today))
 	if err != nil {
 		return nil, err
 	}
 	seen := map[[2]int64]bool{}
-	loaded := map[int]bool{}
 	for d := first; !d.After(today); d = d.Add(day24) {
 		if _, ok := computed[dayKey(d)]; ok && d.Before(today) {
 			continue
 		}
-		k := weekOf(d)
-		if !loaded[k] {
-			loaded[k] = true
-			counted, err := s.store.ActiveInWeek(ctx, dayKey(weekStart(d)), dayKey(first))
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range counted {
-				seen[[2]int64{int64(k), id}] = true
-			}
+		k, ws := weekOf(d), weekStart(d)
+		if !ws.After(first) {
+			continue // the first cohort's own week: nobody can count yet
 		}
-		act, err := s.store.ActiveMembersBetween(ctx, d, d.Add(day24), first)
+		act, err := s.store.UncountedActiveBetween(ctx, d, d.Add(day24), first, ws, dayKey(ws), dayKey(first))
 		if err != nil {
 			return nil, err
 		}

@@ -132,7 +132,7 @@ func (s *Service) Stats(ctx context.Context, actor *models.User, from, to string
 	if err != nil {
 		return nil, err
 	}
-	contrib, err := s.store.ContributorTotalsBetween(ctx, fromKey, lastKey)
+	contrib, err := s.rolledContributors(ctx, computed, start, last, today)
 	if err != nil {
 		return nil, err
 	}
@@ -397,13 +397,7 @@ func (s *Service) fillContributors(ctx context.Context, st *CommunityStats, by m
 			st.AmbassadorReplies += c.Replies
 		}
 	}
-	slices.SortFunc(list, func(a, b *models.ContributorTotal) int {
-		if a.Posts != b.Posts {
-			return int(b.Posts - a.Posts)
-		}
-		return int(a.UserID - b.UserID)
-	})
-	list = list[:min(len(list), topContributors)]
+	list = topByPosts(list, topContributors)
 	ids := make([]int64, len(list))
 	for i, c := range list {
 		ids[i] = c.UserID
@@ -418,6 +412,31 @@ func (s *Service) fillContributors(ctx context.Context, st *CommunityStats, by m
 		}
 	}
 	return nil
+}
+
+// topByPosts returns the n authors with the most posts (ties by lower
+// user id first), in that order. It keeps only the best n while scanning:
+// a month's authors are ~20,000, and sorting them all cost more than
+// reading them from the stored sums.
+func topByPosts(list []*models.ContributorTotal, n int) []*models.ContributorTotal {
+	if n <= 0 {
+		return nil
+	}
+	before := func(a, b *models.ContributorTotal) bool {
+		return a.Posts > b.Posts || (a.Posts == b.Posts && a.UserID < b.UserID)
+	}
+	top := make([]*models.ContributorTotal, 0, n+1)
+	for _, c := range list {
+		if len(top) == n && !before(c, top[n-1]) {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool { return before(c, top[i]) })
+		top = slices.Insert(top, i, c)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
 }
 
 // percentileSeconds is the nearest-rank percentile of waits (see

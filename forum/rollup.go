@@ -276,7 +276,9 @@ func (s *Service) RollupPending(ctx context.Context) (int, error) {
 }
 
 // RunRollups keeps the rollups up to date until ctx ends: at start, then
-// every interval. Every process may run it; claims keep them apart.
+// every interval, each pass followed by refreshing the default stats
+// window's contributor sums. Every process may run it; claims keep them
+// apart.
 func (s *Service) RunRollups(ctx context.Context, log *slog.Logger, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -285,6 +287,9 @@ func (s *Service) RunRollups(ctx context.Context, log *slog.Logger, interval tim
 			log.Warn("rollup: compute pending days", "error", err)
 		} else if n > 0 {
 			log.Info("rollup: computed days", "days", n)
+		}
+		if err := s.RefreshContributorSums(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("rollup: refresh contributor sums", "error", err)
 		}
 		select {
 		case <-ctx.Done():

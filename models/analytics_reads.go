@@ -43,33 +43,12 @@ func (s *Store) ResponsesForThreadsBetween(ctx context.Context, from, to string)
 	return out, rows.Err()
 }
 
-// ContributorTotal is one author's posts over a range.
+// ContributorTotal is one author's posts over a range (see
+// SumContributors and ContributorSum).
 type ContributorTotal struct {
 	UserID         int64
 	Role           string
 	Posts, Replies int64
-}
-
-// ContributorTotalsBetween sums each author's posts over the range, in no
-// particular order (the caller ranks them after merging live days; a
-// second sort here cost a temporary b-tree over every author).
-func (s *Store) ContributorTotalsBetween(ctx context.Context, from, to string) ([]ContributorTotal, error) {
-	rows, err := s.DB(ctx).Raw(`SELECT c.user_id, u.role, c.posts, c.replies FROM
-		(SELECT user_id, SUM(posts) AS posts, SUM(replies) AS replies FROM daily_contributors WHERE day >= ? AND day <= ? GROUP BY user_id) c
-		JOIN users u ON u.id = c.user_id`, from, to).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ContributorTotal
-	for rows.Next() {
-		var c ContributorTotal
-		if err := rows.Scan(&c.UserID, &c.Role, &c.Posts, &c.Replies); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // InstancesBetween lists the remote domains whose members posted in range.
@@ -112,25 +91,30 @@ type CohortCount struct {
 }
 
 // CohortCounts counts, for members who joined from firstWeek on, the
-// members active in each later week.
+// members active in each later week: the rows of cohort_weeks, which
+// triggers keep equal to grouping member_activity_weeks (migration 0170).
 func (s *Store) CohortCounts(ctx context.Context, firstWeek string) ([]CohortCount, error) {
 	var out []CohortCount
-	err := s.DB(ctx).Raw(`SELECT join_week, week, COUNT(*) AS n FROM member_activity_weeks
-		WHERE join_week >= ? AND week > join_week GROUP BY join_week, week`, firstWeek).Scan(&out).Error
+	err := s.DB(ctx).Raw(`SELECT join_week, week, members AS n FROM cohort_weeks
+		WHERE join_week >= ? AND week > join_week AND members > 0`, firstWeek).Scan(&out).Error
 	return out, err
 }
 
-// ActiveInWeek lists the members with a rolled-up activity row for week.
-func (s *Store) ActiveInWeek(ctx context.Context, week string, joinedFrom string) ([]int64, error) {
-	var out []int64
-	err := s.DB(ctx).Raw("SELECT user_id FROM member_activity_weeks WHERE week = ? AND join_week >= ?", week, joinedFrom).Scan(&out).Error
-	return out, err
-}
-
-// LocalJoinsSince lists local members who joined at or after t.
-func (s *Store) LocalJoinsSince(ctx context.Context, t time.Time) ([]MemberJoin, error) {
+// UncountedActiveBetween lists the local members who joined in
+// [joinedFrom, joinedBefore) and were active (posted, a post deleted since
+// still was activity, or used a session) in [from, to), leaving out those
+// with an activity row for week whose join week is joinWeekFrom or later:
+// the members a retention cohort has not counted for that week yet. It
+// reads only the members of the cohorts that can count (joined before the
+// week), by range on idx_users_created.
+func (s *Store) UncountedActiveBetween(ctx context.Context, from, to, joinedFrom, joinedBefore time.Time, week, joinWeekFrom string) ([]MemberJoin, error) {
 	var out []MemberJoin
-	err := s.DB(ctx).Model(&User{}).Select("id, created_at").Where("domain = '' AND created_at >= ?", t).Scan(&out).Error
+	err := s.DB(ctx).Model(&User{}).Select("id, created_at").
+		Where(`domain = '' AND created_at >= ? AND created_at < ?
+			AND NOT EXISTS (SELECT 1 FROM member_activity_weeks w WHERE w.week = ? AND w.user_id = users.id AND w.join_week >= ?)
+			AND (users.id IN (SELECT p.user_id FROM posts p WHERE p.created_at >= ? AND p.created_at < ?)
+			OR EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = users.id AND ((s.last_seen_at >= ? AND s.last_seen_at < ?) OR (s.created_at >= ? AND s.created_at < ?))))`,
+			joinedFrom, joinedBefore, week, joinWeekFrom, from, to, from, to, from, to).Scan(&out).Error
 	return out, err
 }
 

@@ -56,6 +56,10 @@ func communityBench(b *testing.B) (http.Handler, *forum.Service, *models.User, s
 			b.Fatal(err)
 		}
 	}
+	// As the rollup worker does after each pass in production.
+	if err := svc.RefreshContributorSums(ctx); err != nil {
+		b.Fatal(err)
+	}
 	staff, err := svc.UserByUsername(ctx, "benchstaff")
 	if err != nil {
 		if staff, err = svc.CreateUser(ctx, forum.SignUpInput{Username: "benchstaff", Email: "benchstaff@example.com", Password: "password123"}, models.RoleAdmin); err != nil {
@@ -76,7 +80,8 @@ func communityBench(b *testing.B) (http.Handler, *forum.Service, *models.User, s
 // BenchmarkCommunity measures the staff dashboard, the stats and retention
 // endpoints (default windows: 30 days, 8 weeks; today computed live), the
 // same figures computed without the server's stats cache (what the first
-// request each minute pays), and recomputing one past day's rollup.
+// request each minute pays; stats also without stored contributor sums),
+// and recomputing one past day's rollup.
 func BenchmarkCommunity(b *testing.B) {
 	h, svc, staff, session := communityBench(b)
 	ctx := context.Background()
@@ -88,6 +93,24 @@ func BenchmarkCommunity(b *testing.B) {
 			if _, err := svc.Stats(ctx, staff, "", ""); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+	// The cold path: no stored contributor sums (as after midnight before
+	// the worker's pass, or a custom window's first request), so the
+	// rolled-up days are summed from the daily rows.
+	b.Run("stats_uncached_nosums", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			if err := svc.Store().DB(ctx).Exec("DELETE FROM contributor_sums").Error; err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := svc.Stats(ctx, staff, "", ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := svc.RefreshContributorSums(ctx); err != nil {
+			b.Fatal(err)
 		}
 	})
 	b.Run("retention_uncached", func(b *testing.B) {

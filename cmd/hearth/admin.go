@@ -140,6 +140,11 @@ func rollupCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			// As the worker does after each pass: the dashboard's default
+			// window reads its contributor totals from one stored row.
+			if err := svc.RefreshContributorSums(c.Context); err != nil {
+				return err
+			}
 			fmt.Printf("rolled up %d days in %s", done, time.Since(start).Round(time.Millisecond))
 			if busy > 0 {
 				fmt.Printf(" (%d skipped: another process was computing them)", busy)

@@ -34,6 +34,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0150_perf", Migrate: migratePerf},
 		{ID: "0160_stats", Migrate: migrateStats},
 		{ID: "0180_poll_text_boosts", Migrate: migratePollTextBoosts},
+		{ID: "0170_stat_sums", Migrate: migrateStatSums},
 	}
 }
 
