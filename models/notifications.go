@@ -10,6 +10,10 @@ const (
 	NotifyReply   = "reply"
 	NotifyMention = "mention"
 	NotifyLike    = "like"
+	// NotifyHeldApproved and NotifyHeldRejected tell an author what became
+	// of their post held for approval.
+	NotifyHeldApproved = "held_approved"
+	NotifyHeldRejected = "held_rejected"
 )
 
 // Notification tells a member that someone replied to, mentioned or liked
@@ -24,6 +28,9 @@ type Notification struct {
 	PostID    int64  `gorm:"not null;index"`
 	CreatedAt time.Time
 	ReadAt    *time.Time
+	// HeldPostID names the held post a held_approved or held_rejected
+	// notification is about (migration 0200); a rejected one has no post.
+	HeldPostID *int64
 }
 
 // CreateNotifications inserts rows, if any.
