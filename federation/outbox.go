@@ -175,6 +175,12 @@ func (f *Federation) fanOutNote(ctx context.Context, p *models.Post, kind string
 		// one second; peers drop an activity whose id they have seen.
 		id = fmt.Sprintf("%s#update-%d-%d", url, at.Unix(), fp.Post.EditCount)
 	}
+	if kind == resendCreate {
+		// A post shown again after a hide or a deletion: peers that
+		// drop activity ids they have seen would drop the first
+		// Create's id, so this one gets its own.
+		kind, id = "Create", fmt.Sprintf("%s#create-%d", url, fp.Post.UpdatedAt.UnixMicro())
+	}
 	act := f.wrapActivity(kind, id, aud.author, note, at)
 	// Create goes to the author's followers (the category's get the
 	// Announce); Update to everyone who was sent the post either way.
@@ -269,5 +275,9 @@ func (o outbox) PostHidden(ctx context.Context, p *models.Post, on bool) error {
 	if on {
 		return o.f.fanOutDelete(ctx, p)
 	}
-	return o.f.fanOutNote(ctx, p, "Create", p.Number == 1)
+	return o.f.fanOutNote(ctx, p, resendCreate, p.Number == 1)
 }
+
+// resendCreate is fanOutNote's kind for a Create of a post peers were
+// already sent (and then told to delete).
+const resendCreate = "Create again"

@@ -37,6 +37,7 @@ var appealable = map[string]string{
 	"user.silence":   "You were silenced",
 	"user.suspend":   "Your account was suspended",
 	"queue.hide":     "Your post was hidden by a moderator",
+	"post.hide":      "Your post was hidden by a moderator",
 	"post.auto_hide": "Your post was hidden after members flagged it",
 	"queue.delete":   "Your post was deleted by a moderator",
 }
@@ -352,7 +353,7 @@ func (s *Service) reverseAction(ctx context.Context, actor *models.User, e *mode
 		}
 		_, err := s.store.LiftSanctions(ctx, e.TargetID, strings.TrimPrefix(e.Action, "user."), actor.ID, now)
 		return err
-	case "queue.hide", "post.auto_hide":
+	case "queue.hide", "post.auto_hide", "post.hide":
 		p, err := s.store.PostByID(ctx, e.TargetID)
 		if err != nil {
 			return mapNotFound(err)
@@ -369,8 +370,6 @@ func (s *Service) reverseAction(ctx context.Context, actor *models.User, e *mode
 		if p.DeletedAt == nil {
 			return nil
 		}
-		// Restored here only: the Delete already sent to the fediverse
-		// cannot be taken back.
 		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{"deleted_at": nil, "deleted_by": nil, "updated_at": now}); err != nil {
 			return err
 		}
@@ -379,7 +378,16 @@ func (s *Service) reverseAction(ctx context.Context, actor *models.User, e *mode
 				return err
 			}
 		}
-		return s.store.TouchThread(ctx, p.ThreadID, now)
+		if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
+			return err
+		}
+		// The delete federated a Delete; the post is public again, so
+		// peers get its Create again, as when a hidden post is shown.
+		p.DeletedAt, p.DeletedBy, p.HiddenAt, p.UpdatedAt = nil, nil, nil, now
+		if h := s.moderationHooks(); h != nil {
+			return h.PostHidden(ctx, p, false)
+		}
+		return nil
 	}
 	return nil
 }

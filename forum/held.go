@@ -76,21 +76,29 @@ func (s *Service) holdPublished(ctx context.Context, p *models.Post, reason stri
 
 // resolveHeld publishes (approve) or rejects (dismiss, hide, delete) the
 // held post behind an approval item; the item is already marked resolved.
-func (s *Service) resolveHeld(ctx context.Context, actor *models.User, item *models.ModQueueItem, action, note string, now time.Time) error {
+// The author is told either way (notifyHeldDecision); reason is what a
+// rejection tells them.
+func (s *Service) resolveHeld(ctx context.Context, actor *models.User, item *models.ModQueueItem, action, note, reason string, now time.Time) error {
 	h, err := s.store.HeldPostByID(ctx, *item.HeldPostID)
 	if err != nil {
 		return mapNotFound(err)
 	}
 	details := map[string]any{"item": item.ID, "held_post": h.ID}
 	if action != ResolveApprove {
-		ok, err := s.store.ResolveHeldPost(ctx, h.ID, models.HeldRejected, nil, now)
+		ok, err := s.store.ResolveHeldPost(ctx, h.ID, models.HeldRejected, nil, reason, now)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return errAlreadyResolved
 		}
-		return s.record(ctx, actor, "queue.reject", TargetUser, h.UserID, note, details, now)
+		if reason != "" {
+			details["reason"] = reason
+		}
+		if err := s.record(ctx, actor, "queue.reject", TargetUser, h.UserID, note, details, now); err != nil {
+			return err
+		}
+		return s.notifyHeldDecision(ctx, actor, h, nil, now)
 	}
 	author, err := s.store.UserByID(ctx, h.UserID)
 	if err != nil {
@@ -100,7 +108,7 @@ func (s *Service) resolveHeld(ctx context.Context, actor *models.User, item *mod
 	if err != nil {
 		return err
 	}
-	ok, err := s.store.ResolveHeldPost(ctx, h.ID, models.HeldApproved, &post.ID, now)
+	ok, err := s.store.ResolveHeldPost(ctx, h.ID, models.HeldApproved, &post.ID, "", now)
 	if err != nil {
 		return err
 	}
@@ -111,6 +119,9 @@ func (s *Service) resolveHeld(ctx context.Context, actor *models.User, item *mod
 		return err
 	}
 	if err := s.record(ctx, actor, "queue.approve", TargetPost, post.ID, note, details, now); err != nil {
+		return err
+	}
+	if err := s.notifyHeldDecision(ctx, actor, h, post, now); err != nil {
 		return err
 	}
 	_, _, err = s.maybeGraduate(ctx, author)

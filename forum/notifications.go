@@ -20,6 +20,9 @@ type NotificationView struct {
 	models.Notification
 	Actor  *models.User
 	Thread *models.Thread
+	// Held is the held post a held_approved/held_rejected notification is
+	// about (its title names a held thread, which has no Thread).
+	Held *models.HeldPost
 }
 
 // NotificationList is one page of a member's notifications, newest first.
@@ -174,8 +177,16 @@ func (s *Service) Notifications(ctx context.Context, actor *models.User, before 
 	}
 	userIDs := make([]int64, len(rows))
 	threadIDs := make([]int64, len(rows))
+	var heldIDs []int64
 	for i, n := range rows {
 		userIDs[i], threadIDs[i] = n.ActorID, n.ThreadID
+		if n.HeldPostID != nil {
+			heldIDs = append(heldIDs, *n.HeldPostID)
+		}
+	}
+	held, err := s.store.HeldPostsByIDs(ctx, heldIDs)
+	if err != nil {
+		return nil, err
 	}
 	users, err := s.store.UserCards(ctx, userIDs)
 	if err != nil {
@@ -188,6 +199,9 @@ func (s *Service) Notifications(ctx context.Context, actor *models.User, before 
 	out := &NotificationList{Items: make([]NotificationView, len(rows))}
 	for i, n := range rows {
 		v := NotificationView{Notification: n, Actor: users[n.ActorID]}
+		if n.HeldPostID != nil {
+			v.Held = held[*n.HeldPostID]
+		}
 		if t := threads[n.ThreadID]; t != nil && t.DeletedAt == nil {
 			v.Thread = t
 		}

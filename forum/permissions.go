@@ -356,3 +356,16 @@ func CanSeeCategory(viewer *models.User, c *models.Category) bool {
 	return viewer != nil && !viewer.IsRemote() &&
 		(viewer.Role == models.RoleAmbassador || viewer.Role == models.RoleModerator || viewer.Role == models.RoleAdmin)
 }
+
+// CanDeletePostIn is CanDeletePost knowing the post's category: the same
+// people who may edit it there (CanEditPostIn).
+func CanDeletePostIn(actor *models.User, p *models.Post, categoryID int64) bool {
+	return CanEditPostIn(actor, p, categoryID)
+}
+
+// CanSeeHiddenText: a post hidden pending review shows its text to those
+// who may decide on it, the moderators of its category; everyone else gets
+// the placeholder.
+func CanSeeHiddenText(viewer *models.User, categoryID int64) bool {
+	return CanHidePost(viewer, categoryID)
+}

@@ -32,6 +32,9 @@ type PostView struct {
 	CanDelete bool
 	CanLike   bool
 	CanFlag   bool
+	// CanHide: the viewer moderates the post's category and may hide it
+	// (or, when Hidden, show it again).
+	CanHide bool
 	// IsSolution: this reply is marked as answering the thread;
 	// CanMarkSolution: the viewer may mark it so.
 	IsSolution      bool
@@ -169,7 +172,10 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	if err != nil {
 		return nil, err
 	}
-	views, err := s.postViews(ctx, viewer, posts)
+	if err := s.LoadScope(ctx, viewer); err != nil {
+		return nil, err
+	}
+	views, err := s.postViews(ctx, viewer, posts, t.CategoryID)
 	if err != nil {
 		return nil, err
 	}
@@ -205,8 +211,10 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 }
 
 // postViews attaches authors, the posts answered and the viewer's likes and
-// permissions, in a fixed number of queries.
-func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []models.Post) ([]PostView, error) {
+// permissions, in a fixed number of queries. The posts are all in one
+// thread of category categoryID, which decides what a category moderator
+// may do with them; the viewer's scope must be loaded (LoadScope).
+func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []models.Post, categoryID int64) ([]PostView, error) {
 	userIDs := make([]int64, 0, len(posts))
 	postIDs := make([]int64, 0, len(posts))
 	var parentIDs []int64
@@ -238,13 +246,14 @@ func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []mo
 	for i := range posts {
 		p := &posts[i]
 		v := PostView{Post: *p, Author: users[p.UserID], Liked: liked[p.ID],
-			CanEdit: CanEditPost(viewer, p), CanDelete: CanDeletePost(viewer, p), CanLike: viewer != nil && CanLike(viewer, p)}
+			CanEdit: CanEditPostIn(viewer, p, categoryID), CanDelete: CanDeletePostIn(viewer, p, categoryID), CanLike: viewer != nil && CanLike(viewer, p)}
 		v.CanFlag = CanFlag(viewer, p)
+		v.CanHide = p.DeletedAt == nil && CanHidePost(viewer, categoryID)
 		if p.DeletedAt != nil {
 			v.Body, v.HTML = "", ""
 		} else if p.HiddenAt != nil {
 			v.Hidden, v.CanLike, v.CanFlag = true, false, false
-			if viewer != nil && viewer.IsStaff() {
+			if CanSeeHiddenText(viewer, categoryID) {
 				v.HiddenForStaff = true
 				v.HTML = `<p class="post-placeholder">Hidden pending review; only staff see this text.</p>` + v.HTML
 			} else {

@@ -238,6 +238,14 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 // transaction. Resolving an already resolved item is ErrConflict, so two
 // moderators acting at once learn that one of them was first.
 func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, itemID int64, action, note string) error {
+	return s.ResolveQueueItemWithReason(ctx, actor, itemID, action, note, "")
+}
+
+// ResolveQueueItemWithReason is ResolveQueueItem with a reason for the
+// author: when an approval item's held post is rejected, its author is
+// notified and shown reason (note stays private to moderators). Other
+// items ignore it.
+func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.User, itemID int64, action, note, reason string) error {
 	if actor == nil {
 		return ErrUnauthorized
 	}
@@ -249,6 +257,10 @@ func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, item
 	}
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > reasonMaxRunes {
 		return &ValidationError{Fields: map[string]string{"note": "use at most 1000 characters of text"}}
+	}
+	reason = strings.TrimSpace(reason)
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
+		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
 	}
 	action = strings.TrimSpace(action)
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -276,7 +288,7 @@ func (s *Service) ResolveQueueItem(ctx context.Context, actor *models.User, item
 			return errAlreadyResolved
 		}
 		if item.HeldPostID != nil {
-			return s.resolveHeld(ctx, actor, item, action, note, now)
+			return s.resolveHeld(ctx, actor, item, action, note, reason, now)
 		}
 		p, err := s.store.PostByID(ctx, item.PostID)
 		if err != nil {

@@ -53,7 +53,7 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 		return nil, ErrForbidden
 	}
 	if p, err := s.store.PostByAPID(ctx, n.APID); err == nil {
-		return p, nil
+		return s.restoreOwnDeleted(ctx, author, p)
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
@@ -226,4 +226,24 @@ func (s *Service) DeleteFromRemote(ctx context.Context, author *models.User, apI
 		}
 		return s.store.TouchThread(ctx, p.ThreadID, now)
 	})
+}
+
+// restoreOwnDeleted handles a Create of a Note this forum already has. Its
+// server sends one again when a post it had deleted is restored (a Hearth
+// peer does after an appeal reverses a deletion); the copy here comes back
+// only if its author's Delete removed it, never one a moderator here
+// deleted. Anything else is a repeat and changes nothing.
+func (s *Service) restoreOwnDeleted(ctx context.Context, author *models.User, p *models.Post) (*models.Post, error) {
+	if p.DeletedAt == nil || p.UserID != author.ID || p.DeletedBy == nil || *p.DeletedBy != author.ID {
+		return p, nil
+	}
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		now := s.now()
+		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{"deleted_at": nil, "deleted_by": nil, "updated_at": now}); err != nil {
+			return err
+		}
+		p.DeletedAt, p.DeletedBy, p.UpdatedAt = nil, nil, now
+		return s.store.TouchThread(ctx, p.ThreadID, now)
+	})
+	return p, err
 }

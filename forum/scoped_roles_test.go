@@ -136,6 +136,30 @@ func TestRoleActionMatrix(t *testing.T) {
 			_, err := e.Svc.EditPost(e.Ctx, a, fx.post.ID, "moderated text")
 			return err
 		}},
+		{"hide_post", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			return e.Svc.SetPostHidden(e.Ctx, a, fx.post.ID, true, "")
+		}},
+		// The thread page offers Edit, Delete and Hide under the reply to
+		// exactly those allowed to do them (ErrForbidden: no buttons).
+		{"post_buttons", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
+			tp, err := e.Svc.ThreadPage(e.Ctx, a, fx.thread.ID, 1)
+			if err != nil {
+				return err
+			}
+			for _, v := range tp.Posts {
+				if v.ID != fx.post.ID {
+					continue
+				}
+				switch {
+				case v.CanEdit && v.CanDelete && v.CanHide:
+					return nil
+				case !v.CanEdit && !v.CanDelete && !v.CanHide:
+					return forum.ErrForbidden
+				}
+				return fmt.Errorf("edit %v, delete %v, hide %v", v.CanEdit, v.CanDelete, v.CanHide)
+			}
+			return fmt.Errorf("reply not on page 1")
+		}},
 		{"delete_post", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error { return e.Svc.DeletePost(e.Ctx, a, fx.post.ID) }},
 		{"reply_locked", allOf(in...), func(e *scopedEnv, fx *fixture, a *models.User) error {
 			if err := e.Svc.LockThread(e.Ctx, e.admin, fx.thread.ID, ""); err != nil {

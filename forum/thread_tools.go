@@ -32,7 +32,8 @@ func (s *Service) GlobalPins(ctx context.Context) ([]models.Thread, error) {
 
 // MergeThreads moves every post of thread `from` into thread `into`,
 // interleaved in time order and renumbered 1..n, and leaves `from` as a
-// redirect (MergedInto). The actor needs moderator rights in both
+// redirect (MergedInto). Members' bookmarks, levels and read marks, and
+// the solution and assignment, follow (Store.MergeThreadFollowing). The actor needs moderator rights in both
 // categories. Merging a thread into itself, or one already merged, is a
 // validation error.
 func (s *Service) MergeThreads(ctx context.Context, actor *models.User, from, into int64, reason string) error {
@@ -62,6 +63,9 @@ func (s *Service) MergeThreads(ctx context.Context, actor *models.User, from, in
 			return err
 		}
 		now := s.now()
+		if err := s.store.MergeThreadFollowing(ctx, src.ID, dst.ID, now); err != nil {
+			return err
+		}
 		if err := s.store.UpdateThreadFields(ctx, dst.ID, map[string]any{
 			"post_count": count, "first_post_id": first.ID, "last_post_at": last.CreatedAt,
 			"last_post_user_id": last.UserID, "updated_at": now,

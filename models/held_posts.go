@@ -36,6 +36,9 @@ type HeldPost struct {
 	PostID     *int64
 	CreatedAt  time.Time `gorm:"not null"`
 	ResolvedAt *time.Time
+	// DecisionReason is what the approver told the author when rejecting
+	// it (migration 0200); the queue item's note stays private.
+	DecisionReason string `gorm:"type:text;not null;default:''"`
 }
 
 // CreateHeldPost inserts h.
@@ -88,9 +91,10 @@ func (s *Store) PendingHeldReplies(ctx context.Context, userID, threadID int64) 
 
 // ResolveHeldPost moves a pending held post to state, reporting whether it
 // was still pending (so two approvers act once).
-func (s *Store) ResolveHeldPost(ctx context.Context, id int64, state string, postID *int64, at time.Time) (bool, error) {
+// reason is what the author is told (DecisionReason).
+func (s *Store) ResolveHeldPost(ctx context.Context, id int64, state string, postID *int64, reason string, at time.Time) (bool, error) {
 	res := s.DB(ctx).Model(&HeldPost{}).Where("id = ? AND state = ?", id, HeldPending).
-		Updates(map[string]any{"state": state, "post_id": postID, "resolved_at": at})
+		Updates(map[string]any{"state": state, "post_id": postID, "decision_reason": reason, "resolved_at": at})
 	return res.RowsAffected == 1, res.Error
 }
 

@@ -11,6 +11,10 @@ const (
 	NotifyMention = "mention"
 	NotifyLike    = "like"
 	NotifyBoost   = "boost" // a fediverse account boosted the member's post
+	// NotifyHeldApproved and NotifyHeldRejected tell an author what became
+	// of their post held for approval.
+	NotifyHeldApproved = "held_approved"
+	NotifyHeldRejected = "held_rejected"
 )
 
 // Notification tells a member that someone replied to, mentioned or liked
@@ -25,6 +29,9 @@ type Notification struct {
 	PostID    int64  `gorm:"not null;index"`
 	CreatedAt time.Time
 	ReadAt    *time.Time
+	// HeldPostID names the held post a held_approved or held_rejected
+	// notification is about (migration 0200); a rejected one has no post.
+	HeldPostID *int64
 }
 
 // CreateNotifications inserts rows, if any.

@@ -22,6 +22,8 @@ func (s *Store) LastPostAtBy(ctx context.Context, threadID, userID int64) (*time
 // postKey is a post's place when two threads' posts are interleaved.
 type postKey struct {
 	ID        int64
+	ThreadID  int64
+	Number    int
 	UserID    int64
 	CreatedAt time.Time
 }
@@ -34,7 +36,7 @@ type postKey struct {
 func (s *Store) MergeThreadPosts(ctx context.Context, from, into int64) (count int, first, last Post, err error) {
 	db := s.DB(ctx)
 	var keys []postKey
-	if err = db.Model(&Post{}).Select("id, user_id, created_at").Where("thread_id IN ?", []int64{from, into}).
+	if err = db.Model(&Post{}).Select("id, thread_id, number, user_id, created_at").Where("thread_id IN ?", []int64{from, into}).
 		Order("created_at, id").Find(&keys).Error; err != nil {
 		return
 	}
@@ -55,7 +57,11 @@ func (s *Store) MergeThreadPosts(ctx context.Context, from, into int64) (count i
 		last = Post{ID: l.ID, UserID: l.UserID, CreatedAt: l.CreatedAt, Number: len(keys)}
 	}
 	// Notifications about the source thread's posts follow them.
-	err = db.Exec(`UPDATE notifications SET thread_id = ? WHERE thread_id = ?`, into, from).Error
+	if err = db.Exec(`UPDATE notifications SET thread_id = ? WHERE thread_id = ?`, into, from).Error; err != nil {
+		return
+	}
+	// Read marks are post numbers, which the merge just changed.
+	err = s.remapReadMarks(ctx, from, into, keys)
 	return len(keys), first, last, err
 }
 

@@ -29,6 +29,7 @@ func (s *Server) admissionRoutes(g *echo.Group) {
 
 func (s *Server) apiAdmissionRoutes(g *echo.Group) {
 	g.POST("/mod/users/:username/vouch", s.apiVouch)
+	g.GET("/held/:id", s.apiHeld)
 	g.GET("/mod/watched-words", s.apiWatchedWords)
 	g.POST("/mod/watched-words", s.apiAddWatchedWord)
 	g.DELETE("/mod/watched-words/:id", s.apiRemoveWatchedWord)
@@ -36,25 +37,27 @@ func (s *Server) apiAdmissionRoutes(g *echo.Group) {
 
 // HeldPostJSON is a post waiting for approval.
 type HeldPostJSON struct {
-	ID        int64     `json:"id"`
-	State     string    `json:"state"`
-	Reason    string    `json:"reason"`
-	ThreadID  int64     `json:"thread_id,omitempty"`
-	Category  int64     `json:"category_id,omitempty"`
-	Title     string    `json:"title,omitempty"`
-	Body      string    `json:"body"`
-	HTML      string    `json:"html"`
-	Author    *UserJSON `json:"author,omitempty"`
-	PostID    *int64    `json:"post_id,omitempty"`
-	URL       string    `json:"url"`
-	Held      bool      `json:"held"`
-	Message   string    `json:"message"`
-	CreatedAt time.Time `json:"created_at"`
+	ID       int64     `json:"id"`
+	State    string    `json:"state"`
+	Reason   string    `json:"reason"`
+	ThreadID int64     `json:"thread_id,omitempty"`
+	Category int64     `json:"category_id,omitempty"`
+	Title    string    `json:"title,omitempty"`
+	Body     string    `json:"body"`
+	HTML     string    `json:"html"`
+	Author   *UserJSON `json:"author,omitempty"`
+	PostID   *int64    `json:"post_id,omitempty"`
+	// DecisionReason is what the approver told the author on rejecting it.
+	DecisionReason string    `json:"decision_reason,omitempty"`
+	URL            string    `json:"url"`
+	Held           bool      `json:"held"`
+	Message        string    `json:"message"`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
 func (s *Server) heldJSON(h *models.HeldPost) HeldPostJSON {
 	return HeldPostJSON{ID: h.ID, State: h.State, Reason: h.Reason, ThreadID: h.ThreadID, Category: h.CategoryID, Title: h.Title,
-		Body: h.Body, HTML: h.HTML, PostID: h.PostID, URL: s.cfg.URL + heldURL(h.ID), Held: h.State == models.HeldPending,
+		Body: h.Body, HTML: h.HTML, PostID: h.PostID, DecisionReason: h.DecisionReason, URL: s.cfg.URL + heldURL(h.ID), Held: h.State == models.HeldPending,
 		Message: heldNotice, CreatedAt: h.CreatedAt}
 }
 
@@ -74,6 +77,23 @@ func (s *Server) heldPage(c echo.Context) error {
 	p.NoIndex = true
 	p.Data = h
 	return s.tmpl.render(c, http.StatusOK, "held", p)
+}
+
+// apiHeld is the held post for its author or an approver: its state, and
+// once rejected, the reason and the author's text.
+func (s *Server) apiHeld(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if viewer(c) == nil {
+		return forum.ErrUnauthorized
+	}
+	h, err := s.forum.HeldPost(c.Request().Context(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.heldJSON(&h.HeldPost))
 }
 
 func (s *Server) vouch(c echo.Context) error {

@@ -124,11 +124,12 @@ func (s *Server) apiModResolve(c echo.Context) error {
 	var in struct {
 		Action string `json:"action"`
 		Note   string `json:"note"`
+		Reason string `json:"reason"` // told to a rejected held post's author
 	}
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	if err := s.forum.ResolveQueueItem(c.Request().Context(), viewer(c), id, in.Action, in.Note); err != nil {
+	if err := s.forum.ResolveQueueItemWithReason(c.Request().Context(), viewer(c), id, in.Action, in.Note, in.Reason); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"id": id, "state": "resolved", "resolution": in.Action})

@@ -54,7 +54,7 @@ func (s *Server) modResolve(c echo.Context) error {
 		return err
 	}
 	action := c.FormValue("action")
-	if err := s.forum.ResolveQueueItem(c.Request().Context(), viewer(c), id, action, c.FormValue("note")); err != nil {
+	if err := s.forum.ResolveQueueItemWithReason(c.Request().Context(), viewer(c), id, action, c.FormValue("note"), c.FormValue("reason")); err != nil {
 		return s.queueFormError(c, id, err)
 	}
 	s.setFlash(c, "Queue item resolved: "+action+".")

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
 )
 
 // notificationRoutes adds the notification page, its mark-read form and
@@ -63,6 +64,7 @@ type NotificationJSON struct {
 	ThreadID    int64      `json:"thread_id"`
 	ThreadTitle string     `json:"thread_title,omitempty"`
 	PostID      int64      `json:"post_id"`
+	HeldPostID  *int64     `json:"held_post_id,omitempty"`
 	URL         string     `json:"url"`
 	CreatedAt   time.Time  `json:"created_at"`
 	ReadAt      *time.Time `json:"read_at"`
@@ -96,6 +98,14 @@ func (s *Server) apiNotifications(c echo.Context) error {
 			URL: s.cfg.URL + "/p/" + strconv.FormatInt(n.PostID, 10), CreatedAt: n.CreatedAt, ReadAt: n.ReadAt}
 		if n.Thread != nil {
 			j.ThreadTitle = n.Thread.Title
+		}
+		if n.HeldPostID != nil {
+			j.HeldPostID = n.HeldPostID
+			if n.Kind == models.NotifyHeldRejected {
+				// No post to link to: the held post's page keeps the
+				// text and the reason.
+				j.URL = s.cfg.URL + heldURL(*n.HeldPostID)
+			}
 		}
 		items[i] = j
 	}

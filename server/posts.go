@@ -41,11 +41,11 @@ func (s *Server) editPostForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, _, err := s.forum.PostFor(c.Request().Context(), viewer(c), id)
+	p, t, err := s.forum.PostFor(c.Request().Context(), viewer(c), id)
 	if err != nil {
 		return err
 	}
-	if !forum.CanEditPost(viewer(c), p) {
+	if !forum.CanEditPostIn(viewer(c), p, t.CategoryID) {
 		return forum.ErrForbidden
 	}
 	pg := s.page(c, "Edit post")
@@ -92,6 +92,30 @@ func (s *Server) deletePost(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "Post deleted.")
+	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
+}
+
+// hidePost hides a post pending review (on=1) or shows it again (on=0),
+// from the moderator's buttons under the post.
+func (s *Server) hidePost(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	on := c.FormValue("on") != "0"
+	if err := s.forum.SetPostHidden(ctx, viewer(c), id, on, c.FormValue("reason")); err != nil {
+		return err
+	}
+	p, _, err := s.forum.PostFor(ctx, viewer(c), id)
+	if err != nil {
+		return err
+	}
+	if on {
+		s.setFlash(c, "Post hidden pending review.")
+	} else {
+		s.setFlash(c, "Post shown again.")
+	}
 	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
 }
 

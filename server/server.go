@@ -112,6 +112,7 @@ func (s *Server) routes() *echo.Echo {
 	g.GET("/p/:id/edit", s.editPostForm, requireLogin)
 	g.POST("/p/:id/edit", s.editPost, requireLogin)
 	g.POST("/p/:id/delete", s.deletePost, requireLogin)
+	g.POST("/p/:id/hide", s.hidePost, requireLogin)
 	g.POST("/p/:id/like", s.likePost, requireLogin)
 	g.POST("/p/:id/solution", s.markSolution, requireLogin)
 	g.GET("/p/:id/revisions", s.revisions)

@@ -39,6 +39,7 @@ type postItem struct {
 	CanEdit   bool
 	CanDelete bool
 	CanFlag   bool
+	CanHide   bool // the viewer moderates this category: Hide, or Unhide when Hidden != ""
 	Solution  bool // marked as answering the thread (shown in the head)
 	CanSolve  bool // the viewer may mark it as the solution (in the foot)
 	// Hidden is "" for a shown post, else which rendering of a hidden post
@@ -98,7 +99,7 @@ func postItems(views []forum.PostView, page int, member bool) []postItem {
 		it := postItem{
 			ID: v.ID, Number: v.Number, Version: v.UpdatedAt.UnixMicro(), URL: "/p/" + strconv.FormatInt(v.ID, 10), Deleted: v.Deleted(),
 			LikeCount: v.LikeCount, BoostCount: v.BoostCount, Liked: v.Liked, CanLike: v.CanLike, CanEdit: v.CanEdit, CanDelete: v.CanDelete,
-			Member: member, Page: page, CanFlag: v.CanFlag, Solution: v.IsSolution, CanSolve: v.CanMarkSolution,
+			Member: member, Page: page, CanFlag: v.CanFlag, CanHide: v.CanHide, Solution: v.IsSolution, CanSolve: v.CanMarkSolution,
 		}
 		if v.Hidden {
 			it.Hidden = "placeholder"
@@ -165,8 +166,8 @@ func headKey(it *postItem) string {
 }
 
 func footKey(it *postItem) string {
-	flags := []byte("-------")
-	for i, on := range []bool{it.Liked, it.CanLike, it.CanEdit, it.CanDelete, it.Member, it.CanSolve, it.CanFlag} {
+	flags := []byte("---------")
+	for i, on := range []bool{it.Liked, it.CanLike, it.CanEdit, it.CanDelete, it.Member, it.CanSolve, it.CanFlag, it.CanHide, it.Hidden != ""} {
 		if on {
 			flags[i] = '+'
 		}

@@ -35,6 +35,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0160_stats", Migrate: migrateStats},
 		{ID: "0180_poll_text_boosts", Migrate: migratePollTextBoosts},
 		{ID: "0170_stat_sums", Migrate: migrateStatSums},
+		{ID: "0200_mod_ux", Migrate: migrateModUX},
 	}
 }
 
