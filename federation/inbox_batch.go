@@ -16,12 +16,28 @@ import (
 // (busy_timeout sleeps): 275 activities/s with p99 over 400 ms in
 // BenchmarkInbox before, see docs/BENCHMARKS.md for after. No goroutine
 // outlives its batches, and no state survives a request.
+//
+// On SQLite one batch is written at a time (there is one write lock). On
+// PostgreSQL inserts of different rows do not wait for each other, and
+// with one writer every request queued behind the batch in flight: up to
+// maxFlushersPG batches are written at once, so a slow round trip holds
+// back only the requests in its own batch.
 type inboxBatcher struct {
 	store *models.Store
 
 	mu       sync.Mutex
 	pending  []*inboxWrite
-	flushing bool
+	flushing int // batches being written now
+}
+
+const maxFlushersPG = 4
+
+// maxFlushers is how many batches may be written at once.
+func (b *inboxBatcher) maxFlushers() int {
+	if b.store.Dialect() == "postgres" {
+		return maxFlushersPG
+	}
+	return 1
 }
 
 // maxInboxBatch bounds one statement (SQLite allows 32,766 parameters;
@@ -39,8 +55,8 @@ func (b *inboxBatcher) storeRow(ctx context.Context, row *models.InboxActivity) 
 	w := &inboxWrite{row: row, done: make(chan error, 1)}
 	b.mu.Lock()
 	b.pending = append(b.pending, w)
-	if !b.flushing {
-		b.flushing = true
+	if b.flushing < b.maxFlushers() {
+		b.flushing++
 		go b.flush(context.WithoutCancel(ctx))
 	}
 	b.mu.Unlock()
@@ -62,7 +78,7 @@ func (b *inboxBatcher) flush(ctx context.Context) {
 		}
 		b.pending = b.pending[len(batch):]
 		if len(batch) == 0 {
-			b.flushing = false
+			b.flushing--
 			b.mu.Unlock()
 			return
 		}

@@ -84,9 +84,9 @@ func (f *Federation) processInbox(ctx context.Context) (int, error) {
 	// of one per row); a crash before that reprocesses them once the lease
 	// ends, which processing tolerates (it is idempotent by object id).
 	var done []int64
+	errs := f.processRows(ctx, rows)
 	for i := range rows {
-		row := &rows[i]
-		err := f.process(ctx, row)
+		row, err := &rows[i], errs[i]
 		if err == nil {
 			done = append(done, row.ID)
 			continue

@@ -12,8 +12,9 @@ import (
 // InboundRefused, which the inbox calls for every signed request: reading
 // them from the database each time was two thirds of the inbox handler's
 // CPU (BenchmarkInbox). The lists are reloaded once blockCacheTTL has
-// passed, and dropped at once by this process's own block changes, so a
-// block applies immediately here and within blockCacheTTL in any other
+// passed (by one caller; the others use the old lists meanwhile), and
+// dropped at once by this process's own block changes, so a block applies
+// immediately here and within blockCacheTTL plus one reload in any other
 // process sharing the database. Instance and user block lists are small
 // (thousands of rows at most on the largest servers).
 type blockCache struct {
@@ -22,6 +23,11 @@ type blockCache struct {
 	// gen counts invalidations: a load that began before one must not
 	// install lists that may predate the change.
 	gen uint64
+	// loading is set while one caller reloads lists that have expired;
+	// meanwhile the others keep using the expired ones instead of all
+	// querying at once (every concurrent inbox request did, once a
+	// second, and waited for a pooled connection behind the others).
+	loading bool
 }
 
 const blockCacheTTL = time.Second
@@ -38,10 +44,22 @@ type blockSnapshot struct {
 func (c *blockCache) snapshot(ctx context.Context, store *models.Store) (*blockSnapshot, error) {
 	c.mu.Lock()
 	snap, gen := c.snap, c.gen
-	c.mu.Unlock()
-	if snap != nil && time.Since(snap.loaded) < blockCacheTTL {
-		return snap, nil
+	if snap != nil {
+		age := time.Since(snap.loaded)
+		// Expired lists serve only while another caller is reloading
+		// them, and never past a second TTL (a reload that hangs).
+		if age < blockCacheTTL || (c.loading && age < 2*blockCacheTTL) {
+			c.mu.Unlock()
+			return snap, nil
+		}
+		c.loading = true
+		defer func() {
+			c.mu.Lock()
+			c.loading = false
+			c.mu.Unlock()
+		}()
 	}
+	c.mu.Unlock()
 	loaded := time.Now()
 	domains, err := store.SuspendedDomains(ctx)
 	if err != nil {

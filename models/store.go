@@ -58,7 +58,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		q.Set("_txlock", "immediate")
 		dialector = sqlite.Open(path + "?" + q.Encode())
 	} else {
-		dialector = postgres.Open(dsn)
+		dialector = postgres.Open(withoutJIT(dsn))
 	}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                                   logger.Default.LogMode(logger.Silent),
@@ -67,7 +67,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		TranslateError:                           true,
 		// Cached prepared statements: every page runs the same handful of
 		// queries, and re-parsing SQL was a tenth of a thread page's time.
-		PrepareStmt: true,
+		// SQLite only: on PostgreSQL pgx already keeps a prepared-statement
+		// cache per connection, inside transactions too, while gorm's cache
+		// hands database/sql a statement that, once first prepared inside a
+		// transaction, every later transaction prepares and deallocates
+		// again: three round trips per query instead of one (a third of
+		// inbox processing time; docs/BENCHMARKS.md, PostgreSQL inbox).
+		PrepareStmt: isSQLite,
 	})
 	if err != nil {
 		return nil, err
@@ -80,8 +86,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(8)
 		sqlDB.SetMaxIdleConns(8)
 	} else {
+		// As many idle as open: a connection closed after a burst must be
+		// opened again for the next one (a server process, and password
+		// authentication), which showed as 100 ms+ waits in inbox bursts.
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetMaxIdleConns(20)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -91,6 +100,26 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	return &Store{db: db}, nil
+}
+
+// withoutJIT turns PostgreSQL's JIT compilation off for Hearth's sessions
+// unless the DSN sets jit itself. PostgreSQL compiles any query its planner
+// costs above jit_above_cost; Hearth's analytics queries (a day of posts)
+// pass it, and compiling took half a second of a 3.8 s rollup query on the
+// 1M-post forum (docs/BENCHMARKS.md) for queries that run once. A DSN that
+// is not a URL is left as it is.
+func withoutJIT(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	if q.Has("jit") {
+		return dsn
+	}
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Migrate applies pending schema migrations.

@@ -36,6 +36,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0180_poll_text_boosts", Migrate: migratePollTextBoosts},
 		{ID: "0170_stat_sums", Migrate: migrateStatSums},
 		{ID: "0200_mod_ux", Migrate: migrateModUX},
+		{ID: "0190_pg_covering", Migrate: migratePGCovering},
 	}
 }
 
