@@ -51,11 +51,12 @@ func (s *Server) category(c echo.Context) error {
 	ctx := c.Request().Context()
 	cacheKey := ""
 	if cacheable(c, "after") {
-		version, err := s.forum.CategoryVersion(ctx, c.Param("slug"))
+		v, err := s.forum.CategoryPageVersion(ctx, c.Param("slug"))
 		if err != nil {
 			return err
 		}
-		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + version + s.bannerKey(c)
+		keepBanner(c, v.Banner)
+		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + v.Key
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
 			return c.HTMLBlob(http.StatusOK, b)
@@ -174,11 +175,12 @@ func (s *Server) thread(c echo.Context) error {
 	ctx := c.Request().Context()
 	cacheKey := ""
 	if cacheable(c, "page") {
-		version, err := s.forum.ThreadVersion(ctx, id)
+		v, err := s.forum.ThreadPageVersion(ctx, id)
 		if err != nil {
 			return s.mergedRedirect(c, id, err)
 		}
-		cacheKey = threadCacheKey(id, page, version) + s.bannerKey(c)
+		keepBanner(c, v.Banner)
+		cacheKey = threadCacheKey(id, page, v.Key)
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
 			return c.HTMLBlob(http.StatusOK, b)
