@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -51,7 +53,10 @@ func (s *Server) category(c echo.Context) error {
 	ctx := c.Request().Context()
 	cacheKey := ""
 	if cacheable(c, "after") {
-		v, err := s.forum.CategoryPageVersion(ctx, c.Param("slug"))
+		slug := strings.ToLower(c.Param("slug"))
+		v, err := s.cache.versions.read(ctx, "c:"+slug, func(ctx context.Context) (*forum.PageVersion, error) {
+			return s.forum.CategoryPageVersion(ctx, slug)
+		})
 		if err != nil {
 			return err
 		}
@@ -175,7 +180,9 @@ func (s *Server) thread(c echo.Context) error {
 	ctx := c.Request().Context()
 	cacheKey := ""
 	if cacheable(c, "page") {
-		v, err := s.forum.ThreadPageVersion(ctx, id)
+		v, err := s.cache.versions.read(ctx, "t:"+strconv.FormatInt(id, 10), func(ctx context.Context) (*forum.PageVersion, error) {
+			return s.forum.ThreadPageVersion(ctx, id)
+		})
 		if err != nil {
 			return s.mergedRedirect(c, id, err)
 		}
