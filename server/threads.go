@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -163,6 +164,7 @@ func (s *Server) createThread(c echo.Context) error {
 type ThreadData struct {
 	*forum.ThreadPage
 	Items   []postItem
+	Posts   template.HTML // Items written out with their polls (postList)
 	ReplyTo int64
 	Polls   map[int64]*pollItem // by post id; see server/polls.go
 	Level   *LevelControl       // the viewer's watch / track / mute; nil when logged out
@@ -223,6 +225,9 @@ func (s *Server) thread(c echo.Context) error {
 		return err
 	}
 	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
+	if data.Posts, err = s.tmpl.postList(data.Items, data.Polls); err != nil {
+		return err
+	}
 	if n := len(tp.Posts); n > 0 {
 		if err := s.forum.SeenThread(ctx, viewer(c), id, tp.Posts[n-1].Number); err != nil {
 			return err
@@ -279,6 +284,9 @@ func (s *Server) reply(c echo.Context) error {
 		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true), ReplyTo: replyTo}
 		if err := s.fillFragments(data.Items); err != nil {
 			return err
+		}
+		if data.Posts, perr = s.tmpl.postList(data.Items, nil); perr != nil {
+			return perr
 		}
 		p.Data = data
 		return s.tmpl.render(c, status, "thread", p)
