@@ -400,7 +400,13 @@ func (s *Store) CategoryVersion(ctx context.Context, slug string) (int64, string
 	if err := rows.Scan(&id, &updated, &posts, &threads, &newest); err != nil {
 		return 0, "", err
 	}
-	return id, fmt.Sprintf("%d.%d.%d.%s", updated.UnixMicro(), posts, threads, newest.String), nil
+	return id, CategoryVersionString(updated, posts, threads, newest.String), nil
+}
+
+// CategoryVersionString formats a category's cache version from its row and
+// the newest change among its threads.
+func CategoryVersionString(updated time.Time, posts, threads int, newest string) string {
+	return fmt.Sprintf("%d.%d.%d.%s", updated.UnixMicro(), posts, threads, newest)
 }
 
 // TouchCategory marks a category's page changed (a subcategory added, a

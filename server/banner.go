@@ -1,22 +1,23 @@
 package server
 
 import (
-	"strconv"
-
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
 )
 
 // The site banner: a published announcement staff pinned until a date. It
-// is on every page, so the anonymous page cache keys carry it (bannerKey):
-// a new banner, or one that ends, changes the key in every process.
+// is on every page, so the anonymous page cache keys carry it: the page
+// version (forum.PageVersion) reads it with the thread's or category's
+// version in one query, and a new, ended or retitled banner changes the key
+// in every process.
 
 const bannerCtxKey = "hearth.banner"
 
 type bannerHolder struct{ b *forum.Banner }
 
-// banner loads the current banner once per request.
+// banner loads the current banner once per request; a page whose cache
+// version was read already has it (see keepBanner).
 func (s *Server) banner(c echo.Context) *forum.Banner {
 	if h, ok := c.Get(bannerCtxKey).(bannerHolder); ok {
 		return h.b
@@ -27,15 +28,10 @@ func (s *Server) banner(c echo.Context) *forum.Banner {
 		s.log.WarnContext(c.Request().Context(), "site banner", "error", err)
 		b = nil
 	}
-	c.Set(bannerCtxKey, bannerHolder{b})
+	keepBanner(c, b)
 	return b
 }
 
-// bannerKey is the banner's part of a cached page's key.
-func (s *Server) bannerKey(c echo.Context) string {
-	b := s.banner(c)
-	if b == nil {
-		return ""
-	}
-	return ":b" + strconv.FormatInt(b.ThreadID, 10) + "." + strconv.FormatInt(b.Until.Unix(), 10)
-}
+// keepBanner records the banner read with a page version, so rendering the
+// page on a cache miss shows the banner its key was built from.
+func keepBanner(c echo.Context, b *forum.Banner) { c.Set(bannerCtxKey, bannerHolder{b}) }

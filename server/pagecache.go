@@ -19,6 +19,9 @@ import (
 // (a renamed author, a recoloured category) is bounded by the TTL.
 type anonCache struct {
 	lru *expirable.LRU[string, []byte]
+	// versions shares a page's version read among requests that arrive
+	// together (see versionReads).
+	versions *versionReads
 }
 
 const (
@@ -27,7 +30,7 @@ const (
 )
 
 func newAnonCache() *anonCache {
-	return &anonCache{lru: expirable.NewLRU[string, []byte](anonCacheEntries, nil, anonCacheTTL)}
+	return &anonCache{lru: expirable.NewLRU[string, []byte](anonCacheEntries, nil, anonCacheTTL), versions: newVersionReads()}
 }
 
 // cacheable reports whether this request may be answered from, and stored

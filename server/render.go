@@ -42,7 +42,7 @@ type Page struct {
 	// anonymous page cache.
 	Unread int
 	// Banner is the staff announcement shown on every page (nil for none);
-	// cached pages include it in their key (see bannerKey).
+	// cached pages include it in their key (see forum.PageVersion).
 	Banner *forum.Banner
 }
 

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -51,11 +54,15 @@ func (s *Server) category(c echo.Context) error {
 	ctx := c.Request().Context()
 	cacheKey := ""
 	if cacheable(c, "after") {
-		version, err := s.forum.CategoryVersion(ctx, c.Param("slug"))
+		slug := strings.ToLower(c.Param("slug"))
+		v, err := s.cache.versions.read(ctx, "c:"+slug, func(ctx context.Context) (*forum.PageVersion, error) {
+			return s.forum.CategoryPageVersion(ctx, slug)
+		})
 		if err != nil {
 			return err
 		}
-		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + version + s.bannerKey(c)
+		keepBanner(c, v.Banner)
+		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + v.Key
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
 			return c.HTMLBlob(http.StatusOK, b)
@@ -157,6 +164,7 @@ func (s *Server) createThread(c echo.Context) error {
 type ThreadData struct {
 	*forum.ThreadPage
 	Items   []postItem
+	Posts   template.HTML // Items written out with their polls (postList)
 	ReplyTo int64
 	Polls   map[int64]*pollItem // by post id; see server/polls.go
 	Level   *LevelControl       // the viewer's watch / track / mute; nil when logged out
@@ -174,11 +182,14 @@ func (s *Server) thread(c echo.Context) error {
 	ctx := c.Request().Context()
 	cacheKey := ""
 	if cacheable(c, "page") {
-		version, err := s.forum.ThreadVersion(ctx, id)
+		v, err := s.cache.versions.read(ctx, "t:"+strconv.FormatInt(id, 10), func(ctx context.Context) (*forum.PageVersion, error) {
+			return s.forum.ThreadPageVersion(ctx, id)
+		})
 		if err != nil {
 			return s.mergedRedirect(c, id, err)
 		}
-		cacheKey = threadCacheKey(id, page, version) + s.bannerKey(c)
+		keepBanner(c, v.Banner)
+		cacheKey = threadCacheKey(id, page, v.Key)
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
 			return c.HTMLBlob(http.StatusOK, b)
@@ -214,6 +225,9 @@ func (s *Server) thread(c echo.Context) error {
 		return err
 	}
 	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
+	if data.Posts, err = s.tmpl.postList(data.Items, data.Polls); err != nil {
+		return err
+	}
 	if n := len(tp.Posts); n > 0 {
 		if err := s.forum.SeenThread(ctx, viewer(c), id, tp.Posts[n-1].Number); err != nil {
 			return err
@@ -270,6 +284,9 @@ func (s *Server) reply(c echo.Context) error {
 		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true), ReplyTo: replyTo}
 		if err := s.fillFragments(data.Items); err != nil {
 			return err
+		}
+		if data.Posts, perr = s.tmpl.postList(data.Items, nil); perr != nil {
+			return perr
 		}
 		p.Data = data
 		return s.tmpl.render(c, status, "thread", p)

@@ -1,0 +1,100 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// PageStamp is what a logged-out page's cache key is built from: the
+// page's own version and the site banner shown on every page, read in one
+// query. A cache hit costs this one round trip, so the banner must not add
+// a second (it did: 4,000 instead of 5,600 anonymous thread pages a second).
+type PageStamp struct {
+	// ID is the thread's or category's id.
+	ID int64
+	// Updated is threads.updated_at or categories.updated_at.
+	Updated time.Time
+	// Posts and Threads are the row's counters (Threads only for categories).
+	Posts, Threads int
+	// Deleted is set for a soft-deleted thread.
+	Deleted bool
+	// Newest is the latest updated_at among a category's threads ("" for a
+	// thread, or a category without threads).
+	Newest string
+	// Banner is the active site banner, nil for none.
+	Banner *BannerThread
+}
+
+// bannerJoin is ActiveBanner as a one-row derived table, LEFT JOINed to a
+// page's own row so the banner comes with the version. Its one parameter is
+// now.
+const bannerJoin = ` LEFT JOIN (SELECT st.thread_id AS b_id, bt.title AS b_title, bt.slug AS b_slug, st.banner_until AS b_until
+	FROM scheduled_threads st JOIN threads bt ON bt.id = st.thread_id
+	WHERE st.state = 'done' AND st.banner_until > ? AND bt.deleted_at IS NULL
+	ORDER BY st.publish_at DESC, st.id DESC LIMIT 1) b ON 1 = 1`
+
+// ThreadStamp reads a thread's cache version and the active banner. A
+// missing thread is ErrNotFound; a deleted one comes back with Deleted set.
+func (s *Store) ThreadStamp(ctx context.Context, id int64, now time.Time) (*PageStamp, error) {
+	ps := PageStamp{ID: id}
+	var deleted sql.NullTime
+	var b bannerCols
+	rows, err := s.DB(ctx).Raw(`SELECT t.updated_at, t.post_count, t.deleted_at, b.b_id, b.b_title, b.b_slug, b.b_until
+		FROM threads t`+bannerJoin+` WHERE t.id = ?`, now, id).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		return nil, ErrNotFound
+	}
+	if err := rows.Scan(&ps.Updated, &ps.Posts, &deleted, &b.id, &b.title, &b.slug, &b.until); err != nil {
+		return nil, err
+	}
+	ps.Deleted = deleted.Valid
+	ps.Banner = b.banner()
+	return &ps, rows.Close()
+}
+
+// CategoryStamp reads what CategoryVersion does, plus the active banner.
+func (s *Store) CategoryStamp(ctx context.Context, slug string, now time.Time) (*PageStamp, error) {
+	var ps PageStamp
+	var newest sql.NullString
+	var b bannerCols
+	rows, err := s.DB(ctx).Raw(`SELECT c.id, c.updated_at, c.post_count, c.thread_count,
+		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id), b.b_id, b.b_title, b.b_slug, b.b_until
+		FROM categories c`+bannerJoin+` WHERE c.slug = ?`, now, slug).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		return nil, ErrNotFound
+	}
+	if err := rows.Scan(&ps.ID, &ps.Updated, &ps.Posts, &ps.Threads, &newest, &b.id, &b.title, &b.slug, &b.until); err != nil {
+		return nil, err
+	}
+	ps.Newest = newest.String
+	ps.Banner = b.banner()
+	return &ps, rows.Close()
+}
+
+type bannerCols struct {
+	id          sql.NullInt64
+	title, slug sql.NullString
+	until       sql.NullTime
+}
+
+func (b *bannerCols) banner() *BannerThread {
+	if !b.id.Valid {
+		return nil
+	}
+	return &BannerThread{ThreadID: b.id.Int64, Title: b.title.String, Slug: b.slug.String, Until: b.until.Time}
+}
