@@ -33,6 +33,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0140_fed2", Migrate: migrateRemoteAvatars},
 		{ID: "0150_perf", Migrate: migratePerf},
 		{ID: "0160_stats", Migrate: migrateStats},
+		{ID: "0175_partial_day", Migrate: migratePartialDay},
 	}
 }
 
