@@ -160,21 +160,37 @@ func (s *Service) RollupPending(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// RunRollups keeps the rollups up to date until ctx ends: at start, then
-// every interval. Every process may run it; claims keep them apart.
+// RunRollups keeps the rollups up to date until ctx ends: past days at
+// start, then every interval; today's partial (see rollup_partial.go) at
+// start, then every partialRefresh. Every process may run it; claims keep
+// them apart.
 func (s *Service) RunRollups(ctx context.Context, log *slog.Logger, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	p := time.NewTicker(partialRefresh)
+	defer p.Stop()
+	pending, partial := true, true
 	for {
-		if n, err := s.RollupPending(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("rollup: compute pending days", "error", err)
-		} else if n > 0 {
-			log.Info("rollup: computed days", "days", n)
+		if pending {
+			if n, err := s.RollupPending(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("rollup: compute pending days", "error", err)
+			} else if n > 0 {
+				log.Info("rollup: computed days", "days", n)
+			}
 		}
+		if partial {
+			if _, err := s.RefreshTodayPartial(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("rollup: refresh today's partial", "error", err)
+			}
+		}
+		pending, partial = false, false
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			pending = true
+		case <-p.C:
+			partial = true
 		}
 	}
 }
