@@ -32,9 +32,9 @@ import (
 //
 // Writes that change facts already counted (a post deleted, hidden or
 // moved, a thread moved, a role changed, a post inserted with an earlier
-// time) bump rollup_partials.changes by trigger (migration 0175); a
-// partial whose change count moved is not used, and the request computes
-// today fully until the worker's next refresh.
+// time) add a rollup_partial_changes row by trigger (migration 0175); a
+// partial computed at another row count is not used, and the request
+// computes today fully until the worker's next refresh.
 //
 // threads.first_response_at (0150) could answer "was this thread answered
 // before" without a lookup, but it ignores hidden replies and orders by
@@ -134,7 +134,7 @@ func (s *Service) RefreshTodayPartial(ctx context.Context) (bool, error) {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	token := hex.EncodeToString(b)
-	ok, base, err := s.store.ClaimDayPartial(ctx, key, token, now, now.Add(-partialRefresh/2), partialLease)
+	ok, base, err := s.store.ClaimDayPartial(ctx, key, token, upto, now, now.Add(-partialRefresh/2), partialLease)
 	if err != nil || !ok {
 		return false, err
 	}

@@ -345,7 +345,7 @@ func TestStalePartialWouldShow(t *testing.T) {
 	if err := f.env.Svc.DeletePost(f.env.Ctx, f.mod, f.answerF.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.env.Store.DB(f.env.Ctx).Exec("UPDATE rollup_partials SET base_changes = changes").Error; err != nil {
+	if err := f.env.Store.DB(f.env.Ctx).Exec("UPDATE rollup_partials SET base_changes = (SELECT COUNT(*) FROM rollup_partial_changes)").Error; err != nil {
 		t.Fatal(err)
 	}
 	forged := f.stats(t)
