@@ -32,7 +32,10 @@ const partialChanges = "(SELECT COUNT(*) FROM rollup_partial_changes)"
 // store with the data: read before the data is, so a write that lands
 // while the data is read leaves the new partial unusable rather than
 // wrong. The claim records upto as pending first, so a post inserted from
-// then on with an earlier time is logged as a change. Starting a new day
+// then on with an earlier time is logged as a change (on PostgreSQL a
+// back-dated insert whose trigger ran before the claim and that commits
+// only after the data was read is still missed, until the next refresh
+// recomputes the day a minute later). Starting a new day
 // drops the other days' partials and the change log.
 func (s *Store) ClaimDayPartial(ctx context.Context, day, token string, upto, now, freshAfter time.Time, lease time.Duration) (bool, int64, error) {
 	db := s.DB(ctx)
