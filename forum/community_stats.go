@@ -153,7 +153,7 @@ func (s *Service) Stats(ctx context.Context, actor *models.User, from, to string
 			continue
 		}
 		// Up to and including now: what was written this instant counts.
-		r, err := s.computeDay(ctx, d, now.Add(time.Microsecond))
+		r, err := s.liveDay(ctx, d, today, now.Add(time.Microsecond))
 		if err != nil {
 			return nil, err
 		}
@@ -234,6 +234,18 @@ func (s *Service) Stats(ctx context.Context, actor *models.User, from, to string
 		st.WelcomeRate /= float64(st.Newcomers)
 	}
 	return st, nil
+}
+
+// liveDay computes a day not rolled up: today from the worker's partial
+// plus what was written since when there is a usable one, else (and for
+// any other day) from the live tables alone.
+func (s *Service) liveDay(ctx context.Context, d, today, upTo time.Time) (*models.DayRollup, error) {
+	if d.Equal(today) {
+		if r, ok, err := s.todayFromPartial(ctx, d, upTo); err != nil || ok {
+			return r, err
+		}
+	}
+	return s.computeDay(ctx, d, upTo)
 }
 
 // fillActive sets DAU, WAU and MAU as of the last day: from its rollup row

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"sort"
 	"time"
 
 	"github.com/hearth/hearth/models"
@@ -49,141 +48,27 @@ func (s *Service) computeDay(ctx context.Context, day, upTo time.Time) (*models.
 		end = upTo
 	}
 	key := dayKey(d0)
-	r := &models.DayRollup{Day: key, Week: dayKey(weekStart(d0)), Roles: map[int64]string{}}
 	posts, err := s.store.PostsBetween(ctx, d0, end)
 	if err != nil {
 		return nil, err
 	}
-	perCat := map[int64]*models.DailyStat{}
-	forumRow := &models.DailyStat{Day: key}
-	catUsers := map[[2]int64]bool{}
-	contrib := map[int64]*models.DailyContributor{}
-	inst := map[string]*models.DailyInstance{}
-	active := map[int64]string{}
-	for _, p := range posts {
-		c := perCat[p.CategoryID]
-		if c == nil {
-			c = &models.DailyStat{Day: key, CategoryID: p.CategoryID}
-			perCat[p.CategoryID] = c
-		}
-		c.Posts++
-		forumRow.Posts++
-		if p.Number == 1 {
-			c.Threads++
-			forumRow.Threads++
-		}
-		if !catUsers[[2]int64{p.CategoryID, p.UserID}] {
-			catUsers[[2]int64{p.CategoryID, p.UserID}] = true
-			c.Contributors++
-		}
-		dc := contrib[p.UserID]
-		if dc == nil {
-			dc = &models.DailyContributor{Day: key, UserID: p.UserID}
-			contrib[p.UserID] = dc
-		}
-		dc.Posts++
-		r.Roles[p.UserID] = p.Role
-		if p.Number > 1 {
-			dc.Replies++
-		}
-		if p.Domain != "" {
-			c.RemoteReplies++
-			forumRow.RemoteReplies++
-			in := inst[p.Domain]
-			if in == nil {
-				in = &models.DailyInstance{Day: key, Domain: p.Domain}
-				inst[p.Domain] = in
-			}
-			in.Posts++
-		} else {
-			active[p.UserID] = dayKey(weekStart(p.JoinedAt))
-		}
+	acc := newDayAcc()
+	for i := range posts {
+		acc.add(&posts[i])
 	}
-	forumRow.Contributors = int64(len(contrib))
-	sessions, err := s.store.SessionMembersBetween(ctx, d0, end)
+	r, err := s.finish(ctx, acc, d0, end)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range sessions {
-		active[m.ID] = dayKey(weekStart(m.CreatedAt))
-	}
-	if forumRow.NewMembers, err = s.store.NewLocalMembersBetween(ctx, d0, end); err != nil {
-		return nil, err
-	}
-	perFollow, totalFollow, err := s.store.FollowerCounts(ctx, end)
+	answers, err := s.firstAnswerPosts(ctx, posts, d0)
 	if err != nil {
 		return nil, err
 	}
-	forumRow.RemoteFollowers = totalFollow
-	for id, n := range perFollow {
-		if perCat[id] == nil {
-			perCat[id] = &models.DailyStat{Day: key, CategoryID: id}
-		}
-		perCat[id].RemoteFollowers = n
-	}
-	if err := s.dayBoosts(ctx, d0, end, forumRow, perCat); err != nil {
+	r.Responses = responses(answers, key)
+	if r.FirstPosts, err = s.firstPostsBetween(ctx, d0, end, upTo, key); err != nil {
 		return nil, err
-	}
-	r.Stats = append(r.Stats, *forumRow)
-	for _, c := range perCat {
-		r.Stats = append(r.Stats, *c)
-	}
-	for _, c := range contrib {
-		r.Contributors = append(r.Contributors, *c)
-	}
-	for _, in := range inst {
-		r.Instances = append(r.Instances, *in)
-	}
-	for id, w := range active {
-		r.Active = append(r.Active, models.ActiveMember{UserID: id, JoinWeek: w})
-	}
-	if r.Responses, err = s.firstAnswers(ctx, posts, d0, key); err != nil {
-		return nil, err
-	}
-	if r.FirstPosts, err = s.store.FirstPostsBetween(ctx, d0, end); err != nil {
-		return nil, err
-	}
-	for i := range r.FirstPosts {
-		r.FirstPosts[i].Day = key
-		if a := r.FirstPosts[i].AnsweredAt; a != nil && !a.Before(upTo) {
-			r.FirstPosts[i].AnsweredAt = nil // not yet, as of upTo
-		}
 	}
 	return r, nil
-}
-
-// firstAnswers finds the threads whose first answer by someone other than
-// their author is among the day's posts: per thread, the day's
-// lowest-numbered such post, unless an earlier one exists (checked once per
-// thread, and only for threads started before the day).
-func (s *Service) firstAnswers(ctx context.Context, posts []models.DayPost, d0 time.Time, key string) ([]models.ThreadResponse, error) {
-	first := map[int64]*models.DayPost{}
-	for i := range posts {
-		p := &posts[i]
-		if p.UserID == p.ThreadAuthorID {
-			continue
-		}
-		if f := first[p.ThreadID]; f == nil || p.Number < f.Number {
-			first[p.ThreadID] = p
-		}
-	}
-	var out []models.ThreadResponse
-	for _, p := range first {
-		if p.ThreadCreatedAt.Before(d0) {
-			earlier, err := s.store.AnsweredBefore(ctx, p.ThreadID, p.Number, p.ThreadAuthorID)
-			if err != nil {
-				return nil, err
-			}
-			if earlier {
-				continue
-			}
-		}
-		out = append(out, models.ThreadResponse{ThreadID: p.ThreadID, CategoryID: p.CategoryID,
-			ThreadDay: dayKey(p.ThreadCreatedAt), ResponseDay: key, CreatedAt: p.ThreadCreatedAt, RespondedAt: p.CreatedAt,
-			Seconds: int64(p.CreatedAt.Sub(p.ThreadCreatedAt).Seconds()), ResponderID: p.UserID})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ThreadID < out[j].ThreadID })
-	return out, nil
 }
 
 // ErrRollupBusy: another process is computing that day right now.
@@ -275,26 +160,41 @@ func (s *Service) RollupPending(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// RunRollups keeps the rollups up to date until ctx ends: at start, then
-// every interval, each pass followed by refreshing the default stats
-// window's contributor sums. Every process may run it; claims keep them
-// apart.
+// RunRollups keeps the rollups up to date until ctx ends: past days at
+// start, then every interval, each pass followed by refreshing the default
+// stats window's contributor sums; today's partial (see rollup_partial.go)
+// at start, then every partialRefresh. Every process may run it; claims
+// keep them apart.
 func (s *Service) RunRollups(ctx context.Context, log *slog.Logger, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	p := time.NewTicker(partialRefresh)
+	defer p.Stop()
+	pending, partial := true, true
 	for {
-		if n, err := s.RollupPending(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("rollup: compute pending days", "error", err)
-		} else if n > 0 {
-			log.Info("rollup: computed days", "days", n)
+		if pending {
+			if n, err := s.RollupPending(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("rollup: compute pending days", "error", err)
+			} else if n > 0 {
+				log.Info("rollup: computed days", "days", n)
+			}
+			if err := s.RefreshContributorSums(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("rollup: refresh contributor sums", "error", err)
+			}
 		}
-		if err := s.RefreshContributorSums(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("rollup: refresh contributor sums", "error", err)
+		if partial {
+			if _, err := s.RefreshTodayPartial(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("rollup: refresh today's partial", "error", err)
+			}
 		}
+		pending, partial = false, false
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			pending = true
+		case <-p.C:
+			partial = true
 		}
 	}
 }

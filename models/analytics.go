@@ -83,6 +83,7 @@ type MemberLastActive struct {
 type MemberFirstPost struct {
 	UserID     int64 `gorm:"primaryKey;autoIncrement:false"`
 	PostID     int64
+	ThreadID   int64 `gorm:"-"` // not stored: today's partial needs it to find answers written since
 	Day        string
 	PostedAt   time.Time
 	AnsweredAt *time.Time

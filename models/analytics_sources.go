@@ -86,7 +86,7 @@ func (s *Store) FirstPostsBetween(ctx context.Context, from, to time.Time) ([]Me
 	}
 	out := make([]MemberFirstPost, len(firsts))
 	for i, f := range firsts {
-		out[i] = MemberFirstPost{UserID: f.UserID, PostID: f.ID, PostedAt: f.CreatedAt}
+		out[i] = MemberFirstPost{UserID: f.UserID, PostID: f.ID, ThreadID: f.ThreadID, PostedAt: f.CreatedAt}
 		var at []time.Time
 		if err := s.DB(ctx).Raw(`SELECT created_at FROM posts WHERE thread_id = ? AND user_id <> ? AND created_at > ? AND deleted_at IS NULL
 			ORDER BY created_at LIMIT 1`, f.ThreadID, f.UserID, f.CreatedAt).Scan(&at).Error; err != nil {

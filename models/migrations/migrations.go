@@ -37,6 +37,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0170_stat_sums", Migrate: migrateStatSums},
 		{ID: "0200_mod_ux", Migrate: migrateModUX},
 		{ID: "0190_pg_covering", Migrate: migratePGCovering},
+		{ID: "0175_partial_day", Migrate: migratePartialDay},
 	}
 }
 
