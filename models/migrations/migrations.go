@@ -33,11 +33,11 @@ func All() []*gormigrate.Migration {
 		{ID: "0140_fed2", Migrate: migrateRemoteAvatars},
 		{ID: "0150_perf", Migrate: migratePerf},
 		{ID: "0160_stats", Migrate: migrateStats},
-		{ID: "0180_poll_text_boosts", Migrate: migratePollTextBoosts},
 		{ID: "0170_stat_sums", Migrate: migrateStatSums},
-		{ID: "0200_mod_ux", Migrate: migrateModUX},
-		{ID: "0190_pg_covering", Migrate: migratePGCovering},
 		{ID: "0175_partial_day", Migrate: migratePartialDay},
+		{ID: "0180_poll_text_boosts", Migrate: migratePollTextBoosts},
+		{ID: "0190_pg_covering", Migrate: migratePGCovering},
+		{ID: "0200_mod_ux", Migrate: migrateModUX},
 	}
 }
 
