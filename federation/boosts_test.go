@@ -188,3 +188,63 @@ func TestPeerBoost(t *testing.T) {
 		t.Errorf("boost count on A after the Undo: %d", got)
 	}
 }
+
+// TestMastodonBoostDeletedAndSilenced: when a Mastodon account is deleted
+// (Delete of the actor) its boosts go with its other content and the
+// post's count follows; a boost from a silenced instance still counts but
+// does not notify the author, as Mastodon filters notifications from
+// limited accounts.
+func TestMastodonBoostDeletedAndSilenced(t *testing.T) {
+	s := newDoubleScene(t, mastodonFlavor{}, "hearth.test", true)
+	h, d, ctx := s.h, s.d, context.Background()
+	base := h.fed.base
+	thread, first := h.env.Thread(s.alice, "general", "Worth sharing", "A post people boost.")
+	drain(t, h)
+	noteURL := fmt.Sprintf("%s/p/%d", base, first.ID)
+	boosts := func() int {
+		t.Helper()
+		return s.posts(t, thread.ID)[0].BoostCount
+	}
+	s.deliver(t, "mia", s.hearthInbox, d.announce("mia", noteURL, s.hearthAlice))
+	s.deliver(t, "rin", s.hearthInbox, d.announce("rin", noteURL, s.hearthAlice))
+	if got := boosts(); got != 2 {
+		t.Fatalf("boost count after two boosts: %d", got)
+	}
+
+	v0, err := h.env.Svc.ThreadVersion(ctx, thread.ID)
+	must(t, err)
+	s.deliver(t, "mia", s.hearthInbox, d.wrap("Delete", s.mia+"#delete", "mia", s.mia))
+	if got := boosts(); got != 1 {
+		t.Errorf("boost count after mia deleted her account: %d, want rin's 1", got)
+	}
+	var left []models.PostBoost
+	must(t, h.env.Store.DB(ctx).Find(&left).Error)
+	if len(left) != 1 {
+		t.Errorf("boost rows after mia's deletion: %d, want 1", len(left))
+	}
+	if v, err := h.env.Svc.ThreadVersion(ctx, thread.ID); err != nil || v == v0 {
+		t.Errorf("the thread version did not change when mia's boost went (%v): cached pages would still show it", err)
+	}
+
+	boss := h.env.User("boss", models.RoleAdmin)
+	_, err = h.env.Svc.BlockInstance(ctx, boss, "remote.test", models.BlockSilence, "noisy")
+	must(t, err)
+	before := notificationKinds(t, h, s.alice)
+	_, second := h.env.Thread(s.alice, "general", "Another one", "Boost this too.")
+	drain(t, h)
+	s.deliver(t, "rin", s.hearthInbox, d.announce("rin", fmt.Sprintf("%s/p/%d", base, second.ID), s.hearthAlice))
+	p, _, err := h.env.Svc.Post(ctx, second.ID)
+	must(t, err)
+	if p.BoostCount != 1 {
+		t.Errorf("a silenced instance's boost was not counted: %d", p.BoostCount)
+	}
+	if got := notificationKinds(t, h, s.alice); got != before {
+		t.Errorf("a silenced instance's boost notified alice: %q, before %q", got, before)
+	}
+	// Today's figures: rin's two boosts; mia's went with her account.
+	st, err := h.env.Svc.Stats(ctx, boss, "", "")
+	must(t, err)
+	if st.RemoteBoosts != 2 {
+		t.Errorf("remote_boosts today: %d, want 2", st.RemoteBoosts)
+	}
+}

@@ -210,11 +210,17 @@ func (s *Service) StartSession(ctx context.Context, userID int64, ip, userAgent 
 		ID: hashToken(secret), UserID: userID, IP: ip, UserAgent: strings.ToValidUTF8(userAgent, ""),
 		CreatedAt: now, ExpiresAt: now.Add(sessionLifetime), LastSeenAt: now,
 	})
-	return secret, err
+	if err != nil {
+		return "", err
+	}
+	return secret, s.store.MarkSeen(ctx, userID, dayKey(now), now)
 }
 
 // SessionUser returns the member logged in with this cookie secret. Sessions
-// in use are extended at most once an hour, to keep reads read-only.
+// in use are extended at most once an hour, to keep reads read-only. The
+// first use of a session on a new day also records the member as seen that
+// day (member_seen_days), which the activity figures read: it outlives the
+// session, so logging out does not undo the day's activity.
 func (s *Service) SessionUser(ctx context.Context, secret string) (*models.User, error) {
 	if secret == "" {
 		return nil, ErrUnauthorized
@@ -238,7 +244,13 @@ func (s *Service) SessionUser(ctx context.Context, secret string) (*models.User,
 	if err := s.LoadScope(ctx, u); err != nil {
 		return nil, err
 	}
-	if now.Sub(sess.LastSeenAt) > sessionTouchAfter {
+	newDay := dayKey(now) != dayKey(sess.LastSeenAt)
+	if newDay {
+		if err := s.store.MarkSeen(ctx, u.ID, dayKey(now), now); err != nil {
+			return nil, err
+		}
+	}
+	if newDay || now.Sub(sess.LastSeenAt) > sessionTouchAfter {
 		if err := s.store.TouchSession(ctx, sess.ID, now, now.Add(sessionLifetime)); err != nil {
 			return nil, err
 		}

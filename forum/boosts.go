@@ -10,8 +10,8 @@ import (
 
 // Boosts: a fediverse account's Announce of a post written here (what
 // Mastodon shows as a boost). Each booster counts once per post; the post's
-// author hears of it as of a like, and the community figures count it as a
-// remote interaction.
+// author hears of it as of a like (unless the booster's instance is
+// silenced), and the community figures count it as a remote interaction.
 
 // maxActivityID bounds the Announce id kept per boost (the column's size).
 const maxActivityID = 2048
@@ -20,7 +20,9 @@ const maxActivityID = 2048
 // Announce activityID. Boosting again (a redelivery, or a second Announce
 // by the same account) changes nothing. A post that may not be boosted
 // (deleted, hidden, private, a remote copy) is ErrForbidden; a missing one
-// ErrNotFound. changed reports whether the boost was new.
+// ErrNotFound. changed reports whether the boost was new. A boost from a
+// silenced instance still counts but does not notify the author, as
+// Mastodon filters notifications from limited accounts.
 func (s *Service) BoostFromRemote(ctx context.Context, booster *models.User, postID int64, activityID string) (changed bool, err error) {
 	if booster == nil || !booster.IsRemote() || activityID == "" || len(activityID) > maxActivityID ||
 		!strings.Contains(activityID, "://") {
@@ -45,8 +47,14 @@ func (s *Service) BoostFromRemote(ctx context.Context, booster *models.User, pos
 		if err := s.store.Increment(ctx, &models.Post{}, p.ID, "boost_count", 1); err != nil {
 			return err
 		}
-		if err := s.notifyOnce(ctx, booster, p, models.NotifyBoost); err != nil {
+		silenced, err := s.InstanceSilenced(ctx, booster.Domain)
+		if err != nil {
 			return err
+		}
+		if !silenced {
+			if err := s.notifyOnce(ctx, booster, p, models.NotifyBoost); err != nil {
+				return err
+			}
 		}
 		return s.store.TouchThread(ctx, p.ThreadID, now) // the count is on the thread page
 	})

@@ -18,7 +18,7 @@ func TestBoostFigures(t *testing.T) {
 	clk := newClock(env)
 	day := time.Date(2030, 3, 12, 0, 0, 0, 0, time.UTC)
 	clk.set(day.Add(9 * time.Hour))
-	env.Category("news")
+	cat := env.Category("news")
 	admin := env.User("boss", models.RoleAdmin)
 	alice := env.User("alice", models.RoleMember)
 	mia, rin := env.RemoteUser("mia", "remote.test"), env.RemoteUser("rin", "remote.test")
@@ -104,4 +104,21 @@ func TestBoostFigures(t *testing.T) {
 	if rolled.RemoteBoosts != 1 || rolled.Days[0].RemoteBoosts != 1 {
 		t.Errorf("rolled-up remote boosts %d, days %+v", rolled.RemoteBoosts, rolled.Days)
 	}
+	if got := categoryBoosts(live); got[cat.ID] != 2 || len(got) != 1 {
+		t.Errorf("live per-category boosts %v, want 2 in %s", got, cat.Slug)
+	}
+	if got := categoryBoosts(rolled); got[cat.ID] != 1 || len(got) != 1 {
+		t.Errorf("rolled-up per-category boosts %v, want 1 in %s", got, cat.Slug)
+	}
+}
+
+// categoryBoosts is the window's boosts by category, those with any.
+func categoryBoosts(st *forum.CommunityStats) map[int64]int64 {
+	out := map[int64]int64{}
+	for _, c := range st.Categories {
+		if c.RemoteBoosts != 0 {
+			out[c.Category.ID] = c.RemoteBoosts
+		}
+	}
+	return out
 }

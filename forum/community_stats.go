@@ -54,6 +54,7 @@ type CategoryFigures struct {
 	Answered          int64 // threads the TTFR figures are over; 0 means they have no value
 	NoResponseShare   float64
 	RemoteFollowers   int64
+	RemoteBoosts      int64 // boosts of the category's posts by fediverse accounts in the window
 }
 
 // ContributorFigures is one of the most active authors.
@@ -342,8 +343,8 @@ func (s *Service) sumDays(st *CommunityStats, rows []models.DailyStat, start, la
 // share, over the forum and per category.
 func (s *Service) fillResponses(st *CommunityStats, rows []models.DailyStat, samples []models.ResponseSample, cats []models.Category, lastKey string) {
 	type acc struct {
-		threads, posts, followers int64
-		waits                     []int64
+		threads, posts, followers, boosts int64
+		waits                             []int64
 	}
 	per := map[int64]*acc{}
 	get := func(id int64) *acc {
@@ -359,6 +360,7 @@ func (s *Service) fillResponses(st *CommunityStats, rows []models.DailyStat, sam
 		a := get(r.CategoryID)
 		a.threads += r.Threads
 		a.posts += r.Posts
+		a.boosts += r.RemoteBoosts
 		if r.Day == lastKey {
 			a.followers = r.RemoteFollowers
 		}
@@ -376,7 +378,7 @@ func (s *Service) fillResponses(st *CommunityStats, rows []models.DailyStat, sam
 		a := get(c.ID)
 		st.Categories = append(st.Categories, CategoryFigures{Category: c, Posts: a.posts, Threads: a.threads,
 			TTFRMedianSeconds: percentileSeconds(a.waits, 0.5), TTFRP90Seconds: percentileSeconds(a.waits, 0.9), Answered: int64(len(a.waits)),
-			NoResponseShare: noResponse(a.threads, int64(len(a.waits))), RemoteFollowers: a.followers})
+			NoResponseShare: noResponse(a.threads, int64(len(a.waits))), RemoteFollowers: a.followers, RemoteBoosts: a.boosts})
 	}
 }
 

@@ -20,8 +20,10 @@ func (s *Service) RefreshRemoteUser(ctx context.Context, a *models.RemoteActor) 
 }
 
 // RemoteAccountDeleted forgets a remote actor that deleted its account:
-// follows in both directions go, and its posts here are marked deleted
-// (rows and numbers stay; threads show the usual placeholder).
+// follows in both directions go, its posts here are marked deleted (rows
+// and numbers stay; threads show the usual placeholder), and its boosts
+// are removed with the boosted posts' counts (a day's remote_boosts drop
+// them when the day is computed again, as for an Undo).
 func (s *Service) RemoteAccountDeleted(ctx context.Context, a *models.RemoteActor) error {
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.store.RemoveFollowsOfRemoteActors(ctx, []int64{a.ID}); err != nil {
@@ -36,6 +38,11 @@ func (s *Service) RemoteAccountDeleted(ctx context.Context, a *models.RemoteActo
 		if err != nil {
 			return err
 		}
+		boosted, err := s.store.RemoveBoostsBy(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		threads = append(threads, boosted...)
 		for _, id := range threads {
 			if err := s.store.TouchThread(ctx, id, now); err != nil {
 				return err

@@ -113,8 +113,8 @@ func (s *Store) UncountedActiveBetween(ctx context.Context, from, to, joinedFrom
 		Where(`domain = '' AND created_at >= ? AND created_at < ?
 			AND NOT EXISTS (SELECT 1 FROM member_activity_weeks w WHERE w.week = ? AND w.user_id = users.id AND w.join_week >= ?)
 			AND (users.id IN (SELECT p.user_id FROM posts p WHERE p.created_at >= ? AND p.created_at < ?)
-			OR EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = users.id AND ((s.last_seen_at >= ? AND s.last_seen_at < ?) OR (s.created_at >= ? AND s.created_at < ?))))`,
-			joinedFrom, joinedBefore, week, joinWeekFrom, from, to, from, to, from, to).Scan(&out).Error
+			OR `+seenBetweenSQL+`)`,
+			append([]any{joinedFrom, joinedBefore, week, joinWeekFrom, from, to}, seenArgs(from, to)...)...).Scan(&out).Error
 	return out, err
 }
 

@@ -60,12 +60,14 @@ func (s *Store) NewLocalMembersBetween(ctx context.Context, from, to time.Time) 
 }
 
 // SessionMembersBetween lists local members who signed in or used a
-// session in [from, to), with when they joined.
+// session in [from, to) (a session since ended counts through its
+// member_seen_days row), with when they joined.
 func (s *Store) SessionMembersBetween(ctx context.Context, from, to time.Time) ([]MemberJoin, error) {
 	var out []MemberJoin
 	err := s.DB(ctx).Model(&User{}).Select("id, created_at").
-		Where(`domain = '' AND id IN (SELECT user_id FROM sessions WHERE (last_seen_at >= ? AND last_seen_at < ?) OR (created_at >= ? AND created_at < ?))`,
-			from, to, from, to).Scan(&out).Error
+		Where(`domain = '' AND (id IN (SELECT user_id FROM sessions WHERE (last_seen_at >= ? AND last_seen_at < ?) OR (created_at >= ? AND created_at < ?))
+			OR id IN (SELECT user_id FROM member_seen_days WHERE first_at >= ? AND first_at < ?))`,
+			seenArgs(from, to)...).Scan(&out).Error
 	return out, err
 }
 
@@ -141,7 +143,7 @@ func (s *Store) ActiveMembersBetween(ctx context.Context, from, to, joined time.
 	var out []MemberJoin
 	err := s.DB(ctx).Model(&User{}).Select("id, created_at").
 		Where(`domain = '' AND created_at >= ? AND (users.id IN (SELECT p.user_id FROM posts p WHERE p.created_at >= ? AND p.created_at < ?)
-			OR EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = users.id AND ((s.last_seen_at >= ? AND s.last_seen_at < ?) OR (s.created_at >= ? AND s.created_at < ?))))`,
-			joined, from, to, from, to, from, to).Scan(&out).Error
+			OR `+seenBetweenSQL+`)`,
+			append([]any{joined, from, to}, seenArgs(from, to)...)...).Scan(&out).Error
 	return out, err
 }

@@ -44,6 +44,31 @@ func (s *Store) RemoveBoost(ctx context.Context, userID int64, activityID string
 	return b.PostID, nil
 }
 
+// RemoveBoostsBy deletes every boost by userID and takes each off its
+// post's boost_count; it returns the boosted posts' threads.
+func (s *Store) RemoveBoostsBy(ctx context.Context, userID int64) ([]int64, error) {
+	var posts []int64
+	if err := s.DB(ctx).Model(&PostBoost{}).Where("user_id = ?", userID).Pluck("post_id", &posts).Error; err != nil || len(posts) == 0 {
+		return nil, err
+	}
+	if err := s.DB(ctx).Where("user_id = ?", userID).Delete(&PostBoost{}).Error; err != nil {
+		return nil, err
+	}
+	var threads []int64
+	for i := 0; i < len(posts); i += 400 {
+		chunk := posts[i:min(i+400, len(posts))]
+		if err := s.DB(ctx).Exec("UPDATE posts SET boost_count = boost_count - 1 WHERE id IN ? AND boost_count > 0", chunk).Error; err != nil {
+			return nil, err
+		}
+		var ids []int64
+		if err := s.DB(ctx).Model(&Post{}).Distinct("thread_id").Where("id IN ?", chunk).Pluck("thread_id", &ids).Error; err != nil {
+			return nil, err
+		}
+		threads = append(threads, ids...)
+	}
+	return threads, nil
+}
+
 // BoostTimes lists when the given posts were boosted in [from, to).
 func (s *Store) BoostTimes(ctx context.Context, postIDs []int64, from, to time.Time) ([]time.Time, error) {
 	var out []time.Time

@@ -123,8 +123,8 @@ func (s *Store) CountActiveMembers(ctx context.Context, from, to time.Time) (int
 	err := s.DB(ctx).Model(&User{}).
 		Where("users.domain = ''").
 		Where(`(EXISTS (SELECT 1 FROM posts p WHERE p.user_id = users.id AND p.created_at >= ? AND p.created_at < ?)
-			OR EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = users.id AND ((s.last_seen_at >= ? AND s.last_seen_at < ?) OR (s.created_at >= ? AND s.created_at < ?))))`,
-			from, to, from, to, from, to).
+			OR `+seenBetweenSQL+`)`,
+			append([]any{from, to}, seenArgs(from, to)...)...).
 		Count(&n).Error
 	return n, err
 }
@@ -219,5 +219,10 @@ func (s *Store) CohortActivity(ctx context.Context, from, to time.Time) ([]Membe
 		Where("user_id IN (?) AND last_seen_at >= ?", cohort, from).Scan(&seen).Error; err != nil {
 		return nil, nil, err
 	}
-	return members, append(acts, seen...), nil
+	var days []Activity
+	if err := s.DB(ctx).Model(&MemberSeenDay{}).Select("user_id, first_at AS at").
+		Where("user_id IN (?) AND first_at >= ?", cohort, from).Scan(&days).Error; err != nil {
+		return nil, nil, err
+	}
+	return members, append(append(acts, seen...), days...), nil
 }

@@ -62,6 +62,7 @@ type CategoryStatsJSON struct {
 	AnsweredThreads   int64   `json:"answered_threads"` // 0: the TTFR figures have no value
 	NoResponseShare   float64 `json:"no_response_share"`
 	RemoteFollowers   int64   `json:"remote_followers"`
+	RemoteBoosts      int64   `json:"remote_boosts"`
 }
 
 // ContributorJSON is one of the most active authors.
@@ -89,7 +90,7 @@ func (s *Server) statsJSON(st *forum.CommunityStats) StatsJSON {
 	for _, c := range st.Categories {
 		j.Categories = append(j.Categories, CategoryStatsJSON{Category: c.Category.Slug, Name: c.Category.Name, Posts: c.Posts, Threads: c.Threads,
 			TTFRMedianSeconds: c.TTFRMedianSeconds, TTFRP90Seconds: c.TTFRP90Seconds, AnsweredThreads: c.Answered,
-			NoResponseShare: c.NoResponseShare, RemoteFollowers: c.RemoteFollowers})
+			NoResponseShare: c.NoResponseShare, RemoteFollowers: c.RemoteFollowers, RemoteBoosts: c.RemoteBoosts})
 	}
 	for _, c := range st.TopContributors {
 		j.TopContributors = append(j.TopContributors, ContributorJSON{User: s.userJSON(c.User), Posts: c.Posts, Replies: c.Replies})
@@ -119,10 +120,10 @@ func (s *Server) communityStatsCSV(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	_ = w.Write([]string{"day", "dau", "new_members", "posts", "threads", "contributors", "remote_replies"})
+	_ = w.Write([]string{"day", "dau", "new_members", "posts", "threads", "contributors", "remote_replies", "remote_boosts"})
 	i := func(n int64) string { return strconv.FormatInt(n, 10) }
 	for _, d := range st.Days {
-		_ = w.Write([]string{d.Day.Format("2006-01-02"), i(d.DAU), i(d.NewMembers), i(d.Posts), i(d.Threads), i(d.Contributors), i(d.RemoteReplies)})
+		_ = w.Write([]string{d.Day.Format("2006-01-02"), i(d.DAU), i(d.NewMembers), i(d.Posts), i(d.Threads), i(d.Contributors), i(d.RemoteReplies), i(d.RemoteBoosts)})
 	}
 	w.Flush()
 	return w.Error()

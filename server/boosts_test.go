@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
@@ -61,5 +62,30 @@ func TestThreadPageBoosts(t *testing.T) {
 	code, stats := ts.api(t, http.MethodGet, "/api/v1/community/stats", staff, "")
 	if code != http.StatusOK || stats["remote_boosts"] != float64(1) || stats["remote_replies"] != float64(0) {
 		t.Errorf("stats: %d remote_boosts %v remote_replies %v", code, stats["remote_boosts"], stats["remote_replies"])
+	}
+	cats, _ := stats["categories"].([]any)
+	var general map[string]any
+	for _, c := range cats {
+		if m := c.(map[string]any); m["category"] == "general" {
+			general = m
+		}
+	}
+	if general == nil || general["remote_boosts"] != float64(1) {
+		t.Errorf("stats per category: %v", cats)
+	}
+	boss := ts.browser()
+	boss.login("boss")
+	page := boss.get("/community")
+	if !strings.Contains(page.Body, `<th scope="col">Boosts</th>`) || !strings.Contains(page.Body, "<td>0</td><td>1</td></tr>") {
+		t.Errorf("community category table lacks the boosts: %s", page.Body)
+	}
+	res := boss.get("/community/stats.csv")
+	rows, err := csv.NewReader(strings.NewReader(res.Body)).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("csv: %v %v", rows, err)
+	}
+	head, today := rows[0], rows[len(rows)-1]
+	if head[len(head)-1] != "remote_boosts" || today[len(today)-1] != "1" {
+		t.Errorf("csv: header %v, today %v", head, today)
 	}
 }

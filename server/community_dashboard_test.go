@@ -70,11 +70,11 @@ func TestCommunityDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"day", "dau", "new_members", "posts", "threads", "contributors", "remote_replies"},
-		{"2030-03-12", "2", "2", "2", "1", "2", "0"},
-		{"2030-03-13", "2", "0", "1", "1", "1", "0"}, // asker posted, moddy signed in
+		{"day", "dau", "new_members", "posts", "threads", "contributors", "remote_replies", "remote_boosts"},
+		{"2030-03-12", "2", "2", "2", "1", "2", "0", "0"},
+		{"2030-03-13", "2", "0", "1", "1", "1", "0", "0"}, // asker posted, moddy signed in
 	}
-	if len(rows) != len(want) || strings.Join(rows[1], ",") != strings.Join(want[1], ",") || strings.Join(rows[2], ",") != strings.Join(want[2], ",") {
+	if len(rows) != len(want) || strings.Join(rows[0], ",") != strings.Join(want[0], ",") || strings.Join(rows[1], ",") != strings.Join(want[1], ",") || strings.Join(rows[2], ",") != strings.Join(want[2], ",") {
 		t.Errorf("csv rows: %v, want %v", rows, want)
 	}
 
