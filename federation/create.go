@@ -136,21 +136,39 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	if note.attributedTo() != act.Actor || hostOf(note.ID) != hostOf(act.Actor) {
 		return fmt.Errorf("%w: %s created a Note of %s", errIgnore, act.Actor, note.attributedTo())
 	}
-	threadID, parentID, err := f.resolveParent(ctx, note.inReplyTo())
-	if err != nil || threadID == 0 {
+	// The parent is read once: ReplyFromRemoteTo does not read it again
+	// (it checks the thread again, in its transaction).
+	parent, err := f.resolveParentPost(ctx, note.inReplyTo())
+	if err != nil || parent == nil {
 		return err
 	}
-	author, err := f.remoteActor(ctx, act.Actor, false)
-	if err != nil {
-		return err
-	}
-	user, err := f.svc.RemoteUser(ctx, author)
+	user, err := f.remoteUser(ctx, act.Actor)
 	if err != nil {
 		return err
 	}
 	f.syncAvatar(ctx, user)
-	_, err = f.svc.ReplyFromRemote(ctx, user, threadID, parentID, note.remote(f.base))
+	_, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, note.remote(f.base))
 	return refusedIsDone(err)
+}
+
+// remoteUser is the users row of the remote actor apID: the actor is
+// fetched when not stored, and the row created or refreshed when missing
+// or out of date. The usual case, a known author, is one joined read
+// (inbound processing on PostgreSQL is bound by round trips).
+func (f *Federation) remoteUser(ctx context.Context, apID string) (*models.User, error) {
+	a, u, err := f.store.RemoteActorWithUser(ctx, apID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	if u != nil && a.Domain != "" {
+		return u, nil
+	}
+	if a == nil {
+		if a, err = f.remoteActor(ctx, apID, false); err != nil {
+			return nil, err
+		}
+	}
+	return f.svc.RemoteUser(ctx, a)
 }
 
 // refusedIsDone turns the forum's refusals (a locked or deleted thread, an
@@ -168,40 +186,54 @@ func refusedIsDone(err error) error {
 // answers, following inReplyTo through remote posts Hearth does not have.
 // threadID is 0 when no Hearth thread is reached.
 func (f *Federation) resolveParent(ctx context.Context, id string) (threadID, postID int64, err error) {
+	p, err := f.resolveParentPost(ctx, id)
+	if err != nil || p == nil {
+		return 0, 0, err
+	}
+	return p.ThreadID, p.ID, nil
+}
+
+// resolveParentPost is the stored post a reply answers, following
+// inReplyTo as resolveParent does; nil when none is reached or when the
+// local post reached is in a deleted thread. A local post is read with its
+// thread in one statement.
+func (f *Federation) resolveParentPost(ctx context.Context, id string) (*models.Post, error) {
 	for fetches := 0; ; fetches++ {
 		id = stripFragment(id)
 		if rest, ok := strings.CutPrefix(id, f.base+"/p/"); ok {
 			pid, err := strconv.ParseInt(rest, 10, 64)
 			if err != nil {
-				return 0, 0, nil
+				return nil, nil
 			}
-			_, t, err := f.svc.Post(ctx, pid)
-			if err != nil {
-				return 0, 0, notFoundOK(err)
+			p, t, _, err := f.store.PostThreadCategory(ctx, pid)
+			if errors.Is(err, models.ErrNotFound) || err == nil && t.DeletedAt != nil {
+				return nil, nil
+			} else if err != nil {
+				return nil, err
 			}
-			return t.ID, pid, nil
+			return p, nil
 		}
 		if p, err := f.svc.RemotePost(ctx, id); err == nil {
-			return p.ThreadID, p.ID, nil
+			return p, nil
 		} else if !errors.Is(err, forum.ErrNotFound) {
-			return 0, 0, err
+			return nil, err
 		}
 		if fetches == maxParentFetches || hostOf(id) == hostOf(f.base) {
-			return 0, 0, nil
+			return nil, nil
 		}
 		body, err := f.signedGet(ctx, id)
 		if err != nil {
 			// The parent may be gone or its server down; the reply cannot
 			// be placed either way, and retrying would not help for long.
 			f.log.Info("inbox: could not fetch a parent", "id", id, "error", err)
-			return 0, 0, nil
+			return nil, nil
 		}
-		parent, err := parseNote(body)
-		if err != nil || parent.ID != id {
-			return 0, 0, nil // a document must claim the id it came from
+		doc, err := parseNote(body)
+		if err != nil || doc.ID != id {
+			return nil, nil // a document must claim the id it came from
 		}
-		if id = parent.inReplyTo(); id == "" {
-			return 0, 0, nil
+		if id = doc.inReplyTo(); id == "" {
+			return nil, nil
 		}
 	}
 }
@@ -279,11 +311,7 @@ func (f *Federation) onLike(ctx context.Context, actor, object string, on bool) 
 	if err != nil {
 		return nil
 	}
-	a, err := f.remoteActor(ctx, actor, false)
-	if err != nil {
-		return err
-	}
-	user, err := f.svc.RemoteUser(ctx, a)
+	user, err := f.remoteUser(ctx, actor)
 	if err != nil {
 		return err
 	}

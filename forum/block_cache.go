@@ -35,6 +35,7 @@ const blockCacheTTL = time.Second
 type blockSnapshot struct {
 	loaded    time.Time
 	suspended map[string]bool // domains under a suspend block
+	silenced  map[string]bool // domains under a silence block
 	actors    map[string]bool // blocked remote actor ids
 }
 
@@ -61,7 +62,7 @@ func (c *blockCache) snapshot(ctx context.Context, store *models.Store) (*blockS
 	}
 	c.mu.Unlock()
 	loaded := time.Now()
-	domains, err := store.SuspendedDomains(ctx)
+	domains, silenced, err := store.BlockedDomains(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -69,9 +70,13 @@ func (c *blockCache) snapshot(ctx context.Context, store *models.Store) (*blockS
 	if err != nil {
 		return nil, err
 	}
-	snap = &blockSnapshot{loaded: loaded, suspended: make(map[string]bool, len(domains)), actors: make(map[string]bool, len(actors))}
+	snap = &blockSnapshot{loaded: loaded, suspended: make(map[string]bool, len(domains)),
+		silenced: make(map[string]bool, len(silenced)), actors: make(map[string]bool, len(actors))}
 	for _, d := range domains {
 		snap.suspended[d] = true
+	}
+	for _, d := range silenced {
+		snap.silenced[d] = true
 	}
 	for _, a := range actors {
 		snap.actors[a] = true

@@ -166,11 +166,20 @@ func (s *Service) InstanceSuspended(ctx context.Context, host string) (bool, err
 // InstanceSilenced reports whether a remote host is under a silence block
 // (directly or through a parent domain): its posts wait for approval.
 func (s *Service) InstanceSilenced(ctx context.Context, host string) (bool, error) {
-	domains := blockDomains(host)
-	if len(domains) == 0 {
-		return false, nil
+	// From the per-process block lists, like the inbox's refusal check:
+	// this process's own block changes apply at once, another process's
+	// within the cache's second; a query per inbound reply was a round
+	// trip on PostgreSQL (docs/BENCHMARKS.md, inbox-pg).
+	snap, err := s.blocks.snapshot(ctx, s.store)
+	if err != nil {
+		return false, err
 	}
-	return s.store.AnyInstanceBlock(ctx, domains, models.BlockSilence)
+	for _, d := range blockDomains(host) {
+		if snap.silenced[d] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // blockDomains is a host (a port is ignored) and its parent domains, short

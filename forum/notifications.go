@@ -40,6 +40,12 @@ type NotificationList struct {
 // not at all where their level is muted. Members who opted in get the same
 // as mail, queued in the same transaction.
 func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.Thread, post *models.Post, mentions []string) error {
+	return s.notifyReply(ctx, actor, t, post, nil, mentions)
+}
+
+// notifyReply is notifyPost for a post whose parent (the post it answers)
+// the caller may already have loaded; nil reads it.
+func (s *Service) notifyReply(ctx context.Context, actor *models.User, t *models.Thread, post, parent *models.Post, mentions []string) error {
 	type pending struct {
 		userID int64
 		kind   string
@@ -48,9 +54,11 @@ func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.
 	if post.Number > 1 {
 		want = append(want, pending{t.UserID, models.NotifyReply})
 		if post.ReplyToID != nil {
-			parent, err := s.store.PostByID(ctx, *post.ReplyToID)
-			if err != nil {
-				return mapNotFound(err)
+			if parent == nil || parent.ID != *post.ReplyToID {
+				var err error
+				if parent, err = s.store.PostByID(ctx, *post.ReplyToID); err != nil {
+					return mapNotFound(err)
+				}
 			}
 			want = append(want, pending{parent.UserID, models.NotifyReply})
 		}

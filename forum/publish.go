@@ -18,8 +18,9 @@ type newPost struct {
 	body, html string
 	mentions   []string
 	replyTo    *int64
-	created    time.Time // zero: now
-	apID       *string   // set for a remote post: no federation hook runs
+	parent     *models.Post // the post replyTo names, when already loaded
+	created    time.Time    // zero: now
+	apID       *string      // set for a remote post: no federation hook runs
 }
 
 // insertReply publishes a reply: the next number under the thread's row
@@ -45,7 +46,7 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 	if err := s.countNewPost(ctx, t.CategoryID, author.ID, now, false); err != nil {
 		return nil, err
 	}
-	if err := s.notifyPost(ctx, author, t, post, np.mentions); err != nil {
+	if err := s.notifyReply(ctx, author, t, post, np.parent, np.mentions); err != nil {
 		return nil, err
 	}
 	if np.apID != nil {

@@ -49,19 +49,40 @@ func (s *Service) RemotePost(ctx context.Context, apID string) (*models.Post, er
 // has done its part. No hook runs: the outbox's Create is for what members
 // here write, and the author's own server already delivered this one.
 func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, threadID, replyToPostID int64, n RemoteNote) (*models.Post, error) {
+	return s.replyFromRemote(ctx, author, threadID, replyToPostID, nil, n)
+}
+
+// ReplyFromRemoteTo is ReplyFromRemote for a reply to parent, a post the
+// caller has already loaded (inbound federation, which found the thread
+// through it): the parent is not read again.
+func (s *Service) ReplyFromRemoteTo(ctx context.Context, author *models.User, parent *models.Post, n RemoteNote) (*models.Post, error) {
+	if parent == nil {
+		return nil, ErrNotFound
+	}
+	return s.replyFromRemote(ctx, author, parent.ThreadID, parent.ID, parent, n)
+}
+
+func (s *Service) replyFromRemote(ctx context.Context, author *models.User, threadID, replyToPostID int64, parent *models.Post, n RemoteNote) (*models.Post, error) {
 	if author == nil || !author.IsRemote() || n.APID == "" {
 		return nil, ErrForbidden
 	}
-	if p, err := s.store.PostByAPID(ctx, n.APID); err == nil {
+	// Already stored, published or held? And the watched words' version,
+	// in the same round trip.
+	postID, heldID, wordsVersion, err := s.store.RemoteNoteState(ctx, n.APID)
+	if err != nil {
+		return nil, err
+	}
+	if postID != 0 {
+		p, err := s.store.PostByID(ctx, postID)
+		if err != nil {
+			return nil, err
+		}
 		return s.restoreOwnDeleted(ctx, author, p)
-	} else if !errors.Is(err, models.ErrNotFound) {
-		return nil, err
 	}
-	if _, err := s.store.HeldPostByAPID(ctx, n.APID); err == nil {
+	if heldID != 0 {
 		return nil, nil
-	} else if !errors.Is(err, models.ErrNotFound) {
-		return nil, err
 	}
+	ctx = withWordsVersion(ctx, wordsVersion)
 	html := markup.SanitizeHTML(n.HTML)
 	body := markup.PlainText(html)
 	v := validation{}
@@ -70,7 +91,7 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 		return nil, err
 	}
 	var post *models.Post
-	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		t, err := s.visibleThread(ctx, threadID)
 		if err != nil {
 			return err
@@ -79,10 +100,15 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 			return ErrForbidden
 		}
 		var replyTo *int64
-		if replyToPostID != 0 {
-			if parent, err := s.store.PostByID(ctx, replyToPostID); err == nil && parent.ThreadID == t.ID {
-				replyTo = &parent.ID
+		if replyToPostID != 0 && parent == nil {
+			if p, err := s.store.PostByID(ctx, replyToPostID); err == nil {
+				parent = p
 			}
+		}
+		if parent != nil && parent.ThreadID == t.ID {
+			replyTo = &parent.ID
+		} else {
+			parent = nil
 		}
 		hold, err := s.remoteWords(ctx, &body, &html)
 		if err != nil {
@@ -108,7 +134,7 @@ func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, thre
 		}
 		// Mentions come from the Note's tags, not its HTML: Mastodon
 		// marks them as links, not @name text.
-		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, created: created, apID: &apID})
+		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, created: created, apID: &apID})
 		return err
 	})
 	return post, err

@@ -27,11 +27,23 @@ type wordCache struct {
 	m       *watched.Matcher
 }
 
+// wordsVersionKey carries a watched-words version the caller has just read
+// with other things in one statement (inbound replies: see
+// replyFromRemote), so the checks of that one post do not read it again.
+type wordsVersionKey struct{}
+
+func withWordsVersion(ctx context.Context, v int64) context.Context {
+	return context.WithValue(ctx, wordsVersionKey{}, v)
+}
+
 // wordMatcher returns the compiled list for the database's current version.
 func (s *Service) wordMatcher(ctx context.Context) (*watched.Matcher, error) {
-	v, err := s.store.ContentVersion(ctx, models.WatchedWordsVersion)
-	if err != nil {
-		return nil, err
+	v, ok := ctx.Value(wordsVersionKey{}).(int64)
+	if !ok {
+		var err error
+		if v, err = s.store.ContentVersion(ctx, models.WatchedWordsVersion); err != nil {
+			return nil, err
+		}
 	}
 	c := s.words
 	c.mu.Lock()

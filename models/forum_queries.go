@@ -137,22 +137,19 @@ func (s *Store) UpdateThreadFields(ctx context.Context, id int64, fields map[str
 // new activity. The UPDATE takes the thread's row lock first, so concurrent
 // replies to one thread get distinct, dense numbers on both databases.
 func (s *Store) NextPostNumber(ctx context.Context, threadID, userID int64, at time.Time) (int, error) {
-	db := s.DB(ctx)
-	res := db.Model(&Thread{}).Where("id = ?", threadID).Updates(map[string]any{
-		"post_count":        gorm.Expr("post_count + 1"),
-		"last_post_at":      at,
-		"last_post_user_id": userID,
-		"updated_at":        at,
-	})
-	if res.Error != nil {
-		return 0, res.Error
+	// One statement: the new count comes back with the update (both
+	// databases have RETURNING), not from a second read, a round trip
+	// per reply that inbound federation paid on PostgreSQL.
+	var n []int
+	err := s.DB(ctx).Raw(`UPDATE threads SET post_count = post_count + 1, last_post_at = ?, last_post_user_id = ?, updated_at = ?
+		WHERE id = ? RETURNING post_count`, at, userID, at, threadID).Scan(&n).Error
+	if err != nil {
+		return 0, err
 	}
-	if res.RowsAffected == 0 {
+	if len(n) == 0 {
 		return 0, ErrNotFound
 	}
-	var n int
-	err := db.Model(&Thread{}).Where("id = ?", threadID).Pluck("post_count", &n).Error
-	return n, err
+	return n[0], nil
 }
 
 // CreatePost inserts p.

@@ -117,6 +117,24 @@ func (s *Store) SuspendedDomains(ctx context.Context) ([]string, error) {
 	return out, s.DB(ctx).Model(&InstanceBlock{}).Where("severity = ?", BlockSuspend).Pluck("domain", &out).Error
 }
 
+// BlockedDomains lists the domains under a suspend block and those under
+// a silence block, in one query (the per-process block cache loads both).
+func (s *Store) BlockedDomains(ctx context.Context) (suspended, silenced []string, err error) {
+	var rows []struct{ Domain, Severity string }
+	if err := s.DB(ctx).Model(&InstanceBlock{}).Select("domain, severity").Find(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	for _, r := range rows {
+		switch r.Severity {
+		case BlockSuspend:
+			suspended = append(suspended, r.Domain)
+		case BlockSilence:
+			silenced = append(silenced, r.Domain)
+		}
+	}
+	return suspended, silenced, nil
+}
+
 // BlockedActorIDs lists every blocked remote actor id.
 func (s *Store) BlockedActorIDs(ctx context.Context) ([]string, error) {
 	var out []string

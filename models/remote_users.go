@@ -28,8 +28,7 @@ func (s *Store) UpsertRemoteUser(ctx context.Context, a *RemoteActor, now time.T
 	// The usual case, an author seen before and unchanged, is a read: a
 	// write per inbound activity would queue every worker on SQLite's
 	// write lock.
-	if u, err := s.UserByRemoteActorID(ctx, a.ID); err == nil &&
-		u.DisplayName == truncate(a.Name, 80) && u.RemoteURL == a.APID && u.RemoteIconURL == a.IconURL {
+	if u, err := s.UserByRemoteActorID(ctx, a.ID); err == nil && remoteUserCurrent(u, a) {
 		return u, nil
 	}
 	handle := RemoteUserHandle(a)
@@ -51,6 +50,11 @@ func (s *Store) UpsertRemoteUser(ctx context.Context, a *RemoteActor, now time.T
 	return s.UserByRemoteActorID(ctx, a.ID)
 }
 
+// remoteUserCurrent reports whether u already shows what a says.
+func remoteUserCurrent(u *User, a *RemoteActor) bool {
+	return u.DisplayName == truncate(a.Name, 80) && u.RemoteURL == a.APID && u.RemoteIconURL == a.IconURL
+}
+
 // UserByRemoteActorID loads the users row of a remote actor, or ErrNotFound.
 func (s *Store) UserByRemoteActorID(ctx context.Context, remoteActorID int64) (*User, error) {
 	var u User
@@ -58,6 +62,27 @@ func (s *Store) UserByRemoteActorID(ctx context.Context, remoteActorID int64) (*
 		return nil, notFound(err)
 	}
 	return &u, nil
+}
+
+// RemoteNoteState is what storing an inbound Note needs to know first, in
+// one statement (inbound processing on PostgreSQL is bound by round
+// trips): the post stored for apID (0: none), the held post for it (0:
+// none), and the watched words' version.
+func (s *Store) RemoteNoteState(ctx context.Context, apID string) (postID, heldID, wordsVersion int64, err error) {
+	var row struct {
+		PostID, HeldID, WordsVersion *int64
+	}
+	err = s.DB(ctx).Raw(`SELECT (SELECT id FROM posts WHERE ap_id = ? LIMIT 1) AS post_id,
+		(SELECT id FROM held_posts WHERE ap_id = ? LIMIT 1) AS held_id,
+		(SELECT version FROM content_versions WHERE name = ?) AS words_version`,
+		apID, apID, WatchedWordsVersion).Scan(&row).Error
+	deref := func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	return deref(row.PostID), deref(row.HeldID), deref(row.WordsVersion), err
 }
 
 // PostByAPID loads the post stored for a remote object id, or ErrNotFound.
