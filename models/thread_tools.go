@@ -43,6 +43,12 @@ func (s *Store) MergeThreadPosts(ctx context.Context, from, into int64) (count i
 	if err = db.Exec(`UPDATE posts SET number = -id WHERE thread_id IN (?, ?)`, from, into).Error; err != nil {
 		return
 	}
+	// The source ends with no posts, so no answer: clearing it first keeps
+	// the move trigger (migration 0220) from recomputing the source as each
+	// of its earliest replies leaves, which in time order is every row.
+	if err = db.Exec(`UPDATE threads SET first_response_at = NULL WHERE id = ?`, from).Error; err != nil {
+		return
+	}
 	if err = db.Exec(`UPDATE posts SET thread_id = ? WHERE thread_id = ?`, into, from).Error; err != nil {
 		return
 	}

@@ -38,6 +38,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0180_poll_text_boosts", Migrate: migratePollTextBoosts},
 		{ID: "0190_pg_covering", Migrate: migratePGCovering},
 		{ID: "0200_mod_ux", Migrate: migrateModUX},
+		{ID: "0220_merge_trigger", Migrate: migrateMergeTrigger},
 	}
 }
 
