@@ -116,7 +116,9 @@ func TestFanOutBetweenInstances(t *testing.T) {
 
 	must(t, a.env.Svc.DeletePost(a.env.Ctx, alice, reply.ID))
 	drain(t, a, b)
-	del := receivedOnce(t, a, b, replyURL+"#delete", "http://a.test/u/alice")
+	gone, err := a.env.Store.PostByID(ctx, reply.ID)
+	must(t, err)
+	del := receivedOnce(t, a, b, fmt.Sprintf("%s#delete-%d", replyURL, gone.DeletedAt.UnixMicro()), "http://a.test/u/alice")
 	if obj, _ := del["object"].(map[string]any); del["type"] != "Delete" || obj["id"] != replyURL || obj["type"] != "Tombstone" {
 		t.Errorf("Delete: %v", del)
 	}

@@ -53,12 +53,14 @@ func TestGroupAwareFollowers(t *testing.T) {
 	must(t, a.env.Svc.DeletePost(a.env.Ctx, alice, reply.ID))
 	drain(t, a, b, c)
 
+	gone, err := a.env.Store.PostByID(ctx, reply.ID)
+	must(t, err)
 	base := "http://a.test/c/general/announce/"
 	toB := announcesTo(t, a, "http://b.test/inbox")
 	for id, inner := range map[string]string{
-		fmt.Sprintf("%s%d#create", base, first.ID): "Create",
-		fmt.Sprintf("%s%d#create", base, reply.ID): "Create",
-		fmt.Sprintf("%s%d#delete", base, reply.ID): "Delete",
+		fmt.Sprintf("%s%d#create", base, first.ID):                                "Create",
+		fmt.Sprintf("%s%d#create", base, reply.ID):                                "Create",
+		fmt.Sprintf("%s%d#delete-%d", base, reply.ID, gone.DeletedAt.UnixMicro()): "Delete",
 	} {
 		obj, _ := toB[id]["object"].(map[string]any)
 		if obj["type"] != inner {

@@ -212,10 +212,16 @@ func (f *Federation) fanOutDelete(ctx context.Context, p *models.Post) error {
 	at := f.now()
 	if p.DeletedAt != nil {
 		at = *p.DeletedAt
+	} else if p.HiddenAt != nil {
+		at = *p.HiddenAt
 	}
 	url := f.postURL(p.ID)
 	tombstone := map[string]any{"id": url, "type": "Tombstone", "formerType": "Note", "deleted": at.UTC().Format(time.RFC3339)}
-	act := f.wrapActivity("Delete", url+"#delete", aud.author, tombstone, at)
+	// Each Delete has its own id, like a re-sent Create: a post hidden,
+	// shown again and hidden again is deleted twice, and peers drop an
+	// activity whose id they have seen. Peers read the object's id, so
+	// Deletes sent earlier as plain #delete are handled alike.
+	act := f.wrapActivity("Delete", fmt.Sprintf("%s#delete-%d", url, at.UnixMicro()), aud.author, tombstone, at)
 	if err := f.enqueue(ctx, aud.author, act, append(aud.personal(), aud.plainCatInboxes()...)); err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ var appealable = map[string]string{
 	"post.hide":      "Your post was hidden by a moderator",
 	"post.auto_hide": "Your post was hidden after members flagged it",
 	"queue.delete":   "Your post was deleted by a moderator",
+	"post.delete":    "Your post was deleted by a moderator",
 }
 
 func appealableActions() []string {
@@ -362,7 +363,7 @@ func (s *Service) reverseAction(ctx context.Context, actor *models.User, e *mode
 			return nil
 		}
 		return s.setHidden(ctx, p, false)
-	case "queue.delete":
+	case "queue.delete", "post.delete":
 		p, err := s.store.PostByID(ctx, e.TargetID)
 		if err != nil {
 			return mapNotFound(err)

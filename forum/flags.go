@@ -127,6 +127,12 @@ func (s *Service) setHidden(ctx context.Context, p *models.Post, on bool) error 
 	if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
 		return err
 	}
+	// The hooks see the post as it now is (federation dates the Delete,
+	// and makes its id, from the hiding).
+	p.HiddenAt, p.UpdatedAt = nil, now
+	if on {
+		p.HiddenAt = &now
+	}
 	if h := s.moderationHooks(); h != nil {
 		return h.PostHidden(ctx, p, on)
 	}

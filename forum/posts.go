@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
@@ -348,11 +349,43 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 }
 
 // DeletePost soft-deletes a post: the row and its number stay, the thread
-// shows a placeholder, and staff can still read the text.
+// shows a placeholder, and staff can still read the text. Deleting someone
+// else's post is a moderation action: see DeletePostWithReason.
 func (s *Service) DeletePost(ctx context.Context, actor *models.User, postID int64) error {
+	return s.DeletePostWithReason(ctx, actor, postID, "")
+}
+
+// DeletePostWithReason is DeletePost giving a reason. When the actor is not
+// the post's author, the deletion is audited as post.delete with the
+// reason, so the author sees it on /notices and can appeal it (as a
+// deletion from the review queue is). A member deleting their own post is
+// not audited.
+func (s *Service) DeletePostWithReason(ctx context.Context, actor *models.User, postID int64, reason string) error {
 	if actor == nil {
 		return ErrUnauthorized
 	}
+	reason = strings.TrimSpace(reason)
+	if err := checkReasonText(reason); err != nil {
+		return err
+	}
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		p, err := s.store.PostByID(ctx, postID)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		if p.DeletedAt != nil || p.UserID == actor.ID {
+			return s.deletePost(ctx, actor, postID)
+		}
+		if err := s.deletePost(ctx, actor, postID); err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "post.delete", TargetPost, postID, reason, nil, s.now())
+	})
+}
+
+// deletePost soft-deletes a post without auditing it (the review queue
+// audits its own queue.delete).
+func (s *Service) deletePost(ctx context.Context, actor *models.User, postID int64) error {
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		p, t, err := s.Post(ctx, postID)
 		if err != nil {

@@ -319,7 +319,7 @@ func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.
 		case ResolveDelete:
 			// hidden_at is left as it is: if flags hid the post, an
 			// administrator undeleting it later still finds it hidden.
-			return s.DeletePost(ctx, actor, p.ID)
+			return s.deletePost(ctx, actor, p.ID)
 		}
 		return nil
 	})

@@ -43,13 +43,20 @@ func (s *Store) MergeThreadPosts(ctx context.Context, from, into int64) (count i
 	if err = db.Exec(`UPDATE posts SET number = -id WHERE thread_id IN (?, ?)`, from, into).Error; err != nil {
 		return
 	}
+	// The source ends with no posts, so no answer: clearing it first keeps
+	// the move trigger (migration 0220) from recomputing the source as each
+	// of its earliest replies leaves, which in time order is every row.
+	if err = db.Exec(`UPDATE threads SET first_response_at = NULL WHERE id = ?`, from).Error; err != nil {
+		return
+	}
 	if err = db.Exec(`UPDATE posts SET thread_id = ? WHERE thread_id = ?`, into, from).Error; err != nil {
 		return
 	}
-	for i, k := range keys {
-		if err = db.Exec(`UPDATE posts SET number = ? WHERE id = ?`, i+1, k.ID).Error; err != nil {
-			return
-		}
+	// One statement renumbers them all, in the order keys were read (one
+	// round trip instead of one per post; PostgreSQL and SQLite ≥ 3.33).
+	if err = db.Exec(`UPDATE posts SET number = r.n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY created_at, id) AS n
+		FROM posts WHERE thread_id = ?) r WHERE posts.id = r.id`, into).Error; err != nil {
+		return
 	}
 	if len(keys) > 0 {
 		f, l := keys[0], keys[len(keys)-1]

@@ -99,7 +99,7 @@ func (s *Server) apiDeletePost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.forum.DeletePost(c.Request().Context(), viewer(c), id); err != nil {
+	if err := s.forum.DeletePostWithReason(c.Request().Context(), viewer(c), id, c.QueryParam("reason")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

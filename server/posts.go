@@ -84,7 +84,7 @@ func (s *Server) deletePost(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if err := s.forum.DeletePost(ctx, viewer(c), id); err != nil {
+	if err := s.forum.DeletePostWithReason(ctx, viewer(c), id, c.FormValue("reason")); err != nil {
 		return err
 	}
 	p, _, err := s.forum.PostFor(ctx, viewer(c), id)

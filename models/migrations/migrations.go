@@ -39,6 +39,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0190_pg_covering", Migrate: migratePGCovering},
 		{ID: "0200_mod_ux", Migrate: migrateModUX},
 		{ID: "0230_seen_days", Migrate: migrateSeenDays},
+		{ID: "0220_merge_trigger", Migrate: migrateMergeTrigger},
 	}
 }
 
