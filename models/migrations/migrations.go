@@ -38,8 +38,8 @@ func All() []*gormigrate.Migration {
 		{ID: "0180_poll_text_boosts", Migrate: migratePollTextBoosts},
 		{ID: "0190_pg_covering", Migrate: migratePGCovering},
 		{ID: "0200_mod_ux", Migrate: migrateModUX},
-		{ID: "0230_seen_days", Migrate: migrateSeenDays},
 		{ID: "0220_merge_trigger", Migrate: migrateMergeTrigger},
+		{ID: "0230_seen_days", Migrate: migrateSeenDays},
 	}
 }
 
