@@ -46,11 +46,8 @@ func (s *Store) ThreadStamp(ctx context.Context, id int64, now time.Time) (*Page
 		return nil, err
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		return nil, ErrNotFound
+	if err := firstRow(rows); err != nil {
+		return nil, err
 	}
 	if err := rows.Scan(&ps.Updated, &ps.Posts, &deleted, &b.id, &b.title, &b.slug, &b.until); err != nil {
 		return nil, err
@@ -72,11 +69,8 @@ func (s *Store) CategoryStamp(ctx context.Context, slug string, now time.Time) (
 		return nil, err
 	}
 	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		return nil, ErrNotFound
+	if err := firstRow(rows); err != nil {
+		return nil, err
 	}
 	if err := rows.Scan(&ps.ID, &ps.Updated, &ps.Posts, &ps.Threads, &newest, &b.id, &b.title, &b.slug, &b.until); err != nil {
 		return nil, err
@@ -97,4 +91,15 @@ func (b *bannerCols) banner() *BannerThread {
 		return nil
 	}
 	return &BannerThread{ThreadID: b.id.Int64, Title: b.title.String, Slug: b.slug.String, Until: b.until.Time}
+}
+
+// firstRow advances rows to its first row: ErrNotFound when there is none.
+func firstRow(rows *sql.Rows) error {
+	if rows.Next() {
+		return nil
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return ErrNotFound
 }
