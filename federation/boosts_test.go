@@ -29,16 +29,9 @@ func (d *fediDouble) announce(name, object, author string) map[string]any {
 // back. Boosts of what may not be boosted are processed and not counted;
 // a suspended instance's Announce is refused at the inbox.
 func TestMastodonBoost(t *testing.T) {
-	s := newDoubleScene(t, mastodonFlavor{}, "hearth.test", true)
+	s, thread, noteURL, boosts := boostScene(t)
 	h, d, ctx := s.h, s.d, context.Background()
 	base := h.fed.base
-	thread, first := h.env.Thread(s.alice, "general", "Worth sharing", "A post people boost.")
-	drain(t, h)
-	noteURL := fmt.Sprintf("%s/p/%d", base, first.ID)
-	boosts := func() int {
-		t.Helper()
-		return s.posts(t, thread.ID)[0].BoostCount
-	}
 	version := func() string {
 		t.Helper()
 		v, err := h.env.Svc.ThreadVersion(ctx, thread.ID)
@@ -195,16 +188,9 @@ func TestPeerBoost(t *testing.T) {
 // does not notify the author, as Mastodon filters notifications from
 // limited accounts.
 func TestMastodonBoostDeletedAndSilenced(t *testing.T) {
-	s := newDoubleScene(t, mastodonFlavor{}, "hearth.test", true)
+	s, thread, noteURL, boosts := boostScene(t)
 	h, d, ctx := s.h, s.d, context.Background()
 	base := h.fed.base
-	thread, first := h.env.Thread(s.alice, "general", "Worth sharing", "A post people boost.")
-	drain(t, h)
-	noteURL := fmt.Sprintf("%s/p/%d", base, first.ID)
-	boosts := func() int {
-		t.Helper()
-		return s.posts(t, thread.ID)[0].BoostCount
-	}
 	s.deliver(t, "mia", s.hearthInbox, d.announce("mia", noteURL, s.hearthAlice))
 	s.deliver(t, "rin", s.hearthInbox, d.announce("rin", noteURL, s.hearthAlice))
 	if got := boosts(); got != 2 {
@@ -247,4 +233,18 @@ func TestMastodonBoostDeletedAndSilenced(t *testing.T) {
 	if st.RemoteBoosts != 2 {
 		t.Errorf("remote_boosts today: %d, want 2", st.RemoteBoosts)
 	}
+}
+
+// boostScene starts a Mastodon double beside a Hearth with alice's thread
+// to boost: the thread, its first post's URL, and a reader of its boost count.
+func boostScene(t *testing.T) (*doubleScene, *models.Thread, string, func() int) {
+	t.Helper()
+	s := newDoubleScene(t, mastodonFlavor{}, "hearth.test", true)
+	thread, first := s.h.env.Thread(s.alice, "general", "Worth sharing", "A post people boost.")
+	drain(t, s.h)
+	boosts := func() int {
+		t.Helper()
+		return s.posts(t, thread.ID)[0].BoostCount
+	}
+	return s, thread, fmt.Sprintf("%s/p/%d", s.h.fed.base, first.ID), boosts
 }
