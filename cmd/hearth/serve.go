@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os/signal"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/federation"
+	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/mailer"
 	"github.com/hearth/hearth/server"
 )
@@ -35,22 +37,29 @@ func serveCommand() *cli.Command {
 	}
 }
 
-func serve(parent context.Context, cfg config.Config) error {
-	log := newLogger()
-	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
+// app is one Hearth process's parts, wired as serve runs them. Tests that
+// need the whole route table (server and federation together) build it here
+// too, so they see exactly what a real process serves.
+type app struct {
+	svc  *forum.Service
+	srv  *server.Server
+	fed  *federation.Federation
+	mail *mailer.Worker
+}
 
+// buildApp opens the store and wires the server, federation and mail.
+// The caller closes a.svc.Store().
+func buildApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
 	svc, err := openService(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer svc.Store().Close()
-
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := server.New(cfg, svc, log, reg)
 	if err != nil {
-		return fmt.Errorf("cannot start: %w", err)
+		svc.Store().Close()
+		return nil, fmt.Errorf("cannot start: %w", err)
 	}
 	// Federation is a peer of the server: it adds the ActivityPub routes,
 	// and, before routing, sends ActivityPub requests for page URLs (members,
@@ -64,8 +73,23 @@ func serve(parent context.Context, cfg config.Config) error {
 	// rows, so several processes may share the queue.
 	mail, err := mailer.New(svc, log)
 	if err != nil {
+		svc.Store().Close()
+		return nil, err
+	}
+	return &app{svc: svc, srv: srv, fed: fed, mail: mail}, nil
+}
+
+func serve(parent context.Context, cfg config.Config) error {
+	log := newLogger()
+	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	a, err := buildApp(ctx, cfg, log)
+	if err != nil {
 		return err
 	}
+	defer a.svc.Store().Close()
+	svc, srv, fed, mail := a.svc, a.srv, a.fed, a.mail
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v (is another process using it? choose another with --addr / HEARTH_ADDR)", cfg.Addr, err)
