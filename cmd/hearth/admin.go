@@ -77,7 +77,7 @@ func devCommand() *cli.Command {
 			{
 				Name:  "seed",
 				Usage: "fill a demo community with members, threads and posts (bulk inserts)",
-				Flags: append(storeFlags(),
+				Flags: append(storeFlags(), urlFlag(),
 					&cli.IntFlag{Name: "users", Value: 50, Usage: "members to create"},
 					&cli.IntFlag{Name: "threads", Value: 100, Usage: "threads to create"},
 					&cli.IntFlag{Name: "posts-per-thread", Value: 20, Usage: "posts in each thread, the first included"},

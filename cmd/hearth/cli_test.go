@@ -239,17 +239,27 @@ func TestBadConfiguration(t *testing.T) {
 // wins over its variable.
 func TestEnvAndFlagPrecedence(t *testing.T) {
 	dir := t.TempDir()
-	env := []string{"HEARTH_URL=bad-url", "HEARTH_POSTS_PER_PAGE=0", "HEARTH_DATA_DIR=" + dir}
-
-	r := run(t, env, "migrate", "--posts-per-page", "50")
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	// serve reads --url and --posts-per-page; with a busy --addr it stops
+	// once the configuration passed, so the error it ends with says which
+	// settings it accepted.
+	env := []string{"HEARTH_URL=bad-url", "HEARTH_POSTS_PER_PAGE=0", "HEARTH_DATA_DIR=" + dir, "HEARTH_ADDR=" + busy.Addr().String()}
+	r := run(t, env, "serve", "--posts-per-page", "50")
 	if r.code == 0 || !strings.Contains(r.stderr, "HEARTH_URL") {
 		t.Fatalf("HEARTH_URL=bad-url should fail naming HEARTH_URL:\n%s", r)
 	}
-	r = run(t, env, "migrate", "--url", "http://127.0.0.1:9")
+	r = run(t, env, "serve", "--url", "http://127.0.0.1:9")
 	if r.code == 0 || !strings.Contains(r.stderr, "HEARTH_POSTS_PER_PAGE") {
 		t.Fatalf("HEARTH_POSTS_PER_PAGE=0 should fail naming it:\n%s", r)
 	}
-	mustRun(t, env, "migrate", "--url", "http://127.0.0.1:9", "--posts-per-page", "50")
+	r = run(t, env, "serve", "--url", "http://127.0.0.1:9", "--posts-per-page", "50")
+	if r.code == 0 || !strings.Contains(r.stderr, "--addr") || strings.Contains(r.stderr, "HEARTH_URL") || strings.Contains(r.stderr, "POSTS_PER_PAGE") {
+		t.Fatalf("the flags should win over HEARTH_URL and HEARTH_POSTS_PER_PAGE, leaving only the busy HEARTH_ADDR to fail:\n%s", r)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "hearth.db")); err != nil {
 		t.Fatalf("HEARTH_DATA_DIR was not used: %v", err)
 	}
@@ -265,6 +275,8 @@ func TestEnvAndFlagPrecedence(t *testing.T) {
 	if _, err := os.Stat(dbPath); err != nil {
 		t.Fatalf("HEARTH_DB was not used: %v", err)
 	}
+	// A command ignores the variables of settings it does not read.
+	mustRun(t, []string{"HEARTH_URL=bad-url", "HEARTH_POSTS_PER_PAGE=0"}, "migrate", "--data-dir", other)
 }
 
 func TestMigrateCreatesDatabaseAndIsIdempotent(t *testing.T) {

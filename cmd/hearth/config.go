@@ -14,24 +14,35 @@ import (
 	"github.com/hearth/hearth/models"
 )
 
-// Flags that every command touching the database shares.
+// Each command declares only the flags it reads, so `hearth CMD --help`
+// lists exactly what changes that command; a setting whose flag a command
+// does not declare keeps its default (loadConfig).
+
+// storeFlags say where the database is; every command that opens it
+// declares them.
 func storeFlags() []cli.Flag {
 	d := config.Defaults()
 	return []cli.Flag{
 		&cli.StringFlag{Name: "data-dir", EnvVars: []string{"HEARTH_DATA_DIR"}, Value: d.DataDir, Usage: "directory for uploads and the embedded database file"},
 		&cli.StringFlag{Name: "db", EnvVars: []string{"HEARTH_DB"}, Usage: "database DSN: sqlite://PATH or postgres://USER:PASS@HOST/DB (default: sqlite://<data-dir>/hearth.db)"},
-		&cli.StringFlag{Name: "url", EnvVars: []string{"HEARTH_URL"}, Value: d.URL, Usage: "public base URL; every link and ActivityPub id derives from it"},
+	}
+}
+
+// urlFlag is the public base URL, for the commands whose output embeds
+// links: serve, and dev seed (mentions in the seeded posts' HTML).
+func urlFlag() cli.Flag {
+	return &cli.StringFlag{Name: "url", EnvVars: []string{"HEARTH_URL"}, Value: config.Defaults().URL, Usage: "public base URL; every link and ActivityPub id derives from it"}
+}
+
+// serveFlags are everything `hearth serve` reads: storeFlags, the URL, and
+// the settings only a running server uses. Add a new server setting here.
+func serveFlags() []cli.Flag {
+	d := config.Defaults()
+	return append(append(storeFlags(), urlFlag()),
 		&cli.IntFlag{Name: "posts-per-page", EnvVars: []string{"HEARTH_POSTS_PER_PAGE"}, Value: d.PostsPerPage, Usage: "posts on one thread page"},
 		&cli.IntFlag{Name: "sandbox-posts", EnvVars: []string{"HEARTH_SANDBOX_POSTS"}, Value: d.SandboxPosts, Usage: "a new member's first N posts wait for approval; they leave the sandbox after N approved posts (0: no sandbox)"},
 		&cli.IntFlag{Name: "sandbox-days", EnvVars: []string{"HEARTH_SANDBOX_DAYS"}, Value: d.SandboxDays, Usage: "days since joining a member also needs to leave the sandbox"},
 		&cli.IntFlag{Name: "sandbox-likes", EnvVars: []string{"HEARTH_SANDBOX_LIKES"}, Value: d.SandboxLikes, Usage: "likes received a member also needs to leave the sandbox"},
-	}
-}
-
-// serveFlags are storeFlags plus what only a running server needs.
-func serveFlags() []cli.Flag {
-	d := config.Defaults()
-	return append(storeFlags(),
 		&cli.StringFlag{Name: "addr", EnvVars: []string{"HEARTH_ADDR"}, Value: d.Addr, Usage: "listen address"},
 		&cli.BoolFlag{Name: "federation-allow-private", EnvVars: []string{"HEARTH_FEDERATION_ALLOW_PRIVATE"}, Usage: "allow fetches/deliveries to loopback and private addresses and to http:// peers (tests and labs only)"},
 		&cli.DurationFlag{Name: "federation-retry-base", EnvVars: []string{"HEARTH_FEDERATION_RETRY_BASE"}, Value: 30 * time.Second, Usage: "first delivery retry delay; each later one doubles (tests and labs only: the default suits production)"},
@@ -45,11 +56,18 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 	cfg := config.Defaults()
 	cfg.DataDir = c.String("data-dir")
 	cfg.DB = c.String("db")
-	cfg.URL = c.String("url")
-	cfg.PostsPerPage = c.Int("posts-per-page")
-	cfg.SandboxPosts = c.Int("sandbox-posts")
-	cfg.SandboxDays = c.Int("sandbox-days")
-	cfg.SandboxLikes = c.Int("sandbox-likes")
+	// Settings a command does not declare keep their defaults.
+	if declares(c, "url") {
+		cfg.URL = c.String("url")
+	}
+	if declares(c, "posts-per-page") {
+		cfg.PostsPerPage = c.Int("posts-per-page")
+	}
+	if declares(c, "sandbox-posts") {
+		cfg.SandboxPosts = c.Int("sandbox-posts")
+		cfg.SandboxDays = c.Int("sandbox-days")
+		cfg.SandboxLikes = c.Int("sandbox-likes")
+	}
 	if c.IsSet("addr") || c.Command.Name == "serve" {
 		cfg.Addr = c.String("addr")
 	}
@@ -67,6 +85,18 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// declares reports whether the running command has the flag name.
+func declares(c *cli.Context, name string) bool {
+	for _, f := range c.Command.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // openService opens and migrates the database and builds the domain service.

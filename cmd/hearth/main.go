@@ -16,7 +16,15 @@ import (
 var Version = "0.1.0-dev"
 
 func main() {
-	app := &cli.App{
+	if err := newApp().Run(os.Args); err != nil {
+		fmt.Fprintln(os.Stderr, "hearth: "+oneLine(err.Error()))
+		os.Exit(1)
+	}
+}
+
+// newApp is the command tree; docs/CONFIG.md is generated from it.
+func newApp() *cli.App {
+	return &cli.App{
 		Name:    "hearth",
 		Usage:   "a federated community forum you own",
 		Version: Version,
@@ -31,10 +39,6 @@ func main() {
 			devCommand(),
 		},
 		HideVersion: false,
-	}
-	if err := app.Run(os.Args); err != nil {
-		fmt.Fprintln(os.Stderr, "hearth: "+oneLine(err.Error()))
-		os.Exit(1)
 	}
 }
 
