@@ -24,7 +24,7 @@ func storeFlags() []cli.Flag {
 	d := config.Defaults()
 	return []cli.Flag{
 		&cli.StringFlag{Name: "data-dir", EnvVars: []string{"HEARTH_DATA_DIR"}, Value: d.DataDir, Usage: "directory for uploads and the embedded database file"},
-		&cli.StringFlag{Name: "db", EnvVars: []string{"HEARTH_DB"}, Usage: "database DSN: sqlite://PATH or postgres://USER:PASS@HOST/DB (default: sqlite://<data-dir>/hearth.db)"},
+		&cli.StringFlag{Name: "db", EnvVars: []string{"HEARTH_DB"}, DefaultText: "sqlite://<data-dir>/hearth.db", Usage: "database DSN: sqlite://PATH or postgres://USER:PASS@HOST/DB"},
 	}
 }
 
@@ -39,14 +39,14 @@ func urlFlag() cli.Flag {
 func serveFlags() []cli.Flag {
 	d := config.Defaults()
 	return append(append(storeFlags(), urlFlag()),
-		&cli.IntFlag{Name: "posts-per-page", EnvVars: []string{"HEARTH_POSTS_PER_PAGE"}, Value: d.PostsPerPage, Usage: "posts on one thread page"},
-		&cli.IntFlag{Name: "sandbox-posts", EnvVars: []string{"HEARTH_SANDBOX_POSTS"}, Value: d.SandboxPosts, Usage: "a new member's first N posts wait for approval; they leave the sandbox after N approved posts (0: no sandbox)"},
-		&cli.IntFlag{Name: "sandbox-days", EnvVars: []string{"HEARTH_SANDBOX_DAYS"}, Value: d.SandboxDays, Usage: "days since joining a member also needs to leave the sandbox"},
-		&cli.IntFlag{Name: "sandbox-likes", EnvVars: []string{"HEARTH_SANDBOX_LIKES"}, Value: d.SandboxLikes, Usage: "likes received a member also needs to leave the sandbox"},
+		&cli.IntFlag{Name: "posts-per-page", EnvVars: []string{"HEARTH_POSTS_PER_PAGE"}, Value: d.PostsPerPage, Usage: "posts on one thread page (1–500)"},
+		&cli.IntFlag{Name: "sandbox-posts", EnvVars: []string{"HEARTH_SANDBOX_POSTS"}, Value: d.SandboxPosts, Usage: "a new member's first N posts wait for approval; they leave the sandbox after N approved posts (0: no sandbox; at most 100)"},
+		&cli.IntFlag{Name: "sandbox-days", EnvVars: []string{"HEARTH_SANDBOX_DAYS"}, Value: d.SandboxDays, Usage: "days since joining a member also needs to leave the sandbox (0–365)"},
+		&cli.IntFlag{Name: "sandbox-likes", EnvVars: []string{"HEARTH_SANDBOX_LIKES"}, Value: d.SandboxLikes, Usage: "likes received a member also needs to leave the sandbox (0–10000)"},
 		&cli.StringFlag{Name: "addr", EnvVars: []string{"HEARTH_ADDR"}, Value: d.Addr, Usage: "listen address"},
 		&cli.BoolFlag{Name: "federation-allow-private", EnvVars: []string{"HEARTH_FEDERATION_ALLOW_PRIVATE"}, Usage: "allow fetches/deliveries to loopback and private addresses and to http:// peers (tests and labs only)"},
 		&cli.DurationFlag{Name: "federation-retry-base", EnvVars: []string{"HEARTH_FEDERATION_RETRY_BASE"}, Value: 30 * time.Second, Usage: "first delivery retry delay; each later one doubles (tests and labs only: the default suits production)"},
-		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port; empty logs mail instead of sending"},
+		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port?from=ADDR (smtps:// for TLS from the start); without from, mail comes from noreply@<host of --url>; empty logs mail instead of sending"},
 		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
 	)
 }
