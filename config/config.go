@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// Config is everything an operator can set. Field names follow the flags in
-// shared/INTERFACE.md.
+// Config is everything an operator can set. Field names follow the flags
+// (docs/CONFIG.md).
 type Config struct {
 	Addr                   string // listen address, e.g. localhost:8080
 	URL                    string // public base URL without trailing slash

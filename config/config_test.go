@@ -12,7 +12,7 @@ func TestDefaultsNormalize(t *testing.T) {
 		t.Fatalf("defaults do not normalize: %v", err)
 	}
 	if c.Addr != "localhost:8080" || c.URL != "http://localhost:8080" || c.DataDir != "./data" || c.PostsPerPage != 30 {
-		t.Errorf("defaults differ from INTERFACE.md: %+v", c)
+		t.Errorf("defaults differ from docs/CONFIG.md: %+v", c)
 	}
 	if want := "sqlite://" + filepath.Join("./data", "hearth.db"); c.DB != want {
 		t.Errorf("DB = %q, want %q", c.DB, want)

@@ -11,7 +11,7 @@ import (
 )
 
 // StatsJSON is the community analytics for a window of days. The first
-// fields are the ones INTERFACE.md names; the rest extend them.
+// fields are the stable ones docs/API.md lists; the rest extend them.
 type StatsJSON struct {
 	From              string              `json:"from"`
 	To                string              `json:"to"`

@@ -9,7 +9,7 @@ import (
 )
 
 // TestAPIThreadPostsCarryBody: GET /api/v1/threads/{id} gives each post its
-// Markdown body, as INTERFACE.md promises (the page query skips it, so the
+// Markdown body, as docs/API.md promises (the page query skips it, so the
 // API answered "" for every post); a post flags hid keeps its body from
 // members but not from staff, and a deleted post has none.
 func TestAPIThreadPostsCarryBody(t *testing.T) {

@@ -138,7 +138,7 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// interfaceFlags are the settings of INTERFACE.md, "Build and run".
+// interfaceFlags are the stable settings (docs/CONFIG.md, docs/API.md "Conventions").
 var interfaceFlags = []struct{ flag, env string }{
 	{"--addr", "HEARTH_ADDR"},
 	{"--url", "HEARTH_URL"},
@@ -147,7 +147,7 @@ var interfaceFlags = []struct{ flag, env string }{
 	{"--federation-allow-private", "HEARTH_FEDERATION_ALLOW_PRIVATE"},
 	{"--smtp-url", "HEARTH_SMTP_URL"},
 	{"--posts-per-page", "HEARTH_POSTS_PER_PAGE"},
-	// Not in INTERFACE.md: the sandbox's settings (forum/sandbox.go).
+	// Not among the oldest names: the sandbox's settings (forum/sandbox.go).
 	{"--sandbox-posts", "HEARTH_SANDBOX_POSTS"},
 	{"--sandbox-days", "HEARTH_SANDBOX_DAYS"},
 	{"--sandbox-likes", "HEARTH_SANDBOX_LIKES"},
