@@ -81,7 +81,11 @@ func renderConfigDoc(app *cli.App) string {
 	b.WriteString("`go test ./cmd/hearth -run TestConfigDoc -update` (the test fails when this\n")
 	b.WriteString("file is out of date). Every setting is a flag of the commands that read it;\n")
 	b.WriteString("its `HEARTH_*` environment variable sets it too, and a flag wins over its\n")
-	b.WriteString("variable. A command ignores the variables of settings it does not read.\n\n")
+	b.WriteString("variable. A command ignores the variables of settings it does not read.\n")
+	b.WriteString("Bad configuration (a malformed URL, an unreachable database, a port in use)\n")
+	b.WriteString("exits non-zero with one line naming the setting to fix. `hearth admin …` and\n")
+	b.WriteString("`hearth dev seed` work on the database of a stopped or a running server;\n")
+	b.WriteString("`hearth serve` applies pending migrations itself.\n\n")
 
 	type setting struct {
 		f    cli.DocGenerationFlag
