@@ -215,7 +215,7 @@ func startHearth(t *testing.T) (string, func(args ...string)) {
 			if resp.StatusCode == http.StatusOK {
 				return base, func(args ...string) {
 					t.Helper()
-					cmd := exec.Command(bin, append(append([]string{"admin"}, args...), "--data-dir", filepath.Join(dir, "data"), "--url", base)...)
+					cmd := exec.Command(bin, append(append([]string{"admin"}, args...), "--data-dir", filepath.Join(dir, "data"))...)
 					if out, err := cmd.CombinedOutput(); err != nil {
 						t.Fatalf("hearth admin %v: %v\n%s", args, err, out)
 					}
