@@ -15,15 +15,15 @@ import (
 
 const apiDocPath = "../../docs/API.md"
 
-// negotiatedPrefix is where federation's content negotiation sends
+// apDocPrefix is where federation's content negotiation sends
 // ActivityPub requests for page URLs (federation.negotiatedPrefix); such a
 // route is documented under the page URL a client asks for.
-const negotiatedPrefix = "/_ap"
+const apDocPrefix = "/_ap"
 
 // notRoutes are entries of Echo's table that are not routes a client uses:
 // the router's own not-found handlers, and the API's catch-all that answers
 // any unknown /api/v1 path with a JSON 404 (docs/API.md, Conventions).
-func notRoute(method, path string) bool {
+func docSkipsRoute(method, path string) bool {
 	return method == "echo_route_not_found" || path == "/api/v1/*"
 }
 
@@ -48,10 +48,10 @@ func TestAPIDocListsEveryRoute(t *testing.T) {
 
 	served := map[string]bool{}
 	for _, r := range a.srv.Echo().Routes() {
-		if notRoute(r.Method, r.Path) {
+		if docSkipsRoute(r.Method, r.Path) {
 			continue
 		}
-		served[routeKey(r.Method, r.Path)] = true
+		served[docRouteKey(r.Method, r.Path)] = true
 	}
 	if len(served) < 100 || !served["POST /inbox"] || !served["GET /api/v1/threads/{id}"] {
 		t.Fatalf("the route table has %d routes and lacks the server's or federation's; buildApp changed?", len(served))
@@ -88,13 +88,13 @@ var (
 	docRoute  = regexp.MustCompile("`(GET|HEAD|POST|PUT|PATCH|DELETE) (/[^`\\s?]*)(\\?[^`]*)?`")
 )
 
-// routeKey normalises one route of Echo's table to "METHOD /path/{param}".
-func routeKey(method, path string) string {
+// docRouteKey normalises one route of Echo's table to "METHOD /path/{param}".
+func docRouteKey(method, path string) string {
 	if method == "HEAD" {
 		method = "GET"
 	}
-	if strings.HasPrefix(path, negotiatedPrefix+"/") {
-		path = strings.TrimPrefix(path, negotiatedPrefix)
+	if strings.HasPrefix(path, apDocPrefix+"/") {
+		path = strings.TrimPrefix(path, apDocPrefix)
 	}
 	return method + " " + echoParam.ReplaceAllString(path, "{$1}")
 }
@@ -121,8 +121,8 @@ func TestAPIDocRouteRules(t *testing.T) {
 		{"GET", "/static/*", "GET /static/*"},
 		{"DELETE", "/api/v1/posts/:id/like", "DELETE /api/v1/posts/{id}/like"},
 	} {
-		if got := routeKey(tt.method, tt.path); got != tt.want {
-			t.Errorf("routeKey(%s %s) = %q, want %q", tt.method, tt.path, got, tt.want)
+		if got := docRouteKey(tt.method, tt.path); got != tt.want {
+			t.Errorf("docRouteKey(%s %s) = %q, want %q", tt.method, tt.path, got, tt.want)
 		}
 	}
 	doc := "| `GET /search?q=` | `GET /a/{id}`, `PUT /a/{id}` | GET /not-code | `POST /inbox` |"

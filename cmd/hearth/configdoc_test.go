@@ -113,7 +113,7 @@ func renderConfigDoc(app *cli.App) string {
 	b.WriteString("## Settings\n\n| variable | flag | default | read by | meaning |\n|---|---|---|---|---|\n")
 	for _, k := range keys {
 		s := settings[k]
-		fmt.Fprintf(&b, "| %s | `--%s` | %s | %s | %s |\n", envCell(s.f), s.f.Names()[0], defaultCell(s.f), strings.Join(s.cmds, ", "), cell(s.f.GetUsage()))
+		fmt.Fprintf(&b, "| %s | `--%s` | %s | %s | %s |\n", envCell(s.f), s.f.Names()[0], defaultCell(s.f), strings.Join(s.cmds, ", "), mdCell(s.f.GetUsage()))
 	}
 
 	b.WriteString("\n## Commands\n")
@@ -136,7 +136,7 @@ func renderConfigDoc(app *cli.App) string {
 			if !ok {
 				continue
 			}
-			fmt.Fprintf(&b, "| `--%s` | %s | %s | %s |\n", f.Names()[0], envCell(d), defaultCell(d), cell(d.GetUsage()))
+			fmt.Fprintf(&b, "| `--%s` | %s | %s | %s |\n", f.Names()[0], envCell(d), defaultCell(d), mdCell(d.GetUsage()))
 		}
 	})
 	return b.String()
@@ -160,8 +160,8 @@ func defaultCell(f cli.DocGenerationFlag) string {
 	return "`" + v + "`"
 }
 
-// cell escapes what Markdown would read as a column break or an HTML tag.
-func cell(s string) string {
+// mdCell escapes what Markdown would read as a column break or an HTML tag.
+func mdCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 

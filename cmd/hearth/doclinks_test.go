@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const repoRoot = "../.."
+const docsRepoRoot = "../.."
 
 // TestDocsStayInRepository: README.md and docs/*.md work from a clone
 // alone. The rule:
@@ -20,11 +20,11 @@ const repoRoot = "../.."
 //   - an http(s) URL must point at a standard (IETF RFCs, W3C) or be a
 //     placeholder host (localhost, loopback, RFC 2606 example names).
 func TestDocsStayInRepository(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
+	files, err := filepath.Glob(filepath.Join(docsRepoRoot, "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	files = append(files, filepath.Join(repoRoot, "README.md"))
+	files = append(files, filepath.Join(docsRepoRoot, "README.md"))
 	if len(files) < 4 {
 		t.Fatalf("found only %v", files)
 	}
@@ -33,7 +33,7 @@ func TestDocsStayInRepository(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rel, _ := filepath.Rel(repoRoot, f)
+		rel, _ := filepath.Rel(docsRepoRoot, f)
 		for _, p := range docProblems(string(b), filepath.Dir(rel), repoEntryExists) {
 			t.Errorf("%s: %s", rel, p)
 		}
@@ -43,7 +43,7 @@ func TestDocsStayInRepository(t *testing.T) {
 // repoEntryExists reports whether path (relative to the repository root,
 // possibly a glob) names something in the repository.
 func repoEntryExists(path string) bool {
-	m, err := filepath.Glob(filepath.Join(repoRoot, filepath.FromSlash(path)))
+	m, err := filepath.Glob(filepath.Join(docsRepoRoot, filepath.FromSlash(path)))
 	return err == nil && len(m) > 0
 }
 
@@ -154,7 +154,7 @@ func TestDocProblemsRule(t *testing.T) {
 // the two a new user needs: run Hearth on the embedded database, and run
 // the tests. Everything else is prose pointing into docs/.
 func TestReadmeHasTwoSetUpCommands(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	b, err := os.ReadFile(filepath.Join(docsRepoRoot, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
