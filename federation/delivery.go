@@ -173,7 +173,8 @@ func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil
 	case resp.StatusCode == http.StatusGone, resp.StatusCode == http.StatusBadRequest,
-		resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusUnprocessableEntity:
+		resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusUnprocessableEntity,
+		resp.StatusCode == http.StatusUnsupportedMediaType:
 		// The inbox is gone or will never take this activity.
 		return permanentError{fmt.Errorf("status %d", resp.StatusCode)}
 	case resp.StatusCode >= 500:
