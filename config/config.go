@@ -37,6 +37,11 @@ type Config struct {
 	// double); zero means federation's default. Tests and labs shorten it
 	// to watch retries happen; production keeps the default.
 	FederationRetryBase time.Duration
+	// NeedsResponseAfter is how long a thread may go unanswered before it
+	// joins the community's needs-response queue. nil means
+	// forum.DefaultNeedsResponseWait; a pointer so that 0 ("list a thread
+	// as soon as it is posted") is a setting of its own.
+	NeedsResponseAfter *time.Duration
 }
 
 // Defaults returns the configuration a fresh `hearth serve` runs with.
@@ -82,6 +87,9 @@ func (c *Config) Normalize() error {
 	}
 	if c.SandboxLikes < 0 || c.SandboxLikes > 10000 {
 		return fmt.Errorf("--sandbox-likes / HEARTH_SANDBOX_LIKES must be between 0 and 10000, got %d", c.SandboxLikes)
+	}
+	if c.NeedsResponseAfter != nil && *c.NeedsResponseAfter < 0 {
+		return fmt.Errorf("--needs-response-after / HEARTH_NEEDS_RESPONSE_AFTER must not be negative, got %s (0s lists a thread as soon as it is posted)", *c.NeedsResponseAfter)
 	}
 	if _, err := c.TrustedProxyNets(); err != nil {
 		return err

@@ -118,9 +118,10 @@ func (f *Federation) attempt(ctx context.Context, j *models.Delivery) {
 	f.finish(ctx, j, state, next, msg)
 }
 
-// finish records a job's new state.
+// finish records a job's new state, unless the job has been claimed again
+// since j was (see FinishDelivery).
 func (f *Federation) finish(ctx context.Context, j *models.Delivery, state string, next time.Time, msg string) {
-	if err := f.store.FinishDelivery(context.WithoutCancel(ctx), j.ID, state, next, msg); err != nil {
+	if err := f.store.FinishDelivery(context.WithoutCancel(ctx), j.ID, j.ClaimedBy, state, next, msg); err != nil {
 		f.log.Error("delivery: record outcome", "id", j.ID, "error", err)
 	}
 }
@@ -173,7 +174,8 @@ func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil
 	case resp.StatusCode == http.StatusGone, resp.StatusCode == http.StatusBadRequest,
-		resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusUnprocessableEntity:
+		resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusUnprocessableEntity,
+		resp.StatusCode == http.StatusUnsupportedMediaType:
 		// The inbox is gone or will never take this activity.
 		return permanentError{fmt.Errorf("status %d", resp.StatusCode)}
 	case resp.StatusCode >= 500:

@@ -47,6 +47,8 @@ type fediDouble struct {
 type doubleFlavor interface {
 	name() string
 	userAgent(d *fediDouble) string
+	// contentType is the Content-Type the server puts on deliveries.
+	contentType() string
 	actorURL(d *fediDouble, name string) string
 	keyID(d *fediDouble, name string) string
 	instanceName(d *fediDouble) string
@@ -325,7 +327,7 @@ func (d *fediDouble) send(name, inbox string, act map[string]any) int {
 	must(d.t, err)
 	req, err := http.NewRequest(http.MethodPost, inbox, bytes.NewReader(body))
 	must(d.t, err)
-	req.Header.Set("Content-Type", activityJSON)
+	req.Header.Set("Content-Type", d.flavor.contentType())
 	req.Header.Set("User-Agent", d.flavor.userAgent(d))
 	must(d.t, d.flavor.signPOST(d, req, body, d.keyIDOf(name), d.keys[name]))
 	resp, err := d.client.Do(req)

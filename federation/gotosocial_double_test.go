@@ -28,6 +28,9 @@ func (gotosocialFlavor) userAgent(d *fediDouble) string {
 	return "gotosocial (+" + d.base + ") gotosocial/0.17.3"
 }
 
+// contentType: GoToSocial's transport posts with the JSON-LD form.
+func (gotosocialFlavor) contentType() string { return ctGoToSocial }
+
 func (gotosocialFlavor) actorURL(d *fediDouble, name string) string { return d.base + "/users/" + name }
 
 func (f gotosocialFlavor) keyID(d *fediDouble, name string) string {

@@ -91,10 +91,15 @@ func hostOf(s string) string {
 // inbox answers POSTs to an actor's inbox (owner resolves it from the
 // route) or to the shared inbox (owner nil). It verifies, stores and
 // answers 202; workers do the rest, so a peer never waits on processing
-// and a burst only grows the table.
+// and a burst only grows the table. A body not declared as an activity is
+// refused first, with 415, before any lookup or signature check.
 func (f *Federation) inbox(owner func(echo.Context) (actorRef, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
+		if !isActivityMediaType(r.Header.Get(echo.HeaderContentType)) {
+			f.log.Info("inbox: refused media type", "path", r.URL.Path, "content_type", r.Header.Get(echo.HeaderContentType))
+			return unsupportedMediaType(c)
+		}
 		if owner != nil {
 			if _, err := owner(c); errors.Is(err, forum.ErrNotFound) {
 				return notFound(c)

@@ -30,6 +30,9 @@ func (mastodonFlavor) userAgent(d *fediDouble) string {
 	return "http.rb/5.2.0 (Mastodon/4.3.2; +" + d.base + "/)"
 }
 
+// contentType: Mastodon's delivery worker posts application/activity+json.
+func (mastodonFlavor) contentType() string { return ctMastodon }
+
 func (f mastodonFlavor) actorURL(d *fediDouble, name string) string {
 	if name == f.instanceName(d) {
 		return d.base + "/actor"

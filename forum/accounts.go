@@ -54,13 +54,14 @@ type SignUpInput struct {
 	Password string
 }
 
-// SignUp creates a member account. On an empty database the first account
-// becomes the administrator (firstAdmin reports it, so the page can say so);
-// every later one starts in the sandbox (forum/sandbox.go) unless the
-// sandbox is off.
+// SignUp creates a member account. The first account anyone makes becomes
+// the administrator (firstAdmin reports it, so the page can say so), also
+// after `hearth dev seed`: seeded demo members are not people and do not
+// count. Every later one starts in the sandbox (forum/sandbox.go) unless
+// the sandbox is off.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (u *models.User, firstAdmin bool, err error) {
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
-		n, err := s.store.CountUsers(ctx)
+		n, err := s.store.CountSignedUp(ctx)
 		if err != nil {
 			return err
 		}
@@ -302,8 +303,10 @@ func (s *Service) UserByUsername(ctx context.Context, name string) (*models.User
 	return u, mapNotFound(err)
 }
 
-// UserCount counts accounts (the empty-database notice uses it).
-func (s *Service) UserCount(ctx context.Context) (int64, error) { return s.store.CountUsers(ctx) }
+// UserCount counts the accounts people made, seeded demo members left out:
+// zero means the next sign-up becomes the administrator (the welcome
+// notice and the sign-up page say so).
+func (s *Service) UserCount(ctx context.Context) (int64, error) { return s.store.CountSignedUp(ctx) }
 
 func randomToken(n int) string {
 	b := make([]byte, n)

@@ -10,7 +10,8 @@ import (
 
 // DefaultNeedsResponseWait is how long a thread may go unanswered before it
 // joins the needs-response queue: long enough for members to answer each
-// other, short enough that nobody waits a day.
+// other, short enough that nobody waits a day. --needs-response-after
+// (config.Config.NeedsResponseAfter) changes it.
 const DefaultNeedsResponseWait = time.Hour
 
 // NeedsResponsePerPage is the size of a needs-response page.
@@ -22,9 +23,11 @@ func canBeAssigned(u *models.User) bool {
 	return u != nil && !u.IsRemote() && (u.IsStaff() || u.Role == models.RoleAmbassador)
 }
 
+// needsResponseWait is the configured grace time (--needs-response-after);
+// zero is a setting (list at once), only an unset one takes the default.
 func (s *Service) needsResponseWait() time.Duration {
-	if s.NeedsResponseWait > 0 {
-		return s.NeedsResponseWait
+	if d := s.cfg.NeedsResponseAfter; d != nil {
+		return *d
 	}
 	return DefaultNeedsResponseWait
 }

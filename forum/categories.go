@@ -40,14 +40,20 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 	v := validation{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Slug = strings.ToLower(strings.TrimSpace(in.Slug))
-	if in.Slug == "" {
-		in.Slug = Slugify(in.Name, 50)
-	}
+	// Without a slug, one is made from the name in the transaction below,
+	// always valid and free; a slug the admin typed is checked as typed.
+	fromName := in.Slug == ""
 	checkText(v, "name", in.Name, 1, 80)
 	checkText(v, "description", in.Description, 0, 1000)
-	if !slugPattern.MatchString(in.Slug) {
-		v.add("slug", "use 1 to 50 lower-case letters, digits, - or _")
-	} else if reservedNames[in.Slug] {
+	switch {
+	case fromName:
+	case !slugPattern.MatchString(in.Slug):
+		msg := "use 1 to 50 lower-case letters, digits, - or _"
+		if s := Slugify(in.Slug, 50); s != "" {
+			msg += " (for example " + s + ")"
+		}
+		v.add("slug", msg)
+	case reservedNames[in.Slug]:
 		v.add("slug", "that name is reserved")
 	}
 	if in.Color == "" {
@@ -70,11 +76,22 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 				parentID = &p.ID
 			}
 		}
-		if _, err := s.store.CategoryBySlug(ctx, in.Slug); err == nil {
-			v.add("slug", "a category with that slug exists")
-		}
-		if _, err := s.store.UserByUsername(ctx, in.Slug); err == nil {
-			v.add("slug", "that name is taken by a member")
+		if fromName {
+			if v.err() != nil {
+				return v.err()
+			}
+			slug, err := s.freeCategorySlug(ctx, in.Name)
+			if err != nil {
+				return err
+			}
+			in.Slug = slug
+		} else {
+			if _, err := s.store.CategoryBySlug(ctx, in.Slug); err == nil {
+				v.add("slug", "a category with that slug exists")
+			}
+			if _, err := s.store.UserByUsername(ctx, in.Slug); err == nil {
+				v.add("slug", "that name is taken by a member")
+			}
 		}
 		if err := v.err(); err != nil {
 			return err

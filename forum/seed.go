@@ -28,6 +28,9 @@ type SeedResult struct {
 	Users, Threads, Posts int
 	FirstThreadID         int64
 	Elapsed               time.Duration
+	// Usernames are the members made, in order; each logs in with
+	// SeedPassword.
+	Usernames []string
 }
 
 var demoCategories = []CategoryInput{
@@ -45,7 +48,9 @@ book podcast workshop beginner expert tip trick thanks great interesting agree s
 
 // Seed fills the database with a demo community using bulk inserts, so it
 // writes thousands of posts a second. Every seeded member's password is
-// SeedPassword.
+// SeedPassword. Seeded members are marked (models.User.Seeded) and are not
+// sign-ups: on a forum nobody has joined yet, the first person to sign up
+// still becomes the administrator.
 func (s *Service) Seed(ctx context.Context, o SeedOptions) (*SeedResult, error) {
 	start := time.Now()
 	if o.Users < 1 || o.Threads < 0 || o.PostsPerThread < 1 {
@@ -65,7 +70,10 @@ func (s *Service) Seed(ctx context.Context, o SeedOptions) (*SeedResult, error) 
 		md := seedBody(rng, users)
 		bodies[i].md, bodies[i].html = md, s.md.Render(md).HTML
 	}
-	res := &SeedResult{Users: len(users)}
+	res := &SeedResult{Users: len(users), Usernames: make([]string, len(users))}
+	for i := range users {
+		res.Usernames[i] = users[i].Username
+	}
 	// Write in chunks of about 5,000 posts per transaction: big enough to
 	// be fast, small enough to keep memory flat for huge seeds.
 	chunk := max(1, 5000/o.PostsPerThread)
@@ -126,10 +134,22 @@ func (s *Service) Seed(ctx context.Context, o SeedOptions) (*SeedResult, error) 
 	return res, nil
 }
 
-func (s *Service) seedCategories(ctx context.Context, slug string) ([]models.Category, error) {
+// seedCategories returns the demo categories, or the one --category names,
+// creating what is missing. --category is a slug (help) or a name (Long
+// reads, seeded as long-reads, or found there if it exists).
+func (s *Service) seedCategories(ctx context.Context, category string) ([]models.Category, error) {
 	wanted := demoCategories
-	if slug != "" {
-		wanted = []CategoryInput{{Name: strings.ToUpper(slug[:1]) + slug[1:], Slug: slug, Description: "Seeded category.", Color: "#f97316"}}
+	if category = strings.TrimSpace(category); category != "" {
+		name, slug := category, strings.ToLower(category)
+		if slugPattern.MatchString(slug) {
+			name = strings.ToUpper(slug[:1]) + slug[1:]
+		} else if slug = Slugify(category, 50); slug == "" {
+			return nil, fmt.Errorf("--category %q: give a slug like long-reads or a name with letters or digits", category)
+		}
+		if reservedNames[slug] {
+			return nil, fmt.Errorf("--category %q: %s is a reserved name", category, slug)
+		}
+		wanted = []CategoryInput{{Name: name, Slug: slug, Description: "Seeded category.", Color: "#f97316"}}
 	}
 	var out []models.Category
 	for _, in := range wanted {
@@ -164,7 +184,7 @@ func (s *Service) seedUsers(ctx context.Context, n int, rng *rand.Rand) ([]model
 		users[i] = models.User{
 			Username: name, UsernameLower: strings.ToLower(name), Email: name + "@example.invalid", EmailLower: strings.ToLower(name) + "@example.invalid",
 			PasswordHash: string(hash), Role: models.RoleMember, DisplayName: strings.ToUpper(name[:1]) + name[1:strings.IndexAny(name, "0123456789")],
-			Bio: "Seeded demo member.",
+			Bio: "Seeded demo member.", Seeded: true,
 		}
 	}
 	if err := s.store.InsertBatch(ctx, &users); err != nil {

@@ -28,9 +28,6 @@ type Service struct {
 	// FlagHideThreshold is the total flag weight at which a post is hidden
 	// until reviewed; zero means the default, 3.
 	FlagHideThreshold int
-	// NeedsResponseWait is how long a thread goes unanswered before it joins
-	// the needs-response queue; zero means DefaultNeedsResponseWait.
-	NeedsResponseWait time.Duration
 	// blocks caches the federation block lists for the inbox (block_cache.go).
 	blocks *blockCache
 }

@@ -50,9 +50,12 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 }
 
 // FinishDelivery records an attempt's outcome: done, failed (dead), or
-// pending again from next.
-func (s *Store) FinishDelivery(ctx context.Context, id int64, state string, next time.Time, lastError string) error {
-	return s.DB(ctx).Model(&Delivery{}).Where("id = ?", id).Updates(map[string]any{
+// pending again from next. claimedBy is the claim the attempt ran under
+// (Delivery.ClaimedBy as claimed): an attempt that outlived its lease, the
+// job since claimed again by another worker, records nothing, so a stale
+// "retry later" cannot undo the newer claim's "done" (or the reverse).
+func (s *Store) FinishDelivery(ctx context.Context, id int64, claimedBy, state string, next time.Time, lastError string) error {
+	return s.DB(ctx).Model(&Delivery{}).Where("id = ? AND claimed_by = ?", id, claimedBy).Updates(map[string]any{
 		"state": state, "next_attempt_at": next, "last_error": truncate(lastError, 2000), "locked_until": nil,
 	}).Error
 }

@@ -21,6 +21,14 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// CountSignedUp counts the local accounts people made (signed up or
+// created with the admin CLI): members `hearth dev seed` made do not count.
+func (s *Store) CountSignedUp(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.DB(ctx).Model(&User{}).Where("domain = '' AND NOT seeded").Count(&n).Error
+	return n, err
+}
+
 // UserByID loads one user.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User

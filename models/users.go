@@ -49,6 +49,9 @@ type User struct {
 	// never loaded grants nothing, so forgetting to load it fails closed.
 	RoleScoped      bool    `gorm:"not null;default:false"`
 	RoleCategoryIDs []int64 `gorm:"-"`
+	// Seeded (migration 0240) marks a demo member made by `hearth dev
+	// seed`; such members do not count as sign-ups (CountSignedUp).
+	Seeded bool `gorm:"not null;default:false"`
 }
 
 // IsRemote reports whether the row stands for a fediverse account.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -95,8 +96,11 @@ func devCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					fmt.Printf("seeded %d users, %d threads, %d posts in %s (%.0f posts/s); first thread id %d; members' password is %q\n",
-						res.Users, res.Threads, res.Posts, res.Elapsed.Round(1e6), float64(res.Posts)/res.Elapsed.Seconds(), res.FirstThreadID, forum.SeedPassword)
+					signedUp, err := svc.UserCount(c.Context)
+					if err != nil {
+						return err
+					}
+					printSeedResult(os.Stdout, res, signedUp)
 					return nil
 				},
 			},

@@ -46,6 +46,7 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "addr", EnvVars: []string{"HEARTH_ADDR"}, Value: d.Addr, Usage: "listen address"},
 		&cli.BoolFlag{Name: "federation-allow-private", EnvVars: []string{"HEARTH_FEDERATION_ALLOW_PRIVATE"}, Usage: "allow fetches/deliveries to loopback and private addresses and to http:// peers (tests and labs only)"},
 		&cli.DurationFlag{Name: "federation-retry-base", EnvVars: []string{"HEARTH_FEDERATION_RETRY_BASE"}, Value: 30 * time.Second, Usage: "first delivery retry delay; each later one doubles (tests and labs only: the default suits production)"},
+		&cli.DurationFlag{Name: "needs-response-after", EnvVars: []string{"HEARTH_NEEDS_RESPONSE_AFTER"}, Value: forum.DefaultNeedsResponseWait, Usage: "how long a thread goes unanswered before it joins the community's needs-response queue (0s: as soon as it is posted)"},
 		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port?from=ADDR (smtps:// for TLS from the start); without from, mail comes from noreply@<host of --url>; empty logs mail instead of sending"},
 		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
 	)
@@ -77,6 +78,8 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 		if cfg.FederationRetryBase < 100*time.Millisecond {
 			return cfg, fmt.Errorf("--federation-retry-base / HEARTH_FEDERATION_RETRY_BASE %s is too short; use at least 100ms (default 30s)", cfg.FederationRetryBase)
 		}
+		wait := c.Duration("needs-response-after")
+		cfg.NeedsResponseAfter = &wait
 	}
 	cfg.SMTPURL = c.String("smtp-url")
 	cfg.TrustedProxies = c.String("trusted-proxies")
