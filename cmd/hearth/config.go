@@ -37,6 +37,8 @@ func serveFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "federation-retry-base", EnvVars: []string{"HEARTH_FEDERATION_RETRY_BASE"}, Value: 30 * time.Second, Usage: "first delivery retry delay; each later one doubles (tests and labs only: the default suits production)"},
 		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port; empty logs mail instead of sending"},
 		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
+		&cli.StringFlag{Name: "metrics-addr", EnvVars: []string{"HEARTH_METRICS_ADDR"}, Value: d.MetricsAddr, Usage: "separate listen address for /metrics (keep it private; empty: no separate listener)"},
+		&cli.StringFlag{Name: "metrics-token", EnvVars: []string{"HEARTH_METRICS_TOKEN"}, Usage: "also serve /metrics on --addr to requests with Authorization: Bearer <token> (empty: the public /metrics is 404)"},
 	)
 }
 
@@ -62,6 +64,10 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 	}
 	cfg.SMTPURL = c.String("smtp-url")
 	cfg.TrustedProxies = c.String("trusted-proxies")
+	if c.Command.Name == "serve" {
+		cfg.MetricsAddr = c.String("metrics-addr")
+		cfg.MetricsToken = c.String("metrics-token")
+	}
 	cfg.Version = Version
 	if err := cfg.Normalize(); err != nil {
 		return cfg, err
