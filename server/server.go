@@ -76,6 +76,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.Pre(headAsGet)
 	// The peer address is the client unless it is a configured proxy, so
 	// login limits cannot be dodged with a forged X-Forwarded-For.
 	e.IPExtractor = echo.ExtractIPDirect()

@@ -93,7 +93,7 @@ func retryFields(c echo.Context) []retryField {
 }
 
 // retryKind chooses how a submitted value comes back: long or multi-line
-// text in a textarea, ids and checkbox values hidden, other short text in a
+// text in a textarea, ids, checkbox values and the login form's next hidden, other short text in a
 // text box, passwords as an empty password box.
 func retryKind(name, value string) string {
 	switch {
@@ -101,7 +101,7 @@ func retryKind(name, value string) string {
 		return "password"
 	case textAreaFields[name] || strings.Contains(value, "\n") || len(value) > 200:
 		return "textarea"
-	case value == "on" || value == "true" || value == "false" || isDigits(value):
+	case name == "next" || value == "on" || value == "true" || value == "false" || isDigits(value):
 		return "hidden"
 	}
 	return "text"
