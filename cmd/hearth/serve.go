@@ -94,6 +94,12 @@ func serve(parent context.Context, cfg config.Config) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v (is another process using it? choose another with --addr / HEARTH_ADDR)", cfg.Addr, err)
 	}
+	metricsSrv, metricsLn, err := listenMetrics(cfg, srv, log)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -114,12 +120,6 @@ func serve(parent context.Context, cfg config.Config) error {
 	go func() { defer close(fedDone); fed.Run(ctx, 2) }()
 	mailDone := make(chan struct{})
 	go func() { defer close(mailDone); mail.Run(ctx) }()
-
-	metricsSrv, metricsLn, err := listenMetrics(cfg, srv, log)
-	if err != nil {
-		_ = ln.Close()
-		return err
-	}
 
 	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
