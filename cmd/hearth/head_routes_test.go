@@ -165,4 +165,3 @@ func loggedIn(t *testing.T, base, username, password string) *http.Client {
 	}
 	return c
 }
-
