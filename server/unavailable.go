@@ -32,6 +32,8 @@ type retryForm struct {
 	Fields  []retryField
 }
 
+var kindOrder = map[string]int{"text": 0, "textarea": 1, "password": 2, "hidden": 3}
+
 // textAreaFields are the names Hearth's forms use for long text.
 var textAreaFields = map[string]bool{
 	"body": true, "description": true, "bio": true, "reason": true, "message": true, "note": true, "text": true,
@@ -89,6 +91,8 @@ func retryFields(c echo.Context) []retryField {
 			out[i].Value = ""
 		}
 	}
+	// Short fields (a title) above long ones (the body), as forms have them.
+	sort.SliceStable(out, func(i, j int) bool { return kindOrder[out[i].Kind] < kindOrder[out[j].Kind] })
 	return out
 }
 

@@ -129,6 +129,16 @@ func TestUnreachableDatabaseAnswers503(t *testing.T) {
 			checkKeptText(t, sc.b, f, sc.b.post(f.path, f.form))
 		})
 	}
+	t.Run("login never echoes the password", func(t *testing.T) {
+		r := sc.b.post("/login", url.Values{"login": {"alice"}, "password": {"hunter2-typed-secret"}})
+		checkKeptText(t, sc.b, writeForm{name: "login", path: "/login", typed: []string{"alice"}}, r)
+		if strings.Contains(r.Body, "hunter2-typed-secret") {
+			t.Errorf("the retry form shows the password:\n%s", r.Body)
+		}
+		if !strings.Contains(r.Body, `type="password"`) {
+			t.Errorf("the retry form has no password box to type it again:\n%s", r.Body)
+		}
+	})
 	t.Run("reads", func(t *testing.T) {
 		for _, path := range []string{fmt.Sprintf("/t/%d", sc.threadID), "/settings"} {
 			if r := sc.b.get(path); r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") != "5" {
