@@ -42,6 +42,13 @@ type Config struct {
 	// forum.DefaultNeedsResponseWait; a pointer so that 0 ("list a thread
 	// as soon as it is posted") is a setting of its own.
 	NeedsResponseAfter *time.Duration
+	// MetricsAddr is where a separate listener serves /metrics (default
+	// loopback, so only the host and its scraper reach it; empty turns it
+	// off). MetricsToken, when set, also serves /metrics on the public
+	// address to requests carrying "Authorization: Bearer <token>"; without
+	// it the public /metrics is 404.
+	MetricsAddr  string
+	MetricsToken string
 }
 
 // Defaults returns the configuration a fresh `hearth serve` runs with.
@@ -52,6 +59,7 @@ func Defaults() Config {
 		DataDir:      "./data",
 		PostsPerPage: 30,
 		SandboxPosts: 2,
+		MetricsAddr:  "localhost:9464",
 	}
 }
 
@@ -93,6 +101,11 @@ func (c *Config) Normalize() error {
 	}
 	if _, err := c.TrustedProxyNets(); err != nil {
 		return err
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr / HEARTH_METRICS_ADDR %q is not a host:port like localhost:9464 (empty turns the metrics listener off)", c.MetricsAddr)
+		}
 	}
 	if c.SMTPURL != "" {
 		if su, err := url.Parse(c.SMTPURL); err != nil || (su.Scheme != "smtp" && su.Scheme != "smtps") || su.Host == "" {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"sort"
 	"strings"
+
+	"github.com/hearth/hearth/models"
 )
 
 // Typed domain errors. server/ maps them to HTTP status codes in one place.
@@ -12,7 +14,16 @@ var (
 	ErrForbidden    = errors.New("you are not allowed to do that")
 	ErrUnauthorized = errors.New("you need to log in")
 	ErrConflict     = errors.New("conflict")
+	// ErrUnavailable: the database cannot be reached or cannot take a
+	// write right now; try again shortly. See IsUnavailable.
+	ErrUnavailable = models.ErrUnavailable
 )
+
+// IsUnavailable reports whether err means the database is unavailable
+// (down, connections cut, disk full, locked), whether or not a layer
+// marked it ErrUnavailable on the way: models.IsUnavailable is the one
+// list of which driver errors mean that.
+func IsUnavailable(err error) bool { return models.IsUnavailable(err) }
 
 // RateLimitError says an action was refused for being too frequent.
 type RateLimitError struct{ Message string }

@@ -143,7 +143,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return sqlDB.PingContext(ctx)
+	return Unavailable(sqlDB.PingContext(ctx))
 }
 
 // DB returns the transaction travelling in ctx, or the pool bound to ctx.
@@ -160,9 +160,11 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) 
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// A failed begin or commit is the database's fault, not the request's:
+	// mark it so the web answers 503 and forms keep their text.
+	return Unavailable(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
-	})
+	}))
 }
 
 // notFound turns gorm's record-not-found into ErrNotFound.

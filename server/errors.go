@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -36,6 +37,8 @@ func classify(err error) *APIError {
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	case !errors.As(err, &he) && forum.IsUnavailable(err):
+		return apiError(http.StatusServiceUnavailable, "unavailable", "The forum cannot reach its database right now; try again in a moment.")
 	case errors.Is(err, forum.ErrNotFound):
 		return apiError(http.StatusNotFound, "not_found", "That page or item does not exist, or was removed.")
 	case errors.As(err, &fe):
@@ -86,6 +89,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		s.log.ErrorContext(c.Request().Context(), "request failed", "error", err.Error(),
 			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
+	if ae.Code == "unavailable" {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	}
 	var werr error
 	switch {
 	case c.Request().Method == http.MethodHead:
@@ -94,6 +100,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		werr = c.JSON(ae.Status, map[string]any{"error": ae})
 	case ae.Status == http.StatusUnauthorized && c.Request().Method == http.MethodGet:
 		werr = c.Redirect(http.StatusSeeOther, "/login")
+	case ae.Code == "unavailable":
+		if rerr := s.renderUnavailable(c, ae); rerr != nil {
+			werr = c.String(ae.Status, ae.Message)
+		}
 	default:
 		p := s.page(c, http.StatusText(ae.Status))
 		p.NoIndex = true

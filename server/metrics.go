@@ -1,7 +1,10 @@
 package server
 
 import (
+	"crypto/subtle"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -64,6 +67,27 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (m *metrics) handler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(m.gatherer, promhttp.HandlerOpts{}))
+// exposition is the Prometheus text handler, served on the metrics listener
+// (see Server.MetricsHandler) and, with a token, on the public address.
+func (m *metrics) exposition() http.Handler {
+	return promhttp.HandlerFor(m.gatherer, promhttp.HandlerOpts{})
+}
+
+// publicHandler serves /metrics on the public address only to a request
+// carrying the operator's token; anyone else gets the same 404 as any
+// unknown page, so the public site does not even say metrics exist. Route
+// names, counts and latencies tell an attacker which endpoints are slow or
+// failing, which is why they are not public.
+func (m *metrics) publicHandler(token string) echo.HandlerFunc {
+	h := echo.WrapHandler(m.exposition())
+	return func(c echo.Context) error {
+		if token == "" {
+			return echo.ErrNotFound
+		}
+		sent, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(sent)), []byte(token)) != 1 {
+			return echo.ErrNotFound
+		}
+		return h(c)
+	}
 }

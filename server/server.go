@@ -5,8 +5,11 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -29,6 +32,8 @@ type Server struct {
 	cache   *anonCache
 	frags   *fragments
 	stats   *statsCache
+	// healthID names this process's /healthz probe row (see healthz).
+	healthID string
 }
 
 // New builds the server and parses every template; a broken template or
@@ -47,13 +52,22 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 		return nil, err
 	}
 	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache(), frags: newFragments(),
-		stats: newStatsCache()}
+		stats: newStatsCache(), healthID: processID()}
 	s.echo = s.routes()
 	return s, nil
 }
 
 // Handler is the http.Handler to serve.
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// MetricsHandler serves the Prometheus metrics, for the separate listener
+// on --metrics-addr (cmd/hearth serve). It has no authentication: keep that
+// address private (the default is loopback).
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", s.metrics.exposition())
+	return mux
+}
 
 // Echo exposes the router, for tests and for mounting other peers (federation).
 func (s *Server) Echo() *echo.Echo { return s.echo }
@@ -62,6 +76,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.Pre(headAsGet)
 	// The peer address is the client unless it is a configured proxy, so
 	// login limits cannot be dodged with a forged X-Forwarded-For.
 	e.IPExtractor = echo.ExtractIPDirect()
@@ -81,7 +96,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(middleware.BodyLimit("2M"))
 
 	e.GET("/healthz", s.healthz)
-	e.GET("/metrics", s.metrics.handler())
+	e.GET("/metrics", s.metrics.publicHandler(s.cfg.MetricsToken))
 	e.GET("/static/*", s.assets.serve)
 	e.GET("/avatars/:file", s.avatar)
 
@@ -142,12 +157,27 @@ func (s *Server) routes() *echo.Echo {
 	return e
 }
 
-// healthz answers 200 when the database does, 503 otherwise.
+// healthz answers 200 "ok" when the database takes a write, 503 otherwise:
+// a ping alone passes on a full disk, where every post would fail. The
+// write is one small committed probe row per process (forum.CheckWritable).
 func (s *Server) healthz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := s.forum.Store().Ping(ctx); err != nil {
+	if err := s.forum.CheckWritable(ctx, s.healthID); err != nil {
+		s.log.WarnContext(ctx, "health check failed", "error", err.Error())
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 		return c.String(http.StatusServiceUnavailable, "database unavailable")
 	}
 	return c.String(http.StatusOK, "ok")
+}
+
+// processID names this process in the health probe table: host, pid and a
+// random suffix (pids repeat across restarts and containers).
+func processID() string {
+	host, _ := os.Hostname()
+	id := fmt.Sprintf("%s/%d/%s", host, os.Getpid(), randomString(6))
+	if len(id) > 64 {
+		id = id[len(id)-64:]
+	}
+	return id
 }

@@ -203,6 +203,8 @@ func TestBadConfiguration(t *testing.T) {
 		{"unparsable database dsn", []string{"HEARTH_DB=postgres://nobody:secret%zz@127.0.0.1:1/x"}, nil, "HEARTH_DB"},
 		{"unknown database scheme", nil, []string{"--db", "mysql://nobody:secret@127.0.0.1:1/x"}, "--db"},
 		{"port in use", nil, []string{"--addr", busyAddr}, "--addr"},
+		{"metrics port in use", nil, []string{"--metrics-addr", busyAddr}, "--metrics-addr"},
+		{"malformed metrics address", []string{"HEARTH_METRICS_ADDR=9464"}, nil, "HEARTH_METRICS_ADDR"},
 		{"posts per page", []string{"HEARTH_POSTS_PER_PAGE=0"}, nil, "HEARTH_POSTS_PER_PAGE"},
 		{"sandbox posts", []string{"HEARTH_SANDBOX_POSTS=-1"}, nil, "HEARTH_SANDBOX_POSTS"},
 		{"smtp url", nil, []string{"--smtp-url", "mail.example:25"}, "--smtp-url"},

@@ -49,6 +49,8 @@ func serveFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "needs-response-after", EnvVars: []string{"HEARTH_NEEDS_RESPONSE_AFTER"}, Value: forum.DefaultNeedsResponseWait, Usage: "how long a thread goes unanswered before it joins the community's needs-response queue (0s: as soon as it is posted)"},
 		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port?from=ADDR (smtps:// for TLS from the start); without from, mail comes from noreply@<host of --url>; empty logs mail instead of sending"},
 		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
+		&cli.StringFlag{Name: "metrics-addr", EnvVars: []string{"HEARTH_METRICS_ADDR"}, Value: d.MetricsAddr, Usage: "separate listen address for /metrics (keep it private; empty: no separate listener)"},
+		&cli.StringFlag{Name: "metrics-token", EnvVars: []string{"HEARTH_METRICS_TOKEN"}, Usage: "also serve /metrics on --addr to requests with Authorization: Bearer <token> (empty: the public /metrics is 404)"},
 	)
 }
 
@@ -83,6 +85,10 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 	}
 	cfg.SMTPURL = c.String("smtp-url")
 	cfg.TrustedProxies = c.String("trusted-proxies")
+	if c.Command.Name == "serve" {
+		cfg.MetricsAddr = c.String("metrics-addr")
+		cfg.MetricsToken = c.String("metrics-token")
+	}
 	cfg.Version = Version
 	if err := cfg.Normalize(); err != nil {
 		return cfg, err

@@ -94,6 +94,12 @@ func serve(parent context.Context, cfg config.Config) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v (is another process using it? choose another with --addr / HEARTH_ADDR)", cfg.Addr, err)
 	}
+	metricsSrv, metricsLn, err := listenMetrics(cfg, srv, log)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -115,8 +121,11 @@ func serve(parent context.Context, cfg config.Config) error {
 	mailDone := make(chan struct{})
 	go func() { defer close(mailDone); mail.Run(ctx) }()
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if metricsSrv != nil {
+		go func() { errc <- metricsSrv.Serve(metricsLn) }()
+	}
 	log.Info("hearth serving", "addr", ln.Addr().String(), "url", cfg.URL, "db", config.RedactDSN(cfg.DB), "version", Version)
 
 	select {
@@ -128,14 +137,48 @@ func serve(parent context.Context, cfg config.Config) error {
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	servers := 1
+	if metricsSrv != nil {
+		servers++
+		if err := metricsSrv.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("shutdown metrics listener: %w", err)
+		}
+	}
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for range servers {
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	<-fedDone // ctx is done, so the workers finish their current batch and stop
 	<-mailDone
 	log.Info("stopped")
 	return nil
+}
+
+// listenMetrics opens the separate /metrics listener on --metrics-addr (nil
+// when it is empty). An address the operator chose must work, so failing to
+// listen there stops serve; the default one only logs, so two processes on
+// one host (or a port already taken) still serve the forum.
+func listenMetrics(cfg config.Config, srv *server.Server, log *slog.Logger) (*http.Server, net.Listener, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		if cfg.MetricsAddr != config.Defaults().MetricsAddr {
+			return nil, nil, fmt.Errorf("cannot listen on %s for metrics: %v (choose another with --metrics-addr / HEARTH_METRICS_ADDR, or set it empty to turn the metrics listener off)", cfg.MetricsAddr, err)
+		}
+		log.Error("metrics listener not started; /metrics is not served on its own address", "metrics_addr", cfg.MetricsAddr, "error", err.Error())
+		return nil, nil, nil
+	}
+	log.Info("metrics serving", "metrics_addr", ln.Addr().String())
+	return &http.Server{
+		Handler:           srv.MetricsHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}, ln, nil
 }

@@ -41,6 +41,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0220_merge_trigger", Migrate: migrateMergeTrigger},
 		{ID: "0230_seen_days", Migrate: migrateSeenDays},
 		{ID: "0240_seeded_members", Migrate: migrateSeededMembers},
+		{ID: "0250_health_checks", Migrate: migrateHealthChecks},
 	}
 }
 

@@ -1,0 +1,131 @@
+package server
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+)
+
+// retryAfterSeconds is what a 503 for an unavailable database asks clients
+// to wait: long enough for a restart or a failover, short enough that a
+// member retrying by hand is not told to wait for nothing.
+const retryAfterSeconds = 5
+
+// unavailableMessage is what a member sees when a form could not be saved.
+const unavailableMessage = "The forum cannot save right now; your text is below, try again in a moment."
+
+// retryField is one submitted form value, shown again on the retry form.
+type retryField struct {
+	Name, Label, Value string
+	Kind               string // textarea, text, hidden or password (never echoed)
+}
+
+// retryForm is the unavailable page's data: the message and, for a form
+// post, everything the member sent, posting back to the same URL.
+type retryForm struct {
+	Message string
+	Action  string
+	Fields  []retryField
+}
+
+var kindOrder = map[string]int{"text": 0, "textarea": 1, "password": 2, "hidden": 3}
+
+// textAreaFields are the names Hearth's forms use for long text.
+var textAreaFields = map[string]bool{
+	"body": true, "description": true, "bio": true, "reason": true, "message": true, "note": true, "text": true,
+}
+
+// renderUnavailable answers a browser while the database is unavailable.
+// The usual form re-render needs the database (the thread, the categories),
+// so this page is built from the request alone: the submitted values come
+// back in a form that posts to the same URL, so nothing the member typed is
+// lost. Passwords are never sent back. It reads nothing from the database
+// (no unread count, no banner): every such read would fail too.
+func (s *Server) renderUnavailable(c echo.Context, ae *APIError) error {
+	r := retryForm{Message: ae.Message, Action: c.Request().URL.RequestURI()}
+	if c.Request().Method == http.MethodPost {
+		r.Message = unavailableMessage
+		r.Fields = retryFields(c)
+	}
+	token := csrfToken(c)
+	if token == "" {
+		// authenticate runs before csrf; when the session read failed,
+		// the csrf middleware never ran, but the cookie is the token.
+		if ck, err := c.Cookie(csrfCookie); err == nil {
+			token = ck.Value
+		}
+	}
+	p := &Page{
+		Title: "The forum is unavailable", SiteName: "Hearth", BaseURL: s.cfg.URL, OGType: "website",
+		Canonical: s.cfg.URL + c.Request().URL.Path, Viewer: viewer(c), CSRF: token, NoIndex: true, Data: r,
+	}
+	return s.tmpl.render(c, ae.Status, "unavailable", p)
+}
+
+// retryFields lists the submitted values in a stable order.
+func retryFields(c echo.Context) []retryField {
+	params, err := c.FormParams()
+	if err != nil {
+		return nil
+	}
+	names := make([]string, 0, len(params))
+	for k := range params {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []retryField
+	for _, name := range names {
+		if name == "_csrf" {
+			continue
+		}
+		for _, v := range params[name] {
+			out = append(out, retryField{Name: name, Label: fieldLabel(name), Value: v, Kind: retryKind(name, v)})
+		}
+	}
+	for i := range out {
+		if out[i].Kind == "password" {
+			out[i].Value = ""
+		}
+	}
+	// Short fields (a title) above long ones (the body), as forms have them.
+	sort.SliceStable(out, func(i, j int) bool { return kindOrder[out[i].Kind] < kindOrder[out[j].Kind] })
+	return out
+}
+
+// retryKind chooses how a submitted value comes back: long or multi-line
+// text in a textarea, ids, checkbox values and the login form's next hidden, other short text in a
+// text box, passwords as an empty password box.
+func retryKind(name, value string) string {
+	switch {
+	case strings.Contains(strings.ToLower(name), "password"):
+		return "password"
+	case textAreaFields[name] || strings.Contains(value, "\n") || len(value) > 200:
+		return "textarea"
+	case name == "next" || value == "on" || value == "true" || value == "false" || isDigits(value):
+		return "hidden"
+	}
+	return "text"
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err == nil
+}
+
+// fieldLabel turns a form name (poll_question) into a label (Poll question).
+func fieldLabel(name string) string {
+	l := strings.ReplaceAll(strings.ReplaceAll(name, "_", " "), "-", " ")
+	if l == "" {
+		return name
+	}
+	rs := []rune(l)
+	rs[0] = unicode.ToUpper(rs[0])
+	return string(rs)
+}
