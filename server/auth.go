@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -74,6 +73,7 @@ func (s *Server) login(c echo.Context) error {
 		}
 		p := s.page(c, "Log in")
 		p.Form = formFrom(c, err)
+		p.Form.Values["next"] = safeNext(c.FormValue("next"))
 		// A suspended member sees why and may appeal from here.
 		var se *forum.SuspendedError
 		if errors.As(err, &se) {
@@ -104,14 +104,6 @@ func (s *Server) startSession(c echo.Context, userID int64) error {
 	}
 	c.SetCookie(s.cookie(sessionCookie, secret, 30*24*time.Hour))
 	return nil
-}
-
-// safeNext keeps post-login redirects on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }
 
 func randomString(n int) string {
