@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Typed domain errors. server/ maps them to HTTP status codes in one place.
@@ -15,7 +16,12 @@ var (
 )
 
 // RateLimitError says an action was refused for being too frequent.
-type RateLimitError struct{ Message string }
+// RetryAfter, when known, is how long until it would be accepted (the
+// login page sends it as Retry-After).
+type RateLimitError struct {
+	Message    string
+	RetryAfter time.Duration
+}
 
 func (e *RateLimitError) Error() string { return e.Message }
 

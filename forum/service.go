@@ -33,6 +33,8 @@ type Service struct {
 	NeedsResponseWait time.Duration
 	// blocks caches the federation block lists for the inbox (block_cache.go).
 	blocks *blockCache
+	// keys caches instance secrets (login_limits.go).
+	keys *keyCache
 }
 
 // New builds the service.
@@ -46,6 +48,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		hooks:      noHooks{},
 		words:      &wordCache{},
 		blocks:     &blockCache{},
+		keys:       &keyCache{},
 	}
 }
 

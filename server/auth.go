@@ -5,12 +5,20 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
+)
+
+// deviceCookie holds a random token the forum remembers (hashed) for the
+// member after each successful login; see forum/login_limits.go.
+const (
+	deviceCookie         = "hearth_device"
+	deviceCookieLifetime = 180 * 24 * time.Hour
 )
 
 // SignupData tells the signup page whether this account will be the first,
@@ -63,11 +71,19 @@ func (s *Server) loginForm(c echo.Context) error {
 }
 
 func (s *Server) login(c echo.Context) error {
-	u, err := s.forum.Authenticate(c.Request().Context(), c.FormValue("login"), c.FormValue("password"), clientIP(c))
+	in := forum.LoginInput{Login: c.FormValue("login"), Password: c.FormValue("password"), Addr: clientIP(c)}
+	if ck, err := c.Cookie(deviceCookie); err == nil {
+		in.Device = ck.Value
+	}
+	r, err := s.forum.LogIn(c.Request().Context(), in)
 	if err != nil {
 		status := http.StatusUnprocessableEntity
-		if _, ok := err.(*forum.RateLimitError); ok {
+		var rl *forum.RateLimitError
+		if errors.As(err, &rl) {
 			status = http.StatusTooManyRequests
+			if rl.RetryAfter > 0 {
+				c.Response().Header().Set("Retry-After", strconv.Itoa(int((rl.RetryAfter+time.Second-1)/time.Second)))
+			}
 		} else if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
@@ -81,7 +97,10 @@ func (s *Server) login(c echo.Context) error {
 		}
 		return s.tmpl.render(c, status, "login", p)
 	}
-	if err := s.startSession(c, u.ID); err != nil {
+	// The device cookie marks this browser as one the member logs in
+	// from, so a stranger's failed guesses elsewhere do not lock it out.
+	c.SetCookie(s.cookie(deviceCookie, r.Device, deviceCookieLifetime))
+	if err := s.startSession(c, r.User.ID); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next")))

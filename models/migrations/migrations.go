@@ -40,6 +40,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0200_mod_ux", Migrate: migrateModUX},
 		{ID: "0220_merge_trigger", Migrate: migrateMergeTrigger},
 		{ID: "0230_seen_days", Migrate: migrateSeenDays},
+		{ID: "0240_login_limits", Migrate: migrateLoginLimits},
 	}
 }
 
