@@ -113,6 +113,7 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	s.clearCookie(c, sessionCookie)
+	s.rotateCSRF(c)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -122,6 +123,14 @@ func (s *Server) startSession(c echo.Context, userID int64) error {
 		return err
 	}
 	c.SetCookie(s.cookie(sessionCookie, secret, 30*24*time.Hour))
+	// The new session brings a new CSRF token: one picked up before login
+	// no longer works.
+	token, err := s.forum.SessionCSRFToken(c.Request().Context(), secret)
+	if err != nil {
+		return err
+	}
+	s.setCSRFCookie(c, token)
+	c.Set(ctxCSRF, token)
 	return nil
 }
 
