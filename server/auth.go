@@ -103,7 +103,7 @@ func (s *Server) login(c echo.Context) error {
 	if err := s.startSession(c, r.User.ID); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next")))
+	return redirectLocal(c, c.FormValue("next"))
 }
 
 func (s *Server) logout(c echo.Context) error {

@@ -1,10 +1,13 @@
 package server
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
 )
 
 // maxNextLength bounds a redirect target taken from a request; longer ones
@@ -30,6 +33,13 @@ func safeNext(raw string) string {
 		return "/"
 	}
 	return raw
+}
+
+// redirectLocal answers 303 See Other to a target built from request
+// input (a form field, a path parameter), through safeNext: every such
+// redirect goes through this one gate.
+func redirectLocal(c echo.Context, target string) error {
+	return c.Redirect(http.StatusSeeOther, safeNext(target))
 }
 
 func acceptableNext(raw string) bool {
