@@ -1,6 +1,10 @@
 package server
 
-import "testing"
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
 
 // nextCorpus holds redirect targets an attacker might send as ?next= (or
 // as the login form's hidden field), each with what safeNext must make of
@@ -102,4 +106,38 @@ func TestSafeNextOversized(t *testing.T) {
 	if got := safeNext(long); got != "/" {
 		t.Fatalf("a %d-byte target was kept", len(long))
 	}
+}
+
+// FuzzSafeNext: whatever comes in, what goes out is "/" or the input
+// itself, and anything kept is a bare same-site path by every reading a
+// browser might use: one leading slash, printable ASCII only, no
+// backslash, and no scheme or host to url.Parse.
+func FuzzSafeNext(f *testing.F) {
+	for _, tc := range nextCorpus {
+		f.Add(tc.Raw)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got := safeNext(raw)
+		if got == "/" {
+			return
+		}
+		if got != raw {
+			t.Fatalf("safeNext(%q) = %q: neither the input nor /", raw, got)
+		}
+		if got[0] != '/' || (len(got) > 1 && (got[1] == '/' || got[1] == '\\')) {
+			t.Fatalf("kept %q: not a single leading slash", got)
+		}
+		for i := 0; i < len(got); i++ {
+			if b := got[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+				t.Fatalf("kept %q: byte %#x", got, b)
+			}
+		}
+		u, err := url.Parse(got)
+		if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+			t.Fatalf("kept %q: url.Parse gives %#v, %v", got, u, err)
+		}
+		if p, err := url.PathUnescape(got); err != nil || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\t\r\n\\") {
+			t.Fatalf("kept %q: decodes to %q", got, p)
+		}
+	})
 }
