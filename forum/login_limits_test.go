@@ -210,3 +210,35 @@ func TestLoginLimitsPerAddress(t *testing.T) {
 	sc.limited(t, "10.9.9.9", "", "address after 20 failures on other names")
 	sc.ok(t, "10.0.0.3", "", "another address")
 }
+
+// TestLoginLimitsPrune: maintenance forgets failures past the window and
+// trust unused for 180 days, so an old device no longer skips the
+// account-wide bound.
+func TestLoginLimitsPrune(t *testing.T) {
+	sc := newLoginScene(t)
+	device := sc.ok(t, "10.0.0.1", "", "first login")
+	sc.fail(t, "192.0.2.1", "")
+	sc.now = sc.now.Add(16 * time.Minute)
+	if err := sc.Svc.PruneLoginLimits(sc.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := sc.Store.CountLoginAttempts(sc.Ctx, models.LoginAttemptFilter{}, time.Time{}); err != nil || n != 0 {
+		t.Fatalf("%d failures left after the window (%v)", n, err)
+	}
+	var trusted int64
+	if err := sc.Store.DB(sc.Ctx).Table("trusted_logins").Count(&trusted).Error; err != nil || trusted != 2 {
+		t.Fatalf("trusted rows before 180 days: %d (%v), want the address and the device", trusted, err)
+	}
+	sc.now = sc.now.Add(181 * 24 * time.Hour)
+	if err := sc.Svc.PruneLoginLimits(sc.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Store.DB(sc.Ctx).Table("trusted_logins").Count(&trusted).Error; err != nil || trusted != 0 {
+		t.Fatalf("trusted rows after 181 days unused: %d (%v)", trusted, err)
+	}
+	for i := range 50 {
+		sc.fail(t, fmt.Sprintf("192.0.2.%d", i/4), "")
+	}
+	sc.limited(t, "198.51.100.7", device, "device unused for 181 days")
+	sc.limited(t, "10.0.0.1", "", "address unused for 181 days")
+}

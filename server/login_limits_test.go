@@ -13,7 +13,7 @@ import (
 	"github.com/hearth/hearth/models"
 )
 
-// postFrom submits the login form as a client at addr (the test server
+// loginFrom submits the login form for alice as a client at addr (the test server
 // trusts loopback as a proxy, so X-Forwarded-For names the client).
 func (b *browser) loginFrom(addr, password string) *response {
 	form := url.Values{"login": {"alice"}, "password": {password}, "_csrf": {b.csrf()}}
