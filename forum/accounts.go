@@ -19,12 +19,7 @@ import (
 	"github.com/hearth/hearth/models"
 )
 
-// Login limits: failures counted over a sliding window, per account and per
-// client address, in the database so every process sees the same counts.
 const (
-	loginWindow         = 15 * time.Minute
-	maxFailuresPerUser  = 5
-	maxFailuresPerIP    = 20
 	sessionLifetime     = 30 * 24 * time.Hour
 	sessionTouchAfter   = time.Hour
 	minPasswordLength   = 8
@@ -152,11 +147,24 @@ func validRole(r string) bool {
 	return false
 }
 
-// Authenticate checks a username-or-email and password. Failures are
-// counted per account and per IP; past the limit it refuses without checking
-// the password, so guessing is slow whichever accounts an attacker tries.
+// Authenticate checks a username-or-email and password from an address,
+// for callers with no device cookie (tests, tools); the login form uses
+// LogIn.
 func (s *Service) Authenticate(ctx context.Context, login, password, ip string) (*models.User, error) {
-	u, err := s.checkPassword(ctx, login, password, ip)
+	r, err := s.LogIn(ctx, LoginInput{Login: login, Password: password, Addr: ip})
+	if err != nil {
+		return nil, err
+	}
+	return r.User, nil
+}
+
+// LogIn checks a username-or-email and password under the login limits
+// (forum/login_limits.go): past a limit it refuses without checking the
+// password, so guessing is slow whichever accounts and addresses an
+// attacker uses, while the owner's known devices and addresses still get
+// in. A success trusts this address and device from then on.
+func (s *Service) LogIn(ctx context.Context, in LoginInput) (*LoginResult, error) {
+	u, k, t, err := s.checkPassword(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -167,36 +175,50 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	} else if sn != nil {
 		return nil, s.suspendedError(ctx, u, sn)
 	}
-	return u, nil
-}
-
-// checkPassword is Authenticate without the suspension check.
-func (s *Service) checkPassword(ctx context.Context, login, password, ip string) (*models.User, error) {
-	login = strings.TrimSpace(login)
-	since := s.now().Add(-loginWindow)
-	byUser, byIP, err := s.store.CountLoginFailures(ctx, login, ip, since)
+	device, err := s.rememberLogin(ctx, u, k, t, in)
 	if err != nil {
 		return nil, err
 	}
-	if byUser >= maxFailuresPerUser || byIP >= maxFailuresPerIP {
-		return nil, &RateLimitError{Message: "too many failed logins; wait 15 minutes and try again"}
-	}
+	return &LoginResult{User: u, Device: device}, nil
+}
+
+// errWrongLogin keeps what the member typed in the form and says what to
+// check, without saying whether the account exists.
+func errWrongLogin() error {
+	return &ValidationError{Fields: map[string]string{"login": "wrong username, email or password: check both and try again"}}
+}
+
+// checkPassword is LogIn without the suspension check and without
+// trusting the client: the appeal form uses it too.
+func (s *Service) checkPassword(ctx context.Context, in LoginInput) (*models.User, loginKeys, loginTrust, error) {
+	login := strings.TrimSpace(in.Login)
 	u, err := s.store.UserByLogin(ctx, login)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
-		return nil, err
+		return nil, loginKeys{}, loginTrust{}, err
 	}
 	// Remote authors' rows have no password; refuse them outright rather
 	// than trust bcrypt to reject an empty hash.
-	if u == nil || u.IsRemote() || u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		if err := s.store.RecordLoginFailure(ctx, login, ip); err != nil {
-			return nil, err
+	if u != nil && (u.IsRemote() || u.PasswordHash == "") {
+		u = nil
+	}
+	k, err := s.keysFor(ctx, u, login, in)
+	if err != nil {
+		return nil, k, loginTrust{}, err
+	}
+	t, err := s.trustFor(ctx, u, k)
+	if err != nil {
+		return nil, k, t, err
+	}
+	if err := s.checkLoginLimits(ctx, u, k, t); err != nil {
+		return nil, k, t, err
+	}
+	if u == nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Password)) != nil {
+		if err := s.recordLoginFailure(ctx, u, k); err != nil {
+			return nil, k, t, err
 		}
-		return nil, &ValidationError{Fields: map[string]string{"login": "wrong username, email or password"}}
+		return nil, k, t, errWrongLogin()
 	}
-	if err := s.store.ClearLoginFailures(ctx, login); err != nil {
-		return nil, err
-	}
-	return u, nil
+	return u, k, t, nil
 }
 
 // StartSession creates a browser session and returns the secret for the

@@ -212,7 +212,7 @@ var errAlreadyAppealed = &conflictError{"you have already appealed this action; 
 // AppealSuspended lets a suspended member appeal from the login page: they
 // prove who they are with their password again, since they cannot log in.
 func (s *Service) AppealSuspended(ctx context.Context, login, password, ip string, auditID int64, message string) (*models.Appeal, error) {
-	u, err := s.checkPassword(ctx, login, password, ip)
+	u, _, _, err := s.checkPassword(ctx, LoginInput{Login: login, Password: password, Addr: ip})
 	if err != nil {
 		return nil, err
 	}

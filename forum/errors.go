@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hearth/hearth/models"
 )
@@ -26,7 +27,12 @@ var (
 func IsUnavailable(err error) bool { return models.IsUnavailable(err) }
 
 // RateLimitError says an action was refused for being too frequent.
-type RateLimitError struct{ Message string }
+// RetryAfter, when known, is how long until it would be accepted (the
+// login page sends it as Retry-After).
+type RateLimitError struct {
+	Message    string
+	RetryAfter time.Duration
+}
 
 func (e *RateLimitError) Error() string { return e.Message }
 

@@ -18,3 +18,8 @@ func (s *Service) TodayRollups(ctx context.Context, upTo time.Time) (partial, li
 	live, err = s.computeDay(ctx, d0, upTo)
 	return partial, live, ok, err
 }
+
+// PruneLoginLimits runs the maintenance step for login limits, for tests.
+func (s *Service) PruneLoginLimits(ctx context.Context) error {
+	return s.pruneLoginLimits(ctx, s.now())
+}

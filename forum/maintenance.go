@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// RunMaintenance removes expired sessions and old login failures once an
+// RunMaintenance removes expired sessions and old login limit rows once an
 // hour until ctx ends. Every Hearth process may run it: the deletes are
 // idempotent, so no coordination is needed.
 func (s *Service) RunMaintenance(ctx context.Context, log *slog.Logger) {
@@ -17,8 +17,8 @@ func (s *Service) RunMaintenance(ctx context.Context, log *slog.Logger) {
 		if err := s.store.DeleteExpiredSessions(ctx, now); err != nil && ctx.Err() == nil {
 			log.Warn("maintenance: delete expired sessions", "error", err)
 		}
-		if err := s.store.DeleteLoginFailuresBefore(ctx, now.Add(-loginWindow)); err != nil && ctx.Err() == nil {
-			log.Warn("maintenance: delete old login failures", "error", err)
+		if err := s.pruneLoginLimits(ctx, now); err != nil && ctx.Err() == nil {
+			log.Warn("maintenance: prune login limits", "error", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -30,6 +30,8 @@ type Service struct {
 	FlagHideThreshold int
 	// blocks caches the federation block lists for the inbox (block_cache.go).
 	blocks *blockCache
+	// keys caches instance secrets (login_limits.go).
+	keys *keyCache
 }
 
 // New builds the service.
@@ -43,6 +45,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		hooks:      noHooks{},
 		words:      &wordCache{},
 		blocks:     &blockCache{},
+		keys:       &keyCache{},
 	}
 }
 

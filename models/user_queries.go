@@ -147,26 +147,6 @@ func (s *Store) TokenUser(ctx context.Context, hash string) (*User, error) {
 	return s.UserByID(ctx, t.UserID)
 }
 
-// RecordLoginFailure notes a failed login for rate limiting.
-func (s *Store) RecordLoginFailure(ctx context.Context, username, ip string) error {
-	return s.DB(ctx).Create(&LoginFailure{Username: strings.ToLower(username), IP: ip}).Error
-}
-
-// CountLoginFailures counts failures since a time, for an account and an IP.
-func (s *Store) CountLoginFailures(ctx context.Context, username, ip string, since time.Time) (byUser, byIP int64, err error) {
-	db := s.DB(ctx)
-	if err = db.Model(&LoginFailure{}).Where("username = ? AND created_at > ?", strings.ToLower(username), since).Count(&byUser).Error; err != nil {
-		return
-	}
-	err = db.Model(&LoginFailure{}).Where("ip = ? AND created_at > ?", ip, since).Count(&byIP).Error
-	return
-}
-
-// ClearLoginFailures forgets an account's failures after a good login.
-func (s *Store) ClearLoginFailures(ctx context.Context, username string) error {
-	return s.DB(ctx).Where("username = ?", strings.ToLower(username)).Delete(&LoginFailure{}).Error
-}
-
 // Increment adds delta to an integer column of one row.
 func (s *Store) Increment(ctx context.Context, model any, id int64, column string, delta int) error {
 	return s.DB(ctx).Model(model).Where("id = ?", id).
@@ -183,9 +163,4 @@ func uniqueIDs(ids []int64) []int64 {
 		}
 	}
 	return out
-}
-
-// DeleteLoginFailuresBefore forgets failures older than the rate-limit window.
-func (s *Store) DeleteLoginFailuresBefore(ctx context.Context, t time.Time) error {
-	return s.DB(ctx).Where("created_at < ?", t).Delete(&LoginFailure{}).Error
 }

@@ -94,12 +94,3 @@ type Token struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 }
-
-// LoginFailure records one failed login, for rate limiting per account and
-// per IP across every Hearth process.
-type LoginFailure struct {
-	ID        int64     `gorm:"primaryKey"`
-	Username  string    `gorm:"size:254;not null;index:idx_login_failures_user,priority:1"`
-	IP        string    `gorm:"size:64;not null;index:idx_login_failures_ip,priority:1"`
-	CreatedAt time.Time `gorm:"not null;index:idx_login_failures_user,priority:2;index:idx_login_failures_ip,priority:2"`
-}

@@ -5,13 +5,20 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
+)
+
+// deviceCookie holds a random token the forum remembers (hashed) for the
+// member after each successful login; see forum/login_limits.go.
+const (
+	deviceCookie         = "hearth_device"
+	deviceCookieLifetime = 180 * 24 * time.Hour
 )
 
 // SignupData tells the signup page whether this account will be the first,
@@ -64,16 +71,25 @@ func (s *Server) loginForm(c echo.Context) error {
 }
 
 func (s *Server) login(c echo.Context) error {
-	u, err := s.forum.Authenticate(c.Request().Context(), c.FormValue("login"), c.FormValue("password"), clientIP(c))
+	in := forum.LoginInput{Login: c.FormValue("login"), Password: c.FormValue("password"), Addr: clientIP(c)}
+	if ck, err := c.Cookie(deviceCookie); err == nil {
+		in.Device = ck.Value
+	}
+	r, err := s.forum.LogIn(c.Request().Context(), in)
 	if err != nil {
 		status := http.StatusUnprocessableEntity
-		if _, ok := err.(*forum.RateLimitError); ok {
+		var rl *forum.RateLimitError
+		if errors.As(err, &rl) {
 			status = http.StatusTooManyRequests
+			if rl.RetryAfter > 0 {
+				c.Response().Header().Set("Retry-After", strconv.Itoa(int((rl.RetryAfter+time.Second-1)/time.Second)))
+			}
 		} else if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
 		p := s.page(c, "Log in")
 		p.Form = formFrom(c, err)
+		p.Form.Values["next"] = safeNext(c.FormValue("next"))
 		// A suspended member sees why and may appeal from here.
 		var se *forum.SuspendedError
 		if errors.As(err, &se) {
@@ -81,10 +97,13 @@ func (s *Server) login(c echo.Context) error {
 		}
 		return s.tmpl.render(c, status, "login", p)
 	}
-	if err := s.startSession(c, u.ID); err != nil {
+	// The device cookie marks this browser as one the member logs in
+	// from, so a stranger's failed guesses elsewhere do not lock it out.
+	c.SetCookie(s.cookie(deviceCookie, r.Device, deviceCookieLifetime))
+	if err := s.startSession(c, r.User.ID); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next")))
+	return redirectLocal(c, c.FormValue("next"))
 }
 
 func (s *Server) logout(c echo.Context) error {
@@ -94,6 +113,7 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	s.clearCookie(c, sessionCookie)
+	s.rotateCSRF(c)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -103,15 +123,15 @@ func (s *Server) startSession(c echo.Context, userID int64) error {
 		return err
 	}
 	c.SetCookie(s.cookie(sessionCookie, secret, 30*24*time.Hour))
-	return nil
-}
-
-// safeNext keeps post-login redirects on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
+	// The new session brings a new CSRF token: one picked up before login
+	// no longer works.
+	token, err := s.forum.SessionCSRFToken(c.Request().Context(), secret)
+	if err != nil {
+		return err
 	}
-	return next
+	s.setCSRFCookie(c, token)
+	c.Set(ctxCSRF, token)
+	return nil
 }
 
 func randomString(n int) string {

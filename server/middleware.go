@@ -24,6 +24,7 @@ const (
 	ctxCSRF       = "csrf"
 	ctxFlash      = "flash"
 	ctxAPIToken   = "api_token"
+	ctxSession    = "session" // the session cookie's secret, when it named a live session
 )
 
 type logCtxKey struct{}
@@ -81,6 +82,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			switch {
 			case err == nil:
 				c.Set(ctxViewer, u)
+				c.Set(ctxSession, ck.Value)
 			case errors.Is(err, forum.ErrUnauthorized):
 				s.clearCookie(c, sessionCookie)
 			default:
@@ -91,19 +93,33 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// csrf protects every state-changing browser request with a double-submit
-// token: a random value in a SameSite cookie that each form (or the
-// X-CSRF-Token header) must repeat. Stateless, so any process can check it.
+// csrf protects every state-changing browser request. A signed-in browser's
+// token is bound to its session (forum.SessionCSRFToken: an HMAC of the
+// session id), so a token from before login, or from another session, is
+// refused. Anonymous forms (login, signup) use a double-submit token: a
+// random value in a SameSite cookie that each form must repeat. Either
+// way each form (or the X-CSRF-Token header) sends it as _csrf, and any
+// process can check it. The cookie mirrors the session token once signed
+// in, but the check never trusts the cookie for a session.
 // Requests authenticated by a Bearer token carry no ambient credentials and
 // are exempt, as are API calls with no credentials at all. A missing or wrong token is 403.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		token := ""
-		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
+		ck, ckErr := c.Cookie(csrfCookie)
+		if secret, ok := c.Get(ctxSession).(string); ok && secret != "" {
+			t, err := s.forum.SessionCSRFToken(c.Request().Context(), secret)
+			if err != nil {
+				return err
+			}
+			token = t
+			if ckErr != nil || ck.Value != token {
+				s.setCSRFCookie(c, token)
+			}
+		} else if ckErr == nil && len(ck.Value) >= 32 {
 			token = ck.Value
 		} else {
-			token = randomString(32)
-			c.SetCookie(s.cookie(csrfCookie, token, 365*24*time.Hour))
+			token = s.rotateCSRF(c)
 		}
 		c.Set(ctxCSRF, token)
 		switch c.Request().Method {
@@ -127,6 +143,19 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// rotateCSRF gives an anonymous browser a fresh double-submit token (on
+// its first visit, and at logout so the old session's token dies with it).
+func (s *Server) rotateCSRF(c echo.Context) string {
+	token := randomString(32)
+	s.setCSRFCookie(c, token)
+	c.Set(ctxCSRF, token)
+	return token
+}
+
+func (s *Server) setCSRFCookie(c echo.Context, token string) {
+	c.SetCookie(s.cookie(csrfCookie, token, 365*24*time.Hour))
 }
 
 // securityHeaders sets the headers every response should carry.

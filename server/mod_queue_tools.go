@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -130,7 +131,7 @@ func (s *Server) memberNote(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "Note added.")
-	return c.Redirect(http.StatusSeeOther, "/mod/users/"+name)
+	return redirectLocal(c, "/mod/users/"+url.PathEscape(name))
 }
 
 func (s *Server) memberWarn(c echo.Context) error {
@@ -142,7 +143,7 @@ func (s *Server) memberWarn(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, "Warning sent.")
-	return c.Redirect(http.StatusSeeOther, "/mod/users/"+name)
+	return redirectLocal(c, "/mod/users/"+url.PathEscape(name))
 }
 
 // NoticesData is a member's notices page; Appealing is the notice whose

@@ -273,14 +273,14 @@ func TestMemberRecordPage(t *testing.T) {
 	ts.api(t, "POST", "/api/v1/mod/users/author/silence", modTok, `{"duration":"1h","reason":"cool off"}`)
 	mod := ts.browser()
 	mod.login("moddy")
-	if r := mod.post("/mod/users/author/warn", url.Values{"reason": {"last warning"}}); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("warn: %d", r.StatusCode)
+	if r := mod.post("/mod/users/author/warn", url.Values{"reason": {"last warning"}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/mod/users/author" {
+		t.Fatalf("warn: %d to %q", r.StatusCode, r.Header.Get("Location"))
 	}
 	if r := mod.post("/mod/users/author/notes", url.Values{"note": {""}}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("empty note: %d", r.StatusCode)
 	}
-	if r := mod.post("/mod/users/author/notes", url.Values{"note": {"talked on chat"}}); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("note: %d", r.StatusCode)
+	if r := mod.post("/mod/users/author/notes", url.Values{"note": {"talked on chat"}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/mod/users/author" {
+		t.Fatalf("note: %d to %q", r.StatusCode, r.Header.Get("Location"))
 	}
 	r := mod.get("/mod/users/author")
 	for _, want := range []string{"spam", "known spammer", "talked on chat", "cool off", "last warning", "user.silence", "user.warn"} {

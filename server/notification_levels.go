@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -68,7 +69,7 @@ func (s *Server) setCategoryLevel(c echo.Context) error {
 		return err
 	}
 	s.setFlash(c, levelFlash(st.Level))
-	return c.Redirect(http.StatusSeeOther, "/c/"+c.Param("slug"))
+	return redirectLocal(c, "/c/"+url.PathEscape(c.Param("slug")))
 }
 
 // LevelJSON is a member's notification level on a thread or category.

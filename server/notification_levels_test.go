@@ -52,7 +52,7 @@ func TestNotificationLevelForms(t *testing.T) {
 	}
 
 	// Muting a category hides its threads from alice's latest list only.
-	if res := b.post("/c/chatter/notification-level", url.Values{"level": {"muted"}}); res.StatusCode != http.StatusSeeOther {
+	if res := b.post("/c/chatter/notification-level", url.Values{"level": {"muted"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/c/chatter" {
 		t.Fatalf("mute category: %d", res.StatusCode)
 	}
 	if page := b.get("/c/chatter").Body; !strings.Contains(page, `<option value="muted" selected>`) {

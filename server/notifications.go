@@ -99,6 +99,11 @@ func (s *Server) apiNotifications(c echo.Context) error {
 		if n.Thread != nil {
 			j.ThreadTitle = n.Thread.Title
 		}
+		if n.Kind == forum.NotifyLoginAttack {
+			// About the account, not a post: nothing to link to but the
+			// member's settings.
+			j.Actor, j.URL = nil, s.cfg.URL+"/settings"
+		}
 		if n.HeldPostID != nil {
 			j.HeldPostID = n.HeldPostID
 			if n.Kind == models.NotifyHeldRejected {

@@ -42,6 +42,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0230_seen_days", Migrate: migrateSeenDays},
 		{ID: "0240_seeded_members", Migrate: migrateSeededMembers},
 		{ID: "0250_health_checks", Migrate: migrateHealthChecks},
+		{ID: "0260_login_limits", Migrate: migrateLoginLimits},
 	}
 }
 
