@@ -92,7 +92,7 @@ func (s *Service) replyFromRemote(ctx context.Context, author *models.User, thre
 	}
 	var post *models.Post
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
-		t, err := s.visibleThread(ctx, threadID)
+		t, err := s.threadFor(ctx, author, threadID)
 		if err != nil {
 			return err
 		}

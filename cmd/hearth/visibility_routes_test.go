@@ -1,0 +1,494 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/config"
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+	"github.com/hearth/hearth/models/modelstest"
+)
+
+// The route-walking visibility test: every route the process registers
+// (server and federation, HTML, API, feeds, ActivityPub) is asked for the
+// ambassadors' private category's content as a visitor, as a member (by
+// session cookie and by Bearer token) and as an ambassador. Visitors and
+// members must never get a marker back; the ambassador must, on the thread
+// page, which proves the fixture holds what it should. A route added later is
+// walked without anyone editing this file; a route with a path parameter this
+// file cannot fill fails the test (see paramValues).
+
+// Markers: unique strings that appear only in the private objects. Matched
+// case-insensitively, so a slug made from a title counts too.
+const (
+	markCategory = "zqxcatname"
+	markTitle    = "zqxtitle"
+	markBody     = "zqxbody"
+	markRevision = "zqxrevision"
+	markPoll     = "zqxpoll"
+	markPollOpt  = "zqxoption"
+	markMention  = "zqxmention"
+	markLater    = "zqxlater"
+)
+
+var markers = []string{markCategory, markTitle, markBody, markRevision, markPoll, markPollOpt, markMention, markLater}
+
+// visFixture is the private content and the people who look at it.
+type visFixture struct {
+	svc          *forum.Service
+	handler      http.Handler
+	routes       []*echo.Route
+	privSlug     string
+	threadID     int64
+	threadSlug   string
+	firstPostID  int64
+	replyID      int64
+	pollThreadID int64
+	pollPostID   int64
+	pollID       int64
+	member       *models.User
+	amb          *models.User
+	admin        *models.User
+	memberToken  string
+}
+
+func newVisFixture(t *testing.T) *visFixture {
+	t.Helper()
+	ctx := context.Background()
+	cfg := config.Defaults()
+	cfg.URL = "http://forum.test"
+	cfg.DataDir = t.TempDir()
+	cfg.DB = modelstest.DSN(t)
+	if err := cfg.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := buildApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.svc.Store().Close() })
+	svc := a.svc
+	svc.BcryptCost = 4
+	f := &visFixture{svc: svc, handler: a.srv.Handler(), routes: a.srv.Echo().Routes(), privSlug: "inner-circle"}
+	mk := func(name, role string) *models.User {
+		u, err := svc.CreateUser(ctx, forum.SignUpInput{Username: name, Email: name + "@example.com", Password: "password123"}, role)
+		if err != nil {
+			t.Fatalf("create %s: %v", name, err)
+		}
+		return u
+	}
+	f.admin = mk("adminka", models.RoleAdmin)
+	f.amb = mk("amby", models.RoleAmbassador)
+	f.member = mk("memo", models.RoleMember)
+	for _, u := range []*models.User{f.amb, f.member} {
+		if err := svc.SaveMailSettings(ctx, u, true, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.CreateCategory(ctx, f.admin, forum.CategoryInput{Name: "Open", Slug: "open"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateCategory(ctx, f.admin, forum.CategoryInput{Name: "Inner " + markCategory, Slug: f.privSlug, AmbassadorsOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	// Public content, so lists and feeds have something to render. It comes
+	// first and has a poll, so every id from 2 on (thread, post or poll)
+	// names a private object or nothing, and a write to any filled id must
+	// be refused.
+	if _, _, err := svc.CreateThread(ctx, f.member, forum.NewThread{Category: "open", Title: "Hello everyone", Body: "A public hello from @amby.",
+		Tags: []string{"zqxtag"}, Poll: &forum.PollInput{Options: []string{"tea", "coffee"}}}); err != nil {
+		t.Fatal(err)
+	}
+	th, first, err := svc.CreateThread(ctx, f.amb, forum.NewThread{Category: f.privSlug, Title: "Plans " + markTitle, Body: "The plan is " + markBody + ".", Tags: []string{"zqxtag"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.threadID, f.threadSlug, f.firstPostID = th.ID, th.Slug, first.ID
+	// A reply that mentions the member, then an edit, so a revision holds
+	// the old text.
+	reply, err := svc.Reply(ctx, f.amb, th.ID, forum.NewReply{Body: "First draft " + markRevision + " for @memo " + markMention})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.replyID = reply.ID
+	if _, err := svc.EditPost(ctx, f.amb, reply.ID, "Second draft for @memo "+markMention); err != nil {
+		t.Fatal(err)
+	}
+	pt, pp, err := svc.CreateThread(ctx, f.amb, forum.NewThread{Category: f.privSlug, Title: "Vote " + markPoll, Body: "Choose " + markPoll,
+		Poll: &forum.PollInput{Options: []string{markPollOpt + " one", markPollOpt + " two"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.pollThreadID, f.pollPostID = pt.ID, pp.ID
+	poll, err := svc.Store().PollByPostID(ctx, pp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.pollID = poll.ID
+	for _, id := range []int64{f.threadID, f.pollThreadID, f.firstPostID, f.replyID, f.pollPostID, f.pollID} {
+		if id < 2 {
+			t.Fatalf("private id %d collides with the public objects' ids", id)
+		}
+	}
+	if f.memberToken, err = svc.CreateToken(ctx, f.member.ID, "walk"); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// paramValues is what each path parameter is filled with: every private
+// object that parameter can name. A route whose parameter is not here fails
+// the test, so whoever adds it says what private value it takes.
+func (f *visFixture) paramValues() map[string][]string {
+	ids := func(xs ...int64) []string {
+		var out []string
+		for _, x := range xs {
+			out = append(out, strconv.FormatInt(x, 10))
+		}
+		return out
+	}
+	return map[string][]string{
+		// thread, post (first and the edited reply) and poll ids
+		"id":       ids(f.threadID, f.pollThreadID, f.firstPostID, f.replyID, f.pollPostID, f.pollID),
+		"slug":     {f.privSlug, "x"}, // a thread slug never needs to match: the page redirects to the right one
+		"username": {f.amb.Username, f.member.Username},
+		"tag":      {"zqxtag"},
+		"item":     ids(1),                  // review queue items: staff only
+		"op":       {"lock", "pin", "move"}, // moderation operations: staff only
+		"domain":   {"remote.example"},      // instance blocks: admins only
+		"file":     {"none.png"},            // avatar files
+		"token":    {"bad-token"},           // unsubscribe tokens
+		"*":        {"", "x"},               // catch-alls (static files, unknown API paths)
+	}
+}
+
+var paramPattern = regexp.MustCompile(`:([A-Za-z_]+)|\*`)
+
+// expand fills a route path with every combination of its parameters'
+// values, or reports the parameters it cannot fill.
+func expand(path string, values map[string][]string) (paths []string, missing []string) {
+	paths = []string{""}
+	rest := path
+	for {
+		loc := paramPattern.FindStringSubmatchIndex(rest)
+		if loc == nil {
+			break
+		}
+		name := "*"
+		if loc[2] >= 0 {
+			name = rest[loc[2]:loc[3]]
+		}
+		vals, ok := values[name]
+		if !ok {
+			missing = append(missing, name)
+			vals = []string{"x"}
+		}
+		var next []string
+		for _, p := range paths {
+			for _, v := range vals {
+				next = append(next, p+rest[:loc[0]]+url.PathEscape(v))
+			}
+		}
+		paths = next
+		rest = rest[loc[1]:]
+	}
+	for i := range paths {
+		paths[i] += rest
+	}
+	return paths, missing
+}
+
+// visitor is one way of asking: cookies it keeps, a token it sends.
+type visitor struct {
+	name    string
+	cookies map[string]string
+	token   string
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (f *visFixture) do(v *visitor, method, target, accept, contentType, body string) answer {
+	req := httptest.NewRequest(method, "http://forum.test"+target, strings.NewReader(body))
+	req.Host = "forum.test"
+	req.RemoteAddr = "192.0.2.10:4000"
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Origin", "http://forum.test")
+	}
+	if v != nil {
+		for k, val := range v.cookies {
+			req.AddCookie(&http.Cookie{Name: k, Value: val})
+		}
+		if v.token != "" {
+			req.Header.Set("Authorization", "Bearer "+v.token)
+		}
+	}
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	res := rec.Result()
+	if v != nil {
+		for _, c := range res.Cookies() {
+			if c.MaxAge < 0 || c.Value == "" {
+				delete(v.cookies, c.Name)
+			} else {
+				v.cookies[c.Name] = c.Value
+			}
+		}
+	}
+	return answer{status: rec.Code, header: res.Header, body: rec.Body.String()}
+}
+
+// login signs in through the form, as a browser does.
+func (f *visFixture) login(t *testing.T, name string) *visitor {
+	t.Helper()
+	v := &visitor{name: name, cookies: map[string]string{}}
+	f.do(v, http.MethodGet, "/login", "text/html", "", "")
+	form := url.Values{"login": {name}, "password": {"password123"}, "_csrf": {v.cookies["hearth_csrf"]}}
+	res := f.do(v, http.MethodPost, "/login", "text/html", "application/x-www-form-urlencoded", form.Encode())
+	if res.status != http.StatusSeeOther || v.cookies["hearth_session"] == "" {
+		t.Fatalf("login %s: status %d, no session", name, res.status)
+	}
+	// The token may be rotated at login: the next form uses the new one.
+	f.do(v, http.MethodGet, "/", "text/html", "", "")
+	return v
+}
+
+// leaked names the markers an answer carries, in its body or headers.
+func leaked(a answer) []string {
+	var hs []string
+	for k, vs := range a.header {
+		hs = append(hs, k+": "+strings.Join(vs, ","))
+	}
+	all := strings.ToLower(a.body + "\n" + strings.Join(hs, "\n"))
+	var out []string
+	for _, m := range markers {
+		if strings.Contains(all, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// readRoutes are the GET routes, each filled with every private value.
+func (f *visFixture) readRoutes(t *testing.T) []string {
+	t.Helper()
+	vals := f.paramValues()
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range f.routes {
+		if r.Method != http.MethodGet {
+			continue
+		}
+		paths, missing := expand(r.Path, vals)
+		for _, m := range missing {
+			t.Errorf("GET %s has the path parameter %q, which the visibility walk cannot fill: add it to paramValues in cmd/hearth/visibility_routes_test.go with the private objects it can name", r.Path, m)
+		}
+		for _, p := range paths {
+			// Each page also gets the query parameters that name objects
+			// (a reply's quote, a search), pointed at the private ones.
+			for _, q := range []string{p, p + "?" + f.privateQuery()} {
+				if !seen[q] {
+					seen[q] = true
+					out = append(out, q)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// privateQuery is a query string whose object-naming parameters point at
+// the private objects and whose search words find them (words of their
+// text that are not markers, so an echo of the query is no leak).
+func (f *visFixture) privateQuery() string {
+	reply := strconv.FormatInt(f.replyID, 10)
+	return url.Values{"reply_to": {reply}, "quote": {reply}, "post": {reply}, "q": {"plan"},
+		"thread": {strconv.FormatInt(f.threadID, 10)}, "poll": {strconv.FormatInt(f.pollID, 10)}}.Encode()
+}
+
+// accepts are the answers a route can give: a page, JSON, and the
+// ActivityPub document fed.Negotiate routes to for /u, /c, /p and /t.
+var accepts = []string{"text/html", "application/json", "application/activity+json"}
+
+// walk GETs (and HEADs) every read route as v and reports every answer
+// that carries a marker.
+func (f *visFixture) walk(t *testing.T, v *visitor, paths []string) {
+	t.Helper()
+	for _, p := range paths {
+		if v != nil && v.token != "" && !strings.HasPrefix(p, "/api/") {
+			continue // tokens are for the API
+		}
+		for i, acc := range accepts {
+			methods := []string{http.MethodGet}
+			if i == 0 {
+				// HEAD answers carry headers only (a Location, a Link).
+				methods = append(methods, http.MethodHead)
+			}
+			for _, method := range methods {
+				res := f.do(v, method, p, acc, "", "")
+				if m := leaked(res); len(m) > 0 {
+					who := "visitor"
+					if v != nil {
+						who = v.name
+					}
+					t.Errorf("%s %s (Accept %s) as %s: status %d carries private %v", method, p, acc, who, res.status, m)
+				}
+			}
+		}
+	}
+}
+
+// sessionRoutes end or change the member's own session and account; the
+// write walk leaves them out so the re-walk still reads as that member.
+var sessionRoutes = map[string]bool{
+	"/logout": true, "/login": true, "/signup": true, "/login/appeal": true,
+	"/settings": true, "/settings/email": true, "/settings/avatar": true, "/settings/tokens": true,
+	"/api/v1/settings/email": true,
+}
+
+// writeAll sends every state-changing route, filled with the private ids, as
+// the member: HTML routes by form with session and CSRF, API routes as JSON
+// with the member's token. Every answer must keep the markers out, and a
+// write that names a private object must be refused.
+func (f *visFixture) writeAll(t *testing.T, member *visitor) {
+	t.Helper()
+	vals := f.paramValues()
+	api := &visitor{name: "member (token)", cookies: map[string]string{}, token: f.memberToken}
+	for _, r := range f.routes {
+		switch r.Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		default:
+			continue
+		}
+		if sessionRoutes[r.Path] {
+			continue
+		}
+		paths, missing := expand(r.Path, vals)
+		for _, m := range missing {
+			t.Errorf("%s %s has the path parameter %q, which the visibility walk cannot fill: add it to paramValues in cmd/hearth/visibility_routes_test.go with the private objects it can name", r.Method, r.Path, m)
+		}
+		for _, p := range paths {
+			var res answer
+			if strings.HasPrefix(p, "/api/") {
+				body, _ := json.Marshal(map[string]any{
+					"level": "watching", "options": []int{0}, "body": "member reply", "title": "member title",
+					"category": f.privSlug, "reason": "spam", "text": "member note", "post_id": f.replyID,
+				})
+				res = f.do(api, r.Method, p, "application/json", "application/json", string(body))
+			} else {
+				form := url.Values{"_csrf": {member.cookies["hearth_csrf"]}, "level": {"watching"}, "option": {"0"},
+					"body": {"member reply"}, "title": {"member title"}, "category": {f.privSlug}, "reason": {"spam"},
+					"text": {"member note"}, "post_id": {strconv.FormatInt(f.replyID, 10)}}
+				res = f.do(member, r.Method, p, "text/html", "application/x-www-form-urlencoded", form.Encode())
+			}
+			if m := leaked(res); len(m) > 0 {
+				t.Errorf("%s %s as member: status %d carries private %v", r.Method, p, res.status, m)
+			}
+			if res.status < 400 && strings.Contains(r.Path, ":") && !strings.Contains(r.Path, ":username") {
+				t.Errorf("%s %s as member: status %d, want a refusal for a private object", r.Method, p, res.status)
+			}
+		}
+	}
+}
+
+func TestEveryRouteKeepsPrivateCategoryPrivate(t *testing.T) {
+	f := newVisFixture(t)
+	ctx := context.Background()
+	paths := f.readRoutes(t)
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	// The fixture is real: the ambassador reads the markers on the thread
+	// page, the poll and the revisions.
+	amb := f.login(t, f.amb.Username)
+	for _, c := range []struct{ path, mark string }{
+		{"/t/" + strconv.FormatInt(f.threadID, 10), markTitle},
+		{"/t/" + strconv.FormatInt(f.threadID, 10), markBody},
+		{"/t/" + strconv.FormatInt(f.pollThreadID, 10), markPollOpt},
+		{"/p/" + strconv.FormatInt(f.replyID, 10) + "/revisions", markRevision},
+	} {
+		res := f.do(amb, http.MethodGet, c.path, "text/html", "", "")
+		if !strings.Contains(strings.ToLower(res.body), c.mark) {
+			t.Fatalf("ambassador GET %s: status %d without %q: the fixture does not hold the private content", c.path, res.status, c.mark)
+		}
+	}
+
+	t.Run("visitor", func(t *testing.T) { f.walk(t, nil, paths) })
+	member := f.login(t, f.member.Username)
+	t.Run("member", func(t *testing.T) {
+		f.walk(t, member, paths)
+		f.walk(t, &visitor{name: "member (token)", cookies: map[string]string{}, token: f.memberToken}, paths)
+	})
+	t.Run("member writes", func(t *testing.T) {
+		f.writeAll(t, member)
+		if res := f.do(member, http.MethodGet, "/api/v1/me", "application/json", "", ""); !strings.Contains(res.body, f.member.Username) {
+			t.Fatalf("the write walk ended the member's session (status %d): leave the route that did it out in sessionRoutes", res.status)
+		}
+		// What the writes may have subscribed the member to: a new reply
+		// and mention, and a new thread in the private category.
+		if _, err := f.svc.Reply(ctx, f.amb, f.threadID, forum.NewReply{Body: "Later " + markLater + " @memo"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.CreateThread(ctx, f.amb, forum.NewThread{Category: f.privSlug, Title: "More " + markLater, Body: "New " + markLater}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.QueueWeeklyDigest(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f.walk(t, member, paths)
+		f.walk(t, &visitor{name: "member (token)", cookies: map[string]string{}, token: f.memberToken}, paths)
+		f.walk(t, nil, paths)
+	})
+	t.Run("member notifications and mail", func(t *testing.T) {
+		var mails []models.Mail
+		if err := f.svc.Store().DB(ctx).Where("user_id = ?", f.member.ID).Find(&mails).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mails {
+			if l := leaked(answer{body: m.Subject + m.Text + m.HTML}); len(l) > 0 {
+				t.Errorf("mail %d (%s) to the member carries private %v", m.ID, m.Kind, l)
+			}
+		}
+		var notes []models.Notification
+		if err := f.svc.Store().DB(ctx).Where("user_id = ?", f.member.ID).Find(&notes).Error; err != nil {
+			t.Fatal(err)
+		}
+		private := map[int64]bool{f.threadID: true, f.pollThreadID: true}
+		for _, n := range notes {
+			if private[n.ThreadID] {
+				t.Errorf("notification %d (%s) for the member is about a private thread", n.ID, n.Kind)
+			}
+		}
+		// Mail does flow: the ambassador, mentioned by the member in the
+		// public thread, got theirs, so the member's empty box is a refusal.
+		var ambMails int64
+		if err := f.svc.Store().DB(ctx).Model(&models.Mail{}).Where("user_id = ?", f.amb.ID).Count(&ambMails).Error; err != nil {
+			t.Fatal(err)
+		}
+		if ambMails == 0 {
+			t.Errorf("the ambassador got no mail at all: the mail path the member check relies on is not exercised")
+		}
+	})
+}
