@@ -40,12 +40,12 @@ type NotificationList struct {
 // not at all where their level is muted. Members who opted in get the same
 // as mail, queued in the same transaction.
 func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.Thread, post *models.Post, mentions []string) error {
-	return s.notifyReply(ctx, actor, t, post, nil, mentions)
+	return s.notifyReply(ctx, actor, t, nil, post, nil, mentions)
 }
 
-// notifyReply is notifyPost for a post whose parent (the post it answers)
-// the caller may already have loaded; nil reads it.
-func (s *Service) notifyReply(ctx context.Context, actor *models.User, t *models.Thread, post, parent *models.Post, mentions []string) error {
+// notifyReply is notifyPost for a post whose category and parent (the post
+// it answers) the caller may already have loaded; nil reads them.
+func (s *Service) notifyReply(ctx context.Context, actor *models.User, t *models.Thread, cat *models.Category, post, parent *models.Post, mentions []string) error {
 	type pending struct {
 		userID int64
 		kind   string
@@ -106,7 +106,7 @@ func (s *Service) notifyReply(ctx context.Context, actor *models.User, t *models
 	}
 	// Nobody hears of a thread they may not see (a member mentioned, or
 	// watching, in a private category): not its title, not its text.
-	sees, err := s.audience(ctx, t, ids)
+	sees, err := s.audience(ctx, t, cat, ids)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (s *Service) notifyOnce(ctx context.Context, actor *models.User, p *models.
 	if err != nil || levels[p.UserID] == models.LevelMuted {
 		return err
 	}
-	if sees, err := s.audience(ctx, t, []int64{p.UserID}); err != nil || !sees[p.UserID] {
+	if sees, err := s.audience(ctx, t, nil, []int64{p.UserID}); err != nil || !sees[p.UserID] {
 		return err
 	}
 	return s.store.CreateNotifications(ctx, []models.Notification{{UserID: p.UserID, Kind: kind,

@@ -79,7 +79,7 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 	var post *models.Post
 	var held *models.HeldPost
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		t, err := s.threadFor(ctx, actor, threadID)
+		t, cat, err := s.threadAndCategoryFor(ctx, actor, threadID)
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 			held = &models.HeldPost{UserID: actor.ID, ThreadID: t.ID, ReplyToID: replyTo, Body: adm.body, HTML: adm.rendered.HTML, Reason: adm.hold}
 			return s.hold(ctx, held)
 		}
-		post, err = s.insertReply(ctx, actor, t, newPost{body: adm.body, html: adm.rendered.HTML, mentions: adm.rendered.Mentions, replyTo: replyTo})
+		post, err = s.insertReply(ctx, actor, t, newPost{body: adm.body, html: adm.rendered.HTML, mentions: adm.rendered.Mentions, replyTo: replyTo, cat: cat})
 		return err
 	})
 	if err == nil && held != nil {

@@ -63,18 +63,11 @@ func (s *Service) threadFor(ctx context.Context, viewer *models.User, id int64) 
 // threadAndCategoryFor is threadFor with the thread's category, which the
 // check read anyway.
 func (s *Service) threadAndCategoryFor(ctx context.Context, viewer *models.User, id int64) (*models.Thread, *models.Category, error) {
-	t, err := s.store.ThreadByID(ctx, id)
+	t, c, err := s.store.ThreadCategory(ctx, id)
 	if err != nil {
 		return nil, nil, mapNotFound(err)
 	}
-	if t.DeletedAt != nil {
-		return nil, nil, ErrNotFound
-	}
-	c, err := s.store.CategoryByID(ctx, t.CategoryID)
-	if err != nil {
-		return nil, nil, mapNotFound(err)
-	}
-	if !CanSeeCategory(viewer, c) {
+	if t.DeletedAt != nil || !CanSeeCategory(viewer, c) {
 		return nil, nil, ErrNotFound
 	}
 	return t, c, nil
@@ -109,15 +102,18 @@ func (s *Service) PostFor(ctx context.Context, viewer *models.User, id int64) (*
 
 // audience is the subset of userIDs who may see thread t: all of them in a
 // public category; in a private one, those whose role lets them in (one
-// read of their roles).
-func (s *Service) audience(ctx context.Context, t *models.Thread, userIDs []int64) (map[int64]bool, error) {
+// read of their roles). c is t's category when the caller has it (nil
+// reads it).
+func (s *Service) audience(ctx context.Context, t *models.Thread, c *models.Category, userIDs []int64) (map[int64]bool, error) {
 	out := make(map[int64]bool, len(userIDs))
 	if len(userIDs) == 0 {
 		return out, nil
 	}
-	c, err := s.store.CategoryByID(ctx, t.CategoryID)
-	if err != nil {
-		return nil, mapNotFound(err)
+	if c == nil || c.ID != t.CategoryID {
+		var err error
+		if c, err = s.store.CategoryByID(ctx, t.CategoryID); err != nil {
+			return nil, mapNotFound(err)
+		}
 	}
 	if !c.AmbassadorsOnly {
 		for _, id := range userIDs {

@@ -324,7 +324,8 @@ func (f *visFixture) readRoutes(t *testing.T) []string {
 func (f *visFixture) privateQuery() string {
 	reply := strconv.FormatInt(f.replyID, 10)
 	return url.Values{"reply_to": {reply}, "quote": {reply}, "post": {reply}, "q": {"plan"},
-		"thread": {strconv.FormatInt(f.threadID, 10)}, "poll": {strconv.FormatInt(f.pollID, 10)}}.Encode()
+		"thread": {strconv.FormatInt(f.threadID, 10)}, "poll": {strconv.FormatInt(f.pollID, 10)},
+		"resource": {"acct:" + f.privSlug + "@forum.test"}, "category": {f.privSlug}}.Encode()
 }
 
 // accepts are the answers a route can give: a page, JSON, and the
