@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -247,6 +248,7 @@ func TestRouteWalkReportsUnknownParams(t *testing.T) {
 // visitor is one way of asking: cookies it keeps, a token it sends.
 type visitor struct {
 	name    string
+	mu      sync.Mutex // the walk asks in parallel
 	cookies map[string]string
 	token   string
 }
@@ -269,9 +271,11 @@ func (f *visFixture) do(v *visitor, method, target, accept, contentType, body st
 		req.Header.Set("Origin", "http://forum.test")
 	}
 	if v != nil {
+		v.mu.Lock()
 		for k, val := range v.cookies {
 			req.AddCookie(&http.Cookie{Name: k, Value: val})
 		}
+		v.mu.Unlock()
 		if v.token != "" {
 			req.Header.Set("Authorization", "Bearer "+v.token)
 		}
@@ -280,6 +284,7 @@ func (f *visFixture) do(v *visitor, method, target, accept, contentType, body st
 	f.handler.ServeHTTP(rec, req)
 	res := rec.Result()
 	if v != nil {
+		v.mu.Lock()
 		for _, c := range res.Cookies() {
 			if c.MaxAge < 0 || c.Value == "" {
 				delete(v.cookies, c.Name)
@@ -287,6 +292,7 @@ func (f *visFixture) do(v *visitor, method, target, accept, contentType, body st
 				v.cookies[c.Name] = c.Value
 			}
 		}
+		v.mu.Unlock()
 	}
 	return answer{status: rec.Code, header: res.Header, body: rec.Body.String()}
 }
@@ -375,31 +381,51 @@ func (f *visFixture) walk(t *testing.T, v *visitor, paths []string, maySee bool)
 	if v != nil {
 		who = v.name
 	}
+	type ask struct{ method, path, accept string }
+	var asks []ask
 	for _, p := range paths {
 		if v != nil && v.token != "" && !strings.HasPrefix(p, "/api/") {
 			continue // tokens are for the API
 		}
 		for i, acc := range accepts {
-			methods := []string{http.MethodGet}
+			asks = append(asks, ask{http.MethodGet, p, acc})
 			if i == 0 {
 				// HEAD answers carry headers only (a Location, a Link).
-				methods = append(methods, http.MethodHead)
+				asks = append(asks, ask{http.MethodHead, p, acc})
 			}
-			for _, method := range methods {
-				res := f.do(v, method, p, acc, "", "")
+		}
+	}
+	// A few at a time: the handler serves concurrent requests anyway, and
+	// on PostgreSQL the walk is bound by round trips.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan ask)
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range next {
+				res := f.do(v, a.method, a.path, a.accept, "", "")
 				if res.status >= 500 {
-					t.Errorf("%s %s (Accept %s) as %s: status %d", method, p, acc, who, res.status)
+					t.Errorf("%s %s (Accept %s) as %s: status %d", a.method, a.path, a.accept, who, res.status)
 				}
 				m := leaked(res)
 				switch {
 				case len(m) > 0 && maySee:
-					shown = append(shown, method+" "+p)
+					mu.Lock()
+					shown = append(shown, a.method+" "+a.path)
+					mu.Unlock()
 				case len(m) > 0:
-					t.Errorf("%s %s (Accept %s) as %s: status %d carries private %v", method, p, acc, who, res.status, m)
+					t.Errorf("%s %s (Accept %s) as %s: status %d carries private %v", a.method, a.path, a.accept, who, res.status, m)
 				}
 			}
-		}
+		}()
 	}
+	for _, a := range asks {
+		next <- a
+	}
+	close(next)
+	wg.Wait()
 	return shown
 }
 
