@@ -162,7 +162,7 @@ func TestPeerBoost(t *testing.T) {
 	drain(t, a, b)
 	count := func() int {
 		t.Helper()
-		p, _, err := a.env.Svc.Post(ctx, first.ID)
+		p, _, err := a.env.Svc.PostFor(ctx, nil, first.ID)
 		must(t, err)
 		return p.BoostCount
 	}
@@ -219,7 +219,7 @@ func TestMastodonBoostDeletedAndSilenced(t *testing.T) {
 	_, second := h.env.Thread(s.alice, "general", "Another one", "Boost this too.")
 	drain(t, h)
 	s.deliver(t, "rin", s.hearthInbox, d.announce("rin", fmt.Sprintf("%s/p/%d", base, second.ID), s.hearthAlice))
-	p, _, err := h.env.Svc.Post(ctx, second.ID)
+	p, _, err := h.env.Svc.PostFor(ctx, nil, second.ID)
 	must(t, err)
 	if p.BoostCount != 1 {
 		t.Errorf("a silenced instance's boost was not counted: %d", p.BoostCount)

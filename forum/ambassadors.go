@@ -193,7 +193,7 @@ func (s *Service) EditThreadMeta(ctx context.Context, actor *models.User, thread
 	var t *models.Thread
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if t, err = s.visibleThread(ctx, threadID); err != nil {
+		if t, err = s.threadFor(ctx, actor, threadID); err != nil {
 			return err
 		}
 		if !CanEditThreadMeta(actor, t) {

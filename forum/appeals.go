@@ -105,7 +105,7 @@ func (s *Service) Warn(ctx context.Context, actor *models.User, username string,
 		}
 		var cat int64
 		if postID != 0 {
-			p, t, err := s.Post(ctx, postID)
+			p, t, err := s.PostFor(ctx, actor, postID)
 			if err != nil {
 				return err
 			}

@@ -29,7 +29,7 @@ func (s *Service) BoostFromRemote(ctx context.Context, booster *models.User, pos
 		return false, ErrForbidden
 	}
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, t, err := s.Post(ctx, postID)
+		p, t, err := s.PostFor(ctx, booster, postID)
 		if err != nil {
 			return err
 		}

@@ -83,7 +83,7 @@ func TestBoostFigures(t *testing.T) {
 	if changed, err := env.Svc.UnboostFromRemote(env.Ctx, rin, "https://remote.test/users/rin/statuses/7/activity", 0); err != nil || changed {
 		t.Fatalf("second unboost: %v %v", changed, err)
 	}
-	p, _, err := env.Svc.Post(env.Ctx, first.ID)
+	p, _, err := env.Svc.PostFor(env.Ctx, nil, first.ID)
 	if err != nil || p.BoostCount != 1 {
 		t.Fatalf("boost count after the Undo: %d %v", p.BoostCount, err)
 	}

@@ -42,7 +42,13 @@ func (s *Service) QueueWeeklyDigest(ctx context.Context) (int, error) {
 	if err := s.store.StartDigestRun(ctx, week, now); err != nil {
 		return 0, err
 	}
-	top, err := s.store.TopThreads(ctx, now.Add(-7*24*time.Hour), now, digestCandidates)
+	// The digest is one list for everyone, like the public thread lists:
+	// it never names a private category's threads.
+	hidden, err := s.hiddenCategoryIDs(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	top, err := s.store.TopThreads(ctx, now.Add(-7*24*time.Hour), now, hidden, digestCandidates)
 	if err != nil {
 		return 0, err
 	}

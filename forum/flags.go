@@ -50,14 +50,11 @@ func (s *Service) FlagPost(ctx context.Context, actor *models.User, postID int64
 	}
 	var flag *models.Flag
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, t, err := s.Post(ctx, postID)
+		p, t, err := s.PostFor(ctx, actor, postID)
 		if err != nil {
 			return err
 		}
 		if err := s.LoadScope(ctx, actor); err != nil {
-			return err
-		}
-		if err := s.checkSeeThread(ctx, actor, t); err != nil {
 			return err
 		}
 		if !CanFlag(actor, p) {

@@ -142,7 +142,7 @@ func (s *Service) publishHeld(ctx context.Context, author *models.User, h *model
 		_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, s.md.Render(h.Body), h.CreatedAt, nil)
 		return post, err
 	}
-	t, err := s.visibleThread(ctx, h.ThreadID)
+	t, err := s.liveThread(ctx, h.ThreadID) // the approver acts for the author, who could post there
 	if err != nil {
 		return nil, &ValidationError{Fields: map[string]string{"action": "the thread this reply was for is gone; delete the item instead"}}
 	}

@@ -43,7 +43,7 @@ func (s *Service) setThreadFlag(ctx context.Context, actor *models.User, threadI
 		return err
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		t, err := s.visibleThread(ctx, threadID)
+		t, err := s.threadFor(ctx, actor, threadID)
 		if err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func (s *Service) MoveThread(ctx context.Context, actor *models.User, threadID i
 		return err
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		t, err := s.visibleThread(ctx, threadID)
+		t, err := s.threadFor(ctx, actor, threadID)
 		if err != nil {
 			return err
 		}

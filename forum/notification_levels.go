@@ -41,7 +41,7 @@ func (s *Service) SetThreadLevel(ctx context.Context, actor *models.User, thread
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.visibleThread(ctx, threadID); err != nil {
+	if _, err := s.threadFor(ctx, actor, threadID); err != nil {
 		return nil, err
 	}
 	if err := s.store.SetNotificationLevel(ctx, actor.ID, models.TargetThread, threadID, l, s.now()); err != nil {
@@ -62,7 +62,7 @@ func (s *Service) SetCategoryLevel(ctx context.Context, actor *models.User, slug
 	if err != nil {
 		return nil, err
 	}
-	cat, err := s.CategoryBySlug(ctx, slug)
+	cat, err := s.CategoryBySlugFor(ctx, actor, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func (s *Service) ThreadLevelByID(ctx context.Context, actor *models.User, threa
 	if !CanChooseNotifications(actor) {
 		return nil, ErrForbidden
 	}
-	t, err := s.visibleThread(ctx, threadID)
+	t, err := s.threadFor(ctx, actor, threadID)
 	if err != nil {
 		return nil, err
 	}

@@ -40,12 +40,12 @@ type NotificationList struct {
 // not at all where their level is muted. Members who opted in get the same
 // as mail, queued in the same transaction.
 func (s *Service) notifyPost(ctx context.Context, actor *models.User, t *models.Thread, post *models.Post, mentions []string) error {
-	return s.notifyReply(ctx, actor, t, post, nil, mentions)
+	return s.notifyReply(ctx, actor, t, nil, post, nil, mentions)
 }
 
-// notifyReply is notifyPost for a post whose parent (the post it answers)
-// the caller may already have loaded; nil reads it.
-func (s *Service) notifyReply(ctx context.Context, actor *models.User, t *models.Thread, post, parent *models.Post, mentions []string) error {
+// notifyReply is notifyPost for a post whose category and parent (the post
+// it answers) the caller may already have loaded; nil reads them.
+func (s *Service) notifyReply(ctx context.Context, actor *models.User, t *models.Thread, cat *models.Category, post, parent *models.Post, mentions []string) error {
 	type pending struct {
 		userID int64
 		kind   string
@@ -104,10 +104,16 @@ func (s *Service) notifyReply(ctx context.Context, actor *models.User, t *models
 	if err != nil {
 		return err
 	}
+	// Nobody hears of a thread they may not see (a member mentioned, or
+	// watching, in a private category): not its title, not its text.
+	sees, err := s.audience(ctx, t, cat, ids)
+	if err != nil {
+		return err
+	}
 	seen := map[int64]bool{actor.ID: true}
 	var rows []models.Notification
 	for _, w := range want {
-		if seen[w.userID] || !ok[w.userID] || levels[w.userID] == models.LevelMuted {
+		if seen[w.userID] || !ok[w.userID] || !sees[w.userID] || levels[w.userID] == models.LevelMuted {
 			continue
 		}
 		seen[w.userID] = true
@@ -154,6 +160,9 @@ func (s *Service) notifyOnce(ctx context.Context, actor *models.User, p *models.
 	}
 	levels, err := s.effectiveLevels(ctx, []int64{p.UserID}, t)
 	if err != nil || levels[p.UserID] == models.LevelMuted {
+		return err
+	}
+	if sees, err := s.audience(ctx, t, nil, []int64{p.UserID}); err != nil || !sees[p.UserID] {
 		return err
 	}
 	return s.store.CreateNotifications(ctx, []models.Notification{{UserID: p.UserID, Kind: kind,
@@ -204,16 +213,26 @@ func (s *Service) Notifications(ctx context.Context, actor *models.User, before 
 	if err != nil {
 		return nil, err
 	}
-	out := &NotificationList{Items: make([]NotificationView, len(rows))}
-	for i, n := range rows {
+	// Notifications from before the member lost sight of a category (an
+	// ambassador no more, a category made private) are left out.
+	hidden, err := s.hiddenCategorySet(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := &NotificationList{Items: make([]NotificationView, 0, len(rows))}
+	for _, n := range rows {
 		v := NotificationView{Notification: n, Actor: users[n.ActorID]}
 		if n.HeldPostID != nil {
 			v.Held = held[*n.HeldPostID]
 		}
-		if t := threads[n.ThreadID]; t != nil && t.DeletedAt == nil {
+		t := threads[n.ThreadID]
+		if t != nil && hidden[t.CategoryID] {
+			continue
+		}
+		if t != nil && t.DeletedAt == nil {
 			v.Thread = t
 		}
-		out.Items[i] = v
+		out.Items = append(out.Items, v)
 	}
 	if len(rows) == limit {
 		out.Next = strconv.FormatInt(rows[len(rows)-1].ID, 10)

@@ -345,16 +345,13 @@ func CanManageAmbassadors(actor *models.User) bool { return CanAdminister(actor)
 func CanReadAmbassadorReport(actor *models.User) bool { return CanModerate(actor) }
 
 // CanSeeCategory: everyone sees public categories; a private one is for
-// ambassadors (of any category) and moderators.
+// ambassadors (of any category), moderators and administrators. Every read
+// and write applies it through forum/visibility.go.
 func CanSeeCategory(viewer *models.User, c *models.Category) bool {
 	if c == nil {
 		return false
 	}
-	if !c.AmbassadorsOnly {
-		return true
-	}
-	return viewer != nil && !viewer.IsRemote() &&
-		(viewer.Role == models.RoleAmbassador || viewer.Role == models.RoleModerator || viewer.Role == models.RoleAdmin)
+	return !c.AmbassadorsOnly || seesPrivate(viewer)
 }
 
 // CanDeletePostIn is CanDeletePost knowing the post's category: the same

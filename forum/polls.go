@@ -130,10 +130,10 @@ func (s *Service) createPoll(ctx context.Context, t *models.Thread, first *model
 	return s.store.CreatePoll(ctx, p, opts)
 }
 
-// pollThread loads the thread a poll is shown in and checks the poll may
-// be seen: its post and thread are live. A remote poll shown nowhere has
-// no thread (nil).
-func (s *Service) pollThread(ctx context.Context, p *models.Poll) (*models.Thread, error) {
+// pollThread loads the thread a poll is shown in and checks the viewer may
+// see the poll: its post and thread are live and the thread is visible to
+// them (threadFor). A remote poll shown nowhere has no thread (nil).
+func (s *Service) pollThread(ctx context.Context, viewer *models.User, p *models.Poll) (*models.Thread, error) {
 	if p.PostID == nil {
 		if !p.IsRemote() {
 			return nil, ErrNotFound
@@ -147,7 +147,7 @@ func (s *Service) pollThread(ctx context.Context, p *models.Poll) (*models.Threa
 	if post.DeletedAt != nil || post.HiddenAt != nil {
 		return nil, ErrNotFound
 	}
-	return s.visibleThread(ctx, post.ThreadID)
+	return s.threadFor(ctx, viewer, post.ThreadID)
 }
 
 // Poll loads a poll as viewer sees it.
@@ -156,7 +156,7 @@ func (s *Service) Poll(ctx context.Context, viewer *models.User, id int64) (*Pol
 	if err != nil {
 		return nil, mapNotFound(err)
 	}
-	t, err := s.pollThread(ctx, p)
+	t, err := s.pollThread(ctx, viewer, p)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ func (s *Service) lockPollForVote(ctx context.Context, pollID int64, voter *mode
 	if err != nil {
 		return nil, nil, time.Time{}, mapNotFound(err)
 	}
-	t, err := s.pollThread(ctx, p)
+	t, err := s.pollThread(ctx, voter, p)
 	if err != nil {
 		return nil, nil, time.Time{}, err
 	}

@@ -79,7 +79,7 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 	var post *models.Post
 	var held *models.HeldPost
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		t, err := s.visibleThread(ctx, threadID)
+		t, cat, err := s.threadAndCategoryFor(ctx, actor, threadID)
 		if err != nil {
 			return err
 		}
@@ -87,9 +87,6 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 			return err
 		}
 		if err := s.checkSlowMode(ctx, actor, t); err != nil {
-			return err
-		}
-		if err := s.checkSeeThread(ctx, actor, t); err != nil {
 			return err
 		}
 		var replyTo *int64
@@ -112,7 +109,7 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 			held = &models.HeldPost{UserID: actor.ID, ThreadID: t.ID, ReplyToID: replyTo, Body: adm.body, HTML: adm.rendered.HTML, Reason: adm.hold}
 			return s.hold(ctx, held)
 		}
-		post, err = s.insertReply(ctx, actor, t, newPost{body: adm.body, html: adm.rendered.HTML, mentions: adm.rendered.Mentions, replyTo: replyTo})
+		post, err = s.insertReply(ctx, actor, t, newPost{body: adm.body, html: adm.rendered.HTML, mentions: adm.rendered.Mentions, replyTo: replyTo, cat: cat})
 		return err
 	})
 	if err == nil && held != nil {
@@ -132,7 +129,7 @@ func (s *Service) PageCount(n int) int {
 
 // LastPage is the number of a visible thread's last page.
 func (s *Service) LastPage(ctx context.Context, threadID int64) (int, error) {
-	t, err := s.visibleThread(ctx, threadID)
+	t, err := s.liveThread(ctx, threadID) // a page number, nothing of the thread's text
 	if err != nil {
 		return 0, err
 	}
@@ -146,7 +143,7 @@ func (s *Service) PageOf(n int) int { return s.PageCount(n) }
 // logged out). A page is a range of post numbers, so the last page of a
 // 10,000-post thread costs what the first does.
 func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID int64, page int) (*ThreadPage, error) {
-	t, err := s.visibleThread(ctx, threadID)
+	t, cat, err := s.threadAndCategoryFor(ctx, viewer, threadID)
 	if err != nil {
 		return nil, err
 	}
@@ -161,13 +158,6 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	posts, err := s.store.PostsInRange(ctx, t.ID, (page-1)*pp+1, page*pp)
 	if err != nil {
 		return nil, err
-	}
-	cat, err := s.store.CategoryByID(ctx, t.CategoryID)
-	if err != nil {
-		return nil, err
-	}
-	if !CanSeeCategory(viewer, cat) {
-		return nil, ErrNotFound
 	}
 	tags, err := s.store.ThreadTags(ctx, []int64{t.ID})
 	if err != nil {
@@ -271,13 +261,16 @@ func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []mo
 	return out, nil
 }
 
-// Post loads one visible post with its thread.
-func (s *Service) Post(ctx context.Context, id int64) (*models.Post, *models.Thread, error) {
+// livePost loads one post of a live thread, whoever asks: for the
+// domain's own steps after the actor passed PostFor, and for moderation on
+// items already in the queue. An entry point taking a post id from a
+// viewer uses PostFor.
+func (s *Service) livePost(ctx context.Context, id int64) (*models.Post, *models.Thread, error) {
 	p, err := s.store.PostByID(ctx, id)
 	if err != nil {
 		return nil, nil, mapNotFound(err)
 	}
-	t, err := s.visibleThread(ctx, p.ThreadID)
+	t, err := s.liveThread(ctx, p.ThreadID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -293,7 +286,7 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 	checkText(v, "body", body, 1, bodyMaxRunes)
 	var post *models.Post
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, t, err := s.Post(ctx, postID)
+		p, t, err := s.PostFor(ctx, actor, postID)
 		if err != nil {
 			return err
 		}
@@ -387,7 +380,7 @@ func (s *Service) DeletePostWithReason(ctx context.Context, actor *models.User, 
 // audits its own queue.delete).
 func (s *Service) deletePost(ctx context.Context, actor *models.User, postID int64) error {
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, t, err := s.Post(ctx, postID)
+		p, t, err := s.PostFor(ctx, actor, postID)
 		if err != nil {
 			return err
 		}
@@ -420,7 +413,7 @@ type Revision struct {
 
 // Revisions lists a post's edit history, oldest first.
 func (s *Service) Revisions(ctx context.Context, viewer *models.User, postID int64) (*models.Post, []Revision, error) {
-	p, _, err := s.Post(ctx, postID)
+	p, _, err := s.PostFor(ctx, viewer, postID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -489,9 +482,10 @@ func (s *Service) SetLike(ctx context.Context, actor *models.User, postID int64,
 	return count, err
 }
 
-// QuoteFor returns Markdown quoting a post, to pre-fill a reply to it.
-func (s *Service) QuoteFor(ctx context.Context, postID int64) (string, error) {
-	p, _, err := s.Post(ctx, postID)
+// QuoteFor returns Markdown quoting a post the viewer may see, to pre-fill
+// a reply to it.
+func (s *Service) QuoteFor(ctx context.Context, viewer *models.User, postID int64) (string, error) {
+	p, _, err := s.PostFor(ctx, viewer, postID)
 	if err != nil || p.DeletedAt != nil {
 		return "", ErrNotFound
 	}
@@ -506,7 +500,7 @@ func (s *Service) QuoteFor(ctx context.Context, postID int64) (string, error) {
 // changes whenever a post is added, edited, deleted or liked. Page caches key
 // on it, so they are never stale about posts, on any number of processes.
 func (s *Service) ThreadVersion(ctx context.Context, id int64) (string, error) {
-	t, err := s.visibleThread(ctx, id)
+	t, err := s.liveThread(ctx, id) // a cache key: ThreadPage decides who may read
 	if err != nil {
 		return "", err
 	}

@@ -46,20 +46,6 @@ func dropPrivateThreads(ts []models.Thread, cats []models.Category) []models.Thr
 	return out
 }
 
-func (s *Service) privateCategoryIDs(ctx context.Context) (map[int64]bool, error) {
-	cats, err := s.store.Categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]bool{}
-	for _, c := range cats {
-		if c.AmbassadorsOnly {
-			out[c.ID] = true
-		}
-	}
-	return out, nil
-}
-
 // inPrivateCategory reports whether a thread belongs to a private category.
 func (s *Service) inPrivateCategory(ctx context.Context, threadID int64) (bool, error) {
 	t, err := s.store.ThreadByID(ctx, threadID)
@@ -71,33 +57,6 @@ func (s *Service) inPrivateCategory(ctx context.Context, threadID int64) (bool, 
 		return false, mapNotFound(err)
 	}
 	return c.AmbassadorsOnly, nil
-}
-
-// checkSeeThread refuses (as not found) a viewer who may not see the
-// thread's category.
-func (s *Service) checkSeeThread(ctx context.Context, viewer *models.User, t *models.Thread) error {
-	c, err := s.store.CategoryByID(ctx, t.CategoryID)
-	if err != nil {
-		return mapNotFound(err)
-	}
-	if !CanSeeCategory(viewer, c) {
-		return ErrNotFound
-	}
-	return nil
-}
-
-// PostFor loads a post the viewer may see, with its thread.
-func (s *Service) PostFor(ctx context.Context, viewer *models.User, id int64) (*models.Post, *models.Thread, error) {
-	// One joined read of the post, its thread and their category (a
-	// remote Like paid three round trips here on PostgreSQL).
-	p, t, c, err := s.store.PostThreadCategory(ctx, id)
-	if err != nil {
-		return nil, nil, mapNotFound(err)
-	}
-	if t.DeletedAt != nil || !CanSeeCategory(viewer, c) {
-		return nil, nil, ErrNotFound
-	}
-	return p, t, nil
 }
 
 // privateGuard wraps the installed hooks so nothing about a private

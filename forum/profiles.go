@@ -47,8 +47,9 @@ type ProfilePost struct {
 	Thread *models.Thread
 }
 
-// Profile loads a member's public page.
-func (s *Service) Profile(ctx context.Context, username string) (*Profile, error) {
+// Profile loads a member's page as viewer sees it: recent posts in
+// categories the viewer may not see are left out.
+func (s *Service) Profile(ctx context.Context, viewer *models.User, username string) (*Profile, error) {
 	u, err := s.UserByUsername(ctx, username)
 	if err != nil {
 		return nil, err
@@ -58,7 +59,11 @@ func (s *Service) Profile(ctx context.Context, username string) (*Profile, error
 		// there.
 		return nil, ErrNotFound
 	}
-	posts, err := s.store.PostsByUser(ctx, u.ID, 20)
+	hidden, err := s.hiddenCategoryIDs(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
+	posts, err := s.store.PostsByUser(ctx, u.ID, hidden, 20)
 	if err != nil {
 		return nil, err
 	}

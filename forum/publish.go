@@ -18,9 +18,10 @@ type newPost struct {
 	body, html string
 	mentions   []string
 	replyTo    *int64
-	parent     *models.Post // the post replyTo names, when already loaded
-	created    time.Time    // zero: now
-	apID       *string      // set for a remote post: no federation hook runs
+	parent     *models.Post     // the post replyTo names, when already loaded
+	cat        *models.Category // the thread's category, when already loaded
+	created    time.Time        // zero: now
+	apID       *string          // set for a remote post: no federation hook runs
 }
 
 // insertReply publishes a reply: the next number under the thread's row
@@ -46,7 +47,7 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 	if err := s.countNewPost(ctx, t.CategoryID, author.ID, now, false); err != nil {
 		return nil, err
 	}
-	if err := s.notifyReply(ctx, author, t, post, np.parent, np.mentions); err != nil {
+	if err := s.notifyReply(ctx, author, t, np.cat, post, np.parent, np.mentions); err != nil {
 		return nil, err
 	}
 	if np.apID != nil {
@@ -87,7 +88,7 @@ func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *mod
 	if err := s.store.TagThread(ctx, thread.ID, tagRows); err != nil {
 		return nil, nil, err
 	}
-	if err := s.notifyPost(ctx, actor, thread, post, rendered.Mentions); err != nil {
+	if err := s.notifyReply(ctx, actor, thread, cat, post, nil, rendered.Mentions); err != nil {
 		return nil, nil, err
 	}
 	if extra != nil {

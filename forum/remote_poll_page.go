@@ -33,7 +33,7 @@ func (s *Service) StandalonePoll(ctx context.Context, viewer *models.User, id in
 	if err != nil {
 		return nil, mapNotFound(err)
 	}
-	t, err := s.pollThread(ctx, p)
+	t, err := s.pollThread(ctx, viewer, p)
 	if err != nil {
 		return nil, err
 	}

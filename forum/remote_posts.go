@@ -92,7 +92,7 @@ func (s *Service) replyFromRemote(ctx context.Context, author *models.User, thre
 	}
 	var post *models.Post
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
-		t, err := s.visibleThread(ctx, threadID)
+		t, cat, err := s.threadAndCategoryFor(ctx, author, threadID)
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *Service) replyFromRemote(ctx context.Context, author *models.User, thre
 		}
 		// Mentions come from the Note's tags, not its HTML: Mastodon
 		// marks them as links, not @name text.
-		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, created: created, apID: &apID})
+		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, cat: cat, created: created, apID: &apID})
 		return err
 	})
 	return post, err

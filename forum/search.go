@@ -57,7 +57,7 @@ func (s *Service) Search(ctx context.Context, q string) (*SearchResults, error) 
 	if err != nil {
 		return nil, err
 	}
-	private, err := s.privateCategoryIDs(ctx)
+	private, err := s.hiddenCategorySet(ctx, nil) // results are one public list, as the thread lists are
 	if err != nil {
 		return nil, err
 	}

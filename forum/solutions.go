@@ -17,13 +17,9 @@ func (s *Service) MarkSolution(ctx context.Context, actor *models.User, postID i
 	}
 	var sol *models.ThreadSolution
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, err := s.store.PostByID(ctx, postID)
+		p, t, err := s.PostFor(ctx, actor, postID)
 		if err != nil {
-			return mapNotFound(err)
-		}
-		t, err := s.store.ThreadByID(ctx, p.ThreadID)
-		if err != nil {
-			return mapNotFound(err)
+			return err
 		}
 		if p.Number <= 1 && (actor.ID == t.UserID || actor.IsStaff()) {
 			return &ValidationError{Fields: map[string]string{"post": "the first post is the question; mark a reply as its solution"}}

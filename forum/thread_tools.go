@@ -44,11 +44,11 @@ func (s *Service) MergeThreads(ctx context.Context, actor *models.User, from, in
 		return &ValidationError{Fields: map[string]string{"into": "choose a different thread to merge into"}}
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		src, err := s.visibleThread(ctx, from)
+		src, err := s.threadFor(ctx, actor, from)
 		if err != nil {
 			return err
 		}
-		dst, err := s.visibleThread(ctx, into)
+		dst, err := s.threadFor(ctx, actor, into)
 		if err != nil {
 			if err == ErrNotFound {
 				return &ValidationError{Fields: map[string]string{"into": "no such thread"}}
@@ -122,7 +122,7 @@ func (s *Service) SetSlowMode(ctx context.Context, actor *models.User, threadID 
 		}
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		t, err := s.visibleThread(ctx, threadID)
+		t, err := s.threadFor(ctx, actor, threadID)
 		if err != nil {
 			return err
 		}

@@ -296,13 +296,16 @@ func (s *Service) SetBookmark(ctx context.Context, actor *models.User, threadID 
 	if actor == nil {
 		return ErrUnauthorized
 	}
-	if _, err := s.visibleThread(ctx, threadID); err != nil {
+	if _, err := s.threadFor(ctx, actor, threadID); err != nil {
 		return err
 	}
 	return s.store.SetBookmark(ctx, actor.ID, threadID, on)
 }
 
-func (s *Service) visibleThread(ctx context.Context, id int64) (*models.Thread, error) {
+// liveThread loads a thread that is not deleted, whoever asks: only for
+// what tells nothing of it (cache keys, page counts) and the domain's own
+// steps; entry points taking an id from a viewer use threadFor.
+func (s *Service) liveThread(ctx context.Context, id int64) (*models.Thread, error) {
 	t, err := s.store.ThreadByID(ctx, id)
 	if err != nil {
 		return nil, mapNotFound(err)

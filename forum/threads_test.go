@@ -241,7 +241,7 @@ func TestReplyToAndLockedThreads(t *testing.T) {
 	if _, err := e.Svc.Reply(e.Ctx, mod, t1.ID, forum.NewReply{Body: "staff note"}); err != nil {
 		t.Fatalf("moderator reply to locked thread: %v", err)
 	}
-	q, err := e.Svc.QuoteFor(e.Ctx, p1.ID)
+	q, err := e.Svc.QuoteFor(e.Ctx, alice, p1.ID)
 	if err != nil || !strings.Contains(q, "> one") || !strings.Contains(q, "@alice") {
 		t.Fatalf("quote: %q %v", q, err)
 	}

@@ -18,18 +18,23 @@ type DigestThread struct {
 }
 
 // TopThreads ranks live threads active in [from, to] by the replies and
-// likes they got in that window, best first.
-func (s *Store) TopThreads(ctx context.Context, from, to time.Time, limit int) ([]DigestThread, error) {
+// likes they got in that window, best first, outside the hidden categories.
+func (s *Store) TopThreads(ctx context.Context, from, to time.Time, hidden []int64, limit int) ([]DigestThread, error) {
 	var out []DigestThread
+	// hidden is spliced as an id list ("NOT IN (0)" when empty, which
+	// matches nothing), so the query text stays one.
+	if len(hidden) == 0 {
+		hidden = []int64{0}
+	}
 	err := s.DB(ctx).Raw(`SELECT id, category_id, title, slug, replies, likes FROM (
 		SELECT t.id, t.category_id, t.title, t.slug,
 			(SELECT COUNT(*) FROM posts p WHERE p.thread_id = t.id AND p.number > 1 AND p.deleted_at IS NULL
 				AND p.created_at >= ? AND p.created_at <= ?) AS replies,
 			(SELECT COUNT(*) FROM likes l JOIN posts lp ON lp.id = l.post_id WHERE lp.thread_id = t.id
 				AND l.created_at >= ? AND l.created_at <= ?) AS likes
-		FROM threads t WHERE t.deleted_at IS NULL AND t.last_post_at >= ?) ranked
+		FROM threads t WHERE t.deleted_at IS NULL AND t.last_post_at >= ? AND t.category_id NOT IN ?) ranked
 		WHERE replies + likes > 0 ORDER BY replies + likes DESC, id DESC LIMIT ?`,
-		from, to, from, to, from, limit).Scan(&out).Error
+		from, to, from, to, from, hidden, limit).Scan(&out).Error
 	return out, err
 }
 

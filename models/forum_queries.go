@@ -207,11 +207,15 @@ func (s *Store) PostsInRange(ctx context.Context, threadID int64, from, to int) 
 	return ps, rows.Err()
 }
 
-// PostsByUser lists a member's visible posts, newest first.
-func (s *Store) PostsByUser(ctx context.Context, userID int64, limit int) ([]Post, error) {
+// PostsByUser lists a member's visible posts, newest first, outside the
+// hidden categories (see OutsideCategories).
+func (s *Store) PostsByUser(ctx context.Context, userID int64, hidden []int64, limit int) ([]Post, error) {
 	var ps []Post
-	err := s.DB(ctx).Where("user_id = ? AND deleted_at IS NULL AND hidden_at IS NULL", userID).
-		Order("created_at DESC, id DESC").Limit(limit).Find(&ps).Error
+	q := s.DB(ctx).Model(&Post{}).Where("posts.user_id = ? AND posts.deleted_at IS NULL AND posts.hidden_at IS NULL", userID)
+	if len(hidden) > 0 {
+		q = q.Joins("JOIN threads ON threads.id = posts.thread_id").Scopes(OutsideCategories("threads.category_id", hidden))
+	}
+	err := q.Select("posts.*").Order("posts.created_at DESC, posts.id DESC").Limit(limit).Find(&ps).Error
 	return ps, err
 }
 

@@ -139,7 +139,7 @@ func (s *Server) renderFlagForm(c echo.Context, status int, f Form) error {
 	if err != nil {
 		return err
 	}
-	post, t, err := s.forum.Post(c.Request().Context(), id)
+	post, t, err := s.forum.PostFor(c.Request().Context(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (s *Server) flagPost(c echo.Context) error {
 		}
 		return s.renderFlagForm(c, http.StatusUnprocessableEntity, formFrom(c, err))
 	}
-	post, _, err := s.forum.Post(c.Request().Context(), id)
+	post, _, err := s.forum.PostFor(c.Request().Context(), viewer(c), id)
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func (s *Server) apiCategoryLevel(c echo.Context) error {
 	if !forum.CanChooseNotifications(viewer(c)) {
 		return forum.ErrForbidden
 	}
-	cat, err := s.forum.CategoryBySlug(ctx, c.Param("slug"))
+	cat, err := s.forum.CategoryBySlugFor(ctx, viewer(c), c.Param("slug"))
 	if err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func TestBrowserForumFlow(t *testing.T) {
 	if r := member.post("/p/"+replyID+"/like", url.Values{"on": {"1"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("like: %d", r.StatusCode)
 	}
-	if p, _, _ := ts.Svc.Post(ts.Ctx, mustInt(replyID)); p.LikeCount != 1 {
+	if p, _, _ := ts.Svc.PostFor(ts.Ctx, nil, mustInt(replyID)); p.LikeCount != 1 {
 		t.Fatalf("like count %d", p.LikeCount)
 	}
 	if r := member.post("/t/"+threadID+"/bookmark", url.Values{"on": {"1"}}); r.StatusCode != http.StatusSeeOther {

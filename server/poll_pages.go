@@ -45,7 +45,7 @@ func (s *Server) pollPage(c echo.Context) error {
 		return err
 	}
 	if sp.View.PostID != 0 {
-		post, _, err := s.forum.Post(ctx, sp.View.PostID)
+		post, _, err := s.forum.PostFor(ctx, viewer(c), sp.View.PostID)
 		if err != nil {
 			return err
 		}

@@ -97,7 +97,7 @@ func (s *Server) votePoll(c echo.Context) error {
 	target := pollPath(id)
 	if v.PostID != 0 {
 		target = "/p/" + strconv.FormatInt(v.PostID, 10)
-		if p, _, err := s.forum.Post(c.Request().Context(), v.PostID); err == nil {
+		if p, _, err := s.forum.PostFor(c.Request().Context(), viewer(c), v.PostID); err == nil {
 			target = s.postLocation(p)
 		}
 	}
@@ -137,7 +137,7 @@ func (s *Server) voteRefused(c echo.Context, pollID int64, err error) error {
 	if v.PostID == 0 { // a remote poll with a page of its own
 		return c.Redirect(http.StatusSeeOther, pollPath(pollID)+anchor)
 	}
-	p, t, perr := s.forum.Post(ctx, v.PostID)
+	p, t, perr := s.forum.PostFor(ctx, viewer(c), v.PostID)
 	if perr != nil {
 		return err
 	}

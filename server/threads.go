@@ -235,7 +235,7 @@ func (s *Server) thread(c echo.Context) error {
 	}
 	p.Form = Form{Values: map[string]string{}}
 	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {
-		if quote, err := s.forum.QuoteFor(ctx, rt); err == nil {
+		if quote, err := s.forum.QuoteFor(ctx, viewer(c), rt); err == nil {
 			data.ReplyTo = rt
 			p.Form.Values["body"] = quote
 			p.Form.Values["reply_to"] = strconv.FormatInt(rt, 10)

@@ -14,7 +14,7 @@ import (
 )
 
 func (s *Server) profile(c echo.Context) error {
-	pr, err := s.forum.Profile(c.Request().Context(), c.Param("username"))
+	pr, err := s.forum.Profile(c.Request().Context(), viewer(c), c.Param("username"))
 	if err != nil {
 		return err
 	}

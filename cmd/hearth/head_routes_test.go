@@ -118,14 +118,14 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 	}
 }
 
-type answer struct {
+type headAnswer struct {
 	status   int
 	header   http.Header
 	bodyLen  int
 	variable bool // the body carries per-request values (a fresh CSRF token), so its length may differ
 }
 
-func send(t *testing.T, client *http.Client, method, u, accept string) answer {
+func send(t *testing.T, client *http.Client, method, u, accept string) headAnswer {
 	t.Helper()
 	req, _ := http.NewRequest(method, u, nil)
 	req.Header.Set("Accept", accept)
@@ -135,7 +135,7 @@ func send(t *testing.T, client *http.Client, method, u, accept string) answer {
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
-	return answer{status: res.StatusCode, header: res.Header, bodyLen: len(body), variable: strings.Contains(string(body), "_csrf")}
+	return headAnswer{status: res.StatusCode, header: res.Header, bodyLen: len(body), variable: strings.Contains(string(body), "_csrf")}
 }
 
 // loggedIn logs in through the form, as a browser does.
