@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/go-fed/httpsig"
+
+	"github.com/hearth/hearth/clock"
 )
 
 // Header lists signed on outbound requests: the set Mastodon and
@@ -44,7 +45,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 		headers = signedHeadersPOST
 	}
 	if r.Header.Get("Date") == "" {
-		r.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		r.Header.Set("Date", clock.Now().UTC().Format(http.TimeFormat))
 	}
 	// httpsig reads "host" from the header map, but Go's client sends
 	// r.Host (or the URL's host) and ignores a Host header entry; mirror the

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
@@ -41,7 +42,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		store:      store,
 		cfg:        cfg,
 		md:         markup.New(cfg.URL),
-		now:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		now:        func() time.Time { return clock.Now().UTC().Truncate(time.Microsecond) },
 		BcryptCost: 11,
 		hooks:      noHooks{},
 		words:      &wordCache{},

@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/models/migrations"
 )
 
@@ -63,7 +64,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                                   logger.Default.LogMode(logger.Silent),
 		DisableForeignKeyConstraintWhenMigrating: true,
-		NowFunc:                                  func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		NowFunc:                                  func() time.Time { return clock.Now().UTC().Truncate(time.Microsecond) },
 		TranslateError:                           true,
 		// Cached prepared statements: every page runs the same handful of
 		// queries, and re-parsing SQL was a tenth of a thread page's time.
