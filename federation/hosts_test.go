@@ -240,7 +240,8 @@ func TestDeliveriesSurviveCrash(t *testing.T) {
 	if m, err := b.deliverDue(ctx); err != nil || m != 0 {
 		t.Fatalf("claimed %d leased jobs before the lease ended (%v)", m, err)
 	}
-	b.now = func() time.Time { return time.Now().UTC().Add(deliveryLease + time.Second) }
+	later := a.env.Svc.Now().Add(deliveryLease + time.Second)
+	b.now = func() time.Time { return later }
 	for range 3 {
 		_, err := b.deliverDue(ctx)
 		must(t, err)

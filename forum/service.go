@@ -51,8 +51,12 @@ func New(store *models.Store, cfg config.Config) *Service {
 }
 
 // SetClock replaces the service's clock, so tests can move time (sanction
-// expiry, rate-limit windows) without sleeping.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+// expiry, rate-limit windows) without sleeping. It is the one clock: the
+// store's timestamps and federation follow it too.
+func (s *Service) SetClock(now func() time.Time) {
+	s.now = now
+	s.store.SetClock(now)
+}
 
 // Store exposes the store for wiring (CLI, tests).
 func (s *Service) Store() *models.Store { return s.store }
