@@ -113,7 +113,7 @@ func TestHostDownAndProbe(t *testing.T) {
 	n.add(t, "picky.test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 	}))
-	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := a.env.Svc.Now()
 	a.fed.now = func() time.Time { return clock }
 	ctx := context.Background()
 	act := map[string]any{"id": "http://a.test/actor#x", "type": "Update", "actor": "http://a.test/actor"}
