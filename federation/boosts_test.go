@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
 )
@@ -19,7 +20,7 @@ func (d *fediDouble) announce(name, object, author string) map[string]any {
 	act := d.wrap("Announce", id, name, object)
 	act["to"] = []any{publicAddress}
 	act["cc"] = []any{author, d.actorURL(name) + "/followers"}
-	act["published"] = time.Now().UTC().Format(time.RFC3339)
+	act["published"] = clock.Now().UTC().Format(time.RFC3339)
 	return act
 }
 
@@ -103,7 +104,7 @@ func TestMastodonBoost(t *testing.T) {
 	reply := h.env.Reply(s.bob, thread.ID, "A reply, deleted below.")
 	must(t, h.env.Svc.DeletePost(ctx, s.bob, reply.ID))
 	hidden := h.env.Reply(s.bob, thread.ID, "A reply hidden by flags.")
-	must(t, h.env.Store.UpdatePostFields(ctx, hidden.ID, map[string]any{"hidden_at": time.Now()}))
+	must(t, h.env.Store.UpdatePostFields(ctx, hidden.ID, map[string]any{"hidden_at": h.env.Svc.Now()}))
 	boss := h.env.User("boss", models.RoleAdmin)
 	_, err = h.env.Svc.CreateCategory(ctx, boss, forum.CategoryInput{Name: "Ambassadors", Slug: "amb", AmbassadorsOnly: true})
 	must(t, err)

@@ -76,7 +76,7 @@ func TestDeliveryRetry(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusAccepted)
 	}))
-	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := a.env.Svc.Now()
 	a.fed.now = func() time.Time { return clock }
 	ctx := context.Background()
 	act := map[string]any{"id": "http://a.test/actor#x", "type": "Update", "actor": "http://a.test/actor"}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
 )
@@ -30,7 +31,7 @@ func (d *fediDouble) newNote(name, inReplyTo, content string, mentions ...string
 	}
 	note := map[string]any{
 		"id": id, "type": "Note", "attributedTo": actor, "inReplyTo": inReplyTo,
-		"content": content, "published": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
+		"content": content, "published": clock.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
 		"url": d.base + "/@" + name + "/" + id[strings.LastIndex(id, "/")+1:],
 		"to":  []any{publicAddress}, "cc": cc, "tag": tags,
 	}
@@ -194,7 +195,7 @@ func runDoubleFlows(t *testing.T, s *doubleScene) {
 		t.Errorf("like count %d", got)
 	}
 	note["content"] = "<p>edited from afar</p>"
-	note["updated"] = time.Now().UTC().Format(time.RFC3339)
+	note["updated"] = clock.Now().UTC().Format(time.RFC3339)
 	s.deliver(t, "rin", s.hearthInbox, d.wrap("Update", note["id"].(string)+"#updates/1", "rin", note))
 	if got := s.posts(t, thread.ID)[1]; got.HTML != "<p>edited from afar</p>" {
 		t.Errorf("after Update: %q", got.HTML)

@@ -94,7 +94,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 	return &Federation{
 		cfg: cfg, svc: svc, store: svc.Store(), log: log,
 		base: base, host: cfg.Host(), instanceName: name,
-		now:          func() time.Time { return time.Now().UTC() },
+		now:          svc.Now, // one clock: tests that move the service move federation too
 		client:       newHTTPClient(cfg.FederationAllowPrivate, nil),
 		userAgent:    "hearth/" + cfg.Version + " (+" + base + ")",
 		retryBase:    retryBase,

@@ -11,9 +11,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/go-fed/httpsig"
+
+	"github.com/hearth/hearth/clock"
 )
 
 // fediDouble is a stand-in for another fediverse server on the test
@@ -297,7 +298,7 @@ func (d *fediDouble) fetch(rawURL string) (map[string]any, error) {
 	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
 	req.Header.Set("Accept", acceptMastodon)
 	req.Header.Set("User-Agent", d.flavor.userAgent(d))
-	req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	req.Header.Set("Date", clock.Now().UTC().Format(http.TimeFormat))
 	req.Header.Set("Host", u.Host)
 	s, _, err := httpsig.NewSigner([]httpsig.Algorithm{httpsig.RSA_SHA256}, httpsig.DigestSha256,
 		[]string{httpsig.RequestTarget, "host", "date"}, httpsig.Signature, 0)
@@ -339,7 +340,7 @@ func (d *fediDouble) send(name, inbox string, act map[string]any) int {
 // signCavage signs r's listed headers with key, labelling the algorithm as
 // label (httpsig writes hs2019; Mastodon writes rsa-sha256).
 func signCavage(r *http.Request, body []byte, headers []string, keyID string, key *rsa.PrivateKey, label string) error {
-	r.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	r.Header.Set("Date", clock.Now().UTC().Format(http.TimeFormat))
 	r.Header.Set("Host", r.URL.Host)
 	s, _, err := httpsig.NewSigner([]httpsig.Algorithm{httpsig.RSA_SHA256}, httpsig.DigestSha256, headers, httpsig.Signature, 0)
 	if err != nil {

@@ -185,7 +185,7 @@ func normalize(t *testing.T, v any) {
 					t.Errorf("publicKeyPem: %v", err)
 				}
 				v[k] = "<PEM>"
-			case "published", "updated", "deleted":
+			case "published", "updated", "deleted", "endTime":
 				if _, err := time.Parse(time.RFC3339, x.(string)); err != nil {
 					t.Errorf("%s: %v", k, err)
 				}

@@ -113,7 +113,7 @@ func TestHostDownAndProbe(t *testing.T) {
 	n.add(t, "picky.test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 	}))
-	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := a.env.Svc.Now()
 	a.fed.now = func() time.Time { return clock }
 	ctx := context.Background()
 	act := map[string]any{"id": "http://a.test/actor#x", "type": "Update", "actor": "http://a.test/actor"}
@@ -240,7 +240,8 @@ func TestDeliveriesSurviveCrash(t *testing.T) {
 	if m, err := b.deliverDue(ctx); err != nil || m != 0 {
 		t.Fatalf("claimed %d leased jobs before the lease ended (%v)", m, err)
 	}
-	b.now = func() time.Time { return time.Now().UTC().Add(deliveryLease + time.Second) }
+	later := a.env.Svc.Now().Add(deliveryLease + time.Second)
+	b.now = func() time.Time { return later }
 	for range 3 {
 		_, err := b.deliverDue(ctx)
 		must(t, err)

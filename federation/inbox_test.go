@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/models"
 )
 
@@ -84,7 +85,7 @@ func TestInboxSignatures(t *testing.T) {
 		{name: "tampered digest", signer: func() *Signer { return eve.signer },
 			after: func(r *http.Request) { r.Header.Set("Digest", "SHA-256=AAAA") }, want: http.StatusUnauthorized},
 		{name: "old date", signer: func() *Signer { return eve.signer },
-			edit: func(r *http.Request) { r.Header.Set("Date", time.Now().Add(-2*time.Hour).UTC().Format(old)) }, want: http.StatusUnauthorized},
+			edit: func(r *http.Request) { r.Header.Set("Date", clock.Now().Add(-2*time.Hour).UTC().Format(old)) }, want: http.StatusUnauthorized},
 		{name: "actor on another host", signer: func() *Signer { return eve.signer }, actor: "http://b.test/u/mallory", want: http.StatusUnauthorized},
 		{name: "keyId of an unknown actor", signer: func() *Signer { return NewSigner("http://remote.test/users/nobody#main-key", eve.signer.key) }, want: http.StatusUnauthorized},
 	}

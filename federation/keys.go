@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hearth/hearth/models"
 )
@@ -112,7 +113,9 @@ func (f *Federation) signerFor(ctx context.Context, ref actorRef) (*Signer, erro
 	if err != nil {
 		return nil, fmt.Errorf("key of %s: %w", ref.url, err)
 	}
-	return NewSigner(ref.keyID(), key), nil
+	s := NewSigner(ref.keyID(), key)
+	s.now = func() time.Time { return f.now() } // the receiver checks Date against its clock; ours dates it
+	return s, nil
 }
 
 // InstanceSigner signs requests as the instance actor ({URL}/actor). Fetches

@@ -30,7 +30,7 @@ func TestNodeInfo(t *testing.T) {
 	h.env.User("lurker", models.RoleMember) // neither
 	old := h.env.User("oldtimer", models.RoleMember)
 	_, p := h.env.Thread(old, "general", "Long ago", "old news")
-	must(t, h.env.Store.UpdatePostFields(ctx, p.ID, map[string]any{"created_at": time.Now().AddDate(0, -3, 0)}))
+	must(t, h.env.Store.UpdatePostFields(ctx, p.ID, map[string]any{"created_at": h.env.Svc.Now().AddDate(0, -3, 0)}))
 	must(t, h.env.Svc.DeletePost(ctx, s.bob, s.reply.ID))
 
 	get := func() nodeInfo {
@@ -59,7 +59,7 @@ func TestNodeInfo(t *testing.T) {
 	if got := get().Usage.LocalPosts; got != 3 {
 		t.Errorf("counts recomputed within the TTL: %d", got)
 	}
-	now := time.Now().Add(usageTTL + time.Minute)
+	now := h.env.Svc.Now().Add(usageTTL + time.Minute)
 	h.fed.now = func() time.Time { return now }
 	if got := get().Usage.LocalPosts; got != 4 {
 		t.Errorf("counts not refreshed after the TTL: %d", got)

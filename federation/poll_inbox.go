@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/forum"
 )
 
@@ -94,7 +95,7 @@ func parseQuestion(id string, raw json.RawMessage) (forum.RemoteQuestion, error)
 			q.Closed = &t
 		}
 	} else if json.Unmarshal(d.Closed, &closed) == nil && closed {
-		t := time.Now().UTC()
+		t := clock.Now().UTC()
 		if q.EndTime != nil {
 			t = *q.EndTime
 		}

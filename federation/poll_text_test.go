@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/models"
 )
 
@@ -28,8 +29,8 @@ func TestMastodonQuestionText(t *testing.T) {
 		"content": `<p>Which one, <span class="h-card"><a href="` + s.hearthAlice + `" class="u-url mention">@<span>alice</span></a></span>?` +
 			`<script>alert(1)</script> <a href="javascript:alert(2)">click</a></p>`,
 		"contentMap": map[string]any{"en": "<p>ignored: content wins</p>"},
-		"published":  time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
-		"endTime":    time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339),
+		"published":  clock.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
+		"endTime":    clock.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339),
 		"to":         []any{publicAddress}, "cc": []any{s.mia + "/followers"},
 		"votersCount": 0,
 		"oneOf": []any{

@@ -22,15 +22,16 @@ type pollPeers struct {
 	first      *models.Post
 	postURL    string
 	carolSign  *Signer
+	// closes is when alice's poll closes: a day after it was asked, by the
+	// clock both instances share (never a calendar date the real one
+	// overtakes).
+	closes time.Time
 }
-
-var pollNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
 func newPollPeers(t *testing.T) *pollPeers {
 	n := newNetwork()
 	s := &pollPeers{a: newPeer(t, n, "a.test"), b: newPeer(t, n, "b.test")}
 	ctx := context.Background()
-	s.a.env.Svc.SetClock(func() time.Time { return pollNow })
 	s.a.fed.pollUpdateDelay = 0
 	s.a.env.Category("general")
 	s.alice = s.a.env.User("alice", models.RoleMember)
@@ -38,11 +39,11 @@ func newPollPeers(t *testing.T) *pollPeers {
 	carol := s.b.env.User("carol", models.RoleMember)
 	must(t, s.b.fed.FollowRemote(ctx, s.bob, "http://a.test/u/alice"))
 	drain(t, s.a, s.b)
-	closes := pollNow.Add(24 * time.Hour)
+	s.closes = s.a.env.Svc.Now().Add(24 * time.Hour).Truncate(time.Second)
 	var err error
 	s.thread, s.first, err = s.a.env.Svc.CreateThread(ctx, s.alice, forum.NewThread{
 		Category: "general", Title: "Pick a colour", Body: "Which one?",
-		Poll: &forum.PollInput{Options: []string{"Red", "Green", "Blue"}, ClosesAt: &closes},
+		Poll: &forum.PollInput{Options: []string{"Red", "Green", "Blue"}, ClosesAt: &s.closes},
 	})
 	must(t, err)
 	drain(t, s.a, s.b)
@@ -148,8 +149,13 @@ func TestPollAcrossInstances(t *testing.T) {
 		t.Errorf("second vote on B: %v", err)
 	}
 
-	// The Question as A serves it.
-	golden(t, "question", s.a.activity(fmt.Sprintf("/p/%d", s.first.ID), http.StatusOK))
+	// The Question as A serves it; endTime is the one date the golden file
+	// cannot hold.
+	q := s.a.activity(fmt.Sprintf("/p/%d", s.first.ID), http.StatusOK)
+	if want := s.closes.UTC().Format(time.RFC3339); q["endTime"] != want {
+		t.Errorf("endTime %v, want %s", q["endTime"], want)
+	}
+	golden(t, "question", q)
 }
 
 // TestPollUpdatesCoalesce: votes in quick succession leave one queued
@@ -188,7 +194,8 @@ func TestPollUpdatesCoalesce(t *testing.T) {
 	if bPoll, _ := s.b.env.Svc.RemotePollByAPID(ctx, s.postURL); bPoll.VotersCount != 0 {
 		t.Errorf("the Update went before its time")
 	}
-	s.a.fed.now = func() time.Time { return time.Now().UTC().Add(2 * time.Minute) }
+	later := s.a.env.Svc.Now().Add(2 * time.Minute)
+	s.a.fed.now = func() time.Time { return later }
 	drain(t, s.a, s.b)
 	if bPoll, _ := s.b.env.Svc.RemotePollByAPID(ctx, s.postURL); bPoll.VotersCount != 3 {
 		t.Errorf("B has %d voters after the Update, want 3", bPoll.VotersCount)
@@ -203,18 +210,20 @@ func TestRemoteQuestionReply(t *testing.T) {
 	ctx := context.Background()
 	carol := "http://b.test/u/carol"
 	qid := "http://b.test/users/carol/statuses/9"
+	asked := s.a.env.Svc.Now()
+	stamp := func(d time.Duration) string { return asked.Add(d).UTC().Format(time.RFC3339) }
 	question := func(red, green int, closed bool) map[string]any {
 		q := map[string]any{
 			"id": qid, "type": "Question", "attributedTo": carol, "inReplyTo": s.postURL,
-			"content": "<p>Or rather?</p>", "published": "2026-11-23T12:00:00Z",
-			"endTime": "2026-11-25T12:00:00Z", "votersCount": red + green,
+			"content": "<p>Or rather?</p>", "published": stamp(-time.Hour),
+			"endTime": stamp(48 * time.Hour), "votersCount": red + green,
 			"anyOf": []any{
 				map[string]any{"type": "Note", "name": "Red", "replies": map[string]any{"type": "Collection", "totalItems": red}},
 				map[string]any{"type": "Note", "name": "Teal", "replies": map[string]any{"type": "Collection", "totalItems": green}},
 			},
 		}
 		if closed {
-			q["closed"] = "2026-11-23T13:00:00Z"
+			q["closed"] = stamp(0)
 		}
 		return q
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-fed/httpsig"
+
+	"github.com/hearth/hearth/clock"
 )
 
 // Header lists signed on outbound requests: the set Mastodon and
@@ -24,12 +26,15 @@ var (
 type Signer struct {
 	keyID string
 	key   *rsa.PrivateKey
+	// now dates the requests: the signing instance's clock (signerFor), or
+	// clock.Now for a Signer built with NewSigner.
+	now func() time.Time
 }
 
 // NewSigner builds a Signer for the key with the given id
 // ({actor}#main-key); peers fetch that id to find the public key.
 func NewSigner(keyID string, key *rsa.PrivateKey) *Signer {
-	return &Signer{keyID: keyID, key: key}
+	return &Signer{keyID: keyID, key: key, now: clock.Now}
 }
 
 // KeyID is the id of the public key verifying this Signer's signatures.
@@ -44,7 +49,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 		headers = signedHeadersPOST
 	}
 	if r.Header.Get("Date") == "" {
-		r.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		r.Header.Set("Date", s.now().UTC().Format(http.TimeFormat))
 	}
 	// httpsig reads "host" from the header map, but Go's client sends
 	// r.Host (or the URL's host) and ignores a Host header entry; mirror the

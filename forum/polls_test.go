@@ -194,8 +194,8 @@ func TestPollCreateValidation(t *testing.T) {
 	e := forumtest.New(t)
 	e.Category("general")
 	u := e.User("alice", models.RoleMember)
-	past := time.Now().Add(-time.Minute)
-	far := time.Now().Add(2 * 366 * 24 * time.Hour)
+	past := e.Svc.Now().Add(-time.Minute)
+	far := e.Svc.Now().Add(2 * 366 * 24 * time.Hour)
 	many := make([]string, 21)
 	for i := range many {
 		many[i] = strings.Repeat("o", i+1)

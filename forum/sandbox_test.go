@@ -213,7 +213,7 @@ func TestSandboxGraduation(t *testing.T) {
 	e.Cfg.SandboxDays = 3
 	e.Svc = forum.New(e.Store, e.Cfg)
 	e.Svc.BcryptCost = 4
-	now := time.Now().UTC()
+	now := e.Svc.Now()
 	e.Svc.SetClock(func() time.Time { return now })
 	e.Category("general")
 	th, _ := e.Thread(e.User("owner", models.RoleMember), "general", "Welcome thread", "Say hello")
@@ -319,7 +319,7 @@ func TestSandboxLinkAndImageLimits(t *testing.T) {
 
 func TestSandboxRateLimit(t *testing.T) {
 	e := forumtest.New(t)
-	now := time.Now().UTC()
+	now := e.Svc.Now()
 	e.Svc.SetClock(func() time.Time { return now })
 	e.Category("general")
 	th, _ := e.Thread(e.User("owner", models.RoleMember), "general", "Welcome thread", "Say hello")

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
@@ -40,7 +41,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		store:      store,
 		cfg:        cfg,
 		md:         markup.New(cfg.URL),
-		now:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		now:        func() time.Time { return clock.Now().UTC().Truncate(time.Microsecond) },
 		BcryptCost: 11,
 		hooks:      noHooks{},
 		words:      &wordCache{},
@@ -50,8 +51,12 @@ func New(store *models.Store, cfg config.Config) *Service {
 }
 
 // SetClock replaces the service's clock, so tests can move time (sanction
-// expiry, rate-limit windows) without sleeping.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+// expiry, rate-limit windows) without sleeping. It is the one clock: the
+// store's timestamps and federation follow it too.
+func (s *Service) SetClock(now func() time.Time) {
+	s.now = now
+	s.store.SetClock(now)
+}
 
 // Store exposes the store for wiring (CLI, tests).
 func (s *Service) Store() *models.Store { return s.store }

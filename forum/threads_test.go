@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/forum/forumtest"
@@ -319,7 +318,7 @@ func TestSeedWritesConsistentCommunity(t *testing.T) {
 	if err != nil || len(tp.Posts) != 2 || tp.Posts[1].Number != 12 || tp.Thread.FirstPostID == 0 {
 		t.Fatalf("seeded thread page: %+v %v", tp, err)
 	}
-	if !tp.Thread.LastPostAt.Equal(tp.Posts[1].CreatedAt) || tp.Thread.LastPostAt.After(time.Now()) {
+	if !tp.Thread.LastPostAt.Equal(tp.Posts[1].CreatedAt) || tp.Thread.LastPostAt.After(e.Svc.Now()) {
 		t.Fatalf("last activity %v != last post %v", tp.Thread.LastPostAt, tp.Posts[1].CreatedAt)
 	}
 	if _, err := e.Svc.Authenticate(e.Ctx, tp.Posts[0].Author.Username, forum.SeedPassword, "127.0.0.1"); err != nil {

@@ -268,6 +268,7 @@ func TestNoSMTPURLLogsMail(t *testing.T) {
 	cfg := e.svc.Config()
 	cfg.SMTPURL = ""
 	svc := forum.New(e.store, cfg)
+	svc.SetClock(e.clock.Now)
 	var buf bytes.Buffer
 	w, err := mailer.New(svc, slog.New(slog.NewTextHandler(&buf, nil)))
 	if err != nil {
@@ -294,8 +295,10 @@ func TestSMTPPasswordNeverLogged(t *testing.T) {
 	e := newEnv(t)
 	cfg := e.svc.Config()
 	cfg.SMTPURL = "smtp://mailer:s3cretpw@" + e.smtp.addr
+	svc := forum.New(e.store, cfg)
+	svc.SetClock(e.clock.Now)
 	var buf bytes.Buffer
-	w, err := mailer.New(forum.New(e.store, cfg), slog.New(slog.NewTextHandler(&buf, nil)))
+	w, err := mailer.New(svc, slog.New(slog.NewTextHandler(&buf, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/models/migrations"
 )
 
@@ -63,7 +64,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                                   logger.Default.LogMode(logger.Silent),
 		DisableForeignKeyConstraintWhenMigrating: true,
-		NowFunc:                                  func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		NowFunc:                                  func() time.Time { return storeTime(clock.Now()) },
 		TranslateError:                           true,
 		// Cached prepared statements: every page runs the same handful of
 		// queries, and re-parsing SQL was a tenth of a thread page's time.
@@ -124,6 +125,18 @@ func withoutJIT(dsn string) string {
 
 // Migrate applies pending schema migrations.
 func (s *Store) Migrate() error { return migrations.Run(s.db) }
+
+// storeTime is how the store keeps a time: UTC, to the microsecond that
+// PostgreSQL holds, so a value read back equals the one written.
+func storeTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// SetClock replaces the clock gorm stamps created_at and updated_at with.
+// forum.Service.SetClock calls it, so a test that pins or moves the
+// service's time moves every stored timestamp with it. Call it before the
+// store is shared with running workers.
+func (s *Store) SetClock(now func() time.Time) {
+	s.db.Config.NowFunc = func() time.Time { return storeTime(now()) }
+}
 
 // Close releases the connection pool.
 func (s *Store) Close() error {

@@ -38,7 +38,7 @@ func (s *Server) ambassadorsPage(c echo.Context) error {
 func (s *Server) renderAmbassadors(c echo.Context, status int, f Form) error {
 	ctx, v := c.Request().Context(), viewer(c)
 	d := AmbassadorsData{Categories: map[int64]string{}}
-	to := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	to := s.forum.Now().Truncate(24*time.Hour).AddDate(0, 0, 1)
 	from := to.AddDate(0, 0, -7)
 	if t, err := time.Parse("2006-01-02", c.QueryParam("from")); err == nil {
 		from = t

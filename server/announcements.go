@@ -47,7 +47,7 @@ func (s *Server) renderAnnouncements(c echo.Context, status int, form Form) erro
 	if err != nil {
 		return err
 	}
-	d := AnnouncementsData{Scheduled: list, Categories: cats, CatNames: map[int64]string{}, Now: time.Now().UTC()}
+	d := AnnouncementsData{Scheduled: list, Categories: cats, CatNames: map[int64]string{}, Now: s.forum.Now()}
 	for _, cat := range cats {
 		d.CatNames[cat.ID] = cat.Name
 	}

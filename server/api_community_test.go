@@ -14,7 +14,7 @@ import (
 // the documented shapes, ambassadors read the queue but not the analytics.
 func TestCommunityAPI(t *testing.T) {
 	ts := newTestServer(t)
-	now := time.Now().UTC().Truncate(time.Second)
+	now := ts.Svc.Now().Truncate(time.Second)
 	ts.Svc.SetClock(func() time.Time { return now })
 	ts.Category("help")
 	staff := ts.token(t, "mod1", models.RoleModerator)
@@ -109,7 +109,7 @@ func TestCommunityAPI(t *testing.T) {
 // staff, the figures; members are refused.
 func TestCommunityPage(t *testing.T) {
 	ts := newTestServer(t)
-	now := time.Now().UTC().Truncate(time.Second)
+	now := ts.Svc.Now().Truncate(time.Second)
 	ts.Svc.SetClock(func() time.Time { return now })
 	ts.Category("help")
 	mod := ts.User("moddy", models.RoleModerator)

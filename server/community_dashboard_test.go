@@ -17,10 +17,11 @@ import (
 func TestCommunityDashboard(t *testing.T) {
 	ts := newTestServer(t)
 	day := time.Date(2030, 3, 12, 9, 0, 0, 0, time.UTC)
-	now := day
+	now := day.AddDate(0, -1, 0) // the staff joined a month before
 	ts.Svc.SetClock(func() time.Time { return now })
 	ts.Category("help")
 	ts.User("moddy", models.RoleModerator)
+	now = day
 	asker, amb := ts.User("asker", models.RoleMember), ts.User("amby", models.RoleAmbassador)
 	for _, u := range []*models.User{asker, amb} {
 		if err := ts.Store.UpdateUserFields(ts.Ctx, u.ID, map[string]any{"created_at": day}); err != nil {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gorilla/feeds"
 	"github.com/labstack/echo/v4"
@@ -94,7 +93,7 @@ func (s *Server) threadFeed(c echo.Context) error {
 
 func (s *Server) writeFeed(c echo.Context, f *feeds.Feed) error {
 	if f.Updated.IsZero() {
-		f.Updated = time.Now().UTC()
+		f.Updated = s.forum.Now()
 	}
 	var body, ct string
 	var err error

@@ -122,8 +122,8 @@ func TestFollowedPollsList(t *testing.T) {
 	}
 	// A closed one is not listed.
 	closed := remotePoll(t, ts, bob, "closed")
-	past := time.Now().Add(-time.Hour)
-	if err := ts.Store.SetPollTallies(ts.Ctx, closed.ID, []int{0, 0}, 0, nil, &past, time.Now()); err != nil {
+	past := ts.Svc.Now().Add(-time.Hour)
+	if err := ts.Store.SetPollTallies(ts.Ctx, closed.ID, []int{0, 0}, 0, nil, &past, ts.Svc.Now()); err != nil {
 		t.Fatal(err)
 	}
 

@@ -16,7 +16,7 @@ func TestPollAPI(t *testing.T) {
 	ts.Category("general")
 	alice := ts.token(t, "alice", models.RoleMember)
 	bob := ts.token(t, "bob", models.RoleMember)
-	closes := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	closes := ts.Svc.Now().Add(time.Hour).Format(time.RFC3339)
 
 	code, out := ts.api(t, "POST", "/api/v1/threads", alice, `{"category":"general","title":"Lunch?","body":"Where to eat?",
 		"poll":{"options":["Pizza","Sushi","Salad"],"multiple":false,"closes_at":"`+closes+`"}}`)
@@ -115,7 +115,7 @@ func TestPollOnThreadPage(t *testing.T) {
 	}
 
 	r = asker.post("/new", url.Values{"category": {"general"}, "title": {"Team colour"}, "body": {"Vote please"},
-		"poll_options": {"Red\r\nGreen\r\n\r\nBlue\r\n"}, "poll_closes_at": {time.Now().UTC().Add(48 * time.Hour).Format("2006-01-02T15:04")}})
+		"poll_options": {"Red\r\nGreen\r\n\r\nBlue\r\n"}, "poll_closes_at": {ts.Svc.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")}})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("new thread with poll: %d %s", r.StatusCode, r.Body)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
@@ -206,7 +207,7 @@ func avatarURL(u *models.User) string {
 }
 
 func ago(t time.Time) string {
-	d := time.Since(t)
+	d := clock.Now().Sub(t)
 	switch {
 	case d < time.Minute:
 		return "just now"

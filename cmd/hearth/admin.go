@@ -122,7 +122,7 @@ func rollupCommand() *cli.Command {
 				return err
 			}
 			defer svc.Store().Close()
-			yesterday := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
+			yesterday := svc.Now().Truncate(24*time.Hour).AddDate(0, 0, -1)
 			from, to := yesterday, yesterday
 			for _, f := range []struct {
 				name string

@@ -19,6 +19,10 @@ import (
 // subprocess, as operators and scripts do.
 var hearthBin string
 
+// buildFlags and shiftEnv carry a clock-shifted test run (-tags clockshift,
+// clockshift_test.go) into the binary, so it keeps the tests' time.
+var buildFlags, shiftEnv []string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "hearth-cli-test-")
 	if err != nil {
@@ -27,7 +31,7 @@ func TestMain(m *testing.M) {
 	}
 	hearthBin = filepath.Join(dir, "hearth")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	build := exec.CommandContext(ctx, "go", "build", "-o", hearthBin, ".")
+	build := exec.CommandContext(ctx, "go", append(append([]string{"build"}, buildFlags...), "-o", hearthBin, ".")...)
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	err = build.Run()
 	cancel()
@@ -59,7 +63,7 @@ func childEnv(extra ...string) []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, extra...)
+	return append(append(env, shiftEnv...), extra...)
 }
 
 // hearthCmd prepares the binary in a scratch working directory, so a default

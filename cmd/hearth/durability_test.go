@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/go-fed/httpsig"
+
+	"github.com/hearth/hearth/clock"
 )
 
 // fediPeer is the smallest remote server a delivery needs: one actor (mia)
@@ -112,7 +114,7 @@ func (p *fediPeer) follow(t *testing.T, client *http.Client, object string) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/activity+json")
-	req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	req.Header.Set("Date", clock.Now().UTC().Format(http.TimeFormat))
 	req.Header.Set("Host", req.URL.Host)
 	signer, _, err := httpsig.NewSigner([]httpsig.Algorithm{httpsig.RSA_SHA256}, httpsig.DigestSha256,
 		[]string{httpsig.RequestTarget, "host", "date", "digest"}, httpsig.Signature, 0)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hearth/hearth/clock"
 )
 
 // TestAdminRollup: `hearth admin rollup` computes a range of past days,
@@ -11,7 +13,7 @@ import (
 func TestAdminRollup(t *testing.T) {
 	dir := t.TempDir()
 	mustRun(t, nil, "dev", "seed", "--data-dir", dir, "--users", "5", "--threads", "20", "--posts-per-thread", "3")
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := clock.Now().UTC().Truncate(24 * time.Hour)
 	from, to := today.AddDate(0, 0, -3).Format("2006-01-02"), today.AddDate(0, 0, -1).Format("2006-01-02")
 	for i := 0; i < 2; i++ {
 		r := mustRun(t, nil, "admin", "rollup", "--data-dir", dir, "--from", from, "--to", to)
