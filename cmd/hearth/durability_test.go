@@ -153,15 +153,7 @@ func startServe(t *testing.T, ctx context.Context, dir, addr string, logs *syncB
 	cmd := hearthCmd(t, ctx, []string{"HEARTH_FEDERATION_RETRY_BASE=1s"}, "serve", "--data-dir", dir,
 		"--addr", addr, "--url", "http://"+addr, "--federation-allow-private")
 	cmd.Stdout, cmd.Stderr = io.Discard, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
+	exited := startProcess(t, cmd).done
 	client := &http.Client{Timeout: 2 * time.Second}
 	waitFor(t, 30*time.Second, "/healthz answering", logs, func() bool {
 		select {

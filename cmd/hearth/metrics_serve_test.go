@@ -25,20 +25,8 @@ func TestServeMetricsListener(t *testing.T) {
 		"serve", "--data-dir", dir, "--addr", addr, "--url", "http://"+addr, "--metrics-addr", metricsAddr)
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = io.Discard, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var waitErr error
-	exited := make(chan struct{})
-	go func() { waitErr = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		select {
-		case <-exited:
-		default:
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
+	proc := startProcess(t, cmd)
+	exited := proc.done
 	client := &http.Client{Timeout: 5 * time.Second}
 	waitFor(t, 30*time.Second, "/healthz answering", logs, func() bool {
 		res, err := client.Get("http://" + addr + "/healthz")
@@ -91,8 +79,8 @@ func TestServeMetricsListener(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatalf("hearth serve did not exit within 15s of SIGTERM\n%s", logs.String())
 	}
-	if waitErr != nil {
-		t.Fatalf("hearth serve exited with %v after SIGTERM\n%s", waitErr, logs.String())
+	if proc.err != nil {
+		t.Fatalf("hearth serve exited with %v after SIGTERM\n%s", proc.err, logs.String())
 	}
 	if c, err := net.DialTimeout("tcp", metricsAddr, time.Second); err == nil {
 		c.Close()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -95,27 +96,15 @@ func TestServeEndToEnd(t *testing.T) {
 		"serve", "--data-dir", dir, "--addr", addr, "--url", base+"/")
 	stderr := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = io.Discard, stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var waitErr error
-	exited := make(chan struct{})
-	go func() { waitErr = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		select {
-		case <-exited:
-		default:
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
+	proc := startProcess(t, cmd)
+	exited := proc.done
 
 	client := &http.Client{Timeout: 5 * time.Second}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		select {
 		case <-exited:
-			t.Fatalf("hearth serve exited before answering /healthz: %v\nstderr:\n%s", waitErr, stderr.String())
+			t.Fatalf("hearth serve exited before answering /healthz: %v\nstderr:\n%s", proc.err, stderr.String())
 		default:
 		}
 		if resp, err := client.Get(base + "/healthz"); err == nil {
@@ -168,8 +157,8 @@ func TestServeEndToEnd(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("hearth serve did not exit within 10s of SIGTERM\nstderr:\n%s", stderr.String())
 	}
-	if waitErr != nil {
-		t.Fatalf("hearth serve exited with %v after SIGTERM, want 0\nstderr:\n%s", waitErr, stderr.String())
+	if proc.err != nil {
+		t.Fatalf("hearth serve exited with %v after SIGTERM, want 0\nstderr:\n%s", proc.err, stderr.String())
 	}
 	checkServeLogs(t, stderr.String(), addr, token, threadRequestID)
 }
@@ -220,4 +209,31 @@ func checkServeLogs(t *testing.T, logs, addr, token, threadRequestID string) {
 			t.Errorf("X-Request-Id %q of POST /api/v1/threads is not the logged request_id %v", threadRequestID, ids)
 		}
 	}
+}
+
+// runningProcess is a started hearth child process: done closes when it has
+// exited, and err then holds what Wait returned.
+type runningProcess struct {
+	done chan struct{}
+	err  error
+}
+
+// startProcess starts cmd and, when the test ends, kills it if it is still
+// running and waits for it, so no child outlives its test.
+func startProcess(t *testing.T, cmd *exec.Cmd) *runningProcess {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &runningProcess{done: make(chan struct{})}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
 }
