@@ -68,7 +68,7 @@ func TestRedeliveryAfterCrash(t *testing.T) {
 	n.add(t, "a.test", rec) // a.test is now reached through the recorder
 	bob := b.env.User("bob", models.RoleMember)
 	ctx := context.Background()
-	clock := time.Now().UTC().Truncate(time.Second) // any start: only the lease matters
+	clock := b.fed.now().Truncate(time.Second) // the instances' own time: A checks the Date B signs with
 	b.fed.now = func() time.Time { return clock }
 
 	must(t, b.fed.FollowRemote(ctx, bob, "http://a.test/c/general"))
