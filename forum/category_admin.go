@@ -391,3 +391,10 @@ func (s *Service) ResolveCategorySlug(ctx context.Context, viewer *models.User, 
 	}
 	return c, moved, nil
 }
+
+// CategoryByID loads a category by id, whoever may see it: for showing a
+// category's parent, which callers already showed the child of.
+func (s *Service) CategoryByID(ctx context.Context, id int64) (*models.Category, error) {
+	c, err := s.store.CategoryByID(ctx, id)
+	return c, mapNotFound(err)
+}
