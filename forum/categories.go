@@ -24,6 +24,9 @@ type CategoryInput struct {
 	// AmbassadorsOnly makes a private category for ambassadors and staff
 	// that federates nowhere.
 	AmbassadorsOnly bool
+	// StaffOnlyThreads lets only the category's moderators and admins
+	// start threads.
+	StaffOnlyThreads bool
 }
 
 // CategoryNode is a top-level category with its subcategories.
@@ -101,7 +104,7 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 		if err := v.err(); err != nil {
 			return err
 		}
-		c = &models.Category{Name: in.Name, Slug: in.Slug, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(in.Color), ParentID: parentID, AmbassadorsOnly: in.AmbassadorsOnly, APSlug: in.Slug}
+		c = &models.Category{Name: in.Name, Slug: in.Slug, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(in.Color), ParentID: parentID, AmbassadorsOnly: in.AmbassadorsOnly, APSlug: in.Slug, StaffOnlyThreads: in.StaffOnlyThreads}
 		if err := s.store.CreateCategory(ctx, c); err != nil {
 			return err
 		}

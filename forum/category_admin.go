@@ -23,6 +23,9 @@ type CategoryEdit struct {
 	Parent          *string
 	Position        *int
 	AmbassadorsOnly *bool
+	// StaffOnlyThreads: only the category's moderators and admins may
+	// start threads (replies stay open to members).
+	StaffOnlyThreads *bool
 }
 
 // CategoryHooks is the optional hook federation implements to tell a
@@ -105,6 +108,9 @@ func (s *Service) UpdateCategory(ctx context.Context, actor *models.User, slug s
 		}
 		if in.AmbassadorsOnly != nil {
 			c.AmbassadorsOnly = *in.AmbassadorsOnly
+		}
+		if in.StaffOnlyThreads != nil {
+			c.StaffOnlyThreads = *in.StaffOnlyThreads
 		}
 		if err := v.err(); err != nil {
 			return err
@@ -240,6 +246,7 @@ func categoryChanges(a, b *models.Category) map[string]any {
 	add("color", a.Color, b.Color)
 	add("position", a.Position, b.Position)
 	add("ambassadors_only", a.AmbassadorsOnly, b.AmbassadorsOnly)
+	add("staff_only_threads", a.StaffOnlyThreads, b.StaffOnlyThreads)
 	if !sameParent(a.ParentID, b.ParentID) {
 		out["parent"] = []any{parentName(a.ParentID), parentName(b.ParentID)}
 	}
@@ -397,4 +404,16 @@ func (s *Service) ResolveCategorySlug(ctx context.Context, viewer *models.User, 
 func (s *Service) CategoryByID(ctx context.Context, id int64) (*models.Category, error) {
 	c, err := s.store.CategoryByID(ctx, id)
 	return c, mapNotFound(err)
+}
+
+// mayStartThread is the category's post permission: in a staff-only
+// category only its moderators and admins start threads.
+func (s *Service) mayStartThread(ctx context.Context, actor *models.User, c *models.Category) (bool, error) {
+	if !c.StaffOnlyThreads {
+		return true, nil
+	}
+	if err := s.LoadScope(ctx, actor); err != nil {
+		return false, err
+	}
+	return CanModerateCategory(actor, c.ID), nil
 }

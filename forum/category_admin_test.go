@@ -274,3 +274,49 @@ func TestDeleteCategoryMovesThreads(t *testing.T) {
 		t.Fatalf("deleting the last category: %v", err)
 	}
 }
+
+func TestStaffOnlyThreads(t *testing.T) {
+	e := forumtest.New(t)
+	admin := e.User("boss", models.RoleAdmin)
+	e.Category("news")
+	e.Category("other")
+	yes := true
+	if _, err := e.Svc.UpdateCategory(e.Ctx, admin, "news", forum.CategoryEdit{StaffOnlyThreads: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	scoped := e.User("scoped", models.RoleMember)
+	other, err := e.Store.CategoryBySlug(e.Ctx, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scoped, err = e.Svc.SetRole(e.Ctx, admin, scoped.Username, models.RoleModerator, []string{other.Slug}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		who  *models.User
+		ok   bool
+	}{
+		{"member", e.User("member", models.RoleMember), false},
+		{"moderator of another category", scoped, false},
+		{"moderator", e.User("moddy", models.RoleModerator), true},
+		{"admin", admin, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := e.Svc.CreateThread(e.Ctx, tc.who, forum.NewThread{Category: "news", Title: "An announcement", Body: "text"})
+			if tc.ok && err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if !tc.ok {
+				ve, ok := forum.AsValidation(err)
+				if !ok || !strings.Contains(ve.Fields["category"], "only staff") {
+					t.Fatalf("err = %v, want the category's staff-only error", err)
+				}
+			}
+		})
+	}
+	// Replies stay open to members.
+	th, _ := e.Thread(admin, "news", "Open for replies", "reply below")
+	e.Reply(e.User("member2", models.RoleMember), th.ID, "a member's reply")
+}

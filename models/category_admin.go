@@ -33,7 +33,8 @@ func (s *Store) SaveCategory(ctx context.Context, c *Category, now time.Time) er
 	return s.DB(ctx).Model(&Category{}).Where("id = ?", c.ID).Updates(map[string]any{
 		"name": c.Name, "slug": c.Slug, "description": c.Description, "color": c.Color,
 		"parent_id": c.ParentID, "position": c.Position, "ambassadors_only": c.AmbassadorsOnly,
-		"ap_slug": c.APSlug, "updated_at": now,
+		"staff_only_threads": c.StaffOnlyThreads,
+		"ap_slug":            c.APSlug, "updated_at": now,
 	}).Error
 }
 

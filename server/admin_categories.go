@@ -78,6 +78,9 @@ func (s *Server) renderAdminCategory(c echo.Context, status int, edit, del Form)
 		if cat.AmbassadorsOnly {
 			edit.Values["ambassadors_only"] = "1"
 		}
+		if cat.StaffOnlyThreads {
+			edit.Values["staff_only_threads"] = "1"
+		}
 	}
 	p := s.page(c, "Edit "+cat.Name)
 	p.NoIndex = true
@@ -99,8 +102,9 @@ func (s *Server) adminEditCategory(c echo.Context) error {
 		Name: formPtr(c, "name"), Slug: formPtr(c, "slug"), Description: formPtr(c, "description"),
 		Color: formPtr(c, "color"), Parent: formPtr(c, "parent"),
 	}
-	priv := c.FormValue("ambassadors_only") != ""
-	edit.AmbassadorsOnly = &priv
+	// Unticked boxes are not sent: the form always means "off" then.
+	priv, staff := c.FormValue("ambassadors_only") != "", c.FormValue("staff_only_threads") != ""
+	edit.AmbassadorsOnly, edit.StaffOnlyThreads = &priv, &staff
 	if raw := strings.TrimSpace(c.FormValue("position")); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil {

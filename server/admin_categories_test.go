@@ -264,3 +264,31 @@ func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestStaffOnlyThreadsThroughFormAndAPI(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.browser()
+	admin.signup("boss")
+	ts.Category("news")
+	res := admin.post("/admin/categories/news", url.Values{"name": {"News"}, "slug": {"news"}, "description": {""},
+		"color": {"#3b82f6"}, "parent": {""}, "position": {"0"}, "staff_only_threads": {"1"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", res.StatusCode, res.Body)
+	}
+	if page := admin.get("/admin/categories/news"); !strings.Contains(page.Body, `name="staff_only_threads" value="1" checked`) {
+		t.Fatal("the edit form does not show the permission")
+	}
+	member := ts.token(t, "member1", models.RoleMember)
+	code, body := ts.api(t, http.MethodPost, "/api/v1/threads", member, `{"category":"news","title":"Members cannot","body":"start here"}`)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(jsonString(body), "only staff") {
+		t.Fatalf("member's thread: %d %v", code, body)
+	}
+	adminTok := ts.token(t, "boss2", models.RoleAdmin)
+	code, body = ts.api(t, http.MethodPatch, "/api/v1/categories/news", adminTok, `{"staff_only_threads":false}`)
+	if code != http.StatusOK || body["staff_only_threads"] != false {
+		t.Fatalf("PATCH: %d %v", code, body)
+	}
+	if code, body := ts.api(t, http.MethodPost, "/api/v1/threads", member, `{"category":"news","title":"Now members can","body":"start here"}`); code != http.StatusCreated {
+		t.Fatalf("member's thread after opening: %d %v", code, body)
+	}
+}
