@@ -10,9 +10,13 @@ import (
 // CategoryUpdated sends Update{Group} to a category's followers when an
 // admin renames it or changes its description, so their servers refresh
 // the cached actor. The Group's id never changes (categoryRef), so
-// followers stay followers: Mastodon and Lemmy take an Update of a known
-// actor id with a new name and preferredUsername and re-resolve the
-// handle; nothing has to follow again.
+// follows and deliveries, which peers key on the id, carry on: nobody has
+// to follow again. The new name shows at once; a new preferredUsername is
+// taken by servers that confirm it through WebFinger (Mastodon's proposed
+// handling, mastodon/mastodon#30361, checks that acct:NEW@host resolves to
+// the same id, which ours does); others keep showing the old handle, which
+// still resolves here. Lemmy simply forbids renaming communities
+// (LemmyNet/lemmy#964) because its ids contain the name; ours do not.
 func (o outbox) CategoryUpdated(ctx context.Context, c *models.Category) error {
 	f := o.f
 	ref := f.categoryRef(c)
