@@ -211,6 +211,13 @@ func TestDeleteCategoryMovesThreads(t *testing.T) {
 	if _, err := e.Svc.UpdateCategory(e.Ctx, admin, "old", forum.CategoryEdit{Slug: str("older")}); err != nil {
 		t.Fatal(err)
 	}
+	sched := &models.ScheduledThread{UserID: admin.ID, CategoryID: src.ID, Title: "Later", Body: "soon", State: models.QueuePending}
+	held := &models.HeldPost{UserID: author.ID, CategoryID: src.ID, Title: "Waiting", Body: "held"}
+	for _, row := range []any{sched, held} {
+		if err := e.Store.DB(e.Ctx).Create(row).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	refused := []struct{ name, moveTo, msg string }{
 		{"no target", "", "choose"},
@@ -254,6 +261,12 @@ func TestDeleteCategoryMovesThreads(t *testing.T) {
 		if err != nil || !moved || c.ID != dst.ID {
 			t.Fatalf("%s leads to %+v moved=%v err=%v", slug, c, moved, err)
 		}
+	}
+	var schedCat, heldCat int64
+	e.Store.DB(e.Ctx).Model(&models.ScheduledThread{}).Where("id = ?", sched.ID).Pluck("category_id", &schedCat)
+	e.Store.DB(e.Ctx).Model(&models.HeldPost{}).Where("id = ?", held.ID).Pluck("category_id", &heldCat)
+	if schedCat != dst.ID || heldCat != dst.ID {
+		t.Fatalf("scheduled thread in %d, held thread in %d; want both in %d", schedCat, heldCat, dst.ID)
 	}
 	sub, err := e.Store.CategoryBySlug(e.Ctx, "sub")
 	if err != nil || sub.ParentID != nil {

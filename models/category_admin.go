@@ -66,8 +66,8 @@ func (s *Store) CountSubcategories(ctx context.Context, id int64) (int, error) {
 }
 
 // MergeCategoryInto moves everything that lives in category `from` into
-// `to` and deletes `from`: its threads (deleted ones too) and held new
-// threads go to `to`, which takes over its denormalised counts; its old
+// `to` and deletes `from`: its threads (deleted ones too), held new threads
+// and scheduled announcements go to `to`, which takes over its denormalised counts; its old
 // slugs and its own slug lead to `to`; its followers, moderator scopes and
 // members' notification levels go with it (they were about that
 // category, and carrying them over would grant or subscribe to what
@@ -80,8 +80,10 @@ func (s *Store) MergeCategoryInto(ctx context.Context, from *Category, to int64,
 		return 0, res.Error
 	}
 	moved := int(res.RowsAffected)
-	if err := db.Model(&HeldPost{}).Where("category_id = ?", from.ID).UpdateColumn("category_id", to).Error; err != nil {
-		return 0, err
+	for _, m := range []any{&HeldPost{}, &ScheduledThread{}} {
+		if err := db.Model(m).Where("category_id = ?", from.ID).UpdateColumn("category_id", to).Error; err != nil {
+			return 0, err
+		}
 	}
 	last := now
 	if from.LastPostAt != nil {
