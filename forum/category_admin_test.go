@@ -12,7 +12,7 @@ import (
 
 func str(s string) *string { return &s }
 
-// auditActions lists the audit entries of one action, newest first.
+// auditEntries lists the audit entries of one action, newest first.
 func auditEntries(t *testing.T, e *forumtest.Env, action string) []models.AuditEntry {
 	t.Helper()
 	rows, err := e.Store.AuditEntries(e.Ctx, models.AuditQuery{Action: action}, 50)
@@ -27,12 +27,11 @@ func TestUpdateCategoryRefusesBadInput(t *testing.T) {
 	admin := e.User("boss", models.RoleAdmin)
 	e.Category("general")
 	e.Category("other")
-	parent := e.Category("parent")
+	e.Category("parent")
 	if _, err := e.Svc.CreateCategory(e.Ctx, admin, forum.CategoryInput{Name: "Child", Slug: "child", ParentSlug: "parent"}); err != nil {
 		t.Fatal(err)
 	}
 	e.User("bob", models.RoleMember)
-	_ = parent
 	cases := []struct {
 		name, slug string
 		edit       forum.CategoryEdit
@@ -116,11 +115,10 @@ func TestRenameCategoryKeepsOldSlugAndActorSlug(t *testing.T) {
 	if _, _, err := e.Svc.SignUp(e.Ctx, forum.SignUpInput{Username: "general", Email: "g@example.com", Password: "password123"}); err == nil {
 		t.Fatal("a member took a renamed category's old name")
 	}
-	other := e.Category("other")
+	e.Category("other")
 	if _, err := e.Svc.UpdateCategory(e.Ctx, admin, "other", forum.CategoryEdit{Slug: str("general")}); err == nil {
 		t.Fatal("another category took a renamed category's old slug")
 	}
-	_ = other
 	// Renaming back is allowed: the slug is the category's own.
 	c, err = e.Svc.UpdateCategory(e.Ctx, admin, "chat", forum.CategoryEdit{Slug: str("general")})
 	if err != nil || c.Slug != "general" {
