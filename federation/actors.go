@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
 )
 
 // actor is what an actor document says, whatever its ActivityStreams type.
@@ -131,24 +132,32 @@ func (f *Federation) userActor(c echo.Context) error {
 // how a fediverse user follows a forum category.
 func (f *Federation) categoryActor(c echo.Context) error {
 	slug := c.Param("slug")
-	cat, err := f.svc.CategoryBySlug(c.Request().Context(), slug)
+	cat, _, err := f.svc.ResolveCategorySlug(c.Request().Context(), nil, slug)
 	if errors.Is(err, forum.ErrNotFound) {
 		return notFound(c)
 	} else if err != nil {
 		return f.serverError(c, err)
 	}
-	if slug != cat.Slug {
-		return c.Redirect(http.StatusFound, f.categoryURL(cat.Slug))
+	if ref := f.categoryRef(cat); f.categoryURL(slug) != ref.url {
+		// One id per actor: after a rename the current slug's URL (and
+		// any between) leads to the id, which is the first slug's URL.
+		return c.Redirect(http.StatusFound, ref.url)
 	}
-	m, err := f.actorDocument(c.Request().Context(), streams.NewActivityStreamsGroup(), actor{
-		ref: f.categoryRef(cat), preferredUsername: cat.Slug, name: cat.Name,
-		summary: textToHTML(cat.Description), page: f.categoryURL(cat.Slug),
-		published: cat.CreatedAt, discoverable: true,
-	})
+	m, err := f.categoryDocument(c.Request().Context(), cat)
 	if err != nil {
 		return f.serverError(c, err)
 	}
 	return writeActivity(c, http.StatusOK, m)
+}
+
+// categoryDocument is a category's Group: its id stays the first slug's
+// URL while preferredUsername, name and url follow renames.
+func (f *Federation) categoryDocument(ctx context.Context, cat *models.Category) (map[string]any, error) {
+	return f.actorDocument(ctx, streams.NewActivityStreamsGroup(), actor{
+		ref: f.categoryRef(cat), preferredUsername: cat.Slug, name: cat.Name,
+		summary: textToHTML(cat.Description), page: f.categoryURL(cat.Slug),
+		published: cat.CreatedAt, discoverable: true,
+	})
 }
 
 // instanceActor answers /actor: the Application that signs Hearth's
@@ -214,7 +223,7 @@ func (f *Federation) userOwner(c echo.Context) (actorRef, error) {
 }
 
 func (f *Federation) categoryOwner(c echo.Context) (actorRef, error) {
-	cat, err := f.svc.CategoryBySlug(c.Request().Context(), c.Param("slug"))
+	cat, _, err := f.svc.ResolveCategorySlug(c.Request().Context(), nil, c.Param("slug"))
 	if err != nil {
 		return actorRef{}, err
 	}

@@ -28,7 +28,8 @@ func (f *Federation) localActor(ctx context.Context, id string) (ref actorRef, o
 		}
 		return f.userRef(u), true, nil
 	case "c":
-		c, err := f.svc.CategoryBySlug(ctx, name)
+		// Old slugs resolve too: the Group's id is its first slug's URL.
+		c, _, err := f.svc.ResolveCategorySlug(ctx, nil, name)
 		if err != nil {
 			return actorRef{}, false, notFoundOK(err)
 		}

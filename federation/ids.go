@@ -36,8 +36,15 @@ func (f *Federation) userRef(u *models.User) actorRef {
 	return actorRef{kind: models.ActorTypeUser, id: u.ID, url: f.userURL(u.Username)}
 }
 
+// categoryRef is a category's Group. Its id is made from the category's
+// first slug (APSlug), not its current one: ids are forever, and a rename
+// must not cost the category its followers. The old URL keeps answering.
 func (f *Federation) categoryRef(c *models.Category) actorRef {
-	return actorRef{kind: models.ActorTypeCategory, id: c.ID, url: f.categoryURL(c.Slug)}
+	slug := c.APSlug
+	if slug == "" {
+		slug = c.Slug
+	}
+	return actorRef{kind: models.ActorTypeCategory, id: c.ID, url: f.categoryURL(slug)}
 }
 
 func (f *Federation) instanceRef() actorRef {

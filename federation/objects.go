@@ -209,7 +209,7 @@ func (f *Federation) threadContext(c echo.Context) error {
 	for _, pid := range ids {
 		p.items = append(p.items, f.postURL(pid))
 	}
-	category := f.categoryURL(ft.Category.Slug)
+	category := f.categoryRef(ft.Category).url
 	// Set on the map because writePaged builds every collection alike.
 	return f.writePaged(c, p, map[string]any{
 		"name":         ft.Thread.Title,

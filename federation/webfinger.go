@@ -105,11 +105,15 @@ func (f *Federation) webfinger(c echo.Context) error {
 		case la.User != nil && kind != kindCategory:
 			subject, actor = la.User.Username, f.userURL(la.User.Username)
 		case la.Category != nil && kind != kindUser:
-			subject, actor = la.Category.Slug, f.categoryURL(la.Category.Slug)
+			// An old name of a renamed category answers too, with the
+			// current name as subject and the same, stable actor id.
+			subject, actor, page = la.Category.Slug, f.categoryRef(la.Category).url, f.categoryURL(la.Category.Slug)
 		default:
 			return notFound(c) // a /u/ URL naming a category, or the reverse
 		}
-		page = actor
+		if page == "" {
+			page = actor
+		}
 	}
 	links := []jrdLink{
 		{Rel: relSelf, Type: activityJSON, Href: actor},

@@ -115,6 +115,8 @@ func (s *Service) CreateUser(ctx context.Context, in SignUpInput, role string) (
 		}
 		if _, err := s.store.CategoryBySlug(ctx, strings.ToLower(in.Username)); err == nil {
 			v.add("username", "that name is taken by a category")
+		} else if owner, _ := s.store.OldSlugOwner(ctx, strings.ToLower(in.Username)); owner != 0 {
+			v.add("username", "that name is taken by a category") // a renamed one's old name still leads there
 		}
 		if err := v.err(); err != nil {
 			return err

@@ -30,7 +30,9 @@ func (s *Service) ActorByName(ctx context.Context, name string) (*LocalActor, er
 	if !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
-	c, err := s.CategoryBySlug(ctx, name) // private categories have no actor
+	// Private categories have no actor; an old slug of a renamed category
+	// still names it (the Group keeps its id through renames).
+	c, _, err := s.ResolveCategorySlug(ctx, nil, name)
 	if err != nil {
 		return nil, err
 	}

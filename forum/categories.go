@@ -24,6 +24,9 @@ type CategoryInput struct {
 	// AmbassadorsOnly makes a private category for ambassadors and staff
 	// that federates nowhere.
 	AmbassadorsOnly bool
+	// StaffOnlyThreads lets only the category's moderators and admins
+	// start threads.
+	StaffOnlyThreads bool
 }
 
 // CategoryNode is a top-level category with its subcategories.
@@ -89,6 +92,11 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 			if _, err := s.store.CategoryBySlug(ctx, in.Slug); err == nil {
 				v.add("slug", "a category with that slug exists")
 			}
+			if owner, err := s.store.OldSlugOwner(ctx, in.Slug); err != nil {
+				return err
+			} else if owner != 0 {
+				v.add("slug", "that slug was another category's and still leads there")
+			}
 			if _, err := s.store.UserByUsername(ctx, in.Slug); err == nil {
 				v.add("slug", "that name is taken by a member")
 			}
@@ -96,7 +104,7 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 		if err := v.err(); err != nil {
 			return err
 		}
-		c = &models.Category{Name: in.Name, Slug: in.Slug, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(in.Color), ParentID: parentID, AmbassadorsOnly: in.AmbassadorsOnly}
+		c = &models.Category{Name: in.Name, Slug: in.Slug, Description: strings.TrimSpace(in.Description), Color: strings.ToLower(in.Color), ParentID: parentID, AmbassadorsOnly: in.AmbassadorsOnly, APSlug: in.Slug, StaffOnlyThreads: in.StaffOnlyThreads}
 		if err := s.store.CreateCategory(ctx, c); err != nil {
 			return err
 		}

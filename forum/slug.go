@@ -110,5 +110,6 @@ func (s *Service) categorySlugTaken(ctx context.Context, slug string) (bool, err
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return false, err
 	}
-	return false, nil
+	owner, err := s.store.OldSlugOwner(ctx, slug)
+	return owner != 0, err
 }

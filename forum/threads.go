@@ -84,6 +84,10 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 			v.add("category", "choose an existing category")
 		} else if !CanSeeCategory(actor, cat) {
 			v.add("category", "choose an existing category")
+		} else if ok, err := s.mayStartThread(ctx, actor, cat); err != nil {
+			return err
+		} else if !ok {
+			v.add("category", "only staff start threads in "+cat.Name+"; choose another category or reply to a thread")
 		}
 		if err := v.err(); err != nil {
 			return err

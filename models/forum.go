@@ -20,6 +20,13 @@ type Category struct {
 	// AmbassadorsOnly (migration 0120) makes the category private to
 	// ambassadors and staff; it never federates.
 	AmbassadorsOnly bool `gorm:"not null;default:false"`
+	// APSlug (migration 0330) is the slug the category's ActivityPub id
+	// was made from: its first one. A rename changes Slug, never APSlug,
+	// so the Group keeps its id and its followers.
+	APSlug string `gorm:"column:ap_slug;size:50;not null;default:''"`
+	// StaffOnlyThreads (migration 0330): only the category's moderators
+	// and admins may start threads; everyone may still reply.
+	StaffOnlyThreads bool `gorm:"not null;default:false"`
 }
 
 // Thread is a topic: a title and its posts. PostCount is also the highest post

@@ -36,7 +36,8 @@ func (s *Server) adminCreateCategory(c echo.Context) error {
 	cat, err := s.forum.CreateCategory(c.Request().Context(), viewer(c), forum.CategoryInput{
 		Name: c.FormValue("name"), Slug: c.FormValue("slug"), Description: c.FormValue("description"),
 		Color: c.FormValue("color"), ParentSlug: c.FormValue("parent"),
-		AmbassadorsOnly: c.FormValue("ambassadors_only") != "",
+		AmbassadorsOnly:  c.FormValue("ambassadors_only") != "",
+		StaffOnlyThreads: c.FormValue("staff_only_threads") != "",
 	})
 	if err != nil {
 		if _, ok := forum.AsValidation(err); !ok {
