@@ -35,7 +35,7 @@ const (
 
 // NotifySecondFactorReset tells a member an administrator turned their
 // second factor off (hearth admin reset-2fa).
-const NotifySecondFactorReset = "second_factor_reset"
+const NotifySecondFactorReset = "2fa_reset"
 
 var totpOpts = totp.ValidateOpts{Period: totpPeriod, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 

@@ -230,3 +230,22 @@ func newTestServerWithForum(t *testing.T, change func(*config.Config)) *testServ
 	t.Cleanup(hs.Close)
 	return &testServer{Env: env, URL: hs.URL, srv: hs}
 }
+
+// TestSecondFactorResetNotice: after `hearth admin reset-2fa` the member
+// reads why their password alone works again, with a way back to settings.
+func TestSecondFactorResetNotice(t *testing.T) {
+	ts := newTestServer(t)
+	clock := pinClock(ts)
+	ts.User("alice", models.RoleMember)
+	b := ts.browser()
+	b.logIn("alice")
+	b.enrol(clock)
+	if _, err := ts.Svc.ResetTwoFactor(ts.Ctx, nil, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	r := b.get("/notifications")
+	if !strings.Contains(r.Body, "An administrator turned off two-factor login for your account") ||
+		!strings.Contains(r.Body, `href="/settings#two-factor"`) {
+		t.Fatalf("notification:\n%s", r.Body)
+	}
+}
