@@ -55,8 +55,9 @@ func (s *Server) secondStepPending(c echo.Context, token string) error {
 }
 
 func (s *Server) secondStepForm(c echo.Context) error {
+	// Without a pending login there is nothing to complete: the password
+	// comes first. (No flash: a GET must not leave state for the next page.)
 	if ck, err := c.Cookie(pendingLoginCookie); err != nil || ck.Value == "" {
-		s.setFlash(c, "Log in with your password first.")
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 	p := s.page(c, "Two-factor login")
