@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -110,12 +111,10 @@ func (s *Server) requireSecondFactor(next echo.HandlerFunc) echo.HandlerFunc {
 		case twoFactorPath, twoFactorPath + "/enable", "/logout":
 			return next(c)
 		}
-		if isAPIPath(c.Request().URL.Path) {
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
 			return apiError(http.StatusForbidden, "second_factor_required",
 				"staff accounts on this forum must turn on two-factor login first: open "+s.cfg.URL+twoFactorPath)
 		}
 		return c.Redirect(http.StatusSeeOther, twoFactorPath)
 	}
 }
-
-func isAPIPath(p string) bool { return len(p) >= 5 && p[:5] == "/api/" }
