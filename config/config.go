@@ -49,6 +49,10 @@ type Config struct {
 	// it the public /metrics is 404.
 	MetricsAddr  string
 	MetricsToken string
+	// RequireTwoFactorForStaff sends a moderator or admin without a second
+	// factor to enrolment, and lets them do nothing else, until they
+	// turn one on (forum.MustEnrolSecondFactor).
+	RequireTwoFactorForStaff bool
 }
 
 // Defaults returns the configuration a fresh `hearth serve` runs with.

@@ -157,6 +157,9 @@ func (s *Service) Authenticate(ctx context.Context, login, password, ip string) 
 	if err != nil {
 		return nil, err
 	}
+	if r.User == nil {
+		return nil, ErrSecondFactorRequired
+	}
 	return r.User, nil
 }
 
@@ -176,6 +179,11 @@ func (s *Service) LogIn(ctx context.Context, in LoginInput) (*LoginResult, error
 		return nil, err
 	} else if sn != nil {
 		return nil, s.suspendedError(ctx, u, sn)
+	}
+	// With a second factor the password only earns the second step
+	// (forum/two_factor_login.go); the device is trusted after it.
+	if u.TwoFactor {
+		return s.pendLogin(ctx, u)
 	}
 	device, err := s.rememberLogin(ctx, u, k, t, in)
 	if err != nil {
@@ -232,7 +240,7 @@ func (s *Service) StartSession(ctx context.Context, userID int64, ip, userAgent 
 		userAgent = userAgent[:300]
 	}
 	err := s.store.CreateSession(ctx, &models.Session{
-		ID: hashToken(secret), UserID: userID, IP: ip, UserAgent: strings.ToValidUTF8(userAgent, ""),
+		ID: hashToken(secret), PublicID: randomToken(16), UserID: userID, IP: ip, UserAgent: strings.ToValidUTF8(userAgent, ""),
 		CreatedAt: now, ExpiresAt: now.Add(sessionLifetime), LastSeenAt: now,
 	})
 	if err != nil {

@@ -62,9 +62,13 @@ type LoginInput struct {
 
 // LoginResult is a successful login. Device is the device cookie to set
 // (the same one when it was already trusted, a fresh one otherwise).
+// For an account with a second factor, a right password gives only
+// Pending (User nil, no session): the token for the second step's cookie
+// (CompleteLogin).
 type LoginResult struct {
-	User   *models.User
-	Device string
+	User    *models.User
+	Device  string
+	Pending string
 }
 
 // loginKeys are the hashed keys one login attempt is counted under.

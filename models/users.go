@@ -52,6 +52,9 @@ type User struct {
 	// Seeded (migration 0240) marks a demo member made by `hearth dev
 	// seed`; such members do not count as sign-ups (CountSignedUp).
 	Seeded bool `gorm:"not null;default:false"`
+	// TwoFactor (migration 0310) says the member confirmed a TOTP second
+	// factor (two_factors): a password alone no longer logs them in.
+	TwoFactor bool `gorm:"not null;default:false"`
 }
 
 // IsRemote reports whether the row stands for a fediverse account.
@@ -76,7 +79,11 @@ func (u *User) IsStaff() bool {
 // SHA-256 is stored, so a database leak does not hand out logins. Stored in the
 // database so any Hearth process behind a load balancer can serve the user.
 type Session struct {
-	ID         string `gorm:"primaryKey;size:64"`
+	ID string `gorm:"primaryKey;size:64"`
+	// PublicID (migration 0310) names the session in the sessions list
+	// and the API: random, unrelated to the cookie, so showing it or
+	// sending it back gives nothing away.
+	PublicID   string `gorm:"size:32;not null;uniqueIndex"`
 	UserID     int64  `gorm:"not null;index"`
 	IP         string `gorm:"size:64;not null;default:''"`
 	UserAgent  string `gorm:"size:300;not null;default:''"`

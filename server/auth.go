@@ -97,6 +97,9 @@ func (s *Server) login(c echo.Context) error {
 		}
 		return s.tmpl.render(c, status, "login", p)
 	}
+	if r.Pending != "" {
+		return s.secondStepPending(c, r.Pending)
+	}
 	// The device cookie marks this browser as one the member logs in
 	// from, so a stranger's failed guesses elsewhere do not lock it out.
 	c.SetCookie(s.cookie(deviceCookie, r.Device, deviceCookieLifetime))

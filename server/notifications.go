@@ -99,7 +99,7 @@ func (s *Server) apiNotifications(c echo.Context) error {
 		if n.Thread != nil {
 			j.ThreadTitle = n.Thread.Title
 		}
-		if n.Kind == forum.NotifyLoginAttack {
+		if n.Kind == forum.NotifyLoginAttack || n.Kind == forum.NotifySecondFactorReset {
 			// About the account, not a post: nothing to link to but the
 			// member's settings.
 			j.Actor, j.URL = nil, s.cfg.URL+"/settings"

@@ -100,7 +100,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/static/*", s.assets.serve)
 	e.GET("/avatars/:file", s.avatar)
 
-	g := e.Group("", s.authenticate, s.csrf)
+	g := e.Group("", s.authenticate, s.csrf, s.requireSecondFactor)
 	g.GET("/", s.home)
 	g.GET("/signup", s.signupForm)
 	g.POST("/signup", s.signup)
@@ -154,7 +154,10 @@ func (s *Server) routes() *echo.Echo {
 	s.pollRoutes(g)
 	s.notificationLevelRoutes(g)
 	s.mailRoutes(e, g)
-	s.apiRoutes(g.Group("/api/v1"))
+	s.twoFactorRoutes(g)
+	api := g.Group("/api/v1")
+	s.sessionRoutes(g, api)
+	s.apiRoutes(api)
 	return e
 }
 

@@ -41,6 +41,9 @@ type ProfileData struct {
 type SettingsData struct {
 	NewToken string
 	Mail     *models.MailSetting // the mail opt-ins; nil leaves the section out
+	// Security is two-factor login and signed-in sessions
+	// (server/sessions.go); nil leaves the section out.
+	Security *SecurityData
 }
 
 func (s *Server) settingsForm(c echo.Context) error {
@@ -48,7 +51,7 @@ func (s *Server) settingsForm(c echo.Context) error {
 	p := s.page(c, "Settings")
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"display_name": u.DisplayName, "bio": u.Bio}}
-	p.Data = SettingsData{Mail: s.mailSetting(c)}
+	p.Data = SettingsData{Mail: s.mailSetting(c), Security: s.securityData(c)}
 	return s.tmpl.render(c, http.StatusOK, "settings", p)
 }
 
@@ -73,7 +76,7 @@ func (s *Server) settingsError(c echo.Context, err error) error {
 	if _, ok := p.Form.Values["display_name"]; !ok {
 		p.Form.Values["display_name"], p.Form.Values["bio"] = viewer(c).DisplayName, viewer(c).Bio
 	}
-	p.Data = SettingsData{Mail: s.mailSetting(c)}
+	p.Data = SettingsData{Mail: s.mailSetting(c), Security: s.securityData(c)}
 	return s.tmpl.render(c, http.StatusUnprocessableEntity, "settings", p)
 }
 
@@ -107,7 +110,7 @@ func (s *Server) createTokenForm(c echo.Context) error {
 	p := s.page(c, "Settings")
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"display_name": u.DisplayName, "bio": u.Bio}}
-	p.Data = SettingsData{NewToken: tok, Mail: s.mailSetting(c)}
+	p.Data = SettingsData{NewToken: tok, Mail: s.mailSetting(c), Security: s.securityData(c)}
 	return s.tmpl.render(c, http.StatusOK, "settings", p)
 }
 

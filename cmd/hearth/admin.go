@@ -65,6 +65,7 @@ func adminCommand() *cli.Command {
 					return nil
 				},
 			},
+			reset2FACommand(),
 			rollupCommand(),
 		},
 	}

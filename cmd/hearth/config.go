@@ -51,6 +51,7 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
 		&cli.StringFlag{Name: "metrics-addr", EnvVars: []string{"HEARTH_METRICS_ADDR"}, Value: d.MetricsAddr, Usage: "separate listen address for /metrics (keep it private; empty: no separate listener)"},
 		&cli.StringFlag{Name: "metrics-token", EnvVars: []string{"HEARTH_METRICS_TOKEN"}, Usage: "also serve /metrics on --addr to requests with Authorization: Bearer <token> (empty: the public /metrics is 404)"},
+		&cli.BoolFlag{Name: "require-2fa-for-staff", EnvVars: []string{"HEARTH_REQUIRE_2FA_FOR_STAFF"}, Usage: "moderators and admins must turn on two-factor login: until they do, they can only enrol or log out"},
 	)
 }
 
@@ -88,6 +89,7 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 	if c.Command.Name == "serve" {
 		cfg.MetricsAddr = c.String("metrics-addr")
 		cfg.MetricsToken = c.String("metrics-token")
+		cfg.RequireTwoFactorForStaff = c.Bool("require-2fa-for-staff")
 	}
 	cfg.Version = Version
 	if err := cfg.Normalize(); err != nil {

@@ -1,0 +1,81 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hearth/hearth/models"
+)
+
+// PendingLoginLifetime is how long the second step of a login waits for
+// its code after the password.
+const PendingLoginLifetime = 5 * time.Minute
+
+// Errors of the second login step.
+var (
+	// ErrLoginExpired: the pending login is unknown, used or past its five
+	// minutes; the member starts again with their password.
+	ErrLoginExpired = errors.New("this login has expired: enter your password again")
+	// ErrSecondFactorRequired: the password was right but the account has
+	// a second factor (Authenticate, which has no second step).
+	ErrSecondFactorRequired = errors.New("this account needs a second factor to log in")
+)
+
+// pendLogin records a login whose password was right and returns its
+// token. It is no session: it only lets the browser holding it send a
+// code, for five minutes, once.
+func (s *Service) pendLogin(ctx context.Context, u *models.User) (*LoginResult, error) {
+	token := randomToken(32)
+	now := s.now()
+	err := s.store.CreatePendingLogin(ctx, &models.PendingLogin{
+		ID: hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(PendingLoginLifetime),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &LoginResult{Pending: token}, nil
+}
+
+// CompleteLogin is the second step: the pending token from the browser's
+// cookie and a TOTP or recovery code. Wrong codes count against the login
+// limits like wrong passwords; a right one consumes the pending login and
+// trusts the device as a password login does.
+func (s *Service) CompleteLogin(ctx context.Context, pending, code string, in LoginInput) (*LoginResult, error) {
+	if pending == "" {
+		return nil, ErrLoginExpired
+	}
+	id := hashToken(pending)
+	p, err := s.store.PendingLoginByID(ctx, id, s.now())
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, ErrLoginExpired
+	} else if err != nil {
+		return nil, err
+	}
+	u, err := s.store.UserByID(ctx, p.UserID)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	if sn, err := s.suspension(ctx, u); err != nil {
+		return nil, err
+	} else if sn != nil {
+		return nil, ErrLoginExpired
+	}
+	k, t, err := s.secondFactorLimits(ctx, u, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSecondFactor(ctx, u, k, code); err != nil {
+		return nil, err
+	}
+	if ok, err := s.store.DeletePendingLogin(ctx, id); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, ErrLoginExpired
+	}
+	device, err := s.rememberLogin(ctx, u, k, t, in)
+	if err != nil {
+		return nil, err
+	}
+	return &LoginResult{User: u, Device: device}, nil
+}
