@@ -9,15 +9,15 @@ import (
 // Frozen copy of the model migration 0340 created; never edit it (see
 // schema_v1.go).
 type v340AccountExport struct {
-	ID          int64     `gorm:"primaryKey"`
-	UserID      int64     `gorm:"not null;index"`
-	State       string    `gorm:"size:16;not null"`
-	Attempts    int       `gorm:"not null;default:0"`
-	ClaimedBy   string    `gorm:"size:32;not null;default:''"`
+	ID          int64  `gorm:"primaryKey"`
+	UserID      int64  `gorm:"not null;index"`
+	State       string `gorm:"size:16;not null"`
+	Attempts    int    `gorm:"not null;default:0"`
+	ClaimedBy   string `gorm:"size:32;not null;default:''"`
 	LockedUntil *time.Time
 	TokenHash   string `gorm:"size:64;not null;default:''"`
 	Data        []byte
-	Size        int64 `gorm:"not null;default:0"`
+	Size        int64  `gorm:"not null;default:0"`
 	LastError   string `gorm:"size:2000;not null;default:''"`
 	ReadyAt     *time.Time
 	ExpiresAt   *time.Time
