@@ -22,9 +22,11 @@ type deletionHooks struct {
 	accounts    []string // usernames as they were when erased
 }
 
-func (h *deletionHooks) ThreadCreated(context.Context, *models.Thread, *models.Post) error { return nil }
-func (h *deletionHooks) PostCreated(context.Context, *models.Thread, *models.Post) error   { return nil }
-func (h *deletionHooks) PostEdited(context.Context, *models.Post) error                    { return nil }
+func (h *deletionHooks) ThreadCreated(context.Context, *models.Thread, *models.Post) error {
+	return nil
+}
+func (h *deletionHooks) PostCreated(context.Context, *models.Thread, *models.Post) error { return nil }
+func (h *deletionHooks) PostEdited(context.Context, *models.Post) error                  { return nil }
 func (h *deletionHooks) PostDeleted(_ context.Context, p *models.Post) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
