@@ -53,9 +53,9 @@ func (s *Service) Profile(ctx context.Context, username string) (*Profile, error
 	if err != nil {
 		return nil, err
 	}
-	if u.Domain != "" {
+	if u.Domain != "" || u.ErasedAt != nil {
 		// Remote authors' profiles live on their own servers; posts link
-		// there.
+		// there. An erased account has no profile left.
 		return nil, ErrNotFound
 	}
 	posts, err := s.store.PostsByUser(ctx, u.ID, 20)
