@@ -199,3 +199,15 @@ func (s *Service) eraseAccount(ctx context.Context, userID int64) (bool, error) 
 
 // DeletedMemberName is how an erased account shows beside its kept posts.
 const DeletedMemberName = "deleted member"
+
+// DeletionGraceText is the grace period in words, for the deletion page.
+func (s *Service) DeletionGraceText() string {
+	g := s.deletionGrace()
+	if g%(24*time.Hour) == 0 {
+		if d := int(g / (24 * time.Hour)); d != 1 {
+			return strconv.Itoa(d) + " days"
+		}
+		return "1 day"
+	}
+	return g.String()
+}

@@ -161,7 +161,7 @@ func TestExportContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list.Items) != 1 || list.Items[0].Kind != forum.NotifyExportReady || list.Items[0].PostID != e.ID {
+	if len(list.Items) != 1 || list.Items[0].Kind != forum.NotifyExportReady || list.Items[0].PostID != e.ID || list.Items[0].Link != st.Link {
 		t.Fatalf("notifications = %+v", list.Items)
 	}
 	if link, err := sc.Svc.ExportLink(sc.Ctx, sc.alice, e.ID); err != nil || link != st.Link {
