@@ -45,6 +45,9 @@ func newExportScene(t *testing.T) *exportScene {
 	if err := sc.Svc.SetBookmark(sc.Ctx, sc.alice, sc.thread.ID, true); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := sc.Svc.SetCategoryLevel(sc.Ctx, sc.alice, "general", "muted"); err != nil {
+		t.Fatal(err)
+	}
 	return sc
 }
 
@@ -124,6 +127,14 @@ func TestExportContents(t *testing.T) {
 	var bookmarks []map[string]any
 	if err := json.Unmarshal([]byte(files["bookmarks.json"]), &bookmarks); err != nil || len(bookmarks) != 1 || bookmarks[0]["title"] != "Hello world" {
 		t.Fatalf("bookmarks.json = %v, %v", bookmarks, err)
+	}
+
+	// Only her own choice: the watching Hearth set on her threads is
+	// not hers to carry away.
+	var levels []map[string]any
+	if err := json.Unmarshal([]byte(files["notification-levels.json"]), &levels); err != nil || len(levels) != 1 ||
+		levels[0]["target_kind"] != "category" || levels[0]["level"] != "muted" {
+		t.Fatalf("notification-levels.json = %v, %v", levels, err)
 	}
 
 	var outbox struct {

@@ -15,7 +15,8 @@ import (
 )
 
 // exportZip builds the member's export: profile.json, posts.json and one
-// Markdown file per post under posts/, bookmarks.json, and outbox.json,
+// Markdown file per post under posts/, bookmarks.json,
+// notification-levels.json (the member's own choices), and outbox.json,
 // an ActivityStreams OrderedCollection of the Create{Note} activities of
 // their public posts, with the ids Hearth federates them under, so a
 // fediverse server can import it. Posts in private categories are in
@@ -31,6 +32,10 @@ func (s *Service) exportZip(ctx context.Context, u *models.User) ([]byte, error)
 		return nil, err
 	}
 	mail, err := s.store.MailSettingOf(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	levels, err := s.store.NotificationLevelsForExport(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +86,13 @@ func (s *Service) exportZip(ctx context.Context, u *models.User) ([]byte, error)
 	if err := putJSON("bookmarks.json", bms); err != nil {
 		return nil, err
 	}
+	lv := make([]exportLevel, len(levels))
+	for i, l := range levels {
+		lv[i] = exportLevel{Kind: l.TargetKind, ID: l.TargetID, Level: l.Level}
+	}
+	if err := putJSON("notification-levels.json", lv); err != nil {
+		return nil, err
+	}
 	if err := putJSON("outbox.json", s.exportOutbox(u, posts)); err != nil {
 		return nil, err
 	}
@@ -117,6 +129,14 @@ type exportPostJSON struct {
 	Created     time.Time  `json:"created"`
 	Edited      *time.Time `json:"edited,omitempty"`
 	Private     bool       `json:"private,omitempty"`
+}
+
+// exportLevel is a notification level the member chose for a thread or
+// a category (by id).
+type exportLevel struct {
+	Kind  string `json:"target_kind"`
+	ID    int64  `json:"target_id"`
+	Level string `json:"level"`
 }
 
 type exportBookmark struct {

@@ -138,3 +138,11 @@ func (s *Store) BookmarksForExport(ctx context.Context, userID int64) ([]Bookmar
 		Where("bookmarks.user_id = ?", userID).Order("bookmarks.created_at, bookmarks.thread_id").Find(&rows).Error
 	return rows, err
 }
+
+// NotificationLevelsForExport lists the levels the member chose
+// themselves (not the ones Hearth set on its own), oldest first.
+func (s *Store) NotificationLevelsForExport(ctx context.Context, userID int64) ([]NotificationLevel, error) {
+	var rows []NotificationLevel
+	err := s.DB(ctx).Where("user_id = ? AND auto = ?", userID, false).Order("id").Find(&rows).Error
+	return rows, err
+}
