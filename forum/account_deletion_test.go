@@ -217,8 +217,16 @@ func TestAccountDeletionGraceThenErasure(t *testing.T) {
 			if posts == models.DeletePostsErase && len(sc.hooks.postDeletes) != 2 {
 				t.Errorf("PostDeleted hooks = %v, want both posts", sc.hooks.postDeletes)
 			}
-			if posts == models.DeletePostsKeep && len(sc.hooks.postDeletes) != 0 {
-				t.Errorf("PostDeleted hooks = %v, want none", sc.hooks.postDeletes)
+			if posts == models.DeletePostsKeep {
+				if len(sc.hooks.postDeletes) != 0 {
+					t.Errorf("PostDeleted hooks = %v, want none", sc.hooks.postDeletes)
+				}
+				// A reply to a kept post notifies nobody: the tombstone
+				// is no one to tell.
+				sc.Reply(sc.mod, sc.first.ThreadID, "answering the deleted member")
+				if n := sc.count(t, "notifications"); n != 0 {
+					t.Errorf("the erased account got %d notifications", n)
+				}
 			}
 			// Nothing happens twice.
 			sc.now = sc.now.Add(time.Hour)
