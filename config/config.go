@@ -53,6 +53,13 @@ type Config struct {
 	// factor to enrolment, and lets them do nothing else, until they
 	// turn one on (forum.MustEnrolSecondFactor).
 	RequireTwoFactorForStaff bool
+	// AccountDeletionPosts is what a member deleting their account may do
+	// with their posts: "choice" (they pick), "keep" (always kept under
+	// "deleted member") or "erase" (always erased). Empty means choice.
+	// AccountDeletionGrace is how long a deletion waits, so the member can
+	// change their mind; zero means the default, 168h.
+	AccountDeletionPosts string
+	AccountDeletionGrace time.Duration
 }
 
 // Defaults returns the configuration a fresh `hearth serve` runs with.
@@ -64,6 +71,9 @@ func Defaults() Config {
 		PostsPerPage: 30,
 		SandboxPosts: 2,
 		MetricsAddr:  "localhost:9464",
+
+		AccountDeletionPosts: "choice",
+		AccountDeletionGrace: 168 * time.Hour,
 	}
 }
 
@@ -102,6 +112,14 @@ func (c *Config) Normalize() error {
 	}
 	if c.NeedsResponseAfter != nil && *c.NeedsResponseAfter < 0 {
 		return fmt.Errorf("--needs-response-after / HEARTH_NEEDS_RESPONSE_AFTER must not be negative, got %s (0s lists a thread as soon as it is posted)", *c.NeedsResponseAfter)
+	}
+	switch c.AccountDeletionPosts {
+	case "", "choice", "keep", "erase":
+	default:
+		return fmt.Errorf("--account-deletion-posts / HEARTH_ACCOUNT_DELETION_POSTS must be choice, keep or erase, got %q", c.AccountDeletionPosts)
+	}
+	if c.AccountDeletionGrace < 0 || (c.AccountDeletionGrace > 0 && c.AccountDeletionGrace < time.Minute) {
+		return fmt.Errorf("--account-deletion-grace / HEARTH_ACCOUNT_DELETION_GRACE must be at least 1m (default 168h), got %s", c.AccountDeletionGrace)
 	}
 	if _, err := c.TrustedProxyNets(); err != nil {
 		return err

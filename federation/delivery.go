@@ -3,10 +3,12 @@ package federation
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -140,7 +142,7 @@ func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
 	} else if blocked {
 		return permanentError{fmt.Errorf("instance %s is suspended", hostOf(j.InboxURL))}
 	}
-	ref, err := f.refOf(ctx, j.ActorType, j.ActorID)
+	ref, err := f.refOfJob(ctx, j)
 	if err != nil {
 		return permanentError{err}
 	}
@@ -182,6 +184,29 @@ func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
 		return hostFailure{fmt.Errorf("status %d", resp.StatusCode)}
 	}
 	return fmt.Errorf("status %d", resp.StatusCode)
+}
+
+// refOfJob is refOf for a job: an erased member's username is gone, so
+// their last activities (their Delete{Person}, their posts' Deletes) are
+// signed under the actor id they were written with, which is the id, and
+// the key, remote servers know them by.
+func (f *Federation) refOfJob(ctx context.Context, j *models.Delivery) (actorRef, error) {
+	ref, err := f.refOf(ctx, j.ActorType, j.ActorID)
+	if err != nil || j.ActorType != models.ActorTypeUser {
+		return ref, err
+	}
+	u, err := f.store.UserByID(ctx, j.ActorID)
+	if err != nil || u.ErasedAt == nil {
+		return ref, err
+	}
+	var act struct {
+		Actor string `json:"actor"`
+	}
+	if err := json.Unmarshal([]byte(j.ActivityJSON), &act); err != nil || !strings.HasPrefix(act.Actor, f.base+"/u/") {
+		return ref, fmt.Errorf("erased member's job %d names no actor of theirs", j.ID)
+	}
+	ref.url = act.Actor
+	return ref, nil
 }
 
 // refOf rebuilds the local actor a job is signed by.

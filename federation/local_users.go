@@ -16,7 +16,9 @@ func (f *Federation) localUser(ctx context.Context, name string) (*models.User, 
 	if err != nil {
 		return nil, err
 	}
-	if u.IsRemote() {
+	// An erased account's tombstone is no actor either: its Delete
+	// already told the fediverse it is gone.
+	if u.IsRemote() || u.ErasedAt != nil {
 		return nil, forum.ErrNotFound
 	}
 	return u, nil

@@ -42,3 +42,13 @@ func (noHooks) ThreadCreated(context.Context, *models.Thread, *models.Post) erro
 func (noHooks) PostCreated(context.Context, *models.Thread, *models.Post) error   { return nil }
 func (noHooks) PostEdited(context.Context, *models.Post) error                    { return nil }
 func (noHooks) PostDeleted(context.Context, *models.Post) error                   { return nil }
+
+// AccountHooks is optional: hooks that also implement it hear of erased
+// accounts (federation sends Delete{Person} to the servers that know the
+// member).
+type AccountHooks interface {
+	// AccountDeleted is called in the transaction that erases a member's
+	// account, with the account as it was before (its old username, which
+	// its actor id is made of), after its erased posts' PostDeleted.
+	AccountDeleted(ctx context.Context, u *models.User) error
+}

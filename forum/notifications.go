@@ -23,6 +23,9 @@ type NotificationView struct {
 	// Held is the held post a held_approved/held_rejected notification is
 	// about (its title names a held thread, which has no Thread).
 	Held *models.HeldPost
+	// Link is the download path of an export_ready notification's
+	// export; "" once it expired.
+	Link string
 }
 
 // NotificationList is one page of a member's notifications, newest first.
@@ -231,6 +234,11 @@ func (s *Service) Notifications(ctx context.Context, actor *models.User, before 
 		}
 		if t != nil && t.DeletedAt == nil {
 			v.Thread = t
+		}
+		if n.Kind == NotifyExportReady {
+			if v.Link, err = s.ExportLink(ctx, actor, n.PostID); err != nil {
+				return nil, err
+			}
 		}
 		out.Items = append(out.Items, v)
 	}

@@ -133,3 +133,12 @@ func (g privateGuard) PollVoted(ctx context.Context, p *models.Poll, voter *mode
 	}
 	return h.PollVoted(ctx, p, voter, choices)
 }
+
+// AccountDeleted passes through: a Delete{Person} names no post, so
+// nothing private can leak through it.
+func (g privateGuard) AccountDeleted(ctx context.Context, u *models.User) error {
+	if h, ok := g.inner.(AccountHooks); ok {
+		return h.AccountDeleted(ctx, u)
+	}
+	return nil
+}

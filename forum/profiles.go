@@ -54,9 +54,9 @@ func (s *Service) Profile(ctx context.Context, viewer *models.User, username str
 	if err != nil {
 		return nil, err
 	}
-	if u.Domain != "" {
+	if u.Domain != "" || u.ErasedAt != nil {
 		// Remote authors' profiles live on their own servers; posts link
-		// there.
+		// there. An erased account has no profile left.
 		return nil, ErrNotFound
 	}
 	hidden, err := s.hiddenCategoryIDs(ctx, viewer)

@@ -33,6 +33,9 @@ type Service struct {
 	blocks *blockCache
 	// keys caches instance secrets (login_limits.go).
 	keys *keyCache
+	// reauth checks a second factor before a sensitive action
+	// (account_deletion.go); nil when none is installed.
+	reauth ReauthFunc
 }
 
 // New builds the service.

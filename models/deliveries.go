@@ -67,3 +67,12 @@ func (s *Store) DeliveriesTo(ctx context.Context, inbox string) ([]Delivery, err
 	err := s.DB(ctx).Where("inbox_url = ?", inbox).Order("id").Find(&rows).Error
 	return rows, err
 }
+
+// DeliveryInboxesOf lists the distinct inboxes the local actor has had
+// activities queued to: the servers that know it.
+func (s *Store) DeliveryInboxesOf(ctx context.Context, actorType string, actorID int64) ([]string, error) {
+	var inboxes []string
+	err := s.DB(ctx).Model(&Delivery{}).Where("actor_type = ? AND actor_id = ?", actorType, actorID).
+		Distinct("inbox_url").Order("inbox_url").Pluck("inbox_url", &inboxes).Error
+	return inboxes, err
+}

@@ -52,7 +52,7 @@ func (s *Store) NotifiableUserIDs(ctx context.Context, ids []int64, now time.Tim
 	}
 	var got []int64
 	err := s.DB(ctx).Model(&User{}).
-		Where("users.id IN ? AND users.domain = ''", uniqueIDs(ids)).
+		Where("users.id IN ? AND users.domain = '' AND users.erased_at IS NULL", uniqueIDs(ids)).
 		Where(`NOT EXISTS (SELECT 1 FROM sanctions sn WHERE sn.user_id = users.id AND sn.kind = ? AND sn.lifted_at IS NULL
 			AND sn.starts_at <= ? AND (sn.ends_at IS NULL OR sn.ends_at > ?))`, SanctionSuspend, now, now).
 		Pluck("users.id", &got).Error

@@ -55,7 +55,21 @@ type User struct {
 	// TwoFactor (migration 0310) says the member confirmed a TOTP second
 	// factor (two_factors): a password alone no longer logs them in.
 	TwoFactor bool `gorm:"not null;default:false"`
+	// DeleteAt (migration 0340) is when an account its owner asked to
+	// delete is erased; nil when no deletion is pending. DeletePosts is
+	// what then becomes of its posts (DeletePostsKeep or DeletePostsErase).
+	// ErasedAt marks an account already erased: its row stays, under a
+	// tombstone name, so moderation records keep pointing somewhere.
+	DeleteAt    *time.Time
+	DeletePosts string `gorm:"size:8;not null;default:''"`
+	ErasedAt    *time.Time
 }
+
+// What becomes of a deleted account's posts.
+const (
+	DeletePostsKeep  = "keep"  // kept, shown under "deleted member"
+	DeletePostsErase = "erase" // deleted like any deleted post
+)
 
 // IsRemote reports whether the row stands for a fediverse account.
 func (u *User) IsRemote() bool { return u.Domain != "" }

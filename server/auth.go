@@ -106,6 +106,11 @@ func (s *Server) login(c echo.Context) error {
 	if err := s.startSession(c, r.User.ID); err != nil {
 		return err
 	}
+	if deletionPending(r.User) {
+		// The member asked to delete the account: say when, and offer
+		// to cancel, before anything else.
+		return c.Redirect(http.StatusSeeOther, "/settings/delete")
+	}
 	return redirectLocal(c, c.FormValue("next"))
 }
 

@@ -104,6 +104,14 @@ func (s *Server) apiNotifications(c echo.Context) error {
 			// member's settings.
 			j.Actor, j.URL = nil, s.cfg.URL+"/settings"
 		}
+		if n.Kind == forum.NotifyExportReady {
+			// About the member's export: the link downloads it (the
+			// export page once it expired).
+			j.Actor, j.PostID, j.URL = nil, 0, s.cfg.URL+"/settings/export"
+			if n.Link != "" {
+				j.URL = s.cfg.URL + n.Link
+			}
+		}
 		if n.HeldPostID != nil {
 			j.HeldPostID = n.HeldPostID
 			if n.Kind == models.NotifyHeldRejected {

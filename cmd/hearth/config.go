@@ -50,6 +50,8 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port?from=ADDR (smtps:// for TLS from the start); without from, mail comes from noreply@<host of --url>; empty logs mail instead of sending"},
 		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
 		&cli.StringFlag{Name: "metrics-addr", EnvVars: []string{"HEARTH_METRICS_ADDR"}, Value: d.MetricsAddr, Usage: "separate listen address for /metrics (keep it private; empty: no separate listener)"},
+		&cli.StringFlag{Name: "account-deletion-posts", EnvVars: []string{"HEARTH_ACCOUNT_DELETION_POSTS"}, Value: d.AccountDeletionPosts, Usage: "what a member deleting their account may do with their posts: choice (they pick), keep (kept under \"deleted member\") or erase"},
+		&cli.DurationFlag{Name: "account-deletion-grace", EnvVars: []string{"HEARTH_ACCOUNT_DELETION_GRACE"}, Value: d.AccountDeletionGrace, Usage: "how long an account deletion waits, so the member can cancel it, before the account is erased (at least 1m)"},
 		&cli.StringFlag{Name: "metrics-token", EnvVars: []string{"HEARTH_METRICS_TOKEN"}, Usage: "also serve /metrics on --addr to requests with Authorization: Bearer <token> (empty: the public /metrics is 404)"},
 		&cli.BoolFlag{Name: "require-2fa-for-staff", EnvVars: []string{"HEARTH_REQUIRE_2FA_FOR_STAFF"}, Usage: "moderators and admins must turn on two-factor login: until they do, they can only enrol or log out"},
 	)
@@ -90,6 +92,8 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 		cfg.MetricsAddr = c.String("metrics-addr")
 		cfg.MetricsToken = c.String("metrics-token")
 		cfg.RequireTwoFactorForStaff = c.Bool("require-2fa-for-staff")
+		cfg.AccountDeletionPosts = c.String("account-deletion-posts")
+		cfg.AccountDeletionGrace = c.Duration("account-deletion-grace")
 	}
 	cfg.Version = Version
 	if err := cfg.Normalize(); err != nil {

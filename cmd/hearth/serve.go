@@ -109,6 +109,7 @@ func serve(parent context.Context, cfg config.Config) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	go svc.RunMaintenance(ctx, log)
+	go svc.RunAccountJobs(ctx, log)
 	// Community analytics: fill and settle past days' rollups (claimed per
 	// day, so several processes share the work).
 	go svc.RunRollups(ctx, log, 10*time.Minute)

@@ -45,6 +45,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0260_login_limits", Migrate: migrateLoginLimits},
 		{ID: "0310_two_factor", Migrate: migrateTwoFactor},
 		{ID: "0330_category_admin", Migrate: migrateCategoryAdmin},
+		{ID: "0340_account_leave", Migrate: migrateAccountLeave},
 	}
 }
 
