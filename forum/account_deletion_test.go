@@ -345,3 +345,33 @@ func TestAccountDeletionOnceAcrossProcesses(t *testing.T) {
 		t.Fatalf("hooks: accounts %v posts %v", sc.hooks.accounts, sc.hooks.postDeletes)
 	}
 }
+
+// TestAccountErasureRemovesSecondFactor: the TOTP secret and the recovery
+// codes belong to the account and go with it.
+func TestAccountErasureRemovesSecondFactor(t *testing.T) {
+	sc := newDeletionScene(t, "")
+	en, err := sc.Svc.StartTwoFactor(sc.Ctx, sc.alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := forum.TOTPCode(en.Secret, sc.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Svc.EnableTwoFactor(sc.Ctx, sc.alice, code, "127.0.0.1"); err != nil {
+		t.Fatalf("enrol: %v", err)
+	}
+	if sc.count(t, "two_factors") != 1 || sc.count(t, "recovery_codes") != 10 {
+		t.Fatal("the fixture has no second factor to erase")
+	}
+	at := sc.schedule(t, models.DeletePostsKeep)
+	sc.now = at.Add(time.Second)
+	if n := sc.run(t); n != 1 {
+		t.Fatalf("erased %d accounts, want 1", n)
+	}
+	for _, table := range []string{"two_factors", "recovery_codes", "pending_logins"} {
+		if n := sc.count(t, table); n != 0 {
+			t.Errorf("%s: %d rows survived the erasure", table, n)
+		}
+	}
+}
