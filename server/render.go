@@ -241,11 +241,15 @@ func (s *Server) page(c echo.Context, title string) *Page {
 }
 
 // formFrom copies the submitted form values back for re-rendering.
+// passwordField names the form fields never written back into a page:
+// a form with an error keeps everything else that was typed.
+var passwordField = map[string]bool{"password": true, "current_password": true, "new_password": true, "confirm_password": true}
+
 func formFrom(c echo.Context, err error) Form {
 	f := Form{Values: map[string]string{}, Errors: map[string]string{}}
 	if params, perr := c.FormParams(); perr == nil {
 		for k, v := range params {
-			if k != "_csrf" && k != "password" && len(v) > 0 {
+			if k != "_csrf" && !passwordField[k] && len(v) > 0 {
 				f.Values[k] = v[0]
 			}
 		}

@@ -153,6 +153,7 @@ func (s *Server) routes() *echo.Echo {
 	s.pollRoutes(g)
 	s.notificationLevelRoutes(g)
 	s.mailRoutes(e, g)
+	s.passwordRoutes(g)
 	s.apiRoutes(g.Group("/api/v1"))
 	return e
 }
