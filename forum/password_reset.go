@@ -202,7 +202,11 @@ func (s *Service) ResetPassword(ctx context.Context, token, pw, confirm string) 
 	return u, err
 }
 
-// prunePasswordResets drops reset requests and links a day past use.
+// prunePasswordResets drops reset requests, and reset and verification
+// links, a day past use.
 func (s *Service) prunePasswordResets(ctx context.Context) error {
-	return s.store.PrunePasswordResets(ctx, s.now().Add(-resetRetention))
+	if err := s.store.PrunePasswordResets(ctx, s.now().Add(-resetRetention)); err != nil {
+		return err
+	}
+	return s.store.PruneEmailVerifications(ctx, s.now().Add(-resetRetention))
 }

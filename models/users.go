@@ -52,6 +52,12 @@ type User struct {
 	// Seeded (migration 0240) marks a demo member made by `hearth dev
 	// seed`; such members do not count as sign-ups (CountSignedUp).
 	Seeded bool `gorm:"not null;default:false"`
+	// EmailVerifiedAt (migration 0301) is when Email was verified; nil
+	// until it is, and again after the address changes. PendingEmail is
+	// a new address waiting for its verification link; Email stays in use
+	// until then (forum/email_verification.go).
+	EmailVerifiedAt *time.Time
+	PendingEmail    string `gorm:"size:254;not null;default:''"`
 }
 
 // IsRemote reports whether the row stands for a fediverse account.

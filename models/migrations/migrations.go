@@ -44,22 +44,32 @@ func All() []*gormigrate.Migration {
 		{ID: "0250_health_checks", Migrate: migrateHealthChecks},
 		{ID: "0260_login_limits", Migrate: migrateLoginLimits},
 		{ID: "0300_password_resets", Migrate: migratePasswordResets},
+		{ID: "0301_email_verification", Migrate: migrateEmailVerification},
 	}
 }
 
 // Run applies all pending migrations.
 func Run(db *gorm.DB) error {
-	m := gormigrate.New(db, &gormigrate.Options{
+	if err := migrator(db).Migrate(); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// RunTo applies the migrations up to and including id, for tests of what
+// one migration does to rows made before it.
+func RunTo(db *gorm.DB, id string) error {
+	return migrator(db).MigrateTo(id)
+}
+
+func migrator(db *gorm.DB) *gormigrate.Gormigrate {
+	return gormigrate.New(db, &gormigrate.Options{
 		TableName:                 "schema_migrations",
 		IDColumnName:              "id",
 		IDColumnSize:              64,
 		UseTransaction:            db.Dialector.Name() == "postgres",
 		ValidateUnknownMigrations: true,
 	}, All())
-	if err := m.Migrate(); err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
-	}
-	return nil
 }
 
 func migrateInitial(tx *gorm.DB) error {
