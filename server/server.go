@@ -154,6 +154,7 @@ func (s *Server) routes() *echo.Echo {
 	s.notificationLevelRoutes(g)
 	s.mailRoutes(e, g)
 	s.passwordRoutes(g)
+	s.emailVerificationRoutes(g)
 	s.apiRoutes(g.Group("/api/v1"))
 	return e
 }
