@@ -1,7 +1,10 @@
 package server_test
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -9,8 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hearth/hearth/config"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/forum/forumtest"
 	"github.com/hearth/hearth/models"
+	"github.com/hearth/hearth/server"
 )
 
 var verifyLinkRe = regexp.MustCompile(`/email/verify/([A-Za-z0-9_-]{40,})`)
@@ -32,10 +39,25 @@ func (ts *testServer) mailedVerifyToken(t *testing.T, u *models.User, addr strin
 	return ""
 }
 
-func requireVerification(c *config.Config) { c.RequireEmailVerification = true }
+// newVerifyingServer is a test server whose forum service, not only its
+// router, requires verified addresses.
+func newVerifyingServer(t *testing.T) *testServer {
+	t.Helper()
+	env := forumtest.New(t)
+	env.Cfg.RequireEmailVerification = true
+	env.Svc = forum.New(env.Store, env.Cfg)
+	env.Svc.BcryptCost = 4
+	s, err := server.New(env.Cfg, env.Svc, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(hs.Close)
+	return &testServer{Env: env, URL: hs.URL, srv: hs}
+}
 
 func TestUnverifiedMemberCannotPostHTMLAndAPI(t *testing.T) {
-	ts := newTestServerWith(t, requireVerification)
+	ts := newVerifyingServer(t)
 	ts.Category("general")
 	author := ts.User("author", models.RoleMember)
 	th, _ := ts.Thread(author, "general", "A thread", "hello")
@@ -112,7 +134,7 @@ func TestVerificationOffShowsNoBanner(t *testing.T) {
 }
 
 func TestChangeEmailOnSettings(t *testing.T) {
-	ts := newTestServerWith(t, requireVerification)
+	ts := newVerifyingServer(t)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	ts.Svc.SetClock(func() time.Time { return now })
 	alice := ts.User("alice", models.RoleMember)
