@@ -225,3 +225,22 @@ func TestChangeEmailTakenBeforeVerified(t *testing.T) {
 }
 
 func mustErr(_ *models.User, err error) error { return err }
+
+// TestRemoteAccountsNeedNoVerification: a fediverse author has no address
+// here; the requirement never applies to them.
+func TestRemoteAccountsNeedNoVerification(t *testing.T) {
+	e, _ := verifying(t)
+	remote := &models.User{ID: 98, Role: models.RoleMember, Domain: "mastodon.example"}
+	if e.Svc.NeedsEmailVerification(remote) {
+		t.Error("a remote account needs verifying")
+	}
+	if err := e.Svc.ResendVerification(e.Ctx, remote); !errors.Is(err, forum.ErrForbidden) {
+		t.Errorf("resend for a remote account: %v", err)
+	}
+	if err := e.Svc.ChangeEmail(e.Ctx, remote, "x@example.com", "pw"); !errors.Is(err, forum.ErrForbidden) {
+		t.Errorf("change email for a remote account: %v", err)
+	}
+	if err := e.Svc.ChangePassword(e.Ctx, remote, forum.ChangePasswordInput{Current: "pw"}); !errors.Is(err, forum.ErrForbidden) {
+		t.Errorf("change password for a remote account: %v", err)
+	}
+}
