@@ -60,7 +60,18 @@ type Config struct {
 	// change their mind; zero means the default, 168h.
 	AccountDeletionPosts string
 	AccountDeletionGrace time.Duration
+	// RequireEmailVerification keeps members who have not verified their
+	// email address from posting (forum/email_verification.go). Its
+	// default depends on SMTP: `hearth serve` turns it on when --smtp-url
+	// is set and off otherwise (RequireEmailVerificationDefault), unless
+	// the flag or HEARTH_REQUIRE_EMAIL_VERIFICATION says.
+	RequireEmailVerification bool
 }
+
+// RequireEmailVerificationDefault is --require-email-verification when it
+// is not given: on exactly when mail can be delivered (--smtp-url set),
+// since a member cannot verify an address that gets no mail.
+func RequireEmailVerificationDefault(smtpURL string) bool { return smtpURL != "" }
 
 // Defaults returns the configuration a fresh `hearth serve` runs with.
 func Defaults() Config {

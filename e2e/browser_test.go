@@ -160,6 +160,13 @@ func chromiumPath(t *testing.T) string {
 // cleanup. It returns the base URL and a way to run `hearth admin …` on the
 // same database while it serves.
 func startHearth(t *testing.T) (string, func(args ...string)) {
+	base, admin, _ := startHearthData(t)
+	return base, admin
+}
+
+// startHearthData is startHearth that also returns the data directory,
+// for tests that read what the server stored (the mail queue).
+func startHearthData(t *testing.T) (string, func(args ...string), string) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "hearth")
 	buildCtx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -219,12 +226,12 @@ func startHearth(t *testing.T) (string, func(args ...string)) {
 					if out, err := cmd.CombinedOutput(); err != nil {
 						t.Fatalf("hearth admin %v: %v\n%s", args, err, out)
 					}
-				}
+				}, filepath.Join(dir, "data")
 			}
 		}
 	}
 	t.Fatalf("%s/healthz not OK within 30 s", base)
-	return "", nil
+	return "", nil, ""
 }
 
 // browser is a headless Chromium tab on the forum under test, and the errors

@@ -31,13 +31,13 @@ func TestSignUpValidation(t *testing.T) {
 		in    forum.SignUpInput
 		field string
 	}{
-		{"duplicate username any case", forum.SignUpInput{Username: "ALICE", Email: "x@example.com", Password: "password123"}, "username"},
-		{"duplicate email any case", forum.SignUpInput{Username: "alice2", Email: "Alice@Example.com", Password: "password123"}, "email"},
-		{"bad characters", forum.SignUpInput{Username: "al ice", Email: "y@example.com", Password: "password123"}, "username"},
-		{"invalid utf8", forum.SignUpInput{Username: "al\xffce", Email: "y@example.com", Password: "password123"}, "username"},
-		{"reserved", forum.SignUpInput{Username: "admin", Email: "y@example.com", Password: "password123"}, "username"},
-		{"category name", forum.SignUpInput{Username: "General", Email: "y@example.com", Password: "password123"}, "username"},
-		{"bad email", forum.SignUpInput{Username: "carol", Email: "not-an-email", Password: "password123"}, "email"},
+		{"duplicate username any case", forum.SignUpInput{Username: "ALICE", Email: "x@example.com", Password: "correct horse"}, "username"},
+		{"duplicate email any case", forum.SignUpInput{Username: "alice2", Email: "Alice@Example.com", Password: "correct horse"}, "email"},
+		{"bad characters", forum.SignUpInput{Username: "al ice", Email: "y@example.com", Password: "correct horse"}, "username"},
+		{"invalid utf8", forum.SignUpInput{Username: "al\xffce", Email: "y@example.com", Password: "correct horse"}, "username"},
+		{"reserved", forum.SignUpInput{Username: "admin", Email: "y@example.com", Password: "correct horse"}, "username"},
+		{"category name", forum.SignUpInput{Username: "General", Email: "y@example.com", Password: "correct horse"}, "username"},
+		{"bad email", forum.SignUpInput{Username: "carol", Email: "not-an-email", Password: "correct horse"}, "email"},
 		{"short password", forum.SignUpInput{Username: "carol", Email: "c@example.com", Password: "short"}, "password"},
 	}
 	for _, tc := range cases {

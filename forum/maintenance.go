@@ -20,6 +20,9 @@ func (s *Service) RunMaintenance(ctx context.Context, log *slog.Logger) {
 		if err := s.pruneLoginLimits(ctx, now); err != nil && ctx.Err() == nil {
 			log.Warn("maintenance: prune login limits", "error", err)
 		}
+		if err := s.prunePasswordResets(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("maintenance: prune password resets", "error", err)
+		}
 		if err := s.store.DeletePendingLoginsBefore(ctx, now); err != nil && ctx.Err() == nil {
 			log.Warn("maintenance: delete expired pending logins", "error", err)
 		}

@@ -74,6 +74,9 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 	if actor == nil {
 		return nil, ErrUnauthorized
 	}
+	if err := s.checkEmailVerified(actor); err != nil {
+		return nil, err
+	}
 	v := validation{}
 	checkText(v, "body", in.Body, 1, bodyMaxRunes)
 	var post *models.Post

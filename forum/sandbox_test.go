@@ -339,11 +339,11 @@ func TestSandboxRateLimit(t *testing.T) {
 
 func TestSignUpSandboxesNewcomersOnly(t *testing.T) {
 	e := forumtest.New(t)
-	first, admin, err := e.Svc.SignUp(e.Ctx, forum.SignUpInput{Username: "founder", Email: "f@example.com", Password: "password123"})
+	first, admin, err := e.Svc.SignUp(e.Ctx, forum.SignUpInput{Username: "founder", Email: "f@example.com", Password: "correct horse"})
 	if err != nil || !admin || first.Sandboxed {
 		t.Fatalf("first account: admin=%v sandboxed=%v %v", admin, first.Sandboxed, err)
 	}
-	second, _, err := e.Svc.SignUp(e.Ctx, forum.SignUpInput{Username: "second", Email: "s@example.com", Password: "password123"})
+	second, _, err := e.Svc.SignUp(e.Ctx, forum.SignUpInput{Username: "second", Email: "s@example.com", Password: "correct horse"})
 	if err != nil || !second.Sandboxed {
 		t.Fatalf("second account sandboxed=%v %v", second != nil && second.Sandboxed, err)
 	}
@@ -356,7 +356,7 @@ func TestSignUpSandboxesNewcomersOnly(t *testing.T) {
 	e.Cfg.SandboxPosts = 0
 	off := forum.New(e.Store, e.Cfg)
 	off.BcryptCost = 4
-	third, _, err := off.SignUp(e.Ctx, forum.SignUpInput{Username: "third", Email: "t@example.com", Password: "password123"})
+	third, _, err := off.SignUp(e.Ctx, forum.SignUpInput{Username: "third", Email: "t@example.com", Password: "correct horse"})
 	if err != nil || third.Sandboxed {
 		t.Fatalf("sandbox off: sandboxed=%v %v", third != nil && third.Sandboxed, err)
 	}

@@ -31,11 +31,11 @@ func TestSeedKeepsFirstSignUpAdmin(t *testing.T) {
 		t.Fatalf("sign-ups after seeding: %d %v, want 0", n, err)
 	}
 
-	first, admin, err := env.Svc.SignUp(env.Ctx, forum.SignUpInput{Username: "founder", Email: "founder@example.com", Password: "password123"})
+	first, admin, err := env.Svc.SignUp(env.Ctx, forum.SignUpInput{Username: "founder", Email: "founder@example.com", Password: "correct horse"})
 	if err != nil || !admin || first.Role != models.RoleAdmin || first.Seeded {
 		t.Fatalf("first sign-up after seeding: %+v admin=%v %v", first, admin, err)
 	}
-	second, admin, err := env.Svc.SignUp(env.Ctx, forum.SignUpInput{Username: "second", Email: "second@example.com", Password: "password123"})
+	second, admin, err := env.Svc.SignUp(env.Ctx, forum.SignUpInput{Username: "second", Email: "second@example.com", Password: "correct horse"})
 	if err != nil || admin || second.Role != models.RoleMember {
 		t.Fatalf("second sign-up: %+v admin=%v %v", second, admin, err)
 	}

@@ -60,6 +60,9 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 	if actor == nil {
 		return nil, nil, ErrUnauthorized
 	}
+	if err := s.checkEmailVerified(actor); err != nil {
+		return nil, nil, err
+	}
 	v := validation{}
 	in.Title = strings.TrimSpace(in.Title)
 	checkText(v, "title", in.Title, titleMinRunes, titleMaxRunes)

@@ -14,12 +14,10 @@ import (
 // plus the unsubscribe footer, and the RFC 8058 one-click headers. The
 // unsubscribe link is signed now rather than stored, so the queue never
 // holds a credential.
+//
+// Account mail (reset links: no ListScope) is not a list: it has no
+// unsubscribe link or headers.
 func (w *Worker) message(links *forum.UnsubscribeLinker, m *models.Mail) (*gomail.Msg, error) {
-	unsub := links.URL(m.UserID, m.ListScope)
-	what := "email notifications"
-	if m.ListScope == models.ScopeDigest {
-		what = "the weekly digest"
-	}
 	msg := gomail.NewMsg()
 	if err := msg.From(w.from); err != nil {
 		return nil, err
@@ -30,6 +28,17 @@ func (w *Worker) message(links *forum.UnsubscribeLinker, m *models.Mail) (*gomai
 	msg.Subject(m.Subject)
 	msg.SetDateWithValue(w.svc.Now())
 	msg.SetMessageID()
+	if m.ListScope == "" {
+		msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
+		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+		msg.AddAlternativeString(gomail.TypeTextHTML, "<!doctype html><html><body>"+m.HTML+"</body></html>")
+		return msg, nil
+	}
+	unsub := links.URL(m.UserID, m.ListScope)
+	what := "email notifications"
+	if m.ListScope == models.ScopeDigest {
+		what = "the weekly digest"
+	}
 	// RFC 2369 and RFC 8058: a mail client's "Unsubscribe" button POSTs
 	// "List-Unsubscribe=One-Click" to this URL.
 	msg.SetGenHeaderPreformatted(gomail.HeaderListUnsubscribe, "<"+unsub+">")

@@ -63,6 +63,12 @@ type User struct {
 	DeleteAt    *time.Time
 	DeletePosts string `gorm:"size:8;not null;default:''"`
 	ErasedAt    *time.Time
+	// EmailVerifiedAt (migration 0301) is when Email was verified; nil
+	// until it is, and again after the address changes. PendingEmail is
+	// a new address waiting for its verification link; Email stays in use
+	// until then (forum/email_verification.go).
+	EmailVerifiedAt *time.Time
+	PendingEmail    string `gorm:"size:254;not null;default:''"`
 }
 
 // What becomes of a deleted account's posts.

@@ -33,7 +33,7 @@ func TestSuspendKillsSessionAndToken(t *testing.T) {
 	if code, _ := ts.api(t, "GET", "/api/v1/me", tok, ""); code != http.StatusUnauthorized {
 		t.Fatalf("token after suspend: %d", code)
 	}
-	r := ts.browser().post("/login", url.Values{"login": {"victim"}, "password": {"password123"}})
+	r := ts.browser().post("/login", url.Values{"login": {"victim"}, "password": {signupPassword}})
 	if r.StatusCode == http.StatusSeeOther || !strings.Contains(r.Body, "suspended until") {
 		t.Fatalf("login while suspended: %d", r.StatusCode)
 	}

@@ -40,7 +40,7 @@ func TestCampaign(t *testing.T) {
 	if r := visitor.get("/signup?campaign=spring-garden"); !strings.Contains(r.Body, `name="campaign" value="spring-garden"`) {
 		t.Fatalf("signup form lacks the campaign")
 	}
-	res := visitor.post("/signup", url.Values{"username": {"gardener"}, "email": {"g@example.com"}, "password": {"password123"}, "campaign": {"spring-garden"}})
+	res := visitor.post("/signup", url.Values{"username": {"gardener"}, "email": {"g@example.com"}, "password": {"correct horse"}, "campaign": {"spring-garden"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signup: %d", res.StatusCode)
 	}

@@ -41,6 +41,8 @@ func classify(err error) *APIError {
 		return apiError(http.StatusServiceUnavailable, "unavailable", "The forum cannot reach its database right now; try again in a moment.")
 	case errors.Is(err, forum.ErrNotFound):
 		return apiError(http.StatusNotFound, "not_found", "That page or item does not exist, or was removed.")
+	case errors.Is(err, forum.ErrEmailUnverified):
+		return apiError(http.StatusForbidden, "email_unverified", err.Error())
 	case errors.As(err, &fe):
 		return apiError(http.StatusForbidden, "forbidden", fe.Message)
 	case errors.Is(err, forum.ErrForbidden):

@@ -277,7 +277,7 @@ func TestStaticAssetsAndHeaders(t *testing.T) {
 	if r.Header.Get("Content-Security-Policy") == "" || r.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatal("security headers missing")
 	}
-	res := b.post("/signup", url.Values{"username": {"cookie"}, "email": {"c@example.com"}, "password": {"password123"}})
+	res := b.post("/signup", url.Values{"username": {"cookie"}, "email": {"c@example.com"}, "password": {"correct horse"}})
 	found := false
 	for _, ck := range res.Cookies() {
 		if ck.Name == "hearth_session" {

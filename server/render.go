@@ -45,6 +45,9 @@ type Page struct {
 	// Banner is the staff announcement shown on every page (nil for none);
 	// cached pages include it in their key (see forum.PageVersion).
 	Banner *forum.Banner
+	// VerifyEmail: the viewer may not post until they verify their
+	// address; every page says so, with a button to send the link again.
+	VerifyEmail bool
 }
 
 // FeedLink advertises an RSS/Atom feed in <head>.
@@ -236,17 +239,22 @@ func (s *Server) page(c echo.Context, title string) *Page {
 			s.log.WarnContext(c.Request().Context(), "unread notification count", "error", err)
 		}
 		p.Unread = n
+		p.VerifyEmail = s.forum.NeedsEmailVerification(p.Viewer)
 	}
 	p.Banner = s.banner(c)
 	return p
 }
+
+// passwordField names the form fields never written back into a page:
+// a form with an error keeps everything else that was typed.
+var passwordField = map[string]bool{"password": true, "current_password": true, "new_password": true, "confirm_password": true}
 
 // formFrom copies the submitted form values back for re-rendering.
 func formFrom(c echo.Context, err error) Form {
 	f := Form{Values: map[string]string{}, Errors: map[string]string{}}
 	if params, perr := c.FormParams(); perr == nil {
 		for k, v := range params {
-			if k != "_csrf" && k != "password" && len(v) > 0 {
+			if k != "_csrf" && !passwordField[k] && len(v) > 0 {
 				f.Values[k] = v[0]
 			}
 		}

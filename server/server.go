@@ -155,6 +155,8 @@ func (s *Server) routes() *echo.Echo {
 	s.pollRoutes(g)
 	s.notificationLevelRoutes(g)
 	s.mailRoutes(e, g)
+	s.passwordRoutes(g)
+	s.emailVerificationRoutes(g)
 	s.twoFactorRoutes(g)
 	api := g.Group("/api/v1")
 	s.sessionRoutes(g, api)

@@ -146,7 +146,10 @@ func (s *Server) createThread(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, heldURL(h.ID))
 	}
 	if err != nil {
-		if _, ok := forum.AsValidation(err); !ok {
+		status := http.StatusUnprocessableEntity
+		if errors.Is(err, forum.ErrEmailUnverified) {
+			status = http.StatusForbidden // say why and keep the text
+		} else if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
 		p, perr := s.composePage(c)
@@ -155,7 +158,7 @@ func (s *Server) createThread(c echo.Context) error {
 		}
 		p.Form = formFrom(c, err)
 		p.Form.Values["category"] = category
-		return s.tmpl.render(c, http.StatusUnprocessableEntity, "new_thread", p)
+		return s.tmpl.render(c, status, "new_thread", p)
 	}
 	return c.Redirect(http.StatusSeeOther, threadURL(t))
 }
@@ -266,6 +269,8 @@ func (s *Server) reply(c echo.Context) error {
 		var rl *forum.RateLimitError
 		if errors.As(err, &rl) {
 			status = http.StatusTooManyRequests // slow mode: keep the text, say when
+		} else if errors.Is(err, forum.ErrEmailUnverified) {
+			status = http.StatusForbidden
 		} else if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}

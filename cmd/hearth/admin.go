@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -66,6 +67,7 @@ func adminCommand() *cli.Command {
 				},
 			},
 			reset2FACommand(),
+			resetPasswordCommand(),
 			rollupCommand(),
 		},
 	}
@@ -155,6 +157,34 @@ func rollupCommand() *cli.Command {
 				fmt.Printf(" (%d skipped: another process was computing them)", busy)
 			}
 			fmt.Println()
+			return nil
+		},
+	}
+}
+
+// resetPasswordCommand prints a one-time link to set a member's password,
+// for a member who cannot receive mail: the same link the forgot-password
+// form mails (one use, one hour), built on --url.
+func resetPasswordCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "reset-password",
+		Usage: "print a one-time link (valid one hour) with which a member sets a new password",
+		Flags: append(storeFlags(), urlFlag(),
+			&cli.StringFlag{Name: "username", Required: true, Usage: "the member whose password to reset"},
+		),
+		Action: func(c *cli.Context) error {
+			svc, _, err := serviceFromFlags(c)
+			if err != nil {
+				return err
+			}
+			defer svc.Store().Close()
+			link, err := svc.PasswordResetLink(c.Context, c.String("username"))
+			if errors.Is(err, forum.ErrNotFound) {
+				return fmt.Errorf("no member named %q", c.String("username"))
+			} else if err != nil {
+				return fmt.Errorf("cannot reset the password: %w", err)
+			}
+			fmt.Println(link)
 			return nil
 		},
 	}

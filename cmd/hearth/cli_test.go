@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hearth/hearth/config"
+	"github.com/hearth/hearth/forum"
 )
 
 // hearthBin is the binary built once by TestMain; every test runs it as a
@@ -346,5 +349,46 @@ func TestDevSeed(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("seed output %q does not report %q", r.stdout, want)
 		}
+	}
+}
+
+// resetLinkRe is what reset-password must print: the link on --url, one
+// line, nothing else.
+var resetLinkRe = regexp.MustCompile(`^https://forum\.example/password/reset/([A-Za-z0-9_-]{40,})\n$`)
+
+func TestAdminResetPassword(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, nil, "admin", "create-user", "--data-dir", dir, "--username", "alice",
+		"--email", "a@example.com", "--password", "password123")
+	first := mustRun(t, nil, "admin", "reset-password", "--data-dir", dir, "--url", "https://forum.example", "--username", "alice")
+	second := mustRun(t, nil, "admin", "reset-password", "--data-dir", dir, "--url", "https://forum.example", "--username", "alice")
+	m1, m2 := resetLinkRe.FindStringSubmatch(first.stdout), resetLinkRe.FindStringSubmatch(second.stdout)
+	if m1 == nil || m2 == nil || m1[1] == m2[1] {
+		t.Fatalf("want two different links, got %q and %q", first.stdout, second.stdout)
+	}
+	r := run(t, nil, "admin", "reset-password", "--data-dir", dir, "--username", "nobody")
+	if r.code == 0 || !strings.Contains(r.stderr, `no member named "nobody"`) {
+		t.Errorf("an unknown member must fail naming them:\n%s", r)
+	}
+	// The links are live in the database: only the newer one works, once.
+	cfg := config.Defaults()
+	cfg.DataDir, cfg.URL = dir, "https://forum.example"
+	if err := cfg.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := openService(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Store().Close()
+	ctx := context.Background()
+	if err := svc.CheckPasswordReset(ctx, m1[1]); !errors.Is(err, forum.ErrResetLinkInvalid) {
+		t.Errorf("the older link still works: %v", err)
+	}
+	if _, err := svc.ResetPassword(ctx, m2[1], "amber-lantern-71", "amber-lantern-71"); err != nil {
+		t.Fatalf("the printed link does not work: %v", err)
+	}
+	if err := svc.CheckPasswordReset(ctx, m2[1]); !errors.Is(err, forum.ErrResetLinkInvalid) {
+		t.Errorf("the link works twice: %v", err)
 	}
 }

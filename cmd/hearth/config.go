@@ -47,6 +47,7 @@ func serveFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "federation-allow-private", EnvVars: []string{"HEARTH_FEDERATION_ALLOW_PRIVATE"}, Usage: "allow fetches/deliveries to loopback and private addresses and to http:// peers (tests and labs only)"},
 		&cli.DurationFlag{Name: "federation-retry-base", EnvVars: []string{"HEARTH_FEDERATION_RETRY_BASE"}, Value: 30 * time.Second, Usage: "first delivery retry delay; each later one doubles (tests and labs only: the default suits production)"},
 		&cli.DurationFlag{Name: "needs-response-after", EnvVars: []string{"HEARTH_NEEDS_RESPONSE_AFTER"}, Value: forum.DefaultNeedsResponseWait, Usage: "how long a thread goes unanswered before it joins the community's needs-response queue (0s: as soon as it is posted)"},
+		&cli.BoolFlag{Name: "require-email-verification", EnvVars: []string{"HEARTH_REQUIRE_EMAIL_VERIFICATION"}, DefaultText: "on with --smtp-url, off without", Usage: "members must verify their email address before they post (the default depends on --smtp-url: without it the mail only goes to the log)"},
 		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port?from=ADDR (smtps:// for TLS from the start); without from, mail comes from noreply@<host of --url>; empty logs mail instead of sending"},
 		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
 		&cli.StringFlag{Name: "metrics-addr", EnvVars: []string{"HEARTH_METRICS_ADDR"}, Value: d.MetricsAddr, Usage: "separate listen address for /metrics (keep it private; empty: no separate listener)"},
@@ -87,6 +88,12 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 		cfg.NeedsResponseAfter = &wait
 	}
 	cfg.SMTPURL = c.String("smtp-url")
+	// The default depends on SMTP, so "not given" must differ from "false".
+	if c.IsSet("require-email-verification") {
+		cfg.RequireEmailVerification = c.Bool("require-email-verification")
+	} else {
+		cfg.RequireEmailVerification = config.RequireEmailVerificationDefault(cfg.SMTPURL)
+	}
 	cfg.TrustedProxies = c.String("trusted-proxies")
 	if c.Command.Name == "serve" {
 		cfg.MetricsAddr = c.String("metrics-addr")

@@ -8,7 +8,8 @@ import (
 
 // serverOnlyFlags are read by `hearth serve` alone.
 var serverOnlyFlags = []string{"addr", "smtp-url", "federation-allow-private", "federation-retry-base",
-	"trusted-proxies", "posts-per-page", "sandbox-posts", "sandbox-days", "sandbox-likes", "require-2fa-for-staff"}
+	"trusted-proxies", "posts-per-page", "sandbox-posts", "sandbox-days", "sandbox-likes", "require-2fa-for-staff",
+	"require-email-verification"}
 
 // TestCommandHelpListsOnlyItsFlags: `hearth CMD --help` lists the flags that
 // command reads and none of the server's it does not.
@@ -25,6 +26,7 @@ func TestCommandHelpListsOnlyItsFlags(t *testing.T) {
 		{[]string{"admin", "create-user"}, append([]string{"username", "email", "password", "role"}, store...), append([]string{"url"}, serverOnlyFlags...)},
 		{[]string{"admin", "create-token"}, append([]string{"username", "name"}, store...), append([]string{"url"}, serverOnlyFlags...)},
 		{[]string{"admin", "reset-2fa"}, append([]string{"username"}, store...), append([]string{"url"}, serverOnlyFlags...)},
+		{[]string{"admin", "reset-password"}, append([]string{"username", "url"}, store...), serverOnlyFlags},
 		{[]string{"admin", "rollup"}, append([]string{"from", "to"}, store...), append([]string{"url"}, serverOnlyFlags...)},
 	}
 	for _, tt := range tests {

@@ -43,6 +43,8 @@ func All() []*gormigrate.Migration {
 		{ID: "0240_seeded_members", Migrate: migrateSeededMembers},
 		{ID: "0250_health_checks", Migrate: migrateHealthChecks},
 		{ID: "0260_login_limits", Migrate: migrateLoginLimits},
+		{ID: "0300_password_resets", Migrate: migratePasswordResets},
+		{ID: "0301_email_verification", Migrate: migrateEmailVerification},
 		{ID: "0310_two_factor", Migrate: migrateTwoFactor},
 		{ID: "0330_category_admin", Migrate: migrateCategoryAdmin},
 		{ID: "0340_account_leave", Migrate: migrateAccountLeave},
@@ -51,17 +53,26 @@ func All() []*gormigrate.Migration {
 
 // Run applies all pending migrations.
 func Run(db *gorm.DB) error {
-	m := gormigrate.New(db, &gormigrate.Options{
+	if err := migrator(db).Migrate(); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// RunTo applies the migrations up to and including id, for tests of what
+// one migration does to rows made before it.
+func RunTo(db *gorm.DB, id string) error {
+	return migrator(db).MigrateTo(id)
+}
+
+func migrator(db *gorm.DB) *gormigrate.Gormigrate {
+	return gormigrate.New(db, &gormigrate.Options{
 		TableName:                 "schema_migrations",
 		IDColumnName:              "id",
 		IDColumnSize:              64,
 		UseTransaction:            db.Dialector.Name() == "postgres",
 		ValidateUnknownMigrations: true,
 	}, All())
-	if err := m.Migrate(); err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
-	}
-	return nil
 }
 
 func migrateInitial(tx *gorm.DB) error {
