@@ -91,7 +91,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *models.User, in Cha
 			return err
 		}
 		if in.RevokeTokens {
-			return s.store.DeleteUserTokens(ctx, actor.ID)
+			return s.store.DeleteTokensOf(ctx, actor.ID)
 		}
 		return nil
 	})
@@ -108,7 +108,7 @@ func (s *Service) setPassword(ctx context.Context, userID int64, pw, keep string
 	if err := s.store.UpdateUserFields(ctx, userID, map[string]any{"password_hash": string(hash), "updated_at": now}); err != nil {
 		return err
 	}
-	if err := s.store.DeleteOtherSessions(ctx, userID, keep); err != nil {
+	if _, err := s.store.DeleteOtherSessions(ctx, userID, keep); err != nil {
 		return err
 	}
 	return s.store.RetirePasswordResets(ctx, userID, now)

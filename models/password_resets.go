@@ -74,14 +74,3 @@ func (s *Store) PrunePasswordResets(ctx context.Context, before time.Time) error
 	}
 	return s.DB(ctx).Where("expires_at < ?", before).Delete(&PasswordReset{}).Error
 }
-
-// DeleteOtherSessions ends every session of a member but keep (a session
-// id hash; "" keeps none).
-func (s *Store) DeleteOtherSessions(ctx context.Context, userID int64, keep string) error {
-	return s.DB(ctx).Where("user_id = ? AND id <> ?", userID, keep).Delete(&Session{}).Error
-}
-
-// DeleteUserTokens revokes every API token of a member.
-func (s *Store) DeleteUserTokens(ctx context.Context, userID int64) error {
-	return s.DB(ctx).Where("user_id = ?", userID).Delete(&Token{}).Error
-}
