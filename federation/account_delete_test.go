@@ -20,8 +20,11 @@ import (
 func TestAccountDeletedSendsDeletePerson(t *testing.T) {
 	n := newNetwork()
 	a, b := newPeer(t, n, "a.test"), newPeer(t, n, "b.test")
-	now := time.Now().UTC().Truncate(time.Second)
+	// One clock for both instances: B checks the Date A signs with, and
+	// the grace period moves A's clock a week on.
+	now := a.env.Svc.Now().Truncate(time.Second)
 	a.env.Svc.SetClock(func() time.Time { return now })
+	b.env.Svc.SetClock(func() time.Time { return now })
 	a.env.Category("general")
 	alice := a.env.User("alice", models.RoleMember)
 	carol := a.env.User("carol", models.RoleMember)
@@ -94,7 +97,7 @@ func TestAccountDeletedSendsDeletePerson(t *testing.T) {
 // not served as a Person.
 func TestErasedAccountIsNoActor(t *testing.T) {
 	h := newHarness(t)
-	now := time.Now().UTC().Truncate(time.Second)
+	now := h.env.Svc.Now().Truncate(time.Second)
 	h.env.Svc.SetClock(func() time.Time { return now })
 	alice := h.env.User("alice", models.RoleMember)
 	ctx := context.Background()

@@ -156,17 +156,17 @@ func TestDeleteAccountPages(t *testing.T) {
 		!regexp.MustCompile(`value="erase" checked`).MatchString(res.Body) {
 		t.Fatalf("wrong password: %d, choice kept? %s", res.StatusCode, res.Body)
 	}
-	if res := alice.postRaw("/settings/delete", url.Values{"password": {"password123"}, "posts": {"keep"}}); res.StatusCode != http.StatusForbidden {
+	if res := alice.postRaw("/settings/delete", url.Values{"password": {signupPassword}, "posts": {"keep"}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("without CSRF: %d", res.StatusCode)
 	}
-	res = alice.post("/settings/delete", url.Values{"password": {"password123"}, "posts": {"keep"}})
+	res = alice.post("/settings/delete", url.Values{"password": {signupPassword}, "posts": {"keep"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("delete: %d %s", res.StatusCode, res.Body)
 	}
 	if res := alice.get("/settings"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
 		t.Fatalf("still signed in after deletion: %d", res.StatusCode)
 	}
-	res = alice.post("/login", url.Values{"login": {"alice"}, "password": {"password123"}, "next": {"/"}})
+	res = alice.post("/login", url.Values{"login": {"alice"}, "password": {signupPassword}, "next": {"/"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/settings/delete" {
 		t.Fatalf("login during grace: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
