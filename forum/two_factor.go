@@ -81,8 +81,7 @@ func (s *Service) StartTwoFactor(ctx context.Context, u *models.User) (*Enrolmen
 		if _, err := rand.Read(b); err != nil {
 			return nil, err
 		}
-		secret = b32.EncodeToString(b)
-		if err := s.store.SetTwoFactorPending(ctx, u.ID, secret, s.now()); err != nil {
+		if secret, err = s.store.KeepTwoFactorPending(ctx, u.ID, b32.EncodeToString(b), s.now()); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -319,5 +320,37 @@ func TestResetTwoFactorIsAudited(t *testing.T) {
 	l, err := sc.Svc.Notifications(sc.Ctx, sc.u, "", 10)
 	if err != nil || len(l.Items) != 1 || l.Items[0].Kind != forum.NotifySecondFactorReset {
 		t.Fatalf("member not told: %+v %v", l, err)
+	}
+}
+
+// TestTwoFactorFirstVisitsAtOnceAgree: two first visits to enrolment at
+// the same moment (two tabs, a HEAD beside a GET) both succeed and show
+// the same key; before, the second insert of the pending key failed.
+func TestTwoFactorFirstVisitsAtOnceAgree(t *testing.T) {
+	env := forumtest.New(t)
+	u := env.User("alice", models.RoleMember)
+	const visits = 8
+	secrets := make([]string, visits)
+	errs := make([]error, visits)
+	var wg sync.WaitGroup
+	for i := range visits {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			en, err := env.Svc.StartTwoFactor(env.Ctx, u)
+			errs[i] = err
+			if err == nil {
+				secrets[i] = en.Secret
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range visits {
+		if errs[i] != nil {
+			t.Fatalf("visit %d: %v", i, errs[i])
+		}
+		if secrets[i] != secrets[0] {
+			t.Fatalf("visits saw different keys: %q and %q", secrets[0], secrets[i])
+		}
 	}
 }

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm/clause"
 )
 
 // TwoFactor is a member's TOTP second factor (migration 0310). Secret is
@@ -48,11 +50,23 @@ func (s *Store) TwoFactorFor(ctx context.Context, userID int64) (*TwoFactor, err
 	return &f, nil
 }
 
-// SetTwoFactorPending stores the key shown to an enrolling member.
-func (s *Store) SetTwoFactorPending(ctx context.Context, userID int64, pending string, now time.Time) error {
-	f := TwoFactor{UserID: userID, Pending: pending, UpdatedAt: now}
-	return s.DB(ctx).Where(TwoFactor{UserID: userID}).Assign(map[string]any{"pending": pending, "updated_at": now}).
-		FirstOrCreate(&f).Error
+// KeepTwoFactorPending stores candidate as the key shown to an enrolling
+// member unless one is pending already, and returns the pending key. Two
+// first visits at once (two tabs, a HEAD beside a GET) must agree on one
+// key, so the row is created with ON CONFLICT DO NOTHING and the key set
+// only where none is pending, never read-then-written.
+func (s *Store) KeepTwoFactorPending(ctx context.Context, userID int64, candidate string, now time.Time) (string, error) {
+	f := TwoFactor{UserID: userID, Pending: candidate, UpdatedAt: now}
+	if err := s.DB(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&f).Error; err != nil {
+		return "", err
+	}
+	if err := s.DB(ctx).Model(&TwoFactor{}).Where("user_id = ? AND pending = ''", userID).
+		Updates(map[string]any{"pending": candidate, "updated_at": now}).Error; err != nil {
+		return "", err
+	}
+	var pending string
+	err := s.DB(ctx).Model(&TwoFactor{}).Where("user_id = ?", userID).Pluck("pending", &pending).Error
+	return pending, err
 }
 
 // EnableTwoFactor turns the pending key into the member's factor and
