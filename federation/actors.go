@@ -159,9 +159,18 @@ func (f *Federation) categoryActor(c echo.Context) error {
 // single-label host such as "localhost" could collide, and there the
 // instance actor wins in WebFinger).
 func (f *Federation) instanceActor(c echo.Context) error {
-	m, err := f.actorDocument(c.Request().Context(), streams.NewActivityStreamsApplication(), actor{
-		ref: f.instanceRef(), preferredUsername: f.instanceName, name: f.host,
-		summary:          "<p>The instance actor of " + html.EscapeString(f.host) + ": it signs this Hearth forum's requests to other servers.</p>",
+	ctx := c.Request().Context()
+	site, err := f.svc.Site(ctx)
+	if err != nil {
+		return f.serverError(c, err)
+	}
+	summary := "<p>The instance actor of " + html.EscapeString(site.Name) + " (" + html.EscapeString(f.host) + "): it signs this forum's requests to other servers.</p>"
+	if site.Description != "" {
+		summary = textToHTML(site.Description) + summary
+	}
+	m, err := f.actorDocument(ctx, streams.NewActivityStreamsApplication(), actor{
+		ref: f.instanceRef(), preferredUsername: f.instanceName, name: site.Name,
+		summary:          summary,
 		page:             f.base + "/",
 		manuallyApproves: true, // it follows no one and is followed by no one
 	})

@@ -32,6 +32,8 @@ type Service struct {
 	blocks *blockCache
 	// keys caches instance secrets (login_limits.go).
 	keys *keyCache
+	// site keeps the parsed site settings by version (site_settings.go).
+	site *siteCache
 }
 
 // New builds the service.
@@ -46,6 +48,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		words:      &wordCache{},
 		blocks:     &blockCache{},
 		keys:       &keyCache{},
+		site:       &siteCache{},
 	}
 }
 

@@ -24,15 +24,20 @@ type PageStamp struct {
 	Newest string
 	// Banner is the active site banner, nil for none.
 	Banner *BannerThread
+	// Site is site_settings.version: every page shows the site's name,
+	// logo and colour, so their version comes with the page's.
+	Site int64
 }
 
 // bannerJoin is ActiveBanner as a one-row derived table, LEFT JOINed to a
-// page's own row so the banner comes with the version. Its one parameter is
+// page's own row so the banner comes with the version, and the site
+// settings' row by its primary key for their version. Its one parameter is
 // now.
 const bannerJoin = ` LEFT JOIN (SELECT st.thread_id AS b_id, bt.title AS b_title, bt.slug AS b_slug, st.banner_until AS b_until
 	FROM scheduled_threads st JOIN threads bt ON bt.id = st.thread_id
 	WHERE st.state = 'done' AND st.banner_until > ? AND bt.deleted_at IS NULL
-	ORDER BY st.publish_at DESC, st.id DESC LIMIT 1) b ON 1 = 1`
+	ORDER BY st.publish_at DESC, st.id DESC LIMIT 1) b ON 1 = 1
+	LEFT JOIN site_settings ss ON ss.id = 1`
 
 // ThreadStamp reads a thread's cache version and the active banner. A
 // missing thread is ErrNotFound; a deleted one comes back with Deleted set.
@@ -40,7 +45,8 @@ func (s *Store) ThreadStamp(ctx context.Context, id int64, now time.Time) (*Page
 	ps := PageStamp{ID: id}
 	var deleted sql.NullTime
 	var b bannerCols
-	rows, err := s.DB(ctx).Raw(`SELECT t.updated_at, t.post_count, t.deleted_at, b.b_id, b.b_title, b.b_slug, b.b_until
+	var site sql.NullInt64
+	rows, err := s.DB(ctx).Raw(`SELECT t.updated_at, t.post_count, t.deleted_at, b.b_id, b.b_title, b.b_slug, b.b_until, ss.version
 		FROM threads t`+bannerJoin+` WHERE t.id = ?`, now, id).Rows()
 	if err != nil {
 		return nil, err
@@ -49,11 +55,12 @@ func (s *Store) ThreadStamp(ctx context.Context, id int64, now time.Time) (*Page
 	if err := firstRow(rows); err != nil {
 		return nil, err
 	}
-	if err := rows.Scan(&ps.Updated, &ps.Posts, &deleted, &b.id, &b.title, &b.slug, &b.until); err != nil {
+	if err := rows.Scan(&ps.Updated, &ps.Posts, &deleted, &b.id, &b.title, &b.slug, &b.until, &site); err != nil {
 		return nil, err
 	}
 	ps.Deleted = deleted.Valid
 	ps.Banner = b.banner()
+	ps.Site = site.Int64
 	return &ps, rows.Close()
 }
 
@@ -62,8 +69,9 @@ func (s *Store) CategoryStamp(ctx context.Context, slug string, now time.Time) (
 	var ps PageStamp
 	var newest sql.NullString
 	var b bannerCols
+	var site sql.NullInt64
 	rows, err := s.DB(ctx).Raw(`SELECT c.id, c.updated_at, c.post_count, c.thread_count,
-		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id), b.b_id, b.b_title, b.b_slug, b.b_until
+		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id), b.b_id, b.b_title, b.b_slug, b.b_until, ss.version
 		FROM categories c`+bannerJoin+` WHERE c.slug = ?`, now, slug).Rows()
 	if err != nil {
 		return nil, err
@@ -72,11 +80,12 @@ func (s *Store) CategoryStamp(ctx context.Context, slug string, now time.Time) (
 	if err := firstRow(rows); err != nil {
 		return nil, err
 	}
-	if err := rows.Scan(&ps.ID, &ps.Updated, &ps.Posts, &ps.Threads, &newest, &b.id, &b.title, &b.slug, &b.until); err != nil {
+	if err := rows.Scan(&ps.ID, &ps.Updated, &ps.Posts, &ps.Threads, &newest, &b.id, &b.title, &b.slug, &b.until, &site); err != nil {
 		return nil, err
 	}
 	ps.Newest = newest.String
 	ps.Banner = b.banner()
+	ps.Site = site.Int64
 	return &ps, rows.Close()
 }
 

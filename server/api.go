@@ -37,6 +37,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.apiCommunityRoutes(g)
 	s.apiPollRoutes(g)
 	s.apiAdmissionRoutes(g)
+	s.apiSiteRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 

@@ -43,6 +43,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0240_seeded_members", Migrate: migrateSeededMembers},
 		{ID: "0250_health_checks", Migrate: migrateHealthChecks},
 		{ID: "0260_login_limits", Migrate: migrateLoginLimits},
+		{ID: "0320_site_settings", Migrate: migrateSiteSettings},
 	}
 }
 
