@@ -1,0 +1,46 @@
+package federation
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// TestSiteSettingsReachTheFediverse: NodeInfo's nodeName and
+// nodeDescription and the instance actor's name and summary follow the
+// operator's settings on the next request, with the defaults before.
+func TestSiteSettingsReachTheFediverse(t *testing.T) {
+	h := newHarness(t)
+	nodeMeta := func() map[string]any {
+		t.Helper()
+		rec := h.get("/nodeinfo/2.1", "")
+		var doc nodeInfo
+		must(t, json.Unmarshal(rec.Body.Bytes(), &doc))
+		return doc.Metadata
+	}
+	if m := nodeMeta(); m["nodeName"] != "Hearth" || m["nodeDescription"] != nil || m["contactEmail"] != nil {
+		t.Fatalf("default metadata: %v", m)
+	}
+	if app := h.activity("/actor", http.StatusOK); app["name"] != "Hearth" {
+		t.Fatalf("default actor name: %v", app["name"])
+	}
+
+	admin := h.env.User("siteboss", models.RoleAdmin)
+	name, desc, mail := "Gardeners' Corner", "Soil <b>& seeds</b>", "team@garden.test"
+	if _, err := h.env.Svc.SaveSite(h.env.Ctx, admin, forum.SiteInput{Name: &name, Description: &desc, ContactEmail: &mail}); err != nil {
+		t.Fatal(err)
+	}
+	if m := nodeMeta(); m["nodeName"] != name || m["nodeDescription"] != desc || m["contactEmail"] != mail {
+		t.Fatalf("metadata: %v", m)
+	}
+	app := h.activity("/actor", http.StatusOK)
+	summary, _ := app["summary"].(string)
+	if app["name"] != name || app["preferredUsername"] != "forum.test" ||
+		!strings.Contains(summary, "Soil &lt;b&gt;&amp; seeds&lt;/b&gt;") || strings.Contains(summary, "<b>") {
+		t.Fatalf("actor: name %v, summary %q", app["name"], summary)
+	}
+}
