@@ -44,6 +44,17 @@ func (s *Service) CategoryPageVersion(ctx context.Context, slug string) (*PageVe
 	return &PageVersion{Key: v + bannerKey(st.Banner) + siteKey(st.Site), Banner: st.Banner, Site: st.Site}, nil
 }
 
+// PageChrome reads what every page shows around its content, the banner
+// and the site settings' version, in one query: for pages that have no
+// version read of their own. Key is empty.
+func (s *Service) PageChrome(ctx context.Context) (*PageVersion, error) {
+	st, err := s.store.SiteStamp(ctx, s.now())
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	return &PageVersion{Banner: st.Banner, Site: st.Site}, nil
+}
+
 func threadVersion(updatedMicros int64, posts int) string {
 	return strconv.FormatInt(updatedMicros, 36) + "." + strconv.Itoa(posts)
 }

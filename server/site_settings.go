@@ -35,13 +35,17 @@ func keepVersion(c echo.Context, v *forum.PageVersion) {
 }
 
 // site returns the settings for this request: from memory when the page's
-// version read already gave their version and this process has it, else
-// after one version query. A failed read must not fail the page: it falls
-// back to the last settings this process saw.
+// version read (or the banner's, PageChrome) gave their version and this
+// process has it. A failed read must not fail the page: it falls back to
+// the last settings this process saw.
 func (s *Server) site(c echo.Context) *forum.Site {
 	ctx := c.Request().Context()
 	var site *forum.Site
 	var err error
+	if c.Get(siteCtxKey) == nil {
+		// The banner read brings the settings' version along.
+		s.banner(c)
+	}
 	switch v := c.Get(siteCtxKey).(type) {
 	case *forum.Site:
 		return v

@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -303,13 +305,31 @@ func TestSiteAPI(t *testing.T) {
 
 // statementCounter counts the statements the store sends (hand-written
 // Raw queries included), with callbacks on gorm's shared chains.
-type statementCounter struct{ n atomic.Int64 }
+type statementCounter struct {
+	n  atomic.Int64
+	mu sync.Mutex
+	// site lists the statements that read site_settings.
+	site []string
+}
+
+func (c *statementCounter) siteReads() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.site)
+}
 
 func countStatements(t *testing.T, store *models.Store) *statementCounter {
 	c := &statementCounter{}
 	cb := store.DB(t.Context()).Callback()
 	const name = "hearth_test:site_count"
-	record := func(*gorm.DB) { c.n.Add(1) }
+	record := func(tx *gorm.DB) {
+		c.n.Add(1)
+		if q := tx.Statement.SQL.String(); strings.Contains(q, "site_settings") {
+			c.mu.Lock()
+			c.site = append(c.site, q)
+			c.mu.Unlock()
+		}
+	}
 	for _, p := range []interface {
 		Register(string, func(*gorm.DB)) error
 		Remove(string) error
@@ -378,3 +398,41 @@ func TestAnonymousCacheFollowsSiteSettings(t *testing.T) {
 }
 
 func forumSiteName(name string) forum.SiteInput { return forum.SiteInput{Name: &name} }
+
+// TestPagesReadSiteSettingsWithTheBanner: a page without a cached version
+// (a member's thread page, the home page, a feed) reads the settings'
+// version in the same statement as the banner, and nothing else about the
+// settings once this process holds that version: the settings add no
+// statement to any page.
+func TestPagesReadSiteSettingsWithTheBanner(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	th, _ := ts.Thread(ts.User("writer", models.RoleMember), "general", "Seed swaps", "Bring envelopes.")
+	member := ts.browser()
+	member.signup("reader")
+	anon := ts.browser()
+	pages := []struct {
+		who  *browser
+		path string
+	}{
+		{member, fmt.Sprintf("/t/%d", th.ID)},
+		{member, "/c/general"},
+		{member, "/"},
+		{anon, "/"},
+		{anon, "/search?q=seed"},
+	}
+	for _, p := range pages {
+		p.who.get(p.path) // this process reads the settings once
+	}
+	c := countStatements(t, ts.Store)
+	for _, p := range pages {
+		before := len(c.siteReads())
+		if r := p.who.get(p.path); r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", p.path, r.StatusCode)
+		}
+		reads := c.siteReads()[before:]
+		if len(reads) != 1 || !strings.Contains(reads[0], "scheduled_threads") {
+			t.Errorf("%s: site settings reads %q, want one, shared with the banner", p.path, reads)
+		}
+	}
+}
