@@ -36,8 +36,8 @@ func (s *Service) SiteFileDir() string { return filepath.Join(s.cfg.DataDir, "si
 
 // checkSiteImage validates an upload, adding a message for field to errs
 // when it is refused.
-func checkSiteImage(field string, data []byte, errs map[string]string) (*siteImage, error) {
-	fail := func(msg string) (*siteImage, error) { errs[field] = msg; return nil, nil }
+func checkSiteImage(field string, data []byte, errs map[string]string) *siteImage {
+	fail := func(msg string) *siteImage { errs[field] = msg; return nil }
 	if len(data) == 0 {
 		return fail("choose an image file")
 	}
@@ -58,7 +58,7 @@ func checkSiteImage(field string, data []byte, errs map[string]string) (*siteIma
 	if cfg.Width > maxSiteImagePixels || cfg.Height > maxSiteImagePixels || cfg.Width < 1 || cfg.Height < 1 {
 		return fail(fmt.Sprintf("use an image at most %d×%d pixels", maxSiteImagePixels, maxSiteImagePixels))
 	}
-	return &siteImage{kind: field, ext: ext, data: data}, nil
+	return &siteImage{kind: field, ext: ext, data: data}
 }
 
 // looksLikeSVG spots an SVG document, only to word the refusal.

@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"errors"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -158,7 +159,9 @@ var accentPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 // SaveSite changes the site settings: administrators only, every field
 // checked before anything is written (so one bad field loses none of the
 // others), images stored under content-hashed names, and the change audited
-// in the same transaction as the row.
+// in the same transaction as the row. Two saves at once never lose each
+// other's fields: the row is written only if its version is still the one
+// the change was applied to, else the change is applied again on top.
 func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput) (*Site, error) {
 	if actor == nil {
 		return nil, ErrUnauthorized
@@ -166,25 +169,67 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 	if !CanAdminister(actor) {
 		return nil, ErrForbidden
 	}
-	cur, err := s.store.SiteSettings(ctx)
+	logo, favicon, err := s.checkSiteInput(&in)
 	if err != nil {
-		return nil, mapNotFound(err)
+		return nil, err
 	}
-	next := *cur
+	var logoName, faviconName string
+	if logo != nil {
+		if logoName, err = s.storeSiteImage(logo); err != nil {
+			return nil, err
+		}
+	}
+	if favicon != nil {
+		if faviconName, err = s.storeSiteImage(favicon); err != nil {
+			return nil, err
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		cur, err := s.store.SiteSettings(ctx)
+		if err != nil {
+			return nil, mapNotFound(err)
+		}
+		next, changed := applySiteInput(*cur, in, logo != nil, logoName, favicon != nil, faviconName)
+		if len(changed) == 0 {
+			return s.SiteAt(ctx, cur.Version)
+		}
+		now := s.now()
+		next.UpdatedBy, next.UpdatedAt = actor.ID, now
+		err = s.store.WithTx(ctx, func(ctx context.Context) error {
+			if err := s.store.SaveSiteSettings(ctx, &next, cur.Version); err != nil {
+				return err
+			}
+			return s.record(ctx, actor, "site.update", TargetSite, 1, "", map[string]any{"fields": changed, "version": next.Version}, now)
+		})
+		if errors.Is(err, models.ErrStale) && attempt < 10 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.removeSiteImage(cur.LogoFile, next.LogoFile, next.FaviconFile)
+		s.removeSiteImage(cur.FaviconFile, next.LogoFile, next.FaviconFile)
+		site := s.buildSite(&next)
+		s.site.keep(site)
+		return site, nil
+	}
+}
+
+// checkSiteInput normalises the text fields in place and checks every
+// field, images included, returning all the refusals at once.
+func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err error) {
 	errs := map[string]string{}
-	changed := []string{}
-	set := func(field string, dst *string, v *string, check func(string) string) {
-		if v == nil {
+	check := func(field string, v **string, lower bool, msg func(string) string) {
+		if *v == nil {
 			return
 		}
-		val := strings.TrimSpace(strings.ReplaceAll(*v, "\r\n", "\n"))
-		if msg := check(val); msg != "" {
-			errs[field] = msg
-			return
+		val := strings.TrimSpace(strings.ReplaceAll(**v, "\r\n", "\n"))
+		if lower {
+			val = strings.ToLower(val)
 		}
-		if val != *dst {
-			*dst = val
-			changed = append(changed, field)
+		*v = &val
+		if m := msg(val); m != "" {
+			errs[field] = m
 		}
 	}
 	maxRunes := func(n int, what string) func(string) string {
@@ -195,24 +240,20 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 			return ""
 		}
 	}
-	set("name", &next.Name, in.Name, func(v string) string {
+	check("name", &in.Name, false, func(v string) string {
 		if strings.ContainsAny(v, "\n\t") {
 			return "the name must be one line"
 		}
 		return maxRunes(siteNameMaxRunes, "the name")(v)
 	})
-	set("description", &next.Description, in.Description, maxRunes(siteDescriptionMaxRunes, "the description"))
-	if in.Accent != nil {
-		lower := strings.ToLower(*in.Accent)
-		in.Accent = &lower
-	}
-	set("accent", &next.Accent, in.Accent, func(v string) string {
+	check("description", &in.Description, false, maxRunes(siteDescriptionMaxRunes, "the description"))
+	check("accent", &in.Accent, true, func(v string) string {
 		if v != "" && !accentPattern.MatchString(v) {
 			return "use a colour written as #rrggbb, e.g. #c2410c"
 		}
 		return ""
 	})
-	set("contact_email", &next.ContactEmail, in.ContactEmail, func(v string) string {
+	check("contact_email", &in.ContactEmail, false, func(v string) string {
 		if v == "" {
 			return ""
 		}
@@ -222,68 +263,51 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 		}
 		return ""
 	})
-	set("rules", &next.Rules, in.Rules, maxRunes(sitePageMaxRunes, "the rules"))
-	set("terms", &next.Terms, in.Terms, maxRunes(sitePageMaxRunes, "the terms"))
-	set("privacy", &next.Privacy, in.Privacy, maxRunes(sitePageMaxRunes, "the privacy policy"))
-
-	var logo, favicon *siteImage
+	check("rules", &in.Rules, false, maxRunes(sitePageMaxRunes, "the rules"))
+	check("terms", &in.Terms, false, maxRunes(sitePageMaxRunes, "the terms"))
+	check("privacy", &in.Privacy, false, maxRunes(sitePageMaxRunes, "the privacy policy"))
 	if in.Logo != nil {
-		logo, err = checkSiteImage("logo", in.Logo, errs)
+		logo = checkSiteImage("logo", in.Logo, errs)
 	}
-	if in.Favicon != nil && err == nil {
-		favicon, err = checkSiteImage("favicon", in.Favicon, errs)
-	}
-	if err != nil {
-		return nil, err
+	if in.Favicon != nil {
+		favicon = checkSiteImage("favicon", in.Favicon, errs)
 	}
 	if len(errs) > 0 {
-		return nil, &ValidationError{Fields: errs}
+		return nil, nil, &ValidationError{Fields: errs}
 	}
-	var old []string
-	if logo != nil || in.RemoveLogo {
-		name := ""
-		if logo != nil {
-			if name, err = s.storeSiteImage(logo); err != nil {
-				return nil, err
-			}
-		}
-		if name != next.LogoFile {
-			old = append(old, next.LogoFile)
-			next.LogoFile = name
-			changed = append(changed, "logo")
-		}
-	}
-	if favicon != nil || in.RemoveFavicon {
-		name := ""
-		if favicon != nil {
-			if name, err = s.storeSiteImage(favicon); err != nil {
-				return nil, err
-			}
-		}
-		if name != next.FaviconFile {
-			old = append(old, next.FaviconFile)
-			next.FaviconFile = name
-			changed = append(changed, "favicon")
+	return logo, favicon, nil
+}
+
+// applySiteInput returns cur with the (checked) input applied and the
+// names of the fields that changed.
+func applySiteInput(cur models.SiteSettings, in SiteInput, setLogo bool, logo string, setFavicon bool, favicon string) (models.SiteSettings, []string) {
+	next := cur
+	var changed []string
+	set := func(field string, dst *string, v *string) {
+		if v != nil && *v != *dst {
+			*dst = *v
+			changed = append(changed, field)
 		}
 	}
-	if len(changed) == 0 {
-		return s.SiteAt(ctx, cur.Version)
+	set("name", &next.Name, in.Name)
+	set("description", &next.Description, in.Description)
+	set("accent", &next.Accent, in.Accent)
+	set("contact_email", &next.ContactEmail, in.ContactEmail)
+	set("rules", &next.Rules, in.Rules)
+	set("terms", &next.Terms, in.Terms)
+	set("privacy", &next.Privacy, in.Privacy)
+	empty := ""
+	switch {
+	case setLogo:
+		set("logo", &next.LogoFile, &logo)
+	case in.RemoveLogo:
+		set("logo", &next.LogoFile, &empty)
 	}
-	now := s.now()
-	next.UpdatedBy, next.UpdatedAt = actor.ID, now
-	err = s.store.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.store.SaveSiteSettings(ctx, &next); err != nil {
-			return err
-		}
-		return s.record(ctx, actor, "site.update", TargetSite, 1, "", map[string]any{"fields": changed, "version": next.Version}, now)
-	})
-	if err != nil {
-		return nil, err
+	switch {
+	case setFavicon:
+		set("favicon", &next.FaviconFile, &favicon)
+	case in.RemoveFavicon:
+		set("favicon", &next.FaviconFile, &empty)
 	}
-	for _, f := range old {
-		s.removeSiteImage(f, next.LogoFile, next.FaviconFile)
-	}
-	site := s.buildSite(&next)
-	s.site.keep(site)
-	return site, nil
+	return next, changed
 }

@@ -238,3 +238,39 @@ func TestAccentContrast(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentSiteSavesKeepEveryField: administrators saving different
+// fields at the same moment (from different processes) each keep theirs:
+// a save applied to a version someone else replaced is applied again.
+func TestConcurrentSiteSavesKeepEveryField(t *testing.T) {
+	env := forumtest.New(t)
+	admin := env.User("boss", models.RoleAdmin)
+	procs := []*forum.Service{env.Svc, forum.New(env.Store, env.Cfg), forum.New(env.Store, env.Cfg)}
+	inputs := []forum.SiteInput{
+		{Name: str("Five at once")}, {Description: str("All kept")}, {Accent: str("#123456")},
+		{ContactEmail: str("a@b.test")}, {Rules: str("Rule one")},
+	}
+	errs := make(chan error, len(inputs))
+	start := make(chan struct{})
+	for i, in := range inputs {
+		go func() {
+			<-start
+			_, err := procs[i%len(procs)].SaveSite(env.Ctx, admin, in)
+			errs <- err
+		}()
+	}
+	close(start)
+	for range inputs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	site, err := procs[1].Site(env.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if site.Name != "Five at once" || site.Description != "All kept" || site.Accent != "#123456" ||
+		site.ContactEmail != "a@b.test" || site.Rules != "Rule one" || site.Version != int64(len(inputs)) {
+		t.Fatalf("a concurrent save was lost: %+v", site)
+	}
+}

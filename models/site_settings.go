@@ -53,20 +53,24 @@ func (s *Store) SiteSettingsVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
+// ErrStale is a write refused because the row changed since it was read.
+var ErrStale = errors.New("changed since it was read")
+
 // SaveSiteSettings writes every field of ss and bumps the version in the
-// same statement, so two saves from two processes never share a version.
+// same statement, if the version is still expect (ErrStale otherwise), so
+// two saves from two processes never overwrite each other unseen.
 // ss.Version is set to the new version.
-func (s *Store) SaveSiteSettings(ctx context.Context, ss *SiteSettings) error {
+func (s *Store) SaveSiteSettings(ctx context.Context, ss *SiteSettings, expect int64) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		res := s.DB(ctx).Exec(`UPDATE site_settings SET version = version + 1, name = ?, description = ?, logo_file = ?,
 			favicon_file = ?, accent = ?, contact_email = ?, rules = ?, terms = ?, privacy = ?, updated_by = ?, updated_at = ?
-			WHERE id = ?`, ss.Name, ss.Description, ss.LogoFile, ss.FaviconFile, ss.Accent, ss.ContactEmail,
-			ss.Rules, ss.Terms, ss.Privacy, ss.UpdatedBy, ss.UpdatedAt, siteSettingsID)
+			WHERE id = ? AND version = ?`, ss.Name, ss.Description, ss.LogoFile, ss.FaviconFile, ss.Accent, ss.ContactEmail,
+			ss.Rules, ss.Terms, ss.Privacy, ss.UpdatedBy, ss.UpdatedAt, siteSettingsID, expect)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return ErrStale
 		}
 		v, err := s.SiteSettingsVersion(ctx)
 		ss.ID, ss.Version = siteSettingsID, v
