@@ -173,11 +173,21 @@ func (f *Federation) instanceActor(c echo.Context) error {
 		summary:          summary,
 		page:             f.base + "/",
 		manuallyApproves: true, // it follows no one and is followed by no one
+		icon:             siteLogoURL(f.base, site), iconType: imageType(site.LogoFile),
 	})
 	if err != nil {
 		return f.serverError(c, err)
 	}
 	return writeActivity(c, http.StatusOK, m)
+}
+
+// siteLogoURL is the operator's logo (served by server/ at
+// /site-files/), "" when none is set.
+func siteLogoURL(base string, site *forum.Site) string {
+	if site.LogoFile == "" {
+		return ""
+	}
+	return base + "/site-files/" + site.LogoFile
 }
 
 // textToHTML turns plain text (bios and category descriptions are plain

@@ -1,7 +1,10 @@
 package federation
 
 import (
+	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,7 +34,8 @@ func TestSiteSettingsReachTheFediverse(t *testing.T) {
 
 	admin := h.env.User("siteboss", models.RoleAdmin)
 	name, desc, mail := "Gardeners' Corner", "Soil <b>& seeds</b>", "team@garden.test"
-	if _, err := h.env.Svc.SaveSite(h.env.Ctx, admin, forum.SiteInput{Name: &name, Description: &desc, ContactEmail: &mail}); err != nil {
+	site, err := h.env.Svc.SaveSite(h.env.Ctx, admin, forum.SiteInput{Name: &name, Description: &desc, ContactEmail: &mail, Logo: logoPNG(t)})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if m := nodeMeta(); m["nodeName"] != name || m["nodeDescription"] != desc || m["contactEmail"] != mail {
@@ -43,4 +47,15 @@ func TestSiteSettingsReachTheFediverse(t *testing.T) {
 		!strings.Contains(summary, "Soil &lt;b&gt;&amp; seeds&lt;/b&gt;") || strings.Contains(summary, "<b>") {
 		t.Fatalf("actor: name %v, summary %q", app["name"], summary)
 	}
+	icon, _ := app["icon"].(map[string]any)
+	if icon["url"] != "http://forum.test/site-files/"+site.LogoFile || icon["mediaType"] != "image/png" {
+		t.Fatalf("actor icon: %v", icon)
+	}
+}
+
+func logoPNG(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	var buf bytes.Buffer
+	must(t, png.Encode(&buf, img))
+	return buf.Bytes()
 }
