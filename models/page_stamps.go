@@ -37,8 +37,9 @@ const bannerJoin = ` LEFT JOIN (SELECT st.thread_id AS b_id, bt.title AS b_title
 	WHERE st.state = 'done' AND st.banner_until > ? AND bt.deleted_at IS NULL
 	ORDER BY st.publish_at DESC, st.id DESC LIMIT 1) b ON 1 = 1`
 
-// siteJoin brings the site settings' version (ss.version) by primary key.
-const siteJoin = ` LEFT JOIN site_settings ss ON ss.id = 1`
+// siteVersionCol is the site settings' version, a scalar subquery by
+// primary key (NULL if the row were missing).
+const siteVersionCol = `(SELECT ss.version FROM site_settings ss WHERE ss.id = 1)`
 
 // ThreadStamp reads a thread's cache version and the active banner. A
 // missing thread is ErrNotFound; a deleted one comes back with Deleted set.
@@ -47,8 +48,8 @@ func (s *Store) ThreadStamp(ctx context.Context, id int64, now time.Time) (*Page
 	var deleted sql.NullTime
 	var b bannerCols
 	var site sql.NullInt64
-	rows, err := s.DB(ctx).Raw(`SELECT t.updated_at, t.post_count, t.deleted_at, b.b_id, b.b_title, b.b_slug, b.b_until, ss.version
-		FROM threads t`+bannerJoin+siteJoin+` WHERE t.id = ?`, now, id).Rows()
+	rows, err := s.DB(ctx).Raw(`SELECT t.updated_at, t.post_count, t.deleted_at, b.b_id, b.b_title, b.b_slug, b.b_until, `+siteVersionCol+`
+		FROM threads t`+bannerJoin+` WHERE t.id = ?`, now, id).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +73,8 @@ func (s *Store) CategoryStamp(ctx context.Context, slug string, now time.Time) (
 	var b bannerCols
 	var site sql.NullInt64
 	rows, err := s.DB(ctx).Raw(`SELECT c.id, c.updated_at, c.post_count, c.thread_count,
-		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id), b.b_id, b.b_title, b.b_slug, b.b_until, ss.version
-		FROM categories c`+bannerJoin+siteJoin+` WHERE c.slug = ?`, now, slug).Rows()
+		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id), b.b_id, b.b_title, b.b_slug, b.b_until, `+siteVersionCol+`
+		FROM categories c`+bannerJoin+` WHERE c.slug = ?`, now, slug).Rows()
 	if err != nil {
 		return nil, err
 	}
