@@ -168,16 +168,35 @@ func (f *Federation) categoryDocument(ctx context.Context, cat *models.Category)
 // single-label host such as "localhost" could collide, and there the
 // instance actor wins in WebFinger).
 func (f *Federation) instanceActor(c echo.Context) error {
-	m, err := f.actorDocument(c.Request().Context(), streams.NewActivityStreamsApplication(), actor{
-		ref: f.instanceRef(), preferredUsername: f.instanceName, name: f.host,
-		summary:          "<p>The instance actor of " + html.EscapeString(f.host) + ": it signs this Hearth forum's requests to other servers.</p>",
+	ctx := c.Request().Context()
+	site, err := f.svc.Site(ctx)
+	if err != nil {
+		return f.serverError(c, err)
+	}
+	summary := "<p>The instance actor of " + html.EscapeString(site.Name) + " (" + html.EscapeString(f.host) + "): it signs this forum's requests to other servers.</p>"
+	if site.Description != "" {
+		summary = textToHTML(site.Description) + summary
+	}
+	m, err := f.actorDocument(ctx, streams.NewActivityStreamsApplication(), actor{
+		ref: f.instanceRef(), preferredUsername: f.instanceName, name: site.Name,
+		summary:          summary,
 		page:             f.base + "/",
 		manuallyApproves: true, // it follows no one and is followed by no one
+		icon:             siteLogoURL(f.base, site), iconType: imageType(site.LogoFile),
 	})
 	if err != nil {
 		return f.serverError(c, err)
 	}
 	return writeActivity(c, http.StatusOK, m)
+}
+
+// siteLogoURL is the operator's logo (served by server/ at
+// /site-files/), "" when none is set.
+func siteLogoURL(base string, site *forum.Site) string {
+	if site.LogoFile == "" {
+		return ""
+	}
+	return base + "/site-files/" + site.LogoFile
 }
 
 // textToHTML turns plain text (bios and category descriptions are plain

@@ -64,6 +64,10 @@ func (f *Federation) nodeInfo(c echo.Context) error {
 	if err != nil {
 		return f.serverError(c, err)
 	}
+	site, err := f.svc.Site(c.Request().Context())
+	if err != nil {
+		return f.serverError(c, err)
+	}
 	version := f.cfg.Version
 	if version == "" {
 		version = "unknown" // the schema wants a string; builds without -X main.Version
@@ -79,7 +83,7 @@ func (f *Federation) nodeInfo(c echo.Context) error {
 			Users:      nodeInfoUsers{Total: u.Users, ActiveMonth: u.ActiveMonth, ActiveHalfyear: u.ActiveHalfyear},
 			LocalPosts: u.LocalPosts,
 		},
-		Metadata: map[string]any{},
+		Metadata: siteMetadata(site),
 	}
 	return writeJSON(c, http.StatusOK, nodeInfoType, doc)
 }
@@ -99,4 +103,19 @@ func (f *Federation) instanceUsage(ctx context.Context) (forum.InstanceUsage, er
 	}
 	f.usage, f.usageAt = u, f.now()
 	return u, nil
+}
+
+// siteMetadata is what NodeInfo's free-form metadata says about the forum:
+// the operator's name and description (nodeName and nodeDescription, which
+// Mastodon, Misskey and fediverse directories read) and, when set, the
+// contact address.
+func siteMetadata(site *forum.Site) map[string]any {
+	m := map[string]any{"nodeName": site.Name}
+	if site.Description != "" {
+		m["nodeDescription"] = site.Description
+	}
+	if site.ContactEmail != "" {
+		m["contactEmail"] = site.ContactEmail
+	}
+	return m
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hearth/hearth/models"
 )
 
+// str is a pointer to s, for the optional fields of edit inputs.
 func str(s string) *string { return &s }
 
 // auditEntries lists the audit entries of one action, newest first.

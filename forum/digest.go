@@ -98,7 +98,7 @@ func (s *Service) queueDigestBatch(ctx context.Context, members []models.DigestR
 			continue // a quiet week, or all of it muted: no empty mail
 		}
 		mails = append(mails, s.newMail(m.ID, m.Email, models.MailDigest, models.ScopeDigest,
-			"d:"+strconv.FormatInt(m.ID, 10)+":"+week, s.digestMail(m, picked), now))
+			"d:"+strconv.FormatInt(m.ID, 10)+":"+week, s.digestMail(s.siteName(ctx), m, picked), now))
 	}
 	n, err := s.store.QueueMails(ctx, mails)
 	return int(n), err
@@ -130,10 +130,10 @@ func (s *Service) digestFor(ctx context.Context, userID int64, top []models.Dige
 	return out, nil
 }
 
-func (s *Service) digestMail(m models.DigestRecipient, threads []models.DigestThread) mailBody {
+func (s *Service) digestMail(site string, m models.DigestRecipient, threads []models.DigestThread) mailBody {
 	var text, htm strings.Builder
-	fmt.Fprintf(&text, "Hello %s,\n\nThis week's liveliest threads on %s:\n\n", m.Username, s.siteName())
-	fmt.Fprintf(&htm, "<p>Hello %s,</p>\n<p>This week's liveliest threads on %s:</p>\n<ol>\n", html.EscapeString(m.Username), html.EscapeString(s.siteName()))
+	fmt.Fprintf(&text, "Hello %s,\n\nThis week's liveliest threads on %s:\n\n", m.Username, site)
+	fmt.Fprintf(&htm, "<p>Hello %s,</p>\n<p>This week's liveliest threads on %s:</p>\n<ol>\n", html.EscapeString(m.Username), html.EscapeString(site))
 	for _, t := range threads {
 		link := s.cfg.URL + "/t/" + strconv.FormatInt(t.ID, 10)
 		if t.Slug != "" {
@@ -144,7 +144,7 @@ func (s *Service) digestMail(m models.DigestRecipient, threads []models.DigestTh
 		fmt.Fprintf(&htm, "<li><a href=\"%s\">%s</a> (%s)</li>\n", html.EscapeString(link), html.EscapeString(t.Title), stats)
 	}
 	htm.WriteString("</ol>\n")
-	return mailBody{Subject: fmt.Sprintf("[%s] This week's top threads", s.siteName()), Text: text.String(), HTML: htm.String()}
+	return mailBody{Subject: fmt.Sprintf("[%s] This week's top threads", site), Text: text.String(), HTML: htm.String()}
 }
 
 func plural(n int, one, many string) string {

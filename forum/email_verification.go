@@ -67,11 +67,11 @@ func (s *Service) sendVerification(ctx context.Context, u *models.User, addr str
 	link := s.cfg.URL + "/email/verify/" + token
 	text := fmt.Sprintf("Confirm that %s is the email address of %s on %s:\n%s\n\n"+
 		"The link works once, for 24 hours. If you did not sign up or change your address, ignore this message.\n",
-		addr, u.Username, s.siteName(), link)
+		addr, u.Username, s.siteName(ctx), link)
 	htm := fmt.Sprintf("<p>Confirm that %s is the email address of %s on %s:</p>\n<p><a href=\"%s\">Verify this address</a></p>\n"+
 		"<p>The link works once, for 24 hours. If you did not sign up or change your address, ignore this message.</p>\n",
-		html.EscapeString(addr), html.EscapeString(u.Username), html.EscapeString(s.siteName()), html.EscapeString(link))
-	b := mailBody{Subject: "[" + s.siteName() + "] Verify your email address", Text: text, HTML: htm}
+		html.EscapeString(addr), html.EscapeString(u.Username), html.EscapeString(s.siteName(ctx)), html.EscapeString(link))
+	b := mailBody{Subject: "[" + s.siteName(ctx) + "] Verify your email address", Text: text, HTML: htm}
 	_, err := s.store.QueueMails(ctx, []models.Mail{s.newMail(u.ID, addr, MailAccount, "", "verify:"+hashToken(token)[:32], b, now)})
 	return err
 }
@@ -203,12 +203,12 @@ func (s *Service) queueEmailChangeNotice(ctx context.Context, u *models.User, ne
 	now := s.now()
 	text := fmt.Sprintf("Someone signed in as %s on %s asked to change the account's email address to %s.\n"+
 		"It changes once that address is verified; until then mail keeps coming here.\n\n"+
-		"If this wasn't you, reset your password: %s/password/forgot\n", u.Username, s.siteName(), newEmail, s.cfg.URL)
+		"If this wasn't you, reset your password: %s/password/forgot\n", u.Username, s.siteName(ctx), newEmail, s.cfg.URL)
 	htm := fmt.Sprintf("<p>Someone signed in as %s on %s asked to change the account's email address to %s.</p>\n"+
 		"<p>It changes once that address is verified; until then mail keeps coming here.</p>\n"+
 		"<p>If this wasn't you, reset your password from the login page.</p>\n",
-		html.EscapeString(u.Username), html.EscapeString(s.siteName()), html.EscapeString(newEmail))
-	b := mailBody{Subject: "[" + s.siteName() + "] Your email address is being changed", Text: text, HTML: htm}
+		html.EscapeString(u.Username), html.EscapeString(s.siteName(ctx)), html.EscapeString(newEmail))
+	b := mailBody{Subject: "[" + s.siteName(ctx) + "] Your email address is being changed", Text: text, HTML: htm}
 	key := fmt.Sprintf("email-change:%d:%d", u.ID, now.UnixNano())
 	_, err := s.store.QueueMails(ctx, []models.Mail{s.newMail(u.ID, u.Email, MailAccount, "", key, b, now)})
 	return err

@@ -40,12 +40,16 @@ func (s *Service) SaveMailSettings(ctx context.Context, actor *models.User, noti
 		EmailDigest: digest, UpdatedAt: s.now()})
 }
 
-// siteName names the forum in mail: its host.
-func (s *Service) siteName() string {
+// siteName names the forum in mail: the name the operator set, else its
+// host. A failed read falls back too: a name must not stop a mail.
+func (s *Service) siteName(ctx context.Context) string {
+	if site, err := s.Site(ctx); err == nil && site.Name != DefaultSiteName {
+		return site.Name
+	}
 	if h := s.cfg.Host(); h != "" {
 		return h
 	}
-	return "Hearth"
+	return DefaultSiteName
 }
 
 // mailBody is a rendered message: plain text and its HTML twin.
@@ -54,7 +58,7 @@ type mailBody struct {
 }
 
 // notificationMail words one notification as mail.
-func (s *Service) notificationMail(kind string, actor *models.User, t *models.Thread, post *models.Post) mailBody {
+func (s *Service) notificationMail(site, kind string, actor *models.User, t *models.Thread, post *models.Post) mailBody {
 	who := actor.Name()
 	var what string
 	switch kind {
@@ -69,7 +73,7 @@ func (s *Service) notificationMail(kind string, actor *models.User, t *models.Th
 	}
 	link := s.cfg.URL + "/p/" + strconv.FormatInt(post.ID, 10)
 	excerpt := markup.Excerpt(post.HTML, 500)
-	subject := fmt.Sprintf("[%s] %s %q", s.siteName(), what, t.Title)
+	subject := fmt.Sprintf("[%s] %s %q", site, what, t.Title)
 	text := fmt.Sprintf("%s %q:\n\n%s\n\nRead it and reply: %s\n", what, t.Title, excerpt, link)
 	htm := fmt.Sprintf("<p>%s <a href=\"%s\">%s</a>:</p>\n<blockquote>%s</blockquote>\n<p><a href=\"%s\">Read it and reply</a></p>\n",
 		html.EscapeString(what), html.EscapeString(link), html.EscapeString(t.Title), html.EscapeString(excerpt), html.EscapeString(link))
@@ -92,13 +96,14 @@ func (s *Service) queueNotificationMails(ctx context.Context, actor *models.User
 		return err
 	}
 	now := s.now()
+	site := s.siteName(ctx)
 	var mails []models.Mail
 	for _, n := range rows {
 		addr, ok := to[n.UserID]
 		if !ok || n.Kind == models.NotifyLike {
 			continue
 		}
-		b := s.notificationMail(n.Kind, actor, t, post)
+		b := s.notificationMail(site, n.Kind, actor, t, post)
 		mails = append(mails, s.newMail(n.UserID, addr, models.MailNotification, models.ScopeNotifications,
 			"n:"+strconv.FormatInt(n.ID, 10), b, now))
 	}

@@ -78,7 +78,7 @@ func (s *Service) notifyOverdueOne(ctx context.Context, a models.OverdueAssignme
 		link := s.cfg.URL + "/t/" + strconv.FormatInt(a.ThreadID, 10)
 		since := a.DueAt.UTC().Format("2 Jan 2006 15:04 UTC")
 		b := mailBody{
-			Subject: fmt.Sprintf("[%s] Follow-up overdue: %q", s.siteName(), a.Title),
+			Subject: fmt.Sprintf("[%s] Follow-up overdue: %q", s.siteName(ctx), a.Title),
 			Text:    fmt.Sprintf("The follow-up you were assigned on %q was due %s and the thread is still waiting for an answer.\n\nAnswer it: %s\n", a.Title, since, link),
 			HTML: fmt.Sprintf("<p>The follow-up you were assigned on <a href=\"%s\">%s</a> was due %s and the thread is still waiting for an answer.</p>\n",
 				html.EscapeString(link), html.EscapeString(a.Title), since),

@@ -16,6 +16,9 @@ import (
 type PageVersion struct {
 	Key    string
 	Banner *Banner
+	// Site is the site settings' version, read in the same query; SiteAt
+	// gives the settings themselves, from memory when this process has them.
+	Site int64
 }
 
 // ThreadPageVersion is ThreadVersion plus the site banner, read in one query:
@@ -28,7 +31,7 @@ func (s *Service) ThreadPageVersion(ctx context.Context, id int64) (*PageVersion
 	if st.Deleted {
 		return nil, ErrNotFound
 	}
-	return &PageVersion{Key: threadVersion(st.Updated.UnixMicro(), st.Posts) + bannerKey(st.Banner), Banner: st.Banner}, nil
+	return &PageVersion{Key: threadVersion(st.Updated.UnixMicro(), st.Posts) + bannerKey(st.Banner) + siteKey(st.Site), Banner: st.Banner, Site: st.Site}, nil
 }
 
 // CategoryPageVersion is CategoryVersion plus the site banner, in one query.
@@ -38,7 +41,18 @@ func (s *Service) CategoryPageVersion(ctx context.Context, slug string) (*PageVe
 		return nil, mapNotFound(err)
 	}
 	v := models.CategoryVersionString(st.Updated, st.Posts, st.Threads, st.Newest)
-	return &PageVersion{Key: v + bannerKey(st.Banner), Banner: st.Banner}, nil
+	return &PageVersion{Key: v + bannerKey(st.Banner) + siteKey(st.Site), Banner: st.Banner, Site: st.Site}, nil
+}
+
+// PageChrome reads what every page shows around its content, the banner
+// and the site settings' version, in one query: for pages that have no
+// version read of their own. Key is empty.
+func (s *Service) PageChrome(ctx context.Context) (*PageVersion, error) {
+	st, err := s.store.SiteStamp(ctx, s.now())
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	return &PageVersion{Banner: st.Banner, Site: st.Site}, nil
 }
 
 func threadVersion(updatedMicros int64, posts int) string {
@@ -58,3 +72,7 @@ func bannerKey(b *Banner) string {
 	h.Write([]byte(b.Slug))
 	return ":b" + strconv.FormatInt(b.ThreadID, 36) + "." + strconv.FormatInt(b.Until.Unix(), 36) + "." + strconv.FormatUint(h.Sum64(), 36)
 }
+
+// siteKey is the site settings' part of a page version: a save bumps it, so
+// a renamed forum or a new logo changes every page's key.
+func siteKey(v int64) string { return ":s" + strconv.FormatInt(v, 36) }

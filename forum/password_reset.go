@@ -92,7 +92,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, login, addr string) 
 		if err != nil {
 			return err
 		}
-		_, err = s.store.QueueMails(ctx, []models.Mail{s.resetMail(u, link, now)})
+		_, err = s.store.QueueMails(ctx, []models.Mail{s.resetMail(ctx, u, link, now)})
 		return err
 	})
 }
@@ -129,15 +129,15 @@ func (s *Service) newResetLink(ctx context.Context, userID int64) (string, error
 	return s.cfg.URL + "/password/reset/" + token, err
 }
 
-func (s *Service) resetMail(u *models.User, link string, now time.Time) models.Mail {
+func (s *Service) resetMail(ctx context.Context, u *models.User, link string, now time.Time) models.Mail {
 	text := fmt.Sprintf("Someone, probably you, asked to reset the password of %s on %s.\n\n"+
 		"Set a new password here (the link works once, for one hour):\n%s\n\n"+
-		"If you did not ask, ignore this message: your password stays as it is.\n", u.Username, s.siteName(), link)
+		"If you did not ask, ignore this message: your password stays as it is.\n", u.Username, s.siteName(ctx), link)
 	htm := fmt.Sprintf("<p>Someone, probably you, asked to reset the password of %s on %s.</p>\n"+
 		"<p><a href=\"%s\">Set a new password</a> (the link works once, for one hour).</p>\n"+
 		"<p>If you did not ask, ignore this message: your password stays as it is.</p>\n",
-		html.EscapeString(u.Username), html.EscapeString(s.siteName()), html.EscapeString(link))
-	b := mailBody{Subject: "[" + s.siteName() + "] Reset your password", Text: text, HTML: htm}
+		html.EscapeString(u.Username), html.EscapeString(s.siteName(ctx)), html.EscapeString(link))
+	b := mailBody{Subject: "[" + s.siteName(ctx) + "] Reset your password", Text: text, HTML: htm}
 	// Each link is its own mail: the dedupe key is the link's hash prefix.
 	key := "reset:" + hashToken(link)[:32]
 	return s.newMail(u.ID, u.Email, MailAccount, "", key, b, now)

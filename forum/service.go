@@ -36,6 +36,8 @@ type Service struct {
 	// reauth checks a second factor before a sensitive action
 	// (account_deletion.go); nil when none is installed.
 	reauth ReauthFunc
+	// site keeps the parsed site settings by version (site_settings.go).
+	site *siteCache
 }
 
 // New builds the service.
@@ -50,6 +52,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		words:      &wordCache{},
 		blocks:     &blockCache{},
 		keys:       &keyCache{},
+		site:       &siteCache{},
 	}
 }
 

@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"html"
+	"net/mail"
 	"strings"
 
 	gomail "github.com/wneessen/go-mail"
@@ -13,13 +14,18 @@ import (
 // message builds the outgoing message for a queued row: the stored body
 // plus the unsubscribe footer, and the RFC 8058 one-click headers. The
 // unsubscribe link is signed now rather than stored, so the queue never
-// holds a credential.
+// holds a credential. siteName (the operator's forum name) is the sender's
+// display name when the configured address has none, and the footer's.
 //
 // Account mail (reset links: no ListScope) is not a list: it has no
 // unsubscribe link or headers.
-func (w *Worker) message(links *forum.UnsubscribeLinker, m *models.Mail) (*gomail.Msg, error) {
+func (w *Worker) message(links *forum.UnsubscribeLinker, siteName string, m *models.Mail) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
-	if err := msg.From(w.from); err != nil {
+	if a, err := mail.ParseAddress(w.from); err == nil && a.Name == "" && siteName != "" {
+		if err := msg.FromFormat(siteName, a.Address); err != nil {
+			return nil, err
+		}
+	} else if err := msg.From(w.from); err != nil {
 		return nil, err
 	}
 	if err := msg.To(m.ToAddr); err != nil {
@@ -28,8 +34,8 @@ func (w *Worker) message(links *forum.UnsubscribeLinker, m *models.Mail) (*gomai
 	msg.Subject(m.Subject)
 	msg.SetDateWithValue(w.svc.Now())
 	msg.SetMessageID()
+	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 	if m.ListScope == "" {
-		msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 		msg.AddAlternativeString(gomail.TypeTextHTML, "<!doctype html><html><body>"+m.HTML+"</body></html>")
 		return msg, nil
@@ -43,10 +49,9 @@ func (w *Worker) message(links *forum.UnsubscribeLinker, m *models.Mail) (*gomai
 	// "List-Unsubscribe=One-Click" to this URL.
 	msg.SetGenHeaderPreformatted(gomail.HeaderListUnsubscribe, "<"+unsub+">")
 	msg.SetGenHeaderPreformatted(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
-	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
-	text := strings.TrimRight(m.Text, "\n") + "\n\n-- \nYou get this because you turned on " + what +
+	text := strings.TrimRight(m.Text, "\n") + "\n\n-- \nYou get this from " + siteName + " because you turned on " + what +
 		". Stop it with one click: " + unsub + "\n"
-	htm := "<!doctype html><html><body>" + m.HTML + "<hr><p style=\"font-size:small\">You get this because you turned on " +
+	htm := "<!doctype html><html><body>" + m.HTML + "<hr><p style=\"font-size:small\">You get this from " + html.EscapeString(siteName) + " because you turned on " +
 		html.EscapeString(what) + ". <a href=\"" + html.EscapeString(unsub) + "\">Unsubscribe</a></p></body></html>"
 	msg.SetBodyString(gomail.TypeTextPlain, text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, htm)

@@ -146,10 +146,14 @@ func (w *Worker) Step(ctx context.Context) (int, error) {
 	if err != nil {
 		return len(rows), err // the lease runs out and the rows are claimed again
 	}
+	site, err := w.svc.Site(ctx)
+	if err != nil {
+		return len(rows), err
+	}
 	msgs := make([]*gomail.Msg, 0, len(rows))
 	sendable := make([]*models.Mail, 0, len(rows))
 	for i := range rows {
-		msg, err := w.message(links, &rows[i])
+		msg, err := w.message(links, site.Name, &rows[i])
 		if err != nil {
 			// A bad address cannot get better by waiting.
 			w.log.Warn("mail: cannot build message", "mail", rows[i].ID, "error", err)

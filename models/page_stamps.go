@@ -24,15 +24,22 @@ type PageStamp struct {
 	Newest string
 	// Banner is the active site banner, nil for none.
 	Banner *BannerThread
+	// Site is site_settings.version: every page shows the site's name,
+	// logo and colour, so their version comes with the page's.
+	Site int64
 }
 
 // bannerJoin is ActiveBanner as a one-row derived table, LEFT JOINed to a
-// page's own row so the banner comes with the version. Its one parameter is
-// now.
+// page's own row so the banner comes with the version. Its one parameter
+// is now.
 const bannerJoin = ` LEFT JOIN (SELECT st.thread_id AS b_id, bt.title AS b_title, bt.slug AS b_slug, st.banner_until AS b_until
 	FROM scheduled_threads st JOIN threads bt ON bt.id = st.thread_id
 	WHERE st.state = 'done' AND st.banner_until > ? AND bt.deleted_at IS NULL
 	ORDER BY st.publish_at DESC, st.id DESC LIMIT 1) b ON 1 = 1`
+
+// siteVersionCol is the site settings' version, a scalar subquery by
+// primary key (NULL if the row were missing).
+const siteVersionCol = `(SELECT ss.version FROM site_settings ss WHERE ss.id = 1)`
 
 // ThreadStamp reads a thread's cache version and the active banner. A
 // missing thread is ErrNotFound; a deleted one comes back with Deleted set.
@@ -40,7 +47,8 @@ func (s *Store) ThreadStamp(ctx context.Context, id int64, now time.Time) (*Page
 	ps := PageStamp{ID: id}
 	var deleted sql.NullTime
 	var b bannerCols
-	rows, err := s.DB(ctx).Raw(`SELECT t.updated_at, t.post_count, t.deleted_at, b.b_id, b.b_title, b.b_slug, b.b_until
+	var site sql.NullInt64
+	rows, err := s.DB(ctx).Raw(`SELECT t.updated_at, t.post_count, t.deleted_at, b.b_id, b.b_title, b.b_slug, b.b_until, `+siteVersionCol+`
 		FROM threads t`+bannerJoin+` WHERE t.id = ?`, now, id).Rows()
 	if err != nil {
 		return nil, err
@@ -49,11 +57,12 @@ func (s *Store) ThreadStamp(ctx context.Context, id int64, now time.Time) (*Page
 	if err := firstRow(rows); err != nil {
 		return nil, err
 	}
-	if err := rows.Scan(&ps.Updated, &ps.Posts, &deleted, &b.id, &b.title, &b.slug, &b.until); err != nil {
+	if err := rows.Scan(&ps.Updated, &ps.Posts, &deleted, &b.id, &b.title, &b.slug, &b.until, &site); err != nil {
 		return nil, err
 	}
 	ps.Deleted = deleted.Valid
 	ps.Banner = b.banner()
+	ps.Site = site.Int64
 	return &ps, rows.Close()
 }
 
@@ -62,8 +71,9 @@ func (s *Store) CategoryStamp(ctx context.Context, slug string, now time.Time) (
 	var ps PageStamp
 	var newest sql.NullString
 	var b bannerCols
+	var site sql.NullInt64
 	rows, err := s.DB(ctx).Raw(`SELECT c.id, c.updated_at, c.post_count, c.thread_count,
-		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id), b.b_id, b.b_title, b.b_slug, b.b_until
+		(SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id), b.b_id, b.b_title, b.b_slug, b.b_until, `+siteVersionCol+`
 		FROM categories c`+bannerJoin+` WHERE c.slug = ?`, now, slug).Rows()
 	if err != nil {
 		return nil, err
@@ -72,10 +82,33 @@ func (s *Store) CategoryStamp(ctx context.Context, slug string, now time.Time) (
 	if err := firstRow(rows); err != nil {
 		return nil, err
 	}
-	if err := rows.Scan(&ps.ID, &ps.Updated, &ps.Posts, &ps.Threads, &newest, &b.id, &b.title, &b.slug, &b.until); err != nil {
+	if err := rows.Scan(&ps.ID, &ps.Updated, &ps.Posts, &ps.Threads, &newest, &b.id, &b.title, &b.slug, &b.until, &site); err != nil {
 		return nil, err
 	}
 	ps.Newest = newest.String
+	ps.Banner = b.banner()
+	ps.Site = site.Int64
+	return &ps, rows.Close()
+}
+
+// SiteStamp reads what every page shows besides its own content, for a
+// page without a version read of its own (a member's page, the home page):
+// the active banner and the site settings' version, in one query.
+func (s *Store) SiteStamp(ctx context.Context, now time.Time) (*PageStamp, error) {
+	var ps PageStamp
+	var b bannerCols
+	rows, err := s.DB(ctx).Raw(`SELECT ss.version, b.b_id, b.b_title, b.b_slug, b.b_until
+		FROM site_settings ss`+bannerJoin+` WHERE ss.id = 1`, now).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if err := firstRow(rows); err != nil {
+		return nil, err
+	}
+	if err := rows.Scan(&ps.Site, &b.id, &b.title, &b.slug, &b.until); err != nil {
+		return nil, err
+	}
 	ps.Banner = b.banner()
 	return &ps, rows.Close()
 }

@@ -42,6 +42,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.apiPollRoutes(g)
 	s.apiAdmissionRoutes(g)
 	s.apiLeaveRoutes(g)
+	s.apiSiteRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 

@@ -22,14 +22,16 @@ func (s *Server) banner(c echo.Context) *forum.Banner {
 	if h, ok := c.Get(bannerCtxKey).(bannerHolder); ok {
 		return h.b
 	}
-	b, err := s.forum.ActiveBanner(c.Request().Context())
+	// With the site settings' version, in one query (see site_settings.go).
+	v, err := s.forum.PageChrome(c.Request().Context())
 	if err != nil {
 		// A banner must not fail the page it decorates.
 		s.log.WarnContext(c.Request().Context(), "site banner", "error", err)
-		b = nil
+		keepBanner(c, nil)
+		return nil
 	}
-	keepBanner(c, b)
-	return b
+	keepVersion(c, v)
+	return v.Banner
 }
 
 // keepBanner records the banner read with a page version, so rendering the

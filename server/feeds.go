@@ -17,7 +17,7 @@ func (s *Server) categoryFeed(c echo.Context) error {
 		return err
 	}
 	f := &feeds.Feed{
-		Title:       list.Category.Name,
+		Title:       list.Category.Name + " · " + s.site(c).Name,
 		Link:        &feeds.Link{Href: s.cfg.URL + "/c/" + list.Category.Slug},
 		Description: list.Category.Description,
 		Id:          s.cfg.URL + "/c/" + list.Category.Slug,
@@ -61,7 +61,7 @@ func (s *Server) threadFeed(c echo.Context) error {
 	}
 	t := tp.Thread
 	f := &feeds.Feed{
-		Title:   t.Title,
+		Title:   t.Title + " · " + s.site(c).Name,
 		Link:    &feeds.Link{Href: s.cfg.URL + threadURL(t)},
 		Id:      s.cfg.URL + "/t/" + strconv.FormatInt(t.ID, 10),
 		Created: t.CreatedAt,

@@ -48,6 +48,9 @@ type Page struct {
 	// VerifyEmail: the viewer may not post until they verify their
 	// address; every page says so, with a button to send the link again.
 	VerifyEmail bool
+	// Site is the operator's settings (name, logo, colour, footer links);
+	// SiteName is Site.Name. Cached pages include its version in their key.
+	Site *forum.Site
 }
 
 // FeedLink advertises an RSS/Atom feed in <head>.
@@ -85,12 +88,14 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 			}
 			return out
 		},
-		"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
-		"ago":       ago,
-		"userURL":   profilePath,
-		"avatarURL": avatarURL,
-		"threadURL": threadURL,
+		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":        func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
+		"ago":         ago,
+		"userURL":     profilePath,
+		"avatarURL":   avatarURL,
+		"siteFileURL": siteFileURL,
+		"imageType":   imageMediaType,
+		"threadURL":   threadURL,
 		"pageURL": func(t *models.Thread, page int) string {
 			if page <= 1 {
 				return threadURL(t)
@@ -227,7 +232,7 @@ func ago(t time.Time) string {
 // page starts a Page with what every page needs.
 func (s *Server) page(c echo.Context, title string) *Page {
 	p := &Page{
-		Title: title, SiteName: "Hearth", BaseURL: s.cfg.URL, OGType: "website",
+		Title: title, BaseURL: s.cfg.URL, OGType: "website",
 		Canonical: s.cfg.URL + c.Request().URL.Path,
 		Viewer:    viewer(c), CSRF: csrfToken(c), Flash: takeFlash(c),
 	}
@@ -242,6 +247,8 @@ func (s *Server) page(c echo.Context, title string) *Page {
 		p.VerifyEmail = s.forum.NeedsEmailVerification(p.Viewer)
 	}
 	p.Banner = s.banner(c)
+	p.Site = s.site(c)
+	p.SiteName = p.Site.Name
 	return p
 }
 

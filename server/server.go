@@ -150,6 +150,7 @@ func (s *Server) routes() *echo.Echo {
 	s.communityRoutes(g)
 	s.adminFormRoutes(g)
 	s.admissionRoutes(g)
+	s.siteRoutes(e, g)
 
 	s.notificationRoutes(g)
 	s.pollRoutes(g)

@@ -46,6 +46,9 @@ func (s *Server) home(c echo.Context) error {
 	}
 	p := s.page(c, "Categories")
 	p.Description = "A community forum."
+	if p.Site.Description != "" {
+		p.Description = p.Site.Description
+	}
 	p.Data = HomeData{Categories: tree, Latest: latest, NoUsers: n == 0, Pinned: pins}
 	return s.tmpl.render(c, http.StatusOK, "home", p)
 }
@@ -61,7 +64,7 @@ func (s *Server) category(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		keepBanner(c, v.Banner)
+		keepVersion(c, v)
 		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + v.Key
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
@@ -191,7 +194,7 @@ func (s *Server) thread(c echo.Context) error {
 		if err != nil {
 			return s.mergedRedirect(c, id, err)
 		}
-		keepBanner(c, v.Banner)
+		keepVersion(c, v)
 		cacheKey = threadCacheKey(id, page, v.Key)
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")

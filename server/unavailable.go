@@ -59,8 +59,10 @@ func (s *Server) renderUnavailable(c echo.Context, ae *APIError) error {
 			token = ck.Value
 		}
 	}
+	// The database is not answering: the last settings this process read.
+	site := s.forum.LastSite()
 	p := &Page{
-		Title: "The forum is unavailable", SiteName: "Hearth", BaseURL: s.cfg.URL, OGType: "website",
+		Site: site, Title: "The forum is unavailable", SiteName: site.Name, BaseURL: s.cfg.URL, OGType: "website",
 		Canonical: s.cfg.URL + c.Request().URL.Path, Viewer: viewer(c), CSRF: token, NoIndex: true, Data: r,
 	}
 	return s.tmpl.render(c, ae.Status, "unavailable", p)

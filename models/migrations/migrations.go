@@ -46,6 +46,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0300_password_resets", Migrate: migratePasswordResets},
 		{ID: "0301_email_verification", Migrate: migrateEmailVerification},
 		{ID: "0310_two_factor", Migrate: migrateTwoFactor},
+		{ID: "0320_site_settings", Migrate: migrateSiteSettings},
 		{ID: "0330_category_admin", Migrate: migrateCategoryAdmin},
 		{ID: "0340_account_leave", Migrate: migrateAccountLeave},
 	}

@@ -1,0 +1,313 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/hearth/hearth/models"
+)
+
+// TargetSite is the audit target of a site settings change (id 1).
+const TargetSite = "site"
+
+// DefaultSiteName is the forum's name until the operator sets one.
+const DefaultSiteName = "Hearth"
+
+// Site setting limits.
+const (
+	siteNameMaxRunes        = 80
+	siteDescriptionMaxRunes = 300
+	sitePageMaxRunes        = 50000
+	siteEmailMaxBytes       = 254
+)
+
+// Site is the operator's settings as pages show them: the name (never
+// empty), the optional description, logo, favicon, accent colour and
+// contact address, and the rules, terms and privacy pages as Markdown and
+// as sanitised HTML.
+type Site struct {
+	Version      int64
+	Name         string
+	Description  string
+	LogoFile     string // file name in SiteFileDir, "" for none
+	FaviconFile  string
+	Accent       string // #rrggbb or ""
+	ContactEmail string
+	// Rules, Terms and Privacy are the Markdown sources.
+	Rules, Terms, Privacy string
+	// RulesHTML, TermsHTML and PrivacyHTML went through the post pipeline
+	// (forum/markup): safe to embed.
+	RulesHTML, TermsHTML, PrivacyHTML string
+	// Colors is the accent adjusted for contrast; nil when none is set.
+	Colors *AccentColors
+}
+
+// SitePage returns one of the Markdown pages ("rules", "terms",
+// "privacy"): its title and HTML, "" when it is empty or unknown.
+func (s *Site) SitePage(kind string) (title, html string) {
+	switch kind {
+	case "rules":
+		return "Rules", s.RulesHTML
+	case "terms":
+		return "Terms of service", s.TermsHTML
+	case "privacy":
+		return "Privacy policy", s.PrivacyHTML
+	}
+	return "", ""
+}
+
+// SiteInput is a change to the settings. A nil field is left as it is, so
+// the API can PATCH one field; the form sends them all.
+type SiteInput struct {
+	Name, Description, Accent, ContactEmail *string
+	Rules, Terms, Privacy                   *string
+	// Logo and Favicon are uploaded image bytes (nil: unchanged).
+	Logo, Favicon []byte
+	// RemoveLogo and RemoveFavicon go back to the default image.
+	RemoveLogo, RemoveFavicon bool
+}
+
+// siteCache keeps the parsed settings of the newest version this process
+// has read. It is never used without a version read from the database
+// (the page's stamp, or SiteSettingsVersion), so it cannot go stale: a save
+// in any process bumps the version and the next request here reloads.
+type siteCache struct {
+	mu   sync.RWMutex
+	site *Site
+}
+
+func (c *siteCache) get() *Site {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.site
+}
+
+// keep stores site unless a newer version is already kept.
+func (c *siteCache) keep(site *Site) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.site == nil || site.Version >= c.site.Version {
+		c.site = site
+	}
+}
+
+// Site returns the current settings: one small query for the version, and
+// a second only when the version changed since this process last read them.
+func (s *Service) Site(ctx context.Context) (*Site, error) {
+	v, err := s.store.SiteSettingsVersion(ctx)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	return s.SiteAt(ctx, v)
+}
+
+// SiteAt returns the settings of at least version v, which the caller read
+// from the database (a page's version read carries it): no query when this
+// process already has that version.
+func (s *Service) SiteAt(ctx context.Context, v int64) (*Site, error) {
+	if c := s.site.get(); c != nil && c.Version >= v {
+		return c, nil
+	}
+	row, err := s.store.SiteSettings(ctx)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	site := s.buildSite(row)
+	s.site.keep(site)
+	return site, nil
+}
+
+// LastSite is the newest settings this process has read, or the defaults:
+// only for pages that cannot reach the database (the 503 page).
+func (s *Service) LastSite() *Site {
+	if c := s.site.get(); c != nil {
+		return c
+	}
+	return s.buildSite(&models.SiteSettings{})
+}
+
+func (s *Service) buildSite(row *models.SiteSettings) *Site {
+	site := &Site{
+		Version: row.Version, Name: row.Name, Description: row.Description,
+		LogoFile: row.LogoFile, FaviconFile: row.FaviconFile, Accent: row.Accent, ContactEmail: row.ContactEmail,
+		Rules: row.Rules, Terms: row.Terms, Privacy: row.Privacy,
+	}
+	if site.Name == "" {
+		site.Name = DefaultSiteName
+	}
+	render := func(src string) string {
+		if strings.TrimSpace(src) == "" {
+			return ""
+		}
+		return s.md.Render(src).HTML
+	}
+	site.RulesHTML, site.TermsHTML, site.PrivacyHTML = render(row.Rules), render(row.Terms), render(row.Privacy)
+	if c, ok := ParseAccent(row.Accent); ok {
+		site.Colors = c
+	}
+	return site
+}
+
+var accentPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// SaveSite changes the site settings: administrators only, every field
+// checked before anything is written (so one bad field loses none of the
+// others), images stored under content-hashed names, and the change audited
+// in the same transaction as the row. Two saves at once never lose each
+// other's fields: the row is written only if its version is still the one
+// the change was applied to, else the change is applied again on top.
+func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput) (*Site, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	if !CanAdminister(actor) {
+		return nil, ErrForbidden
+	}
+	logo, favicon, err := s.checkSiteInput(&in)
+	if err != nil {
+		return nil, err
+	}
+	var logoName, faviconName string
+	if logo != nil {
+		if logoName, err = s.storeSiteImage(logo); err != nil {
+			return nil, err
+		}
+	}
+	if favicon != nil {
+		if faviconName, err = s.storeSiteImage(favicon); err != nil {
+			return nil, err
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		cur, err := s.store.SiteSettings(ctx)
+		if err != nil {
+			return nil, mapNotFound(err)
+		}
+		next, changed := applySiteInput(*cur, in, logo != nil, logoName, favicon != nil, faviconName)
+		if len(changed) == 0 {
+			return s.SiteAt(ctx, cur.Version)
+		}
+		now := s.now()
+		next.UpdatedBy, next.UpdatedAt = actor.ID, now
+		err = s.store.WithTx(ctx, func(ctx context.Context) error {
+			if err := s.store.SaveSiteSettings(ctx, &next, cur.Version); err != nil {
+				return err
+			}
+			return s.record(ctx, actor, "site.update", TargetSite, 1, "", map[string]any{"fields": changed, "version": next.Version}, now)
+		})
+		if errors.Is(err, models.ErrStale) && attempt < 10 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.removeSiteImage(cur.LogoFile, next.LogoFile, next.FaviconFile)
+		s.removeSiteImage(cur.FaviconFile, next.LogoFile, next.FaviconFile)
+		site := s.buildSite(&next)
+		s.site.keep(site)
+		return site, nil
+	}
+}
+
+// checkSiteInput normalises the text fields in place and checks every
+// field, images included, returning all the refusals at once.
+func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err error) {
+	errs := map[string]string{}
+	check := func(field string, v **string, lower bool, msg func(string) string) {
+		if *v == nil {
+			return
+		}
+		val := strings.TrimSpace(strings.ReplaceAll(**v, "\r\n", "\n"))
+		if lower {
+			val = strings.ToLower(val)
+		}
+		*v = &val
+		if m := msg(val); m != "" {
+			errs[field] = m
+		}
+	}
+	maxRunes := func(n int, what string) func(string) string {
+		return func(v string) string {
+			if utf8.RuneCountInString(v) > n {
+				return what + " is too long (at most " + strconv.Itoa(n) + " characters)"
+			}
+			return ""
+		}
+	}
+	check("name", &in.Name, false, func(v string) string {
+		if strings.ContainsAny(v, "\n\t") {
+			return "the name must be one line"
+		}
+		return maxRunes(siteNameMaxRunes, "the name")(v)
+	})
+	check("description", &in.Description, false, maxRunes(siteDescriptionMaxRunes, "the description"))
+	check("accent", &in.Accent, true, func(v string) string {
+		if v != "" && !accentPattern.MatchString(v) {
+			return "use a colour written as #rrggbb, e.g. #c2410c"
+		}
+		return ""
+	})
+	check("contact_email", &in.ContactEmail, false, func(v string) string {
+		if v == "" {
+			return ""
+		}
+		a, err := mail.ParseAddress(v)
+		if err != nil || a.Address != v || len(v) > siteEmailMaxBytes {
+			return "enter an address like team@example.com"
+		}
+		return ""
+	})
+	check("rules", &in.Rules, false, maxRunes(sitePageMaxRunes, "the rules"))
+	check("terms", &in.Terms, false, maxRunes(sitePageMaxRunes, "the terms"))
+	check("privacy", &in.Privacy, false, maxRunes(sitePageMaxRunes, "the privacy policy"))
+	if in.Logo != nil {
+		logo = checkSiteImage("logo", in.Logo, errs)
+	}
+	if in.Favicon != nil {
+		favicon = checkSiteImage("favicon", in.Favicon, errs)
+	}
+	if len(errs) > 0 {
+		return nil, nil, &ValidationError{Fields: errs}
+	}
+	return logo, favicon, nil
+}
+
+// applySiteInput returns cur with the (checked) input applied and the
+// names of the fields that changed.
+func applySiteInput(cur models.SiteSettings, in SiteInput, setLogo bool, logo string, setFavicon bool, favicon string) (models.SiteSettings, []string) {
+	next := cur
+	var changed []string
+	set := func(field string, dst *string, v *string) {
+		if v != nil && *v != *dst {
+			*dst = *v
+			changed = append(changed, field)
+		}
+	}
+	set("name", &next.Name, in.Name)
+	set("description", &next.Description, in.Description)
+	set("accent", &next.Accent, in.Accent)
+	set("contact_email", &next.ContactEmail, in.ContactEmail)
+	set("rules", &next.Rules, in.Rules)
+	set("terms", &next.Terms, in.Terms)
+	set("privacy", &next.Privacy, in.Privacy)
+	empty := ""
+	switch {
+	case setLogo:
+		set("logo", &next.LogoFile, &logo)
+	case in.RemoveLogo:
+		set("logo", &next.LogoFile, &empty)
+	}
+	switch {
+	case setFavicon:
+		set("favicon", &next.FaviconFile, &favicon)
+	case in.RemoveFavicon:
+		set("favicon", &next.FaviconFile, &empty)
+	}
+	return next, changed
+}

@@ -1,0 +1,327 @@
+package server
+
+import (
+	"encoding/base64"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+)
+
+// Site settings: the operator's name, description, logo, favicon, accent
+// colour, contact address and the rules, terms and privacy pages. Every
+// page shows them. A logged-out page's version read carries the settings'
+// version (forum.PageVersion.Site), and forum keeps the parsed settings by
+// version, so a cached page costs no extra query and a change shows on the
+// next request in every process.
+
+const siteCtxKey = "hearth.site"
+
+type siteVersion struct{ v int64 }
+
+// keepVersion records what a page's version read brought besides the
+// page's own version: the banner and the site settings' version.
+func keepVersion(c echo.Context, v *forum.PageVersion) {
+	keepBanner(c, v.Banner)
+	c.Set(siteCtxKey, siteVersion{v.Site})
+}
+
+// site returns the settings for this request: from memory when the page's
+// version read (or the banner's, PageChrome) gave their version and this
+// process has it. A failed read must not fail the page: it falls back to
+// the last settings this process saw.
+func (s *Server) site(c echo.Context) *forum.Site {
+	ctx := c.Request().Context()
+	var site *forum.Site
+	var err error
+	if c.Get(siteCtxKey) == nil {
+		// The banner read brings the settings' version along.
+		s.banner(c)
+	}
+	switch v := c.Get(siteCtxKey).(type) {
+	case *forum.Site:
+		return v
+	case siteVersion:
+		site, err = s.forum.SiteAt(ctx, v.v)
+	default:
+		site, err = s.forum.Site(ctx)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "site settings", "error", err)
+		site = s.forum.LastSite()
+	}
+	c.Set(siteCtxKey, site)
+	return site
+}
+
+func (s *Server) siteRoutes(e *echo.Echo, g *echo.Group) {
+	e.GET("/site-files/:file", s.siteFile)
+	e.GET("/site.css", s.siteCSS)
+	for _, kind := range []string{"rules", "terms", "privacy"} {
+		g.GET("/"+kind, s.sitePage(kind))
+	}
+	g.GET("/admin/site", s.adminSite, requireLogin)
+	g.POST("/admin/site", s.adminSaveSite, requireLogin)
+}
+
+func (s *Server) apiSiteRoutes(g *echo.Group) {
+	g.GET("/admin/site", s.apiSite)
+	g.PATCH("/admin/site", s.apiSaveSite)
+}
+
+// siteFileURL is where a logo or favicon is served.
+func siteFileURL(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "/site-files/" + name
+}
+
+// siteFile serves the logo and favicon; names are content-hashed, so they
+// are cached for a year.
+func (s *Server) siteFile(c echo.Context) error {
+	name := filepath.Base(c.Param("file"))
+	if name == "." || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp") {
+		return forum.ErrNotFound
+	}
+	p := filepath.Join(s.forum.SiteFileDir(), name)
+	if _, err := os.Stat(p); err != nil {
+		return forum.ErrNotFound
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	return c.File(p)
+}
+
+// siteCSS is the accent colour as CSS custom properties. The CSP allows
+// no inline style, so the head links this sheet, with the settings'
+// version in the URL so a new colour is a new URL.
+func (s *Server) siteCSS(c echo.Context) error {
+	site := s.site(c)
+	var b strings.Builder
+	if a := site.Colors; a != nil {
+		b.WriteString(":root { --accent: " + a.Light + "; --accent-hover: " + a.LightHover + "; --accent-text: " + a.LightText + "; }\n")
+		b.WriteString("@media (prefers-color-scheme: dark) {\n  :root { --accent: " + a.Dark + "; --accent-hover: " + a.DarkHover + "; --accent-text: " + a.DarkText + "; }\n}\n")
+	}
+	if c.QueryParam("v") == strconv.FormatInt(site.Version, 10) {
+		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		c.Response().Header().Set("Cache-Control", "no-cache")
+	}
+	return c.Blob(http.StatusOK, "text/css; charset=utf-8", []byte(b.String()))
+}
+
+// SitePageData is a rules, terms or privacy page.
+type SitePageData struct {
+	Kind string
+	HTML string // sanitised by forum/markup
+}
+
+func (s *Server) sitePage(kind string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		title, html := s.site(c).SitePage(kind)
+		if html == "" {
+			return forum.ErrNotFound
+		}
+		p := s.page(c, title)
+		p.Data = SitePageData{Kind: kind, HTML: html}
+		return s.tmpl.render(c, http.StatusOK, "site_page", p)
+	}
+}
+
+// AdminSiteData is the site settings page.
+type AdminSiteData struct {
+	Site *forum.Site
+}
+
+func (s *Server) adminSite(c echo.Context) error {
+	site := s.site(c)
+	f := Form{Values: map[string]string{
+		"name": site.Name, "description": site.Description, "accent": site.Accent, "contact_email": site.ContactEmail,
+		"rules": site.Rules, "terms": site.Terms, "privacy": site.Privacy,
+	}, Errors: map[string]string{}}
+	return s.renderAdminSite(c, http.StatusOK, f)
+}
+
+func (s *Server) renderAdminSite(c echo.Context, status int, f Form) error {
+	if !forum.CanAdminister(viewer(c)) {
+		return forum.ErrForbidden
+	}
+	p := s.page(c, "Site settings")
+	p.NoIndex = true
+	p.Form = f
+	p.Data = AdminSiteData{Site: p.Site}
+	return s.tmpl.render(c, status, "admin_site", p)
+}
+
+// adminSaveSite takes the settings form (multipart, for the images). A
+// refused field comes back with its message and every typed value kept.
+func (s *Server) adminSaveSite(c echo.Context) error {
+	if !forum.CanAdminister(viewer(c)) {
+		return forum.ErrForbidden
+	}
+	in := forum.SiteInput{RemoveLogo: c.FormValue("remove_logo") != "", RemoveFavicon: c.FormValue("remove_favicon") != ""}
+	for name, dst := range map[string]**string{
+		"name": &in.Name, "description": &in.Description, "accent": &in.Accent, "contact_email": &in.ContactEmail,
+		"rules": &in.Rules, "terms": &in.Terms, "privacy": &in.Privacy,
+	} {
+		v := c.FormValue(name)
+		*dst = &v
+	}
+	var err error
+	if in.Logo, err = formImage(c, "logo"); err == nil {
+		in.Favicon, err = formImage(c, "favicon")
+	}
+	if err == nil {
+		_, err = s.forum.SaveSite(c.Request().Context(), viewer(c), in)
+	}
+	if err != nil {
+		if _, ok := forum.AsValidation(err); !ok {
+			return err
+		}
+		return s.renderAdminSite(c, http.StatusUnprocessableEntity, formFrom(c, err))
+	}
+	s.setFlash(c, "Site settings saved.")
+	return c.Redirect(http.StatusSeeOther, "/admin/site")
+}
+
+// formImage reads an optional uploaded file: nil when none was chosen.
+func formImage(c echo.Context, field string) ([]byte, error) {
+	fh, err := c.FormFile(field)
+	if err != nil {
+		if err == http.ErrMissingFile || err == http.ErrNotMultipart {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return readUpload(fh)
+}
+
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, forum.MaxSiteImageBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if data == nil {
+		data = []byte{} // chosen but empty: refused as such, not ignored
+	}
+	return data, nil
+}
+
+// SiteJSON is the site settings in the API.
+type SiteJSON struct {
+	Version      int64  `json:"version"`
+	Name         string `json:"name"`
+	Description  string `json:"description"`
+	LogoURL      string `json:"logo_url"`
+	FaviconURL   string `json:"favicon_url"`
+	Accent       string `json:"accent"`
+	ContactEmail string `json:"contact_email"`
+	Rules        string `json:"rules"`
+	Terms        string `json:"terms"`
+	Privacy      string `json:"privacy"`
+}
+
+func (s *Server) siteJSON(site *forum.Site) SiteJSON {
+	abs := func(name string) string {
+		if name == "" {
+			return ""
+		}
+		return s.cfg.URL + siteFileURL(name)
+	}
+	return SiteJSON{Version: site.Version, Name: site.Name, Description: site.Description,
+		LogoURL: abs(site.LogoFile), FaviconURL: abs(site.FaviconFile), Accent: site.Accent,
+		ContactEmail: site.ContactEmail, Rules: site.Rules, Terms: site.Terms, Privacy: site.Privacy}
+}
+
+func (s *Server) apiSite(c echo.Context) error {
+	u := viewer(c)
+	if u == nil {
+		return forum.ErrUnauthorized
+	}
+	if !forum.CanAdminister(u) {
+		return forum.ErrForbidden
+	}
+	site, err := s.forum.Site(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.siteJSON(site))
+}
+
+// apiSaveSite changes the fields present in the body. Images are base64
+// in "logo" and "favicon"; an empty string removes one.
+func (s *Server) apiSaveSite(c echo.Context) error {
+	u := viewer(c)
+	if u == nil {
+		return forum.ErrUnauthorized
+	}
+	if !forum.CanAdminister(u) {
+		return forum.ErrForbidden
+	}
+	var body struct {
+		Name         *string `json:"name"`
+		Description  *string `json:"description"`
+		Accent       *string `json:"accent"`
+		ContactEmail *string `json:"contact_email"`
+		Rules        *string `json:"rules"`
+		Terms        *string `json:"terms"`
+		Privacy      *string `json:"privacy"`
+		Logo         *string `json:"logo"`
+		Favicon      *string `json:"favicon"`
+	}
+	if err := bindJSON(c, &body); err != nil {
+		return err
+	}
+	in := forum.SiteInput{Name: body.Name, Description: body.Description, Accent: body.Accent,
+		ContactEmail: body.ContactEmail, Rules: body.Rules, Terms: body.Terms, Privacy: body.Privacy}
+	bad := map[string]string{}
+	image := func(field string, v *string, dst *[]byte, remove *bool) {
+		switch {
+		case v == nil:
+		case *v == "":
+			*remove = true
+		default:
+			b, err := base64.StdEncoding.DecodeString(*v)
+			if err != nil {
+				bad[field] = "send the image as base64"
+				return
+			}
+			*dst = b
+		}
+	}
+	image("logo", body.Logo, &in.Logo, &in.RemoveLogo)
+	image("favicon", body.Favicon, &in.Favicon, &in.RemoveFavicon)
+	if len(bad) > 0 {
+		return &forum.ValidationError{Fields: bad}
+	}
+	site, err := s.forum.SaveSite(c.Request().Context(), u, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.siteJSON(site))
+}
+
+// imageMediaType is a site image's type, from the extension forum gave it
+// after sniffing the upload.
+func imageMediaType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".png":
+		return "image/png"
+	case ".webp":
+		return "image/webp"
+	}
+	return "image/jpeg"
+}
