@@ -77,14 +77,8 @@ func (s *Server) login(c echo.Context) error {
 	}
 	r, err := s.forum.LogIn(c.Request().Context(), in)
 	if err != nil {
-		status := http.StatusUnprocessableEntity
-		var rl *forum.RateLimitError
-		if errors.As(err, &rl) {
-			status = http.StatusTooManyRequests
-			if rl.RetryAfter > 0 {
-				c.Response().Header().Set("Retry-After", strconv.Itoa(int((rl.RetryAfter+time.Second-1)/time.Second)))
-			}
-		} else if _, ok := forum.AsValidation(err); !ok {
+		status, err := loginRefusal(c, err)
+		if status == 0 {
 			return err
 		}
 		p := s.page(c, "Log in")
@@ -148,4 +142,22 @@ func randomString(n int) string {
 		panic("crypto/rand failed: " + err.Error())
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// loginRefusal is the status of a login step (password or second factor)
+// the member can fix by trying again: 429 with Retry-After past the login
+// limits, 422 for a wrong password or code. Any other error comes back
+// with status 0, for the error handler.
+func loginRefusal(c echo.Context, err error) (int, error) {
+	var rl *forum.RateLimitError
+	if errors.As(err, &rl) {
+		if rl.RetryAfter > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int((rl.RetryAfter+time.Second-1)/time.Second)))
+		}
+		return http.StatusTooManyRequests, err
+	}
+	if _, ok := forum.AsValidation(err); ok {
+		return http.StatusUnprocessableEntity, err
+	}
+	return 0, err
 }

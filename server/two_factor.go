@@ -82,14 +82,8 @@ func (s *Server) secondStep(c echo.Context) error {
 			s.setFlash(c, "That login expired (you have five minutes to enter the code). Enter your password again.")
 			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(safeNext(c.FormValue("next"))))
 		}
-		status := http.StatusUnprocessableEntity
-		var rl *forum.RateLimitError
-		if errors.As(err, &rl) {
-			status = http.StatusTooManyRequests
-			if rl.RetryAfter > 0 {
-				c.Response().Header().Set("Retry-After", strconv.Itoa(int((rl.RetryAfter+time.Second-1)/time.Second)))
-			}
-		} else if _, ok := forum.AsValidation(err); !ok {
+		status, err := loginRefusal(c, err)
+		if status == 0 {
 			return err
 		}
 		p := s.page(c, "Two-factor login")
