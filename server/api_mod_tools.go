@@ -29,6 +29,7 @@ func (s *Server) apiModToolRoutes(g *echo.Group) {
 	g.POST("/mod/queue/:item/act", s.apiModAct)
 	g.POST("/mod/users/:username/warn", s.apiWarn)
 	g.GET("/mod/users/:username", s.apiMemberRecord)
+	s.apiMemberListRoutes(g)
 	g.GET("/notices", s.apiNotices)
 	g.POST("/notices/:id/appeal", s.apiAppeal)
 	g.PATCH("/threads/:id", s.apiEditThreadMeta)

@@ -20,6 +20,7 @@ func (s *Server) modToolRoutes(g *echo.Group) {
 	g.POST("/mod/queue/:id/notes", s.modNote, requireLogin)
 	g.POST("/mod/queue/:id/act", s.modAct, requireLogin)
 	g.GET("/mod/users/:username", s.memberRecord, requireLogin)
+	s.memberListRoutes(g)
 	g.POST("/mod/users/:username/notes", s.memberNote, requireLogin)
 	g.POST("/mod/users/:username/warn", s.memberWarn, requireLogin)
 	g.GET("/notices", s.notices, requireLogin)

@@ -1,0 +1,142 @@
+package forum
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/hearth/hearth/models"
+)
+
+// MembersPerPage is the staff member list's page size.
+const MembersPerPage = 50
+
+// MemberFilter is the staff member list's search and filters as typed;
+// empty fields match everything. Dates are YYYY-MM-DD (UTC days): "after"
+// includes that day, "before" ends before it starts.
+type MemberFilter struct {
+	Query        string // part of a username, display name or email
+	Role         string // member, ambassador, moderator, admin
+	Sandboxed    bool
+	Sanction     string // "suspended" or "silenced"
+	Origin       string // "local" or "remote"
+	Domain       string // a remote member's server
+	JoinedAfter  string
+	JoinedBefore string
+	SeenAfter    string
+	SeenBefore   string
+	Before       string // cursor from MemberPage.Next
+}
+
+// MemberRow is one member on the list. LastSeen is the start of the last
+// UTC day they used the site (member_seen_days: written at sign-in and on
+// a session's first use each day, kept after logout); nil if never.
+type MemberRow struct {
+	User      *models.User
+	LastSeen  *time.Time
+	Suspended bool
+	Silenced  bool
+}
+
+// MemberPage is one page of the member list, newest first.
+type MemberPage struct {
+	Members []MemberRow
+	Next    string // cursor for the older page, empty on the last
+}
+
+// CanListMembers: site staff. A category moderator's rights stop at their
+// categories, and members belong to the site, so they are refused.
+func CanListMembers(actor *models.User) bool { return CanModerate(actor) }
+
+// Members lists members for staff, newest first, keyset-paged on
+// (joined, id).
+func (s *Service) Members(ctx context.Context, actor *models.User, f MemberFilter) (*MemberPage, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	if err := s.LoadScope(ctx, actor); err != nil {
+		return nil, err
+	}
+	if !CanListMembers(actor) {
+		return nil, ErrForbidden
+	}
+	q, err := s.memberQuery(f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.store.MemberList(ctx, q, MembersPerPage+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &MemberPage{}
+	if len(rows) > MembersPerPage {
+		rows = rows[:MembersPerPage]
+		last := rows[len(rows)-1]
+		page.Next = formatKeyset(last.CreatedAt, last.ID)
+	}
+	page.Members = make([]MemberRow, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		m := MemberRow{User: &r.User, Suspended: r.Suspended, Silenced: r.Silenced}
+		if t, err := time.Parse(time.DateOnly, r.LastSeen); err == nil {
+			m.LastSeen = &t
+		}
+		page.Members[i] = m
+	}
+	return page, nil
+}
+
+func (s *Service) memberQuery(f MemberFilter) (models.MemberListQuery, error) {
+	bad := map[string]string{}
+	q := models.MemberListQuery{Search: strings.ToLower(strings.TrimSpace(f.Query)), Sandboxed: f.Sandboxed,
+		Domain: strings.ToLower(strings.TrimSpace(f.Domain)), Now: s.now()}
+	if len(q.Search) > 254 {
+		bad["q"] = "at most 254 characters"
+	}
+	switch r := strings.TrimSpace(f.Role); r {
+	case "", models.RoleMember, models.RoleAmbassador, models.RoleModerator, models.RoleAdmin:
+		q.Role = r
+	default:
+		bad["role"] = "not a role"
+	}
+	switch strings.TrimSpace(f.Sanction) {
+	case "":
+	case "suspended":
+		q.Sanction = models.SanctionSuspend
+	case "silenced":
+		q.Sanction = models.SanctionSilence
+	default:
+		bad["sanction"] = "suspended or silenced"
+	}
+	switch o := strings.TrimSpace(f.Origin); o {
+	case "", "local", "remote":
+		q.Origin = o
+	default:
+		bad["origin"] = "local or remote"
+	}
+	day := func(field, v string) *time.Time {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return nil
+		}
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			bad[field] = "a date as YYYY-MM-DD"
+			return nil
+		}
+		return &t
+	}
+	q.JoinedAfter = day("joined_after", f.JoinedAfter)
+	q.JoinedBefore = day("joined_before", f.JoinedBefore)
+	q.SeenAfter = day("seen_after", f.SeenAfter)
+	q.SeenBefore = day("seen_before", f.SeenBefore)
+	before, err := parseKeyset(f.Before)
+	if err != nil {
+		bad["before"] = "not a valid page cursor"
+	}
+	q.Before = before
+	if len(bad) > 0 {
+		return q, &ValidationError{Fields: bad}
+	}
+	return q, nil
+}
