@@ -21,6 +21,10 @@ type MemberRecord struct {
 	Appeals   []models.Appeal
 	Audit     []AuditEntryView // entries about them or their posts
 	Users     map[int64]*models.User
+	// Sessions are the member's signed-in browsers (staff may sign one
+	// out: EndMemberSession). The account fields staff see beside them
+	// (email, when it was verified, two-factor) are on Member.
+	Sessions []SessionView
 }
 
 // MemberRecord gathers a member's moderation history for site staff.
@@ -77,6 +81,9 @@ func (s *Service) MemberRecord(ctx context.Context, actor *models.User, username
 		ids = append(ids, sn.CreatedBy)
 	}
 	if r.Users, err = s.store.UserCards(ctx, ids); err != nil {
+		return nil, err
+	}
+	if r.Sessions, err = s.Sessions(ctx, u, ""); err != nil {
 		return nil, err
 	}
 	for _, f := range flags {

@@ -130,6 +130,8 @@ func (s *Server) apiMemberRecord(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{
 		"user": s.userJSON(r.Member), "flags": flags, "warnings": r.Warnings, "sanctions": r.Sanctions,
 		"notes": notes, "appeals": r.Appeals, "audit": audit,
+		"email": r.Member.Email, "email_verified": r.Member.EmailVerifiedAt != nil, "two_factor": r.Member.TwoFactor,
+		"sessions": sessionsJSON(r.Sessions),
 	})
 }
 

@@ -15,10 +15,12 @@ import (
 
 func (s *Server) memberListRoutes(g *echo.Group) {
 	g.GET("/mod/members", s.modMembers, requireLogin)
+	g.POST("/mod/users/:username/sessions", s.modEndMemberSession, requireLogin)
 }
 
 func (s *Server) apiMemberListRoutes(g *echo.Group) {
 	g.GET("/mod/members", s.apiModMembers)
+	g.POST("/mod/users/:username/sessions/end", s.apiEndMemberSession)
 }
 
 // memberFilter reads the list's filters from the query string.
@@ -100,3 +102,37 @@ func (s *Server) apiModMembers(c echo.Context) error {
 
 // memberRecordPath is a member's staff page.
 func memberRecordPath(username string) string { return "/mod/users/" + url.PathEscape(username) }
+
+// modEndMemberSession signs out one of a member's browsers from their
+// staff page (form field session: its public id).
+func (s *Server) modEndMemberSession(c echo.Context) error {
+	name := c.Param("username")
+	if err := s.forum.EndMemberSession(c.Request().Context(), viewer(c), name, c.FormValue("session")); err != nil {
+		return err
+	}
+	s.setFlash(c, "Session signed out.")
+	return redirectLocal(c, memberRecordPath(name))
+}
+
+func (s *Server) apiEndMemberSession(c echo.Context) error {
+	var in struct {
+		Session string `json:"session"`
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.forum.EndMemberSession(c.Request().Context(), viewer(c), c.Param("username"), in.Session); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// sessionsJSON is a member's sessions for staff (Current is always false:
+// the request is not theirs).
+func sessionsJSON(l []forum.SessionView) []SessionJSON {
+	out := make([]SessionJSON, len(l))
+	for i, x := range l {
+		out[i] = SessionJSON{ID: x.PublicID, Browser: x.Browser, Address: x.Addr, CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt}
+	}
+	return out
+}
