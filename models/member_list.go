@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // MemberListQuery narrows the staff member list; zero fields match
@@ -38,10 +40,16 @@ const activeSanctionSQL = `EXISTS (SELECT 1 FROM sanctions sn WHERE sn.user_id =
 	AND sn.starts_at <= ? AND (sn.ends_at IS NULL OR sn.ends_at > ?))`
 
 // MemberList lists users newest first, keyset-paged on (created_at, id)
-// through idx_users_created. The last-seen day and the sanctions are
+// through idx_users_created_id (migration 0360). The last-seen day and the sanctions are
 // correlated subqueries on the page's rows (index probes on
 // member_seen_days' and sanctions' keys), so a page is one query.
 func (s *Store) MemberList(ctx context.Context, q MemberListQuery, limit int) ([]MemberListRow, error) {
+	var out []MemberListRow
+	err := s.memberListDB(ctx, q, limit).Scan(&out).Error
+	return out, err
+}
+
+func (s *Store) memberListDB(ctx context.Context, q MemberListQuery, limit int) *gorm.DB {
 	db := s.DB(ctx).Model(&User{}).Select(`users.*,
 		COALESCE((SELECT MAX(sd.day) FROM member_seen_days sd WHERE sd.user_id = users.id), '') AS last_seen,
 		`+activeSanctionSQL+` AS suspended, `+activeSanctionSQL+` AS silenced`,
@@ -81,9 +89,9 @@ func (s *Store) MemberList(ctx context.Context, q MemberListQuery, limit int) ([
 		db = db.Where("NOT EXISTS (SELECT 1 FROM member_seen_days sd WHERE sd.user_id = users.id AND sd.first_at >= ?)", *q.SeenBefore)
 	}
 	if b := q.Before; b != nil {
-		db = db.Where("(users.created_at < ? OR (users.created_at = ? AND users.id < ?))", b.CreatedAt, b.CreatedAt, b.ID)
+		// A row-value comparison: one range on idx_users_created_id on
+		// both databases (the OR form made SQLite walk from the top).
+		db = db.Where("(users.created_at, users.id) < (?, ?)", b.CreatedAt, b.ID)
 	}
-	var out []MemberListRow
-	err := db.Order("users.created_at DESC, users.id DESC").Limit(limit).Scan(&out).Error
-	return out, err
+	return db.Order("users.created_at DESC, users.id DESC").Limit(limit)
 }
