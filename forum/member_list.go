@@ -25,12 +25,14 @@ type MemberFilter struct {
 	JoinedBefore string
 	SeenAfter    string
 	SeenBefore   string
-	Before       string // cursor from MemberPage.Next
+	Sort         string // "joined" (default, newest first) or "seen" (last seen first; never-seen members left out)
+	Before       string // cursor from MemberPage.Next, for the same Sort
 }
 
-// MemberRow is one member on the list. LastSeen is the start of the last
-// UTC day they used the site (member_seen_days: written at sign-in and on
-// a session's first use each day, kept after logout); nil if never.
+// MemberRow is one member on the list. LastSeen is their first use of the
+// site on the last UTC day they used it (users.last_seen_at, moved with
+// member_seen_days at sign-in and a session's first use each day, so
+// logging out does not lose it); nil if never.
 type MemberRow struct {
 	User      *models.User
 	LastSeen  *time.Time
@@ -48,8 +50,8 @@ type MemberPage struct {
 // categories, and members belong to the site, so they are refused.
 func CanListMembers(actor *models.User) bool { return CanModerate(actor) }
 
-// Members lists members for staff, newest first, keyset-paged on
-// (joined, id).
+// Members lists members for staff, newest first (or last seen first),
+// keyset-paged on (joined or last seen, id).
 func (s *Service) Members(ctx context.Context, actor *models.User, f MemberFilter) (*MemberPage, error) {
 	if actor == nil {
 		return nil, ErrUnauthorized
@@ -72,16 +74,16 @@ func (s *Service) Members(ctx context.Context, actor *models.User, f MemberFilte
 	if len(rows) > MembersPerPage {
 		rows = rows[:MembersPerPage]
 		last := rows[len(rows)-1]
-		page.Next = formatKeyset(last.CreatedAt, last.ID)
+		at := last.CreatedAt
+		if q.BySeen && last.LastSeenAt != nil {
+			at = *last.LastSeenAt
+		}
+		page.Next = formatKeyset(at, last.ID)
 	}
 	page.Members = make([]MemberRow, len(rows))
 	for i := range rows {
 		r := &rows[i]
-		m := MemberRow{User: &r.User, Suspended: r.Suspended, Silenced: r.Silenced}
-		if t, err := time.Parse(time.DateOnly, r.LastSeen); err == nil {
-			m.LastSeen = &t
-		}
-		page.Members[i] = m
+		page.Members[i] = MemberRow{User: &r.User, LastSeen: r.LastSeenAt, Suspended: r.Suspended, Silenced: r.Silenced}
 	}
 	return page, nil
 }
@@ -107,6 +109,13 @@ func (s *Service) memberQuery(f MemberFilter) (models.MemberListQuery, error) {
 		q.Sanction = models.SanctionSilence
 	default:
 		bad["sanction"] = "suspended or silenced"
+	}
+	switch strings.TrimSpace(f.Sort) {
+	case "", "joined":
+	case "seen":
+		q.BySeen = true
+	default:
+		bad["sort"] = "joined or seen"
 	}
 	switch o := strings.TrimSpace(f.Origin); o {
 	case "", "local", "remote":

@@ -23,6 +23,10 @@ func seedMembers(b *testing.B, n int) (*forumtest.Env, *models.User) {
 		users[i] = models.User{Username: name, UsernameLower: name, Email: name + "@example.com", EmailLower: name + "@example.com",
 			DisplayName: fmt.Sprintf("Member %d", i), Role: models.RoleMember, CreatedAt: base.Add(time.Duration(i) * time.Minute),
 			UpdatedAt: base, Sandboxed: i%7 == 0, PostCount: i % 40}
+		if i%10 == 0 {
+			at := base.Add(time.Duration(i) * time.Minute)
+			users[i].LastSeenAt = &at
+		}
 	}
 	if err := e.Store.InsertBatch(e.Ctx, &users); err != nil {
 		b.Fatal(err)
@@ -69,6 +73,7 @@ func BenchmarkMemberList(b *testing.B) {
 		{"search", forum.MemberFilter{Query: "member0012"}, 10},
 		{"suspended", forum.MemberFilter{Sanction: "suspended"}, forum.MembersPerPage},
 		{"seen_after", forum.MemberFilter{SeenAfter: "2026-01-07"}, forum.MembersPerPage},
+		{"last_seen_first", forum.MemberFilter{Sort: "seen"}, forum.MembersPerPage},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

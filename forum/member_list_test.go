@@ -57,9 +57,15 @@ func names(p *forum.MemberPage) []string {
 func TestMemberListFilters(t *testing.T) {
 	e, admin, _ := memberListEnv(t)
 	alice, _ := e.Store.UserByUsername(e.Ctx, "alice")
-	// alice was seen on 2030-03-05 (after everyone joined); nobody else.
-	if err := e.Store.MarkSeen(e.Ctx, alice.ID, "2030-03-05", time.Date(2030, 3, 5, 9, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
+	dave, _ := e.Store.UserByUsername(e.Ctx, "dave")
+	// alice was last seen on 2030-03-05, dave on 2030-03-04; nobody else.
+	for _, s := range []struct {
+		id int64
+		at time.Time
+	}{{alice.ID, time.Date(2030, 3, 2, 9, 0, 0, 0, time.UTC)}, {alice.ID, time.Date(2030, 3, 5, 9, 0, 0, 0, time.UTC)}, {dave.ID, time.Date(2030, 3, 4, 10, 0, 0, 0, time.UTC)}} {
+		if err := e.Store.MarkSeen(e.Ctx, s.id, s.at.Format(time.DateOnly), s.at); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var remote []string // a remote row's username carries its domain
 	if err := e.Store.DB(e.Ctx).Model(&models.User{}).Where("domain <> ''").Pluck("username", &remote).Error; err != nil || len(remote) != 1 {
@@ -87,8 +93,12 @@ func TestMemberListFilters(t *testing.T) {
 		{"joined after", forum.MemberFilter{JoinedAfter: "2030-03-02"}, []string{}},
 		{"joined before", forum.MemberFilter{JoinedBefore: "2030-03-02"}, []string{erin, "dave", "carol", "bob_1", "alice", "boss"}},
 		{"joined before nobody", forum.MemberFilter{JoinedBefore: "2030-03-01"}, []string{}},
-		{"seen after", forum.MemberFilter{SeenAfter: "2030-03-04"}, []string{"alice"}},
-		{"seen before", forum.MemberFilter{SeenBefore: "2030-03-04", Origin: "local"}, []string{"dave", "carol", "bob_1", "boss"}},
+		{"seen after", forum.MemberFilter{SeenAfter: "2030-03-05"}, []string{"alice"}},
+		{"seen after includes the day", forum.MemberFilter{SeenAfter: "2030-03-04"}, []string{"dave", "alice"}},
+		{"seen before", forum.MemberFilter{SeenBefore: "2030-03-05", Origin: "local"}, []string{"dave", "carol", "bob_1", "boss"}},
+		{"not seen since", forum.MemberFilter{SeenBefore: "2030-03-04", Origin: "local"}, []string{"carol", "bob_1", "boss"}},
+		{"last seen first", forum.MemberFilter{Sort: "seen"}, []string{"alice", "dave"}},
+		{"by joining", forum.MemberFilter{Sort: "joined", Sandboxed: true}, []string{"dave"}},
 		{"combined", forum.MemberFilter{Query: "d", Role: "member", Origin: "local"}, []string{"dave", "alice"}},
 	}
 	for _, c := range cases {
@@ -103,7 +113,7 @@ func TestMemberListFilters(t *testing.T) {
 		})
 	}
 	p, _ := e.Svc.Members(e.Ctx, admin, forum.MemberFilter{Query: "alice"})
-	if m := p.Members[0]; m.LastSeen == nil || !m.LastSeen.Equal(time.Date(2030, 3, 5, 0, 0, 0, 0, time.UTC)) || !m.Silenced || m.Suspended {
+	if m := p.Members[0]; m.LastSeen == nil || !m.LastSeen.Equal(time.Date(2030, 3, 5, 9, 0, 0, 0, time.UTC)) || !m.Silenced || m.Suspended {
 		t.Fatalf("alice's row: %+v", m)
 	}
 	p, _ = e.Svc.Members(e.Ctx, admin, forum.MemberFilter{Query: "bob"})
@@ -116,7 +126,7 @@ func TestMemberListRejectsBadFilters(t *testing.T) {
 	e, admin, _ := memberListEnv(t)
 	for field, f := range map[string]forum.MemberFilter{
 		"role": {Role: "king"}, "sanction": {Sanction: "banned"}, "origin": {Origin: "mars"},
-		"joined_after": {JoinedAfter: "yesterday"}, "seen_before": {SeenBefore: "2030-13-01"}, "before": {Before: "junk"},
+		"joined_after": {JoinedAfter: "yesterday"}, "seen_before": {SeenBefore: "2030-13-01"}, "before": {Before: "junk"}, "sort": {Sort: "name"},
 	} {
 		_, err := e.Svc.Members(e.Ctx, admin, f)
 		v, ok := forum.AsValidation(err)
@@ -191,5 +201,42 @@ func TestMemberListPaging(t *testing.T) {
 	sort.Sort(sort.Reverse(sort.StringSlice(want)))
 	if fmt.Sprint(order[:120]) != fmt.Sprint(want) || order[120] != "boss" {
 		t.Fatalf("order %v", order)
+	}
+
+	// Last seen first: seen in the reverse order of joining, some at the
+	// same instant; the never-seen admin is left out.
+	seenAt := now.Add(24 * time.Hour)
+	for i := 119; i >= 0; i-- {
+		if i%4 == 3 {
+			seenAt = seenAt.Add(time.Minute)
+		}
+		u, _ := e.Store.UserByUsername(e.Ctx, fmt.Sprintf("m%03d", i))
+		if err := e.Store.MarkSeen(e.Ctx, u.ID, seenAt.Format(time.DateOnly), seenAt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	order = order[:0]
+	f = forum.MemberFilter{Sort: "seen"}
+	for {
+		p, err := e.Svc.Members(e.Ctx, admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, names(p)...)
+		if p.Next == "" {
+			break
+		}
+		f.Before = p.Next
+	}
+	want = want[:0]
+	for i := 0; i < 120; i++ {
+		want = append(want, fmt.Sprintf("m%03d", i))
+	}
+	// Within one instant the higher id (the later joiner) comes first.
+	for i := 0; i < 120; i += 4 {
+		sort.Sort(sort.Reverse(sort.StringSlice(want[i : i+4])))
+	}
+	if fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Fatalf("by last seen: %v", order)
 	}
 }

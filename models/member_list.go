@@ -10,7 +10,7 @@ import (
 
 // MemberListQuery narrows the staff member list; zero fields match
 // everything. Times are compared as instants; SeenAfter/SeenBefore read
-// member_seen_days (one row per member and UTC day they used the site).
+// users.last_seen_at (the first use on the member's last day seen).
 type MemberListQuery struct {
 	Search       string // lower-case; matched anywhere in username, display name or email
 	Role         string
@@ -20,18 +20,17 @@ type MemberListQuery struct {
 	Domain       string // lower-case remote domain
 	JoinedAfter  *time.Time
 	JoinedBefore *time.Time
-	SeenAfter    *time.Time // seen at or after
-	SeenBefore   *time.Time // not seen at or after (never seen included)
-	Now          time.Time  // what "in force" means for sanctions
-	Before       *KeysetCursor
+	SeenAfter    *time.Time    // seen at or after
+	SeenBefore   *time.Time    // not seen at or after (never seen included)
+	Now          time.Time     // what "in force" means for sanctions
+	BySeen       bool          // order by last seen (members never seen left out), not by joining
+	Before       *KeysetCursor // (created_at, id), or (last_seen_at, id) when BySeen
 }
 
-// MemberListRow is a user with what the list shows beside the columns:
-// the last UTC day they were seen ("" if never) and whether a suspension
-// or silence is in force.
+// MemberListRow is a user with whether a suspension or silence is in
+// force.
 type MemberListRow struct {
 	User      `gorm:"embedded"`
-	LastSeen  string
 	Suspended bool
 	Silenced  bool
 }
@@ -40,9 +39,10 @@ const activeSanctionSQL = `EXISTS (SELECT 1 FROM sanctions sn WHERE sn.user_id =
 	AND sn.starts_at <= ? AND (sn.ends_at IS NULL OR sn.ends_at > ?))`
 
 // MemberList lists users newest first, keyset-paged on (created_at, id)
-// through idx_users_created_id (migration 0360). The last-seen day and the sanctions are
-// correlated subqueries on the page's rows (index probes on
-// member_seen_days' and sanctions' keys), so a page is one query.
+// through idx_users_created_id (migration 0360), or on (last_seen_at, id)
+// through idx_users_last_seen (0361). The sanctions are correlated
+// subqueries on the page's rows (probes of idx_sanctions_user_kind), so a
+// page is one query.
 func (s *Store) MemberList(ctx context.Context, q MemberListQuery, limit int) ([]MemberListRow, error) {
 	var out []MemberListRow
 	err := s.memberListDB(ctx, q, limit).Scan(&out).Error
@@ -50,9 +50,7 @@ func (s *Store) MemberList(ctx context.Context, q MemberListQuery, limit int) ([
 }
 
 func (s *Store) memberListDB(ctx context.Context, q MemberListQuery, limit int) *gorm.DB {
-	db := s.DB(ctx).Model(&User{}).Select(`users.*,
-		COALESCE((SELECT MAX(sd.day) FROM member_seen_days sd WHERE sd.user_id = users.id), '') AS last_seen,
-		`+activeSanctionSQL+` AS suspended, `+activeSanctionSQL+` AS silenced`,
+	db := s.DB(ctx).Model(&User{}).Select(`users.*, `+activeSanctionSQL+` AS suspended, `+activeSanctionSQL+` AS silenced`,
 		SanctionSuspend, q.Now, q.Now, SanctionSilence, q.Now, q.Now)
 	if q.Search != "" {
 		pat := "%" + likeEscape(q.Search) + "%"
@@ -83,15 +81,20 @@ func (s *Store) memberListDB(ctx context.Context, q MemberListQuery, limit int) 
 		db = db.Where("users.created_at < ?", *q.JoinedBefore)
 	}
 	if q.SeenAfter != nil {
-		db = db.Where("EXISTS (SELECT 1 FROM member_seen_days sd WHERE sd.user_id = users.id AND sd.first_at >= ?)", *q.SeenAfter)
+		db = db.Where("users.last_seen_at >= ?", *q.SeenAfter)
 	}
 	if q.SeenBefore != nil {
-		db = db.Where("NOT EXISTS (SELECT 1 FROM member_seen_days sd WHERE sd.user_id = users.id AND sd.first_at >= ?)", *q.SeenBefore)
+		db = db.Where("(users.last_seen_at IS NULL OR users.last_seen_at < ?)", *q.SeenBefore)
+	}
+	col := "users.created_at"
+	if q.BySeen {
+		col = "users.last_seen_at"
+		db = db.Where("users.last_seen_at IS NOT NULL")
 	}
 	if b := q.Before; b != nil {
-		// A row-value comparison: one range on idx_users_created_id on
-		// both databases (the OR form made SQLite walk from the top).
-		db = db.Where("(users.created_at, users.id) < (?, ?)", b.CreatedAt, b.ID)
+		// A row-value comparison: one index range on both databases (the
+		// OR form made SQLite walk the index from the top).
+		db = db.Where("("+col+", users.id) < (?, ?)", b.CreatedAt, b.ID)
 	}
-	return db.Order("users.created_at DESC, users.id DESC").Limit(limit)
+	return db.Order(col + " DESC, users.id DESC").Limit(limit)
 }

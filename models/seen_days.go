@@ -21,9 +21,18 @@ type MemberSeenDay struct {
 // MarkSeen records the member as seen on day at at, unless already seen
 // that day (a concurrent write from another process is harmless: the
 // first row stays).
+//
+// A new day also moves users.last_seen_at (migration 0361) to at, so the
+// staff member list filters and sorts on an indexed column: written once
+// a member and day, like the row.
 func (s *Store) MarkSeen(ctx context.Context, userID int64, day string, at time.Time) error {
-	return s.DB(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&MemberSeenDay{UserID: userID, Day: day, FirstAt: at}).Error
+	r := s.DB(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&MemberSeenDay{UserID: userID, Day: day, FirstAt: at})
+	if r.Error != nil || r.RowsAffected == 0 {
+		return r.Error
+	}
+	return s.DB(ctx).Model(&User{}).Where("id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)", userID, at).
+		UpdateColumn("last_seen_at", at).Error
 }
 
 // seenBetweenSQL is the activity predicate for users.id: a session used or

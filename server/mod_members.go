@@ -30,7 +30,7 @@ func memberFilter(c echo.Context) forum.MemberFilter {
 		Query: q("q"), Role: q("role"), Sandboxed: q("sandboxed") == "1" || q("sandboxed") == "true",
 		Sanction: q("sanction"), Origin: q("origin"), Domain: q("domain"),
 		JoinedAfter: q("joined_after"), JoinedBefore: q("joined_before"),
-		SeenAfter: q("seen_after"), SeenBefore: q("seen_before"), Before: q("before"),
+		SeenAfter: q("seen_after"), SeenBefore: q("seen_before"), Sort: q("sort"), Before: q("before"),
 	}
 }
 
@@ -72,7 +72,7 @@ type MemberRowJSON struct {
 	StaffURL      string     `json:"staff_url"`
 	Domain        string     `json:"domain,omitempty"`
 	JoinedAt      time.Time  `json:"joined_at"`
-	LastSeen      *time.Time `json:"last_seen,omitempty"` // start of the last UTC day seen
+	LastSeen      *time.Time `json:"last_seen,omitempty"` // first use on the last UTC day seen
 	PostCount     int        `json:"post_count"`
 	Sandboxed     bool       `json:"sandboxed"`
 	Suspended     bool       `json:"suspended"`

@@ -51,6 +51,9 @@ func TestMemberListAPI(t *testing.T) {
 	if rows := body["members"].([]any); len(rows) != 1 || rows[0].(map[string]any)["user"].(map[string]any)["username"] != "moddy" {
 		t.Fatalf("role filter: %v", body)
 	}
+	if code, body := ts.api(t, "GET", "/api/v1/mod/members?sort=name", mod, ""); code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad sort: %d %v", code, body)
+	}
 	if code, body := ts.api(t, "GET", "/api/v1/mod/members?joined_after=soon", mod, ""); code != http.StatusUnprocessableEntity {
 		t.Fatalf("bad date: %d %v", code, body)
 	}
@@ -75,10 +78,10 @@ func TestMemberListPage(t *testing.T) {
 	if r := admin.get("/mod"); !strings.Contains(r.Body, `href="/mod/members"`) {
 		t.Fatal("the staff navigation does not link the member list")
 	}
-	r := admin.get("/mod/members?q=m0&role=member&origin=local&sanction=silenced&sandboxed=1&domain=x.example&joined_after=2020-01-02&seen_before=2099-01-01")
+	r := admin.get("/mod/members?q=m0&role=member&origin=local&sanction=silenced&sandboxed=1&domain=x.example&joined_after=2020-01-02&seen_before=2099-01-01&sort=seen")
 	for _, want := range []string{`name="q" value="m0"`, `<option value="member" selected>`, `<option value="local" selected>`,
 		`<option value="silenced" selected>`, `name="sandboxed" value="1" checked`, `name="domain" value="x.example"`,
-		`name="joined_after" value="2020-01-02"`, `name="seen_before" value="2099-01-01"`, "No members match."} {
+		`name="joined_after" value="2020-01-02"`, `name="seen_before" value="2099-01-01"`, `<option value="seen" selected>`, "No members match."} {
 		if !strings.Contains(r.Body, want) {
 			t.Fatalf("filtered page lacks %q: %d", want, r.StatusCode)
 		}

@@ -50,6 +50,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0330_category_admin", Migrate: migrateCategoryAdmin},
 		{ID: "0340_account_leave", Migrate: migrateAccountLeave},
 		{ID: "0360_member_list", Migrate: migrateMemberList},
+		{ID: "0361_member_last_seen", Migrate: migrateMemberLastSeen},
 	}
 }
 
