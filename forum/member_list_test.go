@@ -14,7 +14,7 @@ import (
 
 // memberListEnv makes members joining one hour apart on a pinned clock
 // (every service in the test reads it), with the cases the filters pick.
-func memberListEnv(t *testing.T) (*forumtest.Env, *models.User, *time.Time) {
+func memberListEnv(t *testing.T) (*forumtest.Env, *models.User) {
 	e := forumtest.New(t)
 	now := time.Date(2030, 3, 1, 12, 0, 0, 0, time.UTC)
 	e.Svc.SetClock(func() time.Time { return now })
@@ -43,7 +43,7 @@ func memberListEnv(t *testing.T) (*forumtest.Env, *models.User, *time.Time) {
 	if _, err := e.Svc.Silence(e.Ctx, admin, "alice", "", "rude"); err != nil {
 		t.Fatal(err)
 	}
-	return e, admin, &now
+	return e, admin
 }
 
 func names(p *forum.MemberPage) []string {
@@ -55,7 +55,7 @@ func names(p *forum.MemberPage) []string {
 }
 
 func TestMemberListFilters(t *testing.T) {
-	e, admin, _ := memberListEnv(t)
+	e, admin := memberListEnv(t)
 	alice, _ := e.Store.UserByUsername(e.Ctx, "alice")
 	dave, _ := e.Store.UserByUsername(e.Ctx, "dave")
 	// alice was last seen on 2030-03-05, dave on 2030-03-04; nobody else.
@@ -123,7 +123,7 @@ func TestMemberListFilters(t *testing.T) {
 }
 
 func TestMemberListRejectsBadFilters(t *testing.T) {
-	e, admin, _ := memberListEnv(t)
+	e, admin := memberListEnv(t)
 	for field, f := range map[string]forum.MemberFilter{
 		"role": {Role: "king"}, "sanction": {Sanction: "banned"}, "origin": {Origin: "mars"},
 		"joined_after": {JoinedAfter: "yesterday"}, "seen_before": {SeenBefore: "2030-13-01"}, "before": {Before: "junk"}, "sort": {Sort: "name"},
@@ -137,7 +137,7 @@ func TestMemberListRejectsBadFilters(t *testing.T) {
 }
 
 func TestMemberListPermissions(t *testing.T) {
-	e, admin, _ := memberListEnv(t)
+	e, admin := memberListEnv(t)
 	member := e.User("plain", models.RoleMember)
 	e.Category("general")
 	e.User("scoped", models.RoleMember)
