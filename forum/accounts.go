@@ -47,6 +47,9 @@ type SignUpInput struct {
 	Username string
 	Email    string
 	Password string
+	// Invite is the token of the invite link the newcomer came with
+	// (forum/invites.go); needed when sign-ups are by invite.
+	Invite string
 	// strict applies the full password rule (passwordProblem: also the
 	// common list and the name); SignUp sets it. The admin CLI and
 	// fixtures check the length only.
@@ -69,8 +72,18 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (u *models.User, f
 		if n == 0 {
 			role, firstAdmin = models.RoleAdmin, true
 		}
+		inv, err := s.admitSignup(ctx, n, in.Invite)
+		if err != nil {
+			return err
+		}
 		if u, err = s.CreateUser(ctx, in, role); err != nil {
 			return err
+		}
+		if inv != nil {
+			if err := s.store.SetInvitedBy(ctx, u.ID, inv.CreatedBy); err != nil {
+				return err
+			}
+			u.InvitedBy = &inv.CreatedBy
 		}
 		if role == models.RoleMember && s.cfg.SandboxPosts > 0 {
 			if _, err := s.store.SetUserSandboxed(ctx, u.ID, true, s.now()); err != nil {

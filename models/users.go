@@ -69,6 +69,9 @@ type User struct {
 	// until then (forum/email_verification.go).
 	EmailVerifiedAt *time.Time
 	PendingEmail    string `gorm:"size:254;not null;default:''"`
+	// InvitedBy (migration 0350) is who made the invite link the member
+	// signed up with; nil for everyone else (forum/invites.go).
+	InvitedBy *int64
 }
 
 // What becomes of a deleted account's posts.

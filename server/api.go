@@ -43,6 +43,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.apiAdmissionRoutes(g)
 	s.apiLeaveRoutes(g)
 	s.apiSiteRoutes(g)
+	s.apiInviteRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 

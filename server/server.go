@@ -151,6 +151,7 @@ func (s *Server) routes() *echo.Echo {
 	s.adminFormRoutes(g)
 	s.admissionRoutes(g)
 	s.siteRoutes(e, g)
+	s.inviteRoutes(g)
 
 	s.notificationRoutes(g)
 	s.pollRoutes(g)
