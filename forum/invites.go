@@ -12,12 +12,13 @@ import (
 // on a fresh forum may always sign up, whatever the mode, or the forum
 // could never get its administrator.
 const (
-	SignupOpen   = "open"
-	SignupClosed = "closed"
-	SignupInvite = "invite"
+	SignupOpen     = "open"
+	SignupClosed   = "closed"
+	SignupInvite   = "invite"
+	SignupApproval = "approval" // forum/applications.go
 )
 
-var signupModes = map[string]bool{SignupOpen: true, SignupClosed: true, SignupInvite: true}
+var signupModes = map[string]bool{SignupOpen: true, SignupClosed: true, SignupInvite: true, SignupApproval: true}
 
 // TargetInvite is the audit target of an invite.
 const TargetInvite = "invite"
@@ -150,36 +151,44 @@ func (s *Service) inviteFor(ctx context.Context, token string) (*models.Invite, 
 // admitSignup applies the sign-up mode inside SignUp's transaction, for
 // every account but the first (n is the count before it). It takes the
 // invite's use with one conditional UPDATE, so two sign-ups racing for an
-// invite's last use cannot both have it, and records who invited u.
-func (s *Service) admitSignup(ctx context.Context, n int64, invite string) (invitedBy *models.Invite, err error) {
+// invite's last use cannot both have it. It returns the invite used (its
+// maker is recorded as inviter) and, in approval mode, the checked
+// application text (the account then waits for approval).
+func (s *Service) admitSignup(ctx context.Context, n int64, in *SignUpInput) (invitedBy *models.Invite, application string, err error) {
 	if n == 0 {
-		return nil, nil
+		return nil, "", nil
 	}
 	site, err := s.Site(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	switch site.SignupMode {
 	case SignupClosed:
-		return nil, &ValidationError{Fields: map[string]string{"signup": msgSignupsClosed}}
+		return nil, "", &ValidationError{Fields: map[string]string{"signup": msgSignupsClosed}}
+	case SignupApproval:
+		text, msg := checkApplication(in.Application)
+		if msg != "" {
+			return nil, "", &ValidationError{Fields: map[string]string{"application": msg}}
+		}
+		return nil, text, nil
 	case SignupInvite:
-		inv, msg, err := s.inviteFor(ctx, invite)
+		inv, msg, err := s.inviteFor(ctx, in.Invite)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if msg == "" {
 			ok, err := s.store.UseInvite(ctx, inv.ID, s.now())
 			if err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			if !ok {
 				msg = msgInviteUsedUp
 			}
 		}
 		if msg != "" {
-			return nil, &ValidationError{Fields: map[string]string{"invite": msg}}
+			return nil, "", &ValidationError{Fields: map[string]string{"invite": msg}}
 		}
-		return inv, nil
+		return inv, "", nil
 	}
-	return nil, nil
+	return nil, "", nil
 }

@@ -275,7 +275,7 @@ func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err e
 	check("privacy", &in.Privacy, false, maxRunes(sitePageMaxRunes, "the privacy policy"))
 	check("signup_mode", &in.SignupMode, true, func(v string) string {
 		if !signupModes[v] {
-			return "choose open, invite or closed"
+			return "choose open, approval, invite or closed"
 		}
 		return ""
 	})

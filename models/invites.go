@@ -76,3 +76,23 @@ func (s *Store) CountInvitedSince(ctx context.Context, from, to time.Time) (int6
 	err := s.DB(ctx).Model(&User{}).Where("invited_by IS NOT NULL AND created_at >= ? AND created_at < ?", from, to).Count(&n).Error
 	return n, err
 }
+
+// SetApplication marks a new account as waiting for approval, with its
+// application text.
+func (s *Store) SetApplication(ctx context.Context, userID int64, text string) error {
+	return s.DB(ctx).Exec(`UPDATE users SET awaiting_approval = ?, application = ? WHERE id = ?`, true, text, userID).Error
+}
+
+// Applications lists the accounts waiting for approval, oldest first.
+func (s *Store) Applications(ctx context.Context, limit int) ([]User, error) {
+	var out []User
+	err := s.DB(ctx).Where("awaiting_approval AND erased_at IS NULL").Order("created_at, id").Limit(limit).Find(&out).Error
+	return out, err
+}
+
+// ApproveApplication lets a waiting account in: false when it was not
+// waiting (already decided by someone else).
+func (s *Store) ApproveApplication(ctx context.Context, userID int64, now time.Time) (bool, error) {
+	res := s.DB(ctx).Exec(`UPDATE users SET awaiting_approval = ?, updated_at = ? WHERE id = ? AND awaiting_approval`, false, now, userID)
+	return res.RowsAffected == 1, res.Error
+}

@@ -44,6 +44,7 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.apiLeaveRoutes(g)
 	s.apiSiteRoutes(g)
 	s.apiInviteRoutes(g)
+	s.apiApplicationRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 

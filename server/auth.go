@@ -64,7 +64,7 @@ func (s *Server) signup(c echo.Context) error {
 	ctx := c.Request().Context()
 	u, first, err := s.forum.SignUpThrough(ctx, forum.SignUpInput{
 		Username: c.FormValue("username"), Email: c.FormValue("email"), Password: c.FormValue("password"),
-		Invite: c.FormValue("invite"),
+		Invite: c.FormValue("invite"), Application: c.FormValue("application"),
 	}, c.FormValue("campaign"))
 	if err != nil {
 		if _, ok := forum.AsValidation(err); !ok {
@@ -83,6 +83,11 @@ func (s *Server) signup(c echo.Context) error {
 			status = http.StatusForbidden
 		}
 		return s.tmpl.render(c, status, "signup", p)
+	}
+	if u.AwaitingApproval {
+		// No session: the account cannot log in until it is approved.
+		s.setFlash(c, "Thanks, "+u.Username+"! Your application is waiting for a moderator; you will get an email when it is decided.")
+		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	if err := s.startSession(c, u.ID); err != nil {
 		return err

@@ -152,6 +152,7 @@ func (s *Server) routes() *echo.Echo {
 	s.admissionRoutes(g)
 	s.siteRoutes(e, g)
 	s.inviteRoutes(g)
+	s.applicationRoutes(g)
 
 	s.notificationRoutes(g)
 	s.pollRoutes(g)

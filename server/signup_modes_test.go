@@ -75,7 +75,7 @@ func TestSignupClosedMode(t *testing.T) {
 	if n := auditCount(t, ts, "site.update"); n != 2 {
 		t.Fatalf("site.update entries: %d", n)
 	}
-	if r := admin.postSite(siteForm("signup_mode", "whoever"), nil); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "choose open, invite or closed") {
+	if r := admin.postSite(siteForm("signup_mode", "whoever"), nil); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "choose open, approval, invite or closed") {
 		t.Fatalf("bad mode: %d", r.StatusCode)
 	}
 }

@@ -50,6 +50,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0330_category_admin", Migrate: migrateCategoryAdmin},
 		{ID: "0340_account_leave", Migrate: migrateAccountLeave},
 		{ID: "0350_signup_modes", Migrate: migrateSignupModes},
+		{ID: "0351_signup_approval", Migrate: migrateSignupApproval},
 	}
 }
 

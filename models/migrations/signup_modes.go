@@ -41,3 +41,19 @@ func migrateSignupModes(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// migrateSignupApproval adds what the approval sign-up mode needs on
+// users: the account waits (cannot log in) until staff approve it, and
+// the short application text the newcomer wrote.
+func migrateSignupApproval(tx *gorm.DB) error {
+	for _, s := range []string{
+		`ALTER TABLE users ADD COLUMN awaiting_approval BOOLEAN NOT NULL DEFAULT false`,
+		`ALTER TABLE users ADD COLUMN application TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX idx_users_awaiting_approval ON users (awaiting_approval)`,
+	} {
+		if err := tx.Exec(s).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
