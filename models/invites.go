@@ -96,3 +96,12 @@ func (s *Store) ApproveApplication(ctx context.Context, userID int64, now time.T
 	res := s.DB(ctx).Exec(`UPDATE users SET awaiting_approval = ?, updated_at = ? WHERE id = ? AND awaiting_approval`, false, now, userID)
 	return res.RowsAffected == 1, res.Error
 }
+
+// InviterID is InvitedBy as a plain id, 0 when nobody invited u (for
+// templates, which cannot index a map by a pointer).
+func (u *User) InviterID() int64 {
+	if u.InvitedBy == nil {
+		return 0
+	}
+	return *u.InvitedBy
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
 )
 
@@ -140,6 +141,16 @@ func TestSignupInviteMode(t *testing.T) {
 	if guest.InvitedBy == nil || *guest.InvitedBy != root2.ID {
 		t.Fatalf("invited_by %v", guest.InvitedBy)
 	}
+	// /community counts sign-ups by invite in the window.
+	if st, stats := ts.api(t, "GET", "/api/v1/community/stats?from=2030-03-01&to=2030-03-01", tok, ""); st != http.StatusOK || stats["invited_members"] != float64(1) {
+		t.Fatalf("stats: %d %v", st, stats["invited_members"])
+	}
+	if st, stats := ts.api(t, "GET", "/api/v1/community/stats?from=2030-02-01&to=2030-02-28", tok, ""); st != http.StatusOK || stats["invited_members"] != float64(0) {
+		t.Fatalf("stats before: %d %v", st, stats["invited_members"])
+	}
+	if r := admin.get("/community?from=2030-03-01&to=2030-03-01"); !strings.Contains(r.Body, "came with an invite link</th><td>1</td>") {
+		t.Fatalf("community page: %d", r.StatusCode)
+	}
 	other := ts.browser()
 	r = other.post("/signup", signupForm("second", token))
 	if r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "used up") || !strings.Contains(r.Body, `value="second@example.com"`) {
@@ -230,3 +241,31 @@ func TestInvitePermissions(t *testing.T) {
 		t.Fatal("not revoked")
 	}
 }
+
+// TestMemberRecordShowsInviter: staff see who invited a member on the
+// member record page; a member who was not invited shows no such line.
+func TestMemberRecordShowsInviter(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.browser()
+	admin.signup("boss")
+	boss, _ := ts.Store.UserByUsername(ts.Ctx, "boss")
+	mode := "invite"
+	if _, err := ts.Svc.SaveSite(ts.Ctx, boss, forumSiteInput(&mode)); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := ts.Svc.CreateInvite(ts.Ctx, boss, 1, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ts.browser().post("/signup", signupForm("guest", inv.Token)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-up: %d", r.StatusCode)
+	}
+	if r := admin.get("/mod/users/guest"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `Invited by <a href="/mod/users/boss">boss</a>`) {
+		t.Fatalf("record: %d %s", r.StatusCode, r.Body)
+	}
+	if r := admin.get("/mod/users/boss"); strings.Contains(r.Body, "Invited by") {
+		t.Fatal("uninvited member shows an inviter")
+	}
+}
+
+func forumSiteInput(mode *string) forum.SiteInput { return forum.SiteInput{SignupMode: mode} }
