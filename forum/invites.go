@@ -43,8 +43,35 @@ const (
 )
 
 // CanInvite reports whether actor may make and manage invite links:
-// administrators.
-func CanInvite(actor *models.User) bool { return CanAdminister(actor) }
+// administrators, and ambassadors when the site settings allow it (they
+// see and withdraw only their own).
+func (s *Service) CanInvite(ctx context.Context, actor *models.User) (bool, error) {
+	if CanAdminister(actor) {
+		return true, nil
+	}
+	if actor == nil || actor.Role != models.RoleAmbassador {
+		return false, nil
+	}
+	site, err := s.Site(ctx)
+	if err != nil {
+		return false, err
+	}
+	return site.AmbassadorsInvite, nil
+}
+
+func (s *Service) checkInviter(ctx context.Context, actor *models.User) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	ok, err := s.CanInvite(ctx, actor)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrForbidden
+	}
+	return nil
+}
 
 // NewInvite is a created invite: the token is shown once and never again
 // (only its hash is stored).
@@ -56,11 +83,8 @@ type NewInvite struct {
 // CreateInvite makes an invite link good for uses sign-ups until
 // expiresIn from now. Audited.
 func (s *Service) CreateInvite(ctx context.Context, actor *models.User, uses int, expiresIn time.Duration) (*NewInvite, error) {
-	if actor == nil {
-		return nil, ErrUnauthorized
-	}
-	if !CanInvite(actor) {
-		return nil, ErrForbidden
+	if err := s.checkInviter(ctx, actor); err != nil {
+		return nil, err
 	}
 	v := validation{}
 	if uses < 1 || uses > inviteMaxUses {
@@ -89,28 +113,30 @@ func (s *Service) CreateInvite(ctx context.Context, actor *models.User, uses int
 
 // Invites lists the invites, newest first.
 func (s *Service) Invites(ctx context.Context, actor *models.User) ([]models.Invite, error) {
-	if actor == nil {
-		return nil, ErrUnauthorized
+	if err := s.checkInviter(ctx, actor); err != nil {
+		return nil, err
 	}
-	if !CanInvite(actor) {
-		return nil, ErrForbidden
+	by := int64(0)
+	if !CanAdminister(actor) {
+		by = actor.ID
 	}
-	return s.store.Invites(ctx, invitesListed)
+	return s.store.Invites(ctx, by, invitesListed)
 }
 
 // RevokeInvite withdraws an invite: its link admits nobody from now on.
 // Audited.
 func (s *Service) RevokeInvite(ctx context.Context, actor *models.User, id int64) error {
-	if actor == nil {
-		return ErrUnauthorized
-	}
-	if !CanInvite(actor) {
-		return ErrForbidden
+	if err := s.checkInviter(ctx, actor); err != nil {
+		return err
 	}
 	now := s.now()
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.store.InviteByID(ctx, id); err != nil {
+		inv, err := s.store.InviteByID(ctx, id)
+		if err != nil {
 			return mapNotFound(err)
+		}
+		if inv.CreatedBy != actor.ID && !CanAdminister(actor) {
+			return ErrNotFound // another ambassador's invite
 		}
 		ok, err := s.store.RevokeInvite(ctx, id, now)
 		if err != nil || !ok {

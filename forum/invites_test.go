@@ -100,3 +100,42 @@ func TestInviteStoredHashed(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbassadorInvites: ambassadors may invite only when the site allows
+// it, and then see and withdraw only their own invites.
+func TestAmbassadorInvites(t *testing.T) {
+	env := forumtest.New(t)
+	admin := env.User("boss", models.RoleAdmin)
+	amb := env.User("amby", models.RoleAmbassador)
+	amb2 := env.User("amby2", models.RoleAmbassador)
+	member := env.User("mem", models.RoleMember)
+	if _, err := env.Svc.CreateInvite(env.Ctx, amb, 1, time.Hour); !errors.Is(err, forum.ErrForbidden) {
+		t.Fatalf("ambassador while off: %v", err)
+	}
+	on := true
+	if _, err := env.Svc.SaveSite(env.Ctx, admin, forum.SiteInput{AmbassadorsInvite: &on}); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := env.Svc.CreateInvite(env.Ctx, amb, 1, time.Hour)
+	if err != nil {
+		t.Fatalf("ambassador while on: %v", err)
+	}
+	if _, err := env.Svc.CreateInvite(env.Ctx, member, 1, time.Hour); !errors.Is(err, forum.ErrForbidden) {
+		t.Fatalf("member: %v", err)
+	}
+	if _, err := env.Svc.CreateInvite(env.Ctx, admin, 1, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := env.Svc.Invites(env.Ctx, amb2); len(list) != 0 {
+		t.Fatalf("another ambassador sees %d invites", len(list))
+	}
+	if list, _ := env.Svc.Invites(env.Ctx, admin); len(list) != 2 {
+		t.Fatalf("admin sees %d invites", len(list))
+	}
+	if err := env.Svc.RevokeInvite(env.Ctx, amb2, mine.Invite.ID); !errors.Is(err, forum.ErrNotFound) {
+		t.Fatalf("other ambassador revokes: %v", err)
+	}
+	if err := env.Svc.RevokeInvite(env.Ctx, amb, mine.Invite.ID); err != nil {
+		t.Fatalf("own revoke: %v", err)
+	}
+}

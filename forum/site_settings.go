@@ -49,6 +49,8 @@ type Site struct {
 	// SignupMode is who may sign up: SignupOpen, SignupClosed or
 	// SignupInvite (forum/invites.go).
 	SignupMode string
+	// AmbassadorsInvite lets ambassadors make invite links too.
+	AmbassadorsInvite bool
 }
 
 // SitePage returns one of the Markdown pages ("rules", "terms",
@@ -71,6 +73,7 @@ type SiteInput struct {
 	Name, Description, Accent, ContactEmail *string
 	Rules, Terms, Privacy                   *string
 	SignupMode                              *string
+	AmbassadorsInvite                       *bool
 	// Logo and Favicon are uploaded image bytes (nil: unchanged).
 	Logo, Favicon []byte
 	// RemoveLogo and RemoveFavicon go back to the default image.
@@ -141,6 +144,7 @@ func (s *Service) buildSite(row *models.SiteSettings) *Site {
 		Version: row.Version, Name: row.Name, Description: row.Description,
 		LogoFile: row.LogoFile, FaviconFile: row.FaviconFile, Accent: row.Accent, ContactEmail: row.ContactEmail,
 		Rules: row.Rules, Terms: row.Terms, Privacy: row.Privacy, SignupMode: row.SignupMode,
+		AmbassadorsInvite: row.AmbassadorsInvite,
 	}
 	if site.SignupMode == "" {
 		site.SignupMode = SignupOpen
@@ -313,6 +317,10 @@ func applySiteInput(cur models.SiteSettings, in SiteInput, setLogo bool, logo st
 		in.SignupMode = nil // "" already means open
 	}
 	set("signup_mode", &next.SignupMode, in.SignupMode)
+	if in.AmbassadorsInvite != nil && *in.AmbassadorsInvite != next.AmbassadorsInvite {
+		next.AmbassadorsInvite = *in.AmbassadorsInvite
+		changed = append(changed, "ambassadors_invite")
+	}
 	empty := ""
 	switch {
 	case setLogo:

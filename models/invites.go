@@ -42,10 +42,15 @@ func (s *Store) InviteByID(ctx context.Context, id int64) (*Invite, error) {
 	return &inv, nil
 }
 
-// Invites lists invites, newest first.
-func (s *Store) Invites(ctx context.Context, limit int) ([]Invite, error) {
+// Invites lists invites, newest first: all, or those createdBy made
+// when it is not 0.
+func (s *Store) Invites(ctx context.Context, createdBy int64, limit int) ([]Invite, error) {
 	var out []Invite
-	err := s.DB(ctx).Order("id DESC").Limit(limit).Find(&out).Error
+	db := s.DB(ctx)
+	if createdBy != 0 {
+		db = db.Where("created_by = ?", createdBy)
+	}
+	err := db.Order("id DESC").Limit(limit).Find(&out).Error
 	return out, err
 }
 

@@ -89,9 +89,6 @@ func (s *Server) apiCreateInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !forum.CanInvite(u) {
-		return forum.ErrForbidden
-	}
 	var body struct {
 		Uses      int   `json:"uses"`
 		ExpiresIn int64 `json:"expires_in"`
@@ -148,8 +145,11 @@ func (s *Server) renderAdminInvites(c echo.Context, status int, f Form, newURL s
 
 // adminCreateInvite makes a link and shows it on the page, once.
 func (s *Server) adminCreateInvite(c echo.Context) error {
-	if !forum.CanInvite(viewer(c)) {
-		return forum.ErrForbidden
+	if ok, err := s.forum.CanInvite(c.Request().Context(), viewer(c)); err != nil || !ok {
+		if err == nil {
+			err = forum.ErrForbidden
+		}
+		return err
 	}
 	uses, _ := strconv.Atoi(c.FormValue("uses"))
 	days, _ := strconv.Atoi(c.FormValue("days"))

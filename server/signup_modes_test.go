@@ -76,6 +76,22 @@ func TestSignupClosedMode(t *testing.T) {
 	if n := auditCount(t, ts, "site.update"); n != 2 {
 		t.Fatalf("site.update entries: %d", n)
 	}
+	site, _ := ts.Svc.Site(ts.Ctx)
+	if site.AmbassadorsInvite {
+		t.Fatal("ambassadors may invite by default")
+	}
+	if r := admin.postSite(siteForm("signup_mode", "invite", "ambassadors_invite", "1"), nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ambassadors invite: %d", r.StatusCode)
+	}
+	if r := admin.get("/admin/site"); !strings.Contains(r.Body, `name="ambassadors_invite" value="1" checked`) {
+		t.Fatal("checkbox not shown checked")
+	}
+	if r := admin.postSite(siteForm("signup_mode", "invite"), nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ambassadors invite off: %d", r.StatusCode)
+	}
+	if site, _ := ts.Svc.Site(ts.Ctx); site.AmbassadorsInvite {
+		t.Fatal("unticked box left ambassadors inviting")
+	}
 	if r := admin.postSite(siteForm("signup_mode", "whoever"), nil); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "choose open, approval, invite or closed") {
 		t.Fatalf("bad mode: %d", r.StatusCode)
 	}
@@ -226,7 +242,7 @@ func TestInvitePermissions(t *testing.T) {
 	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "/invite/") {
 		t.Fatalf("create page: %d", r.StatusCode)
 	}
-	invs, _ := ts.Store.Invites(ts.Ctx, 10)
+	invs, _ := ts.Store.Invites(ts.Ctx, 0, 10)
 	if len(invs) != 1 || invs[0].UsesLeft != 2 {
 		t.Fatalf("invites: %+v", invs)
 	}

@@ -51,6 +51,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0340_account_leave", Migrate: migrateAccountLeave},
 		{ID: "0350_signup_modes", Migrate: migrateSignupModes},
 		{ID: "0351_signup_approval", Migrate: migrateSignupApproval},
+		{ID: "0352_ambassador_invites", Migrate: migrateAmbassadorInvites},
 	}
 }
 

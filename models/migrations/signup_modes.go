@@ -57,3 +57,9 @@ func migrateSignupApproval(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// migrateAmbassadorInvites adds the site setting that lets ambassadors
+// make invite links too (off by default).
+func migrateAmbassadorInvites(tx *gorm.DB) error {
+	return tx.Exec(`ALTER TABLE site_settings ADD COLUMN ambassadors_invite BOOLEAN NOT NULL DEFAULT false`).Error
+}
