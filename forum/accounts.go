@@ -47,6 +47,12 @@ type SignUpInput struct {
 	Username string
 	Email    string
 	Password string
+	// Invite is the token of the invite link the newcomer came with
+	// (forum/invites.go); needed when sign-ups are by invite.
+	Invite string
+	// Application is the newcomer's short text when sign-ups need
+	// approval (forum/applications.go).
+	Application string
 	// strict applies the full password rule (passwordProblem: also the
 	// common list and the name); SignUp sets it. The admin CLI and
 	// fixtures check the length only.
@@ -69,8 +75,24 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (u *models.User, f
 		if n == 0 {
 			role, firstAdmin = models.RoleAdmin, true
 		}
+		inv, application, err := s.admitSignup(ctx, n, &in)
+		if err != nil {
+			return err
+		}
 		if u, err = s.CreateUser(ctx, in, role); err != nil {
 			return err
+		}
+		if inv != nil {
+			if err := s.store.SetInvitedBy(ctx, u.ID, inv.CreatedBy); err != nil {
+				return err
+			}
+			u.InvitedBy = &inv.CreatedBy
+		}
+		if application != "" {
+			if err := s.store.SetApplication(ctx, u.ID, application); err != nil {
+				return err
+			}
+			u.AwaitingApproval, u.Application = true, application
 		}
 		if role == models.RoleMember && s.cfg.SandboxPosts > 0 {
 			if _, err := s.store.SetUserSandboxed(ctx, u.ID, true, s.now()); err != nil {
@@ -197,6 +219,9 @@ func (s *Service) LogIn(ctx context.Context, in LoginInput) (*LoginResult, error
 		return nil, err
 	} else if sn != nil {
 		return nil, s.suspendedError(ctx, u, sn)
+	}
+	if u.AwaitingApproval {
+		return nil, &ValidationError{Fields: map[string]string{"login": msgAwaitingApproval}}
 	}
 	// With a second factor the password only earns the second step
 	// (forum/two_factor_login.go); the device is trusted after it.

@@ -32,6 +32,7 @@ type CommunityStats struct {
 	AmbassadorReplies int64   // replies written by ambassadors
 	Newcomers         int64   // members whose first post was in the window
 	WelcomeRate       float64 // share of those answered by someone else within 24 h
+	InvitedMembers    int64   // members who signed up with an invite link in the window (forum/invites.go)
 	Days              []DayFigures
 	Categories        []CategoryFigures
 	TopContributors   []ContributorFigures
@@ -119,6 +120,9 @@ func (s *Service) Stats(ctx context.Context, actor *models.User, from, to string
 	}
 	if start.After(last) {
 		return st, nil // all in the future: nothing happened yet
+	}
+	if st.InvitedMembers, err = s.store.CountInvitedSince(ctx, start, st.To); err != nil {
+		return nil, err
 	}
 	fromKey, lastKey := dayKey(start), dayKey(last)
 	computed, err := s.store.RollupComputed(ctx, fromKey, lastKey)

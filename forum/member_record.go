@@ -80,6 +80,9 @@ func (s *Service) MemberRecord(ctx context.Context, actor *models.User, username
 	for _, sn := range r.Sanctions {
 		ids = append(ids, sn.CreatedBy)
 	}
+	if u.InvitedBy != nil {
+		ids = append(ids, *u.InvitedBy) // "invited by" (forum/invites.go)
+	}
 	if r.Users, err = s.store.UserCards(ctx, ids); err != nil {
 		return nil, err
 	}

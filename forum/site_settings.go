@@ -46,6 +46,11 @@ type Site struct {
 	RulesHTML, TermsHTML, PrivacyHTML string
 	// Colors is the accent adjusted for contrast; nil when none is set.
 	Colors *AccentColors
+	// SignupMode is who may sign up: SignupOpen, SignupClosed or
+	// SignupInvite (forum/invites.go).
+	SignupMode string
+	// AmbassadorsInvite lets ambassadors make invite links too.
+	AmbassadorsInvite bool
 }
 
 // SitePage returns one of the Markdown pages ("rules", "terms",
@@ -67,6 +72,8 @@ func (s *Site) SitePage(kind string) (title, html string) {
 type SiteInput struct {
 	Name, Description, Accent, ContactEmail *string
 	Rules, Terms, Privacy                   *string
+	SignupMode                              *string
+	AmbassadorsInvite                       *bool
 	// Logo and Favicon are uploaded image bytes (nil: unchanged).
 	Logo, Favicon []byte
 	// RemoveLogo and RemoveFavicon go back to the default image.
@@ -136,7 +143,11 @@ func (s *Service) buildSite(row *models.SiteSettings) *Site {
 	site := &Site{
 		Version: row.Version, Name: row.Name, Description: row.Description,
 		LogoFile: row.LogoFile, FaviconFile: row.FaviconFile, Accent: row.Accent, ContactEmail: row.ContactEmail,
-		Rules: row.Rules, Terms: row.Terms, Privacy: row.Privacy,
+		Rules: row.Rules, Terms: row.Terms, Privacy: row.Privacy, SignupMode: row.SignupMode,
+		AmbassadorsInvite: row.AmbassadorsInvite,
+	}
+	if site.SignupMode == "" {
+		site.SignupMode = SignupOpen
 	}
 	if site.Name == "" {
 		site.Name = DefaultSiteName
@@ -266,6 +277,12 @@ func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err e
 	check("rules", &in.Rules, false, maxRunes(sitePageMaxRunes, "the rules"))
 	check("terms", &in.Terms, false, maxRunes(sitePageMaxRunes, "the terms"))
 	check("privacy", &in.Privacy, false, maxRunes(sitePageMaxRunes, "the privacy policy"))
+	check("signup_mode", &in.SignupMode, true, func(v string) string {
+		if !signupModes[v] {
+			return "choose open, approval, invite or closed"
+		}
+		return ""
+	})
 	if in.Logo != nil {
 		logo = checkSiteImage("logo", in.Logo, errs)
 	}
@@ -296,6 +313,14 @@ func applySiteInput(cur models.SiteSettings, in SiteInput, setLogo bool, logo st
 	set("rules", &next.Rules, in.Rules)
 	set("terms", &next.Terms, in.Terms)
 	set("privacy", &next.Privacy, in.Privacy)
+	if in.SignupMode != nil && next.SignupMode == "" && *in.SignupMode == SignupOpen {
+		in.SignupMode = nil // "" already means open
+	}
+	set("signup_mode", &next.SignupMode, in.SignupMode)
+	if in.AmbassadorsInvite != nil && *in.AmbassadorsInvite != next.AmbassadorsInvite {
+		next.AmbassadorsInvite = *in.AmbassadorsInvite
+		changed = append(changed, "ambassadors_invite")
+	}
 	empty := ""
 	switch {
 	case setLogo:

@@ -69,6 +69,14 @@ type User struct {
 	// until then (forum/email_verification.go).
 	EmailVerifiedAt *time.Time
 	PendingEmail    string `gorm:"size:254;not null;default:''"`
+	// InvitedBy (migration 0350) is who made the invite link the member
+	// signed up with; nil for everyone else (forum/invites.go).
+	InvitedBy *int64
+	// AwaitingApproval (migration 0351): signed up while sign-ups need
+	// approval and not yet approved; such an account cannot log in.
+	// Application is what the newcomer wrote for staff to read.
+	AwaitingApproval bool   `gorm:"not null;default:false"`
+	Application      string `gorm:"type:text;not null;default:''"`
 }
 
 // What becomes of a deleted account's posts.

@@ -43,6 +43,8 @@ func (s *Server) apiRoutes(g *echo.Group) {
 	s.apiAdmissionRoutes(g)
 	s.apiLeaveRoutes(g)
 	s.apiSiteRoutes(g)
+	s.apiInviteRoutes(g)
+	s.apiApplicationRoutes(g)
 	g.Any("/*", func(echo.Context) error { return forum.ErrNotFound })
 }
 

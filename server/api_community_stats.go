@@ -33,6 +33,7 @@ type StatsJSON struct {
 	Instances         []string            `json:"instances"`
 	AmbassadorReplies int64               `json:"ambassador_replies"`
 	Newcomers         int64               `json:"newcomers"`
+	InvitedMembers    int64               `json:"invited_members"`
 	WelcomeRate       float64             `json:"welcome_rate"`
 	Days              []DayStatsJSON      `json:"days"`
 	Categories        []CategoryStatsJSON `json:"categories"`
@@ -78,7 +79,7 @@ func (s *Server) statsJSON(st *forum.CommunityStats) StatsJSON {
 		TTFRMedianSeconds: st.TTFRMedianSeconds, TTFRP90Seconds: st.TTFRP90Seconds, AnsweredThreads: st.Answered, NoResponseShare: st.NoResponseShare,
 		RemoteFollowers: st.RemoteFollowers, RemoteReplies: st.RemoteReplies, RemoteBoosts: st.RemoteBoosts, Stickiness: st.Stickiness,
 		Contributors: st.Contributors, Instances: st.Instances, AmbassadorReplies: st.AmbassadorReplies,
-		Newcomers: st.Newcomers, WelcomeRate: st.WelcomeRate,
+		Newcomers: st.Newcomers, WelcomeRate: st.WelcomeRate, InvitedMembers: st.InvitedMembers,
 		Days: []DayStatsJSON{}, Categories: []CategoryStatsJSON{}, TopContributors: []ContributorJSON{}}
 	if j.Instances == nil {
 		j.Instances = []string{}

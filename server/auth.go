@@ -26,15 +26,37 @@ const (
 type SignupData struct {
 	FirstUser bool
 	Campaign  *models.Campaign
+	// Mode is the sign-up mode (forum.SignupOpen, …); Invite the invite
+	// token the form carries; Refused why this visitor cannot sign up
+	// ("" when they can).
+	Mode, Invite, Refused string
+}
+
+func (s *Server) signupData(c echo.Context, campaign, invite string) (SignupData, error) {
+	ctx := c.Request().Context()
+	n, err := s.forum.UserCount(ctx)
+	if err != nil {
+		return SignupData{}, err
+	}
+	d := SignupData{FirstUser: n == 0, Campaign: s.forum.RunningCampaign(ctx, campaign), Mode: s.site(c).SignupMode, Invite: invite}
+	if n > 0 {
+		switch d.Mode {
+		case forum.SignupClosed:
+			d.Refused = "Sign-ups are closed on this forum."
+		case forum.SignupInvite:
+			d.Refused = s.forum.InviteState(ctx, invite)
+		}
+	}
+	return d, nil
 }
 
 func (s *Server) signupForm(c echo.Context) error {
-	n, err := s.forum.UserCount(c.Request().Context())
+	d, err := s.signupData(c, c.QueryParam("campaign"), c.QueryParam("invite"))
 	if err != nil {
 		return err
 	}
 	p := s.page(c, "Sign up")
-	p.Data = SignupData{FirstUser: n == 0, Campaign: s.forum.RunningCampaign(c.Request().Context(), c.QueryParam("campaign"))}
+	p.Data = d
 	return s.tmpl.render(c, http.StatusOK, "signup", p)
 }
 
@@ -42,16 +64,30 @@ func (s *Server) signup(c echo.Context) error {
 	ctx := c.Request().Context()
 	u, first, err := s.forum.SignUpThrough(ctx, forum.SignUpInput{
 		Username: c.FormValue("username"), Email: c.FormValue("email"), Password: c.FormValue("password"),
+		Invite: c.FormValue("invite"), Application: c.FormValue("application"),
 	}, c.FormValue("campaign"))
 	if err != nil {
 		if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
-		n, _ := s.forum.UserCount(ctx)
+		d, derr := s.signupData(c, c.FormValue("campaign"), c.FormValue("invite"))
+		if derr != nil {
+			return derr
+		}
+		d.Refused = "" // the refusal shows with the form, what was typed kept
 		p := s.page(c, "Sign up")
-		p.Data = SignupData{FirstUser: n == 0, Campaign: s.forum.RunningCampaign(ctx, c.FormValue("campaign"))}
+		p.Data = d
 		p.Form = formFrom(c, err)
-		return s.tmpl.render(c, http.StatusUnprocessableEntity, "signup", p)
+		status := http.StatusUnprocessableEntity
+		if p.Form.E("signup") != "" || p.Form.E("invite") != "" {
+			status = http.StatusForbidden
+		}
+		return s.tmpl.render(c, status, "signup", p)
+	}
+	if u.AwaitingApproval {
+		// No session: the account cannot log in until it is approved.
+		s.setFlash(c, "Thanks, "+u.Username+"! Your application is waiting for a moderator; you will get an email when it is decided.")
+		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	if err := s.startSession(c, u.ID); err != nil {
 		return err

@@ -151,6 +151,8 @@ func (s *Server) routes() *echo.Echo {
 	s.adminFormRoutes(g)
 	s.admissionRoutes(g)
 	s.siteRoutes(e, g)
+	s.inviteRoutes(g)
+	s.applicationRoutes(g)
 
 	s.notificationRoutes(g)
 	s.pollRoutes(g)

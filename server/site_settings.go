@@ -145,7 +145,7 @@ func (s *Server) adminSite(c echo.Context) error {
 	site := s.site(c)
 	f := Form{Values: map[string]string{
 		"name": site.Name, "description": site.Description, "accent": site.Accent, "contact_email": site.ContactEmail,
-		"rules": site.Rules, "terms": site.Terms, "privacy": site.Privacy,
+		"rules": site.Rules, "terms": site.Terms, "privacy": site.Privacy, "signup_mode": site.SignupMode, "ambassadors_invite": boolValue(site.AmbassadorsInvite),
 	}, Errors: map[string]string{}}
 	return s.renderAdminSite(c, http.StatusOK, f)
 }
@@ -174,6 +174,12 @@ func (s *Server) adminSaveSite(c echo.Context) error {
 	} {
 		v := c.FormValue(name)
 		*dst = &v
+	}
+	if v := c.FormValue("signup_mode"); v != "" {
+		in.SignupMode = &v
+		// The checkbox is on the form with the mode: absent means off.
+		amb := c.FormValue("ambassadors_invite") != ""
+		in.AmbassadorsInvite = &amb
 	}
 	var err error
 	if in.Logo, err = formImage(c, "logo"); err == nil {
@@ -232,6 +238,9 @@ type SiteJSON struct {
 	Rules        string `json:"rules"`
 	Terms        string `json:"terms"`
 	Privacy      string `json:"privacy"`
+	SignupMode   string `json:"signup_mode"`
+	// AmbassadorsInvite lets ambassadors make invite links.
+	AmbassadorsInvite bool `json:"ambassadors_invite"`
 }
 
 func (s *Server) siteJSON(site *forum.Site) SiteJSON {
@@ -243,7 +252,8 @@ func (s *Server) siteJSON(site *forum.Site) SiteJSON {
 	}
 	return SiteJSON{Version: site.Version, Name: site.Name, Description: site.Description,
 		LogoURL: abs(site.LogoFile), FaviconURL: abs(site.FaviconFile), Accent: site.Accent,
-		ContactEmail: site.ContactEmail, Rules: site.Rules, Terms: site.Terms, Privacy: site.Privacy}
+		ContactEmail: site.ContactEmail, Rules: site.Rules, Terms: site.Terms, Privacy: site.Privacy, SignupMode: site.SignupMode,
+		AmbassadorsInvite: site.AmbassadorsInvite}
 }
 
 func (s *Server) apiSite(c echo.Context) error {
@@ -281,12 +291,16 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 		Privacy      *string `json:"privacy"`
 		Logo         *string `json:"logo"`
 		Favicon      *string `json:"favicon"`
+		SignupMode   *string `json:"signup_mode"`
+		// AmbassadorsInvite: may ambassadors make invite links.
+		AmbassadorsInvite *bool `json:"ambassadors_invite"`
 	}
 	if err := bindJSON(c, &body); err != nil {
 		return err
 	}
 	in := forum.SiteInput{Name: body.Name, Description: body.Description, Accent: body.Accent,
-		ContactEmail: body.ContactEmail, Rules: body.Rules, Terms: body.Terms, Privacy: body.Privacy}
+		ContactEmail: body.ContactEmail, Rules: body.Rules, Terms: body.Terms, Privacy: body.Privacy, SignupMode: body.SignupMode,
+		AmbassadorsInvite: body.AmbassadorsInvite}
 	bad := map[string]string{}
 	image := func(field string, v *string, dst *[]byte, remove *bool) {
 		switch {
@@ -324,4 +338,11 @@ func imageMediaType(name string) string {
 		return "image/webp"
 	}
 	return "image/jpeg"
+}
+
+func boolValue(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
 }

@@ -49,6 +49,9 @@ func All() []*gormigrate.Migration {
 		{ID: "0320_site_settings", Migrate: migrateSiteSettings},
 		{ID: "0330_category_admin", Migrate: migrateCategoryAdmin},
 		{ID: "0340_account_leave", Migrate: migrateAccountLeave},
+		{ID: "0350_signup_modes", Migrate: migrateSignupModes},
+		{ID: "0351_signup_approval", Migrate: migrateSignupApproval},
+		{ID: "0352_ambassador_invites", Migrate: migrateAmbassadorInvites},
 		{ID: "0360_member_list", Migrate: migrateMemberList},
 		{ID: "0361_member_last_seen", Migrate: migrateMemberLastSeen},
 	}

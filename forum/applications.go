@@ -1,0 +1,130 @@
+package forum
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hearth/hearth/models"
+)
+
+// Sign-up by approval: the newcomer writes a short application; the
+// account is made but cannot log in (LogIn refuses it, and sign-up starts
+// no session) until an ambassador, moderator or administrator approves it
+// from /mod/applications. Rejection erases the account, as account
+// deletion does, and tells the applicant by mail.
+
+const (
+	applicationMaxRunes = 1000
+	applicationsListed  = 200
+)
+
+// msgAwaitingApproval is what a waiting account is told at login.
+const msgAwaitingApproval = "Your account is waiting for a moderator to approve your application; you will get an email when it is decided."
+
+// ErrNotWaiting is an application already decided.
+var ErrNotWaiting = fmt.Errorf("%w: this application was already decided", ErrConflict)
+
+func checkApplication(text string) (string, string) {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	switch {
+	case text == "":
+		return text, "tell the moderators in a few words why you would like to join"
+	case utf8.RuneCountInString(text) > applicationMaxRunes:
+		return text, fmt.Sprintf("keep it under %d characters", applicationMaxRunes)
+	}
+	return text, ""
+}
+
+// Applications lists the accounts waiting for approval, oldest first.
+func (s *Service) Applications(ctx context.Context, actor *models.User) ([]models.User, error) {
+	if actor == nil {
+		return nil, ErrUnauthorized
+	}
+	if !CanApprove(actor) {
+		return nil, ErrForbidden
+	}
+	return s.store.Applications(ctx, applicationsListed)
+}
+
+// ApproveApplication lets a waiting account log in, tells it by mail,
+// and audits the decision.
+func (s *Service) ApproveApplication(ctx context.Context, actor *models.User, userID int64) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	if !CanApprove(actor) {
+		return ErrForbidden
+	}
+	now := s.now()
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		u, err := s.store.UserByID(ctx, userID)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		ok, err := s.store.ApproveApplication(ctx, userID, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotWaiting
+		}
+		if err := s.record(ctx, actor, "application.approve", TargetUser, userID, "", nil, now); err != nil {
+			return err
+		}
+		return s.applicationMail(ctx, u, true)
+	})
+}
+
+// RejectApplication erases a waiting account (its name and address are
+// free again), tells the applicant by mail, and audits the decision.
+func (s *Service) RejectApplication(ctx context.Context, actor *models.User, userID int64) error {
+	if actor == nil {
+		return ErrUnauthorized
+	}
+	if !CanApprove(actor) {
+		return ErrForbidden
+	}
+	now := s.now()
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		u, err := s.store.UserByID(ctx, userID)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		ok, err := s.store.ApproveApplication(ctx, userID, now) // claims the decision
+		if err != nil {
+			return err
+		}
+		if !ok || u.ErasedAt != nil {
+			return ErrNotWaiting
+		}
+		if err := s.store.DeleteAccountRows(ctx, userID); err != nil {
+			return err
+		}
+		name := "deleted-" + strconv.FormatInt(userID, 10)
+		if err := s.store.UpdateUserFields(ctx, userID, map[string]any{
+			"username": name, "username_lower": name, "email": "", "email_lower": name,
+			"password_hash": "", "display_name": DeletedMemberName, "application": "", "erased_at": now, "updated_at": now,
+		}); err != nil {
+			return err
+		}
+		if err := s.record(ctx, actor, "application.reject", TargetUser, userID, "", map[string]any{"username": u.Username}, now); err != nil {
+			return err
+		}
+		return s.applicationMail(ctx, u, false)
+	})
+}
+
+func (s *Service) applicationMail(ctx context.Context, u *models.User, approved bool) error {
+	site := s.siteName(ctx)
+	subject, text := "Your application was declined", fmt.Sprintf("Your application to join %s as %s was declined, and the account was removed.\n", site, u.Username)
+	if approved {
+		subject, text = "Welcome: your application was approved", fmt.Sprintf("Your application to join %s as %s was approved. You can log in now:\n%s/login\n", site, u.Username, s.cfg.URL)
+	}
+	b := mailBody{Subject: "[" + site + "] " + subject, Text: text, HTML: "<p>" + html.EscapeString(text) + "</p>\n"}
+	_, err := s.store.QueueMails(ctx, []models.Mail{s.newMail(u.ID, u.Email, MailAccount, "", "application:"+strconv.FormatInt(u.ID, 10), b, s.now())})
+	return err
+}
