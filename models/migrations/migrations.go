@@ -49,6 +49,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0320_site_settings", Migrate: migrateSiteSettings},
 		{ID: "0330_category_admin", Migrate: migrateCategoryAdmin},
 		{ID: "0340_account_leave", Migrate: migrateAccountLeave},
+		{ID: "0370_passkeys", Migrate: migratePasskeys},
 	}
 }
 
