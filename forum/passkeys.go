@@ -350,3 +350,5 @@ func (s *Service) usePasskey(ctx context.Context, u *models.User, token, pending
 	}
 	return false, nil
 }
+
+func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

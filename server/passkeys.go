@@ -22,6 +22,8 @@ func (s *Server) passkeyRoutes(g *echo.Group) {
 	g.POST("/settings/passkeys/:id/remove", s.removePasskey, requireLogin)
 	g.POST("/login/2fa/passkey/begin", s.beginPasskeyLogin)
 	g.POST("/login/2fa/passkey", s.passkeyLogin)
+	g.POST("/login/passkey/begin", s.beginPasskeySignIn)
+	g.POST("/login/passkey", s.passkeySignIn)
 }
 
 // passkeyBegun answers a begin route: the options, or what was wrong.
@@ -91,4 +93,20 @@ func (s *Server) passkeyLogin(c echo.Context) error {
 	r, err := s.forum.CompletePasskeyLogin(c.Request().Context(), pendingToken(c), c.FormValue("token"),
 		[]byte(c.FormValue("credential")), in)
 	return s.finishSecondStep(c, r, err)
+}
+
+func (s *Server) beginPasskeySignIn(c echo.Context) error {
+	ch, err := s.forum.BeginPasskeySignIn(c.Request().Context())
+	return passkeyBegun(c, ch, err)
+}
+
+// passkeySignIn is a password-free login: it ends like a password login
+// for an account without a second factor.
+func (s *Server) passkeySignIn(c echo.Context) error {
+	in := forum.LoginInput{Addr: clientIP(c)}
+	if ck, err := c.Cookie(deviceCookie); err == nil {
+		in.Device = ck.Value
+	}
+	r, err := s.forum.PasskeySignIn(c.Request().Context(), c.FormValue("token"), []byte(c.FormValue("credential")), in)
+	return s.finishLogin(c, r, err)
 }

@@ -106,9 +106,13 @@ func (k *softKey) attest(challenge string) string {
 }
 
 // assert signs a login challenge, moving the counter on first.
-func (k *softKey) assert(challenge string) string {
+func (k *softKey) assert(challenge string) string { return k.assertWith(challenge, 0x05, "") }
+
+// assertWith signs with these flags (UP 0x01, UV 0x04) and, for a
+// discoverable login, the user handle the credential was made with.
+func (k *softKey) assertWith(challenge string, flags byte, userHandle string) string {
 	k.count++
-	ad := k.authData(0x05, false)
+	ad := k.authData(flags, false)
 	cd := k.clientData("webauthn.get", challenge)
 	h := sha256.Sum256(cd)
 	sum := sha256.Sum256(append(append([]byte{}, ad...), h[:]...))
@@ -116,9 +120,13 @@ func (k *softKey) assert(challenge string) string {
 	if err != nil {
 		k.t.Fatal(err)
 	}
+	resp := map[string]any{"clientDataJSON": b64.EncodeToString(cd), "authenticatorData": b64.EncodeToString(ad),
+		"signature": b64.EncodeToString(sig)}
+	if userHandle != "" {
+		resp["userHandle"] = b64.EncodeToString([]byte(userHandle))
+	}
 	b, _ := json.Marshal(map[string]any{"id": b64.EncodeToString(k.id), "rawId": b64.EncodeToString(k.id), "type": "public-key",
-		"response": map[string]any{"clientDataJSON": b64.EncodeToString(cd), "authenticatorData": b64.EncodeToString(ad),
-			"signature": b64.EncodeToString(sig)}})
+		"response": resp})
 	return string(b)
 }
 
