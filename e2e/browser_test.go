@@ -167,6 +167,13 @@ func startHearth(t *testing.T) (string, func(args ...string)) {
 // startHearthData is startHearth that also returns the data directory,
 // for tests that read what the server stored (the mail queue).
 func startHearthData(t *testing.T) (string, func(args ...string), string) {
+	return startHearthNamed(t, "")
+}
+
+// startHearthNamed is startHearthData with --url naming the loopback
+// address as host ("localhost"; "" keeps the IP): WebAuthn refuses an IP
+// address as relying party id.
+func startHearthNamed(t *testing.T, host string) (string, func(args ...string), string) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "hearth")
 	buildCtx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -183,6 +190,9 @@ func startHearthData(t *testing.T) (string, func(args ...string), string) {
 	addr := ln.Addr().String()
 	ln.Close()
 	base := "http://" + addr
+	if host != "" {
+		base = "http://" + host + addr[strings.LastIndex(addr, ":"):]
+	}
 
 	var logs bytes.Buffer // written by exec's copier, read only after Wait
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--url", base, "--data-dir", filepath.Join(dir, "data"))

@@ -26,6 +26,9 @@ func (s *Service) RunMaintenance(ctx context.Context, log *slog.Logger) {
 		if err := s.store.DeletePendingLoginsBefore(ctx, now); err != nil && ctx.Err() == nil {
 			log.Warn("maintenance: delete expired pending logins", "error", err)
 		}
+		if err := s.store.DeleteWebAuthnChallengesBefore(ctx, now); err != nil && ctx.Err() == nil {
+			log.Warn("maintenance: delete expired passkey challenges", "error", err)
+		}
 		if err := s.pruneExports(ctx, now); err != nil && ctx.Err() == nil {
 			log.Warn("maintenance: prune expired exports", "error", err)
 		}

@@ -65,12 +65,12 @@ func (s *Service) StartTwoFactor(ctx context.Context, u *models.User) (*Enrolmen
 	if u == nil {
 		return nil, ErrUnauthorized
 	}
-	if u.TwoFactor {
-		return nil, &ValidationError{Fields: map[string]string{"code": "two-factor login is already on"}}
-	}
 	f, err := s.store.TwoFactorFor(ctx, u.ID)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, err
+	}
+	if f != nil && f.EnabledAt != nil {
+		return nil, &ValidationError{Fields: map[string]string{"code": "two-factor login is already on"}}
 	}
 	secret := ""
 	if f != nil {
@@ -122,7 +122,7 @@ func (s *Service) EnableTwoFactor(ctx context.Context, u *models.User, code, add
 		return nil, ErrUnauthorized
 	}
 	f, err := s.store.TwoFactorFor(ctx, u.ID)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && f.Pending == "") || u.TwoFactor {
+	if errors.Is(err, models.ErrNotFound) || (err == nil && (f.Pending == "" || f.EnabledAt != nil)) {
 		return nil, &ValidationError{Fields: map[string]string{"code": "start again from your settings: there is no enrolment waiting"}}
 	} else if err != nil {
 		return nil, err
@@ -178,8 +178,22 @@ func (s *Service) DisableTwoFactor(ctx context.Context, u *models.User, password
 	if err := s.store.DeleteTwoFactor(ctx, u.ID); err != nil {
 		return err
 	}
-	u.TwoFactor = false
+	fresh, err := s.store.UserByID(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	u.TwoFactor = fresh.TwoFactor // still on while a passkey is left
 	return nil
+}
+
+// TOTPOn reports whether the member confirmed an authenticator app (as
+// opposed to users.two_factor, which a passkey alone also sets).
+func (s *Service) TOTPOn(ctx context.Context, u *models.User) (bool, error) {
+	f, err := s.store.TwoFactorFor(ctx, u.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && f.EnabledAt != nil, err
 }
 
 // RegenerateRecoveryCodes replaces the recovery codes (the old ones stop
@@ -222,6 +236,9 @@ func (s *Service) ResetTwoFactor(ctx context.Context, actor *models.User, userna
 		}
 		if !u.TwoFactor {
 			return &ValidationError{Fields: map[string]string{"username": u.Username + " does not have two-factor login on"}}
+		}
+		if err := s.store.DeletePasskeys(ctx, u.ID); err != nil {
+			return err
 		}
 		if err := s.store.DeleteTwoFactor(ctx, u.ID); err != nil {
 			return err

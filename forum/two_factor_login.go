@@ -42,33 +42,51 @@ func (s *Service) pendLogin(ctx context.Context, u *models.User) (*LoginResult, 
 // limits like wrong passwords; a right one consumes the pending login and
 // trusts the device as a password login does.
 func (s *Service) CompleteLogin(ctx context.Context, pending, code string, in LoginInput) (*LoginResult, error) {
+	return s.completeLogin(ctx, pending, in, func(u *models.User, k loginKeys, _ string) error {
+		return s.checkSecondFactor(ctx, u, k, code)
+	})
+}
+
+// pendingLogin loads a live pending login and its member (ErrLoginExpired
+// when there is none or the member is suspended).
+func (s *Service) pendingLogin(ctx context.Context, pending string) (*models.PendingLogin, *models.User, error) {
 	if pending == "" {
-		return nil, ErrLoginExpired
+		return nil, nil, ErrLoginExpired
 	}
-	id := hashToken(pending)
-	p, err := s.store.PendingLoginByID(ctx, id, s.now())
+	p, err := s.store.PendingLoginByID(ctx, hashToken(pending), s.now())
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, ErrLoginExpired
+		return nil, nil, ErrLoginExpired
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	u, err := s.store.UserByID(ctx, p.UserID)
 	if err != nil {
-		return nil, mapNotFound(err)
+		return nil, nil, mapNotFound(err)
 	}
 	if sn, err := s.suspension(ctx, u); err != nil {
-		return nil, err
+		return nil, nil, err
 	} else if sn != nil {
-		return nil, ErrLoginExpired
+		return nil, nil, ErrLoginExpired
+	}
+	return p, u, nil
+}
+
+// completeLogin is the second step with any factor: check verifies it
+// (and counts a failure against the limits), then the pending login is
+// consumed and the device trusted as a password login does.
+func (s *Service) completeLogin(ctx context.Context, pending string, in LoginInput, check func(u *models.User, k loginKeys, pendingID string) error) (*LoginResult, error) {
+	p, u, err := s.pendingLogin(ctx, pending)
+	if err != nil {
+		return nil, err
 	}
 	k, t, err := s.secondFactorLimits(ctx, u, in)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkSecondFactor(ctx, u, k, code); err != nil {
+	if err := check(u, k, p.ID); err != nil {
 		return nil, err
 	}
-	if ok, err := s.store.DeletePendingLogin(ctx, id); err != nil {
+	if ok, err := s.store.DeletePendingLogin(ctx, p.ID); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, ErrLoginExpired

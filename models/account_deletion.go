@@ -31,7 +31,7 @@ func (s *Store) ClaimAccountDeletion(ctx context.Context, userID int64, now time
 var accountTables = []string{
 	"sessions", "tokens", "notifications", "bookmarks", "notification_levels",
 	"mails", "mail_settings", "trusted_logins", "login_alerts", "account_exports",
-	"two_factors", "recovery_codes", "pending_logins",
+	"two_factors", "recovery_codes", "pending_logins", "passkeys", "web_authn_challenges",
 }
 
 // DeleteAccountRows deletes the member's rows in accountTables.

@@ -91,7 +91,8 @@ func (s *Store) ClaimTwoFactorStep(ctx context.Context, userID, step int64) (boo
 }
 
 // DeleteTwoFactor turns a member's second factor off: the key, the
-// recovery codes, pending logins and the users.two_factor mark.
+// recovery codes and pending logins; the users.two_factor mark stays
+// only while the member has a passkey.
 func (s *Store) DeleteTwoFactor(ctx context.Context, userID int64) error {
 	db := s.DB(ctx)
 	for _, m := range []any{&TwoFactor{}, &RecoveryCode{}, &PendingLogin{}} {
@@ -99,7 +100,7 @@ func (s *Store) DeleteTwoFactor(ctx context.Context, userID int64) error {
 			return err
 		}
 	}
-	return db.Model(&User{}).Where("id = ?", userID).Update("two_factor", false).Error
+	return s.RefreshTwoFactorMark(ctx, userID)
 }
 
 // ReplaceRecoveryCodes drops a member's recovery codes and stores these

@@ -112,6 +112,13 @@ func (s *Server) login(c echo.Context) error {
 		in.Device = ck.Value
 	}
 	r, err := s.forum.LogIn(c.Request().Context(), in)
+	return s.finishLogin(c, r, err)
+}
+
+// finishLogin answers a login form (password or passkey): the second
+// step, a session and the next page, or the form again with what was
+// wrong.
+func (s *Server) finishLogin(c echo.Context, r *forum.LoginResult, err error) error {
 	if err != nil {
 		status, err := loginRefusal(c, err)
 		if status == 0 {
@@ -120,6 +127,8 @@ func (s *Server) login(c echo.Context) error {
 		p := s.page(c, "Log in")
 		p.Form = formFrom(c, err)
 		p.Form.Values["next"] = safeNext(c.FormValue("next"))
+		delete(p.Form.Values, "credential")
+		delete(p.Form.Values, "token")
 		// A suspended member sees why and may appeal from here.
 		var se *forum.SuspendedError
 		if errors.As(err, &se) {

@@ -21,7 +21,8 @@ func (s *Server) sessionRoutes(g *echo.Group, api *echo.Group) {
 // SecurityData is the settings page's two-factor and sessions section
 // (templates/partials/settings_security.html).
 type SecurityData struct {
-	TwoFactor bool
+	TwoFactor bool // an authenticator app (TOTP) is on
+	Passkeys  []forum.PasskeyView
 	CodesLeft int64
 	Sessions  []forum.SessionView
 	Err       error // could not load; the section says so and the page still works
@@ -36,11 +37,17 @@ func currentSession(c echo.Context) string {
 func (s *Server) securityData(c echo.Context) *SecurityData {
 	ctx := c.Request().Context()
 	u := viewer(c)
-	d := &SecurityData{TwoFactor: u.TwoFactor}
+	d := &SecurityData{}
 	if d.Sessions, d.Err = s.forum.Sessions(ctx, u, currentSession(c)); d.Err != nil {
 		return d
 	}
-	if u.TwoFactor {
+	if d.TwoFactor, d.Err = s.forum.TOTPOn(ctx, u); d.Err != nil {
+		return d
+	}
+	if d.Passkeys, d.Err = s.forum.Passkeys(ctx, u); d.Err != nil {
+		return d
+	}
+	if d.TwoFactor {
 		d.CodesLeft, d.Err = s.forum.RecoveryCodesLeft(ctx, u)
 	}
 	return d

@@ -29,6 +29,7 @@ func (s *Server) twoFactorRoutes(g *echo.Group) {
 	g.POST(twoFactorPath+"/enable", s.enrol, requireLogin)
 	g.POST(twoFactorPath+"/disable", s.disableTwoFactor, requireLogin)
 	g.POST(twoFactorPath+"/recovery-codes", s.regenerateRecoveryCodes, requireLogin)
+	s.passkeyRoutes(g)
 }
 
 // EnrolData is the enrolment page: the key as a QR code and as text, and
@@ -76,6 +77,12 @@ func (s *Server) secondStep(c echo.Context) error {
 		in.Device = ck.Value
 	}
 	r, err := s.forum.CompleteLogin(c.Request().Context(), token, c.FormValue("code"), in)
+	return s.finishSecondStep(c, r, err)
+}
+
+// finishSecondStep answers the second login step, whichever factor: a
+// session and the next page, or the form again with what was wrong.
+func (s *Server) finishSecondStep(c echo.Context, r *forum.LoginResult, err error) error {
 	if err != nil {
 		if errors.Is(err, forum.ErrLoginExpired) {
 			s.clearCookie(c, pendingLoginCookie)
@@ -90,7 +97,9 @@ func (s *Server) secondStep(c echo.Context) error {
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
 		p.Form.Values["next"] = safeNext(c.FormValue("next"))
-		delete(p.Form.Values, "code") // a wrong code is no use to keep
+		for _, k := range []string{"code", "credential", "token"} {
+			delete(p.Form.Values, k) // a wrong code or answer is no use to keep
+		}
 		return s.tmpl.render(c, status, "login_2fa", p)
 	}
 	s.clearCookie(c, pendingLoginCookie)
@@ -102,8 +111,11 @@ func (s *Server) secondStep(c echo.Context) error {
 }
 
 func (s *Server) enrolForm(c echo.Context) error {
-	u := viewer(c)
-	if u.TwoFactor {
+	on, err := s.forum.TOTPOn(c.Request().Context(), viewer(c))
+	if err != nil {
+		return err
+	}
+	if on {
 		return c.Redirect(http.StatusSeeOther, "/settings#two-factor")
 	}
 	return s.renderEnrol(c, http.StatusOK, nil)
@@ -164,6 +176,11 @@ func (s *Server) regenerateRecoveryCodes(c echo.Context) error {
 // securityError shows the settings page with what was wrong in the
 // two-factor forms; passwords and codes typed are not sent back.
 func (s *Server) securityError(c echo.Context, err error) error {
+	return s.securityErrorKeeping(c, err, nil)
+}
+
+// securityErrorKeeping is securityError keeping the given fields typed.
+func (s *Server) securityErrorKeeping(c echo.Context, err error, keep map[string]string) error {
 	if !isFormError(err) {
 		return err
 	}
@@ -173,6 +190,9 @@ func (s *Server) securityError(c echo.Context, err error) error {
 	p.NoIndex = true
 	p.Form = formFrom(c, err)
 	p.Form.Values = map[string]string{"display_name": u.DisplayName, "bio": u.Bio}
+	for k, v := range keep {
+		p.Form.Values[k] = v
+	}
 	p.Data = SettingsData{Mail: s.mailSetting(c), Security: s.securityData(c)}
 	return s.tmpl.render(c, status, "settings", p)
 }

@@ -54,6 +54,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0352_ambassador_invites", Migrate: migrateAmbassadorInvites},
 		{ID: "0360_member_list", Migrate: migrateMemberList},
 		{ID: "0361_member_last_seen", Migrate: migrateMemberLastSeen},
+		{ID: "0370_passkeys", Migrate: migratePasskeys},
 	}
 }
 
