@@ -2,19 +2,21 @@ package forum
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"image"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/hearth/hearth/models"
 )
 
 // The site's logo and favicon: checked like avatars (type sniffed from the
 // bytes, never the name; size and dimensions bounded) and stored under
-// content-hashed names, so they can be cached forever. SVG is refused: an
+// content-hashed names in the database (site_files), so every process
+// serves them and they can be cached forever. SVG is refused: an
 // SVG can carry script, and these images are served from the forum's own
 // origin.
 
@@ -26,13 +28,11 @@ const maxSiteImagePixels = 4096
 var siteImageTypes = map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
 
 type siteImage struct {
-	kind string // "logo" or "favicon"
-	ext  string
-	data []byte
+	kind  string // "logo" or "favicon"
+	ctype string // sniffed from the bytes
+	ext   string
+	data  []byte
 }
-
-// SiteFileDir is where the logo and favicon live.
-func (s *Service) SiteFileDir() string { return filepath.Join(s.cfg.DataDir, "site") }
 
 // checkSiteImage validates an upload, adding a message for field to errs
 // when it is refused.
@@ -44,7 +44,8 @@ func checkSiteImage(field string, data []byte, errs map[string]string) *siteImag
 	if len(data) > MaxSiteImageBytes {
 		return fail(fmt.Sprintf("the image is %d KB; the limit is %d KB", len(data)/1024, MaxSiteImageBytes/1024))
 	}
-	ext, ok := siteImageTypes[http.DetectContentType(data)]
+	ctype := http.DetectContentType(data)
+	ext, ok := siteImageTypes[ctype]
 	if !ok {
 		if looksLikeSVG(data) {
 			return fail("SVG images are not accepted (they can carry scripts); use a PNG, JPEG or WebP image")
@@ -58,7 +59,7 @@ func checkSiteImage(field string, data []byte, errs map[string]string) *siteImag
 	if cfg.Width > maxSiteImagePixels || cfg.Height > maxSiteImagePixels || cfg.Width < 1 || cfg.Height < 1 {
 		return fail(fmt.Sprintf("use an image at most %d×%d pixels", maxSiteImagePixels, maxSiteImagePixels))
 	}
-	return &siteImage{kind: field, ext: ext, data: data}
+	return &siteImage{kind: field, ctype: ctype, ext: ext, data: data}
 }
 
 // looksLikeSVG spots an SVG document, only to word the refusal.
@@ -67,28 +68,19 @@ func looksLikeSVG(data []byte) bool {
 	return strings.Contains(head, "<svg")
 }
 
-// storeSiteImage writes the image under its content hash and returns the
-// file name. Writing the same image twice gives the same name.
-func (s *Service) storeSiteImage(img *siteImage) (string, error) {
+// storeSiteImage stores the image under its content hash and returns the
+// name. Storing the same image twice gives the same name and one row.
+func (s *Service) storeSiteImage(ctx context.Context, img *siteImage) (string, error) {
 	sum := sha256.Sum256(img.data)
 	name := img.kind + "-" + hex.EncodeToString(sum[:8]) + img.ext
-	dir := s.SiteFileDir()
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", err
-	}
-	tmp := filepath.Join(dir, name+".tmp")
-	if err := os.WriteFile(tmp, img.data, 0o640); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
-		return "", err
-	}
-	return name, nil
+	err := s.store.PutSiteFile(ctx, &models.SiteFile{Name: name, ContentType: img.ctype, Data: img.data, CreatedAt: s.now()})
+	return name, err
 }
 
 // removeSiteImage deletes a replaced image unless a setting still uses it
-// (the logo and favicon may be the same file).
-func (s *Service) removeSiteImage(name string, inUse ...string) {
+// (the logo and favicon may be the same file). A failure only leaves an
+// unused row behind.
+func (s *Service) removeSiteImage(ctx context.Context, name string, inUse ...string) {
 	if name == "" {
 		return
 	}
@@ -97,5 +89,12 @@ func (s *Service) removeSiteImage(name string, inUse ...string) {
 			return
 		}
 	}
-	_ = os.Remove(filepath.Join(s.SiteFileDir(), filepath.Base(name)))
+	_ = s.store.DeleteSiteFile(ctx, name)
+}
+
+// SiteFile is one stored logo or favicon, for serving; ErrNotFound when
+// no such image is stored.
+func (s *Service) SiteFile(ctx context.Context, name string) (*models.SiteFile, error) {
+	f, err := s.store.SiteFileByName(ctx, name)
+	return f, mapNotFound(err)
 }

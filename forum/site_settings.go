@@ -35,7 +35,7 @@ type Site struct {
 	Version      int64
 	Name         string
 	Description  string
-	LogoFile     string // file name in SiteFileDir, "" for none
+	LogoFile     string // name in site_files, "" for none
 	FaviconFile  string
 	Accent       string // #rrggbb or ""
 	ContactEmail string
@@ -186,12 +186,12 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 	}
 	var logoName, faviconName string
 	if logo != nil {
-		if logoName, err = s.storeSiteImage(logo); err != nil {
+		if logoName, err = s.storeSiteImage(ctx, logo); err != nil {
 			return nil, err
 		}
 	}
 	if favicon != nil {
-		if faviconName, err = s.storeSiteImage(favicon); err != nil {
+		if faviconName, err = s.storeSiteImage(ctx, favicon); err != nil {
 			return nil, err
 		}
 	}
@@ -218,8 +218,8 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 		if err != nil {
 			return nil, err
 		}
-		s.removeSiteImage(cur.LogoFile, next.LogoFile, next.FaviconFile)
-		s.removeSiteImage(cur.FaviconFile, next.LogoFile, next.FaviconFile)
+		s.removeSiteImage(ctx, cur.LogoFile, next.LogoFile, next.FaviconFile)
+		s.removeSiteImage(ctx, cur.FaviconFile, next.LogoFile, next.FaviconFile)
 		site := s.buildSite(&next)
 		s.site.keep(site)
 		return site, nil

@@ -6,8 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -109,8 +107,9 @@ func TestSaveSiteRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-	if ents, _ := os.ReadDir(env.Svc.SiteFileDir()); len(ents) != 0 {
-		t.Fatalf("refused images were stored: %v", ents)
+	var stored int64
+	if err := env.Store.DB(env.Ctx).Table("site_files").Count(&stored).Error; err != nil || stored != 0 {
+		t.Fatalf("refused images were stored: %d %v", stored, err)
 	}
 }
 
@@ -148,9 +147,14 @@ func TestSaveSiteStoresAuditsAndReachesOtherProcesses(t *testing.T) {
 	if !strings.HasPrefix(site.LogoFile, "logo-") || !strings.HasSuffix(site.LogoFile, ".png") {
 		t.Fatalf("logo name %q", site.LogoFile)
 	}
-	stored, err := os.ReadFile(filepath.Join(env.Svc.SiteFileDir(), site.LogoFile))
-	if err != nil || !bytes.Equal(stored, logo) {
+	stored, err := env.Svc.SiteFile(env.Ctx, site.LogoFile)
+	if err != nil || !bytes.Equal(stored.Data, logo) || stored.ContentType != "image/png" {
 		t.Fatalf("stored logo: %v", err)
+	}
+	// Another process serves the image this one stored: it is in the
+	// database, not in one process's data directory.
+	if f, err := other.SiteFile(env.Ctx, site.LogoFile); err != nil || !bytes.Equal(f.Data, logo) {
+		t.Fatalf("the other process cannot serve the logo: %v", err)
 	}
 
 	got, err := other.Site(env.Ctx)
@@ -172,7 +176,7 @@ func TestSaveSiteStoresAuditsAndReachesOtherProcesses(t *testing.T) {
 	if err != nil || site2.LogoFile == site.LogoFile || site2.Version != 2 || site2.Name != "Gardeners' Corner" {
 		t.Fatalf("second logo: %+v %v", site2, err)
 	}
-	if _, err := os.Stat(filepath.Join(env.Svc.SiteFileDir(), site.LogoFile)); !os.IsNotExist(err) {
+	if _, err := env.Svc.SiteFile(env.Ctx, site.LogoFile); !errors.Is(err, forum.ErrNotFound) {
 		t.Fatalf("old logo kept: %v", err)
 	}
 	site3, err := env.Svc.SaveSite(env.Ctx, admin, forum.SiteInput{RemoveLogo: true, Name: str("")})

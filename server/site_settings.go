@@ -5,9 +5,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -85,19 +83,16 @@ func siteFileURL(name string) string {
 	return "/site-files/" + name
 }
 
-// siteFile serves the logo and favicon; names are content-hashed, so they
+// siteFile serves the logo and favicon from the database, so every
+// process serves what another stored; names are content-hashed, so they
 // are cached for a year.
 func (s *Server) siteFile(c echo.Context) error {
-	name := filepath.Base(c.Param("file"))
-	if name == "." || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp") {
-		return forum.ErrNotFound
-	}
-	p := filepath.Join(s.forum.SiteFileDir(), name)
-	if _, err := os.Stat(p); err != nil {
-		return forum.ErrNotFound
+	f, err := s.forum.SiteFile(c.Request().Context(), c.Param("file"))
+	if err != nil {
+		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	return c.File(p)
+	return c.Blob(http.StatusOK, f.ContentType, f.Data)
 }
 
 // siteCSS is the accent colour as CSS custom properties. The CSP allows

@@ -55,6 +55,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0360_member_list", Migrate: migrateMemberList},
 		{ID: "0361_member_last_seen", Migrate: migrateMemberLastSeen},
 		{ID: "0370_passkeys", Migrate: migratePasskeys},
+		{ID: "0380_site_files", Migrate: migrateSiteFiles},
 	}
 }
 
