@@ -6,6 +6,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/hearth/hearth/models"
@@ -53,6 +54,40 @@ func (s *Service) Applications(ctx context.Context, actor *models.User) ([]model
 // ApproveApplication lets a waiting account log in, tells it by mail,
 // and audits the decision.
 func (s *Service) ApproveApplication(ctx context.Context, actor *models.User, userID int64) error {
+	return s.decideApplication(ctx, actor, userID, func(ctx context.Context, u *models.User, now time.Time) error {
+		if err := s.record(ctx, actor, "application.approve", TargetUser, u.ID, "", nil, now); err != nil {
+			return err
+		}
+		return s.applicationMail(ctx, u, true)
+	})
+}
+
+// RejectApplication erases a waiting account (its name and address are
+// free again), tells the applicant by mail, and audits the decision.
+func (s *Service) RejectApplication(ctx context.Context, actor *models.User, userID int64) error {
+	return s.decideApplication(ctx, actor, userID, func(ctx context.Context, u *models.User, now time.Time) error {
+		if err := s.store.DeleteAccountRows(ctx, u.ID); err != nil {
+			return err
+		}
+		name := "deleted-" + strconv.FormatInt(u.ID, 10)
+		if err := s.store.UpdateUserFields(ctx, u.ID, map[string]any{
+			"username": name, "username_lower": name, "email": "", "email_lower": name,
+			"password_hash": "", "display_name": DeletedMemberName, "application": "", "erased_at": now, "updated_at": now,
+		}); err != nil {
+			return err
+		}
+		if err := s.record(ctx, actor, "application.reject", TargetUser, u.ID, "", map[string]any{"username": u.Username}, now); err != nil {
+			return err
+		}
+		return s.applicationMail(ctx, u, false)
+	})
+}
+
+// decideApplication claims a waiting account's application for an
+// approver (one UPDATE, so two decisions at once cannot both win) and, in
+// the same transaction, applies the decision to it; ErrNotWaiting when it
+// was decided already.
+func (s *Service) decideApplication(ctx context.Context, actor *models.User, userID int64, decide func(ctx context.Context, u *models.User, now time.Time) error) error {
 	if actor == nil {
 		return ErrUnauthorized
 	}
@@ -69,52 +104,10 @@ func (s *Service) ApproveApplication(ctx context.Context, actor *models.User, us
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return ErrNotWaiting
-		}
-		if err := s.record(ctx, actor, "application.approve", TargetUser, userID, "", nil, now); err != nil {
-			return err
-		}
-		return s.applicationMail(ctx, u, true)
-	})
-}
-
-// RejectApplication erases a waiting account (its name and address are
-// free again), tells the applicant by mail, and audits the decision.
-func (s *Service) RejectApplication(ctx context.Context, actor *models.User, userID int64) error {
-	if actor == nil {
-		return ErrUnauthorized
-	}
-	if !CanApprove(actor) {
-		return ErrForbidden
-	}
-	now := s.now()
-	return s.store.WithTx(ctx, func(ctx context.Context) error {
-		u, err := s.store.UserByID(ctx, userID)
-		if err != nil {
-			return mapNotFound(err)
-		}
-		ok, err := s.store.ApproveApplication(ctx, userID, now) // claims the decision
-		if err != nil {
-			return err
-		}
 		if !ok || u.ErasedAt != nil {
 			return ErrNotWaiting
 		}
-		if err := s.store.DeleteAccountRows(ctx, userID); err != nil {
-			return err
-		}
-		name := "deleted-" + strconv.FormatInt(userID, 10)
-		if err := s.store.UpdateUserFields(ctx, userID, map[string]any{
-			"username": name, "username_lower": name, "email": "", "email_lower": name,
-			"password_hash": "", "display_name": DeletedMemberName, "application": "", "erased_at": now, "updated_at": now,
-		}); err != nil {
-			return err
-		}
-		if err := s.record(ctx, actor, "application.reject", TargetUser, userID, "", map[string]any{"username": u.Username}, now); err != nil {
-			return err
-		}
-		return s.applicationMail(ctx, u, false)
+		return decide(ctx, u, now)
 	})
 }
 
