@@ -360,27 +360,7 @@ func (b *browser) open(p string) {
 // returns the path.
 func (b *browser) click(sel, want string) string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
-	defer cancel()
-	// The element is clicked through the DOM (element.click()) once it is
-	// visible, not by mouse coordinates: under load the page could still
-	// scroll to a #post-N anchor between measuring the button and pressing
-	// it, and the press would land elsewhere.
-	if _, err := chromedp.Run(ctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
-		b.t.Fatalf("click %s: not visible: %v", sel, err)
-	}
-	js := fmt.Sprintf("document.querySelector(%q).click()", sel)
-	click := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Evaluate[any](js)(ctx, tg)
-		return chromedp.Void{}, err
-	})
-	resp, err := chromedp.RunResponse(ctx, click)
-	if err != nil {
-		b.t.Fatalf("click %s: %v", sel, err)
-	}
-	if at := b.here(); resp.Status != http.StatusOK || !strings.HasPrefix(at, want) {
-		b.t.Fatalf("click %s: HTTP %d at %s, want 200 at %s…", sel, resp.Status, at, want)
-	}
+	b.clickStatus(sel, want, http.StatusOK)
 	return get(b, "path", chromedp.Evaluate[string](`location.pathname`))
 }
 

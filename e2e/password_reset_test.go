@@ -91,8 +91,12 @@ func (b *browser) openStatus(p string, status int64) {
 	}
 }
 
-// clickStatus is click for a submit that answers with another status (a
-// form refused with 422).
+// clickStatus clicks a link or a submit button, waits for the page it
+// leads to, and requires that HTTP status (e.g. a form refused with 422)
+// at a path that starts with want. The element is clicked through the DOM
+// (element.click()) once it is visible, not by mouse coordinates: under
+// load the page could still scroll to a #post-N anchor between measuring
+// the button and pressing it, and the press would land elsewhere.
 func (b *browser) clickStatus(sel, want string, status int64) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)

@@ -4,10 +4,6 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/hearth/hearth/models"
-	"github.com/hearth/hearth/models/migrations"
-	"github.com/hearth/hearth/models/modelstest"
 )
 
 // TestMemberLastSeenMigrationAndMarkSeen: migration 0361 fills
@@ -15,15 +11,7 @@ import (
 // the last day), and MarkSeen moves it on a new day only, never back.
 func TestMemberLastSeenMigrationAndMarkSeen(t *testing.T) {
 	ctx := context.Background()
-	s, err := models.Open(ctx, modelstest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	db := s.DB(ctx)
-	if err := migrations.RunTo(db, "0360_member_list"); err != nil {
-		t.Fatal(err)
-	}
+	s, db := storeAt(t, "0360_member_list")
 	joined := time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC)
 	for _, name := range []string{"seen", "never"} {
 		if err := db.Exec(`INSERT INTO users (username, username_lower, email, email_lower, password_hash, role, created_at, updated_at)
