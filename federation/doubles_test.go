@@ -164,7 +164,7 @@ func runDoubleFlows(t *testing.T, s *doubleScene) {
 	if len(ann) != 1 || ann[0]["actor"] != base+"/c/general" || ann[0]["object"] != noteURL {
 		t.Fatalf("Announces: %v", ann)
 	}
-	if n := d.fetched[noteURL]; n["type"] != "Note" || n["name"] != "Hello, fediverse" || n["attributedTo"] != s.hearthAlice {
+	if n := d.fetched[noteURL]; n["type"] != "Note" || !strings.HasPrefix(fmt.Sprint(n["content"]), "<p><strong>Hello, fediverse</strong></p>") || n["attributedTo"] != s.hearthAlice {
 		t.Fatalf("announced Note as fetched: %v", n)
 	}
 	if cr := d.receivedOfType("Create"); len(cr) != 1 || cr[0]["actor"] != s.hearthAlice {

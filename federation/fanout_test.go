@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hearth/hearth/forum"
@@ -77,7 +78,7 @@ func TestFanOutBetweenInstances(t *testing.T) {
 	create := receivedOnce(t, a, b, postURL+"#create", "http://a.test/u/alice")
 	note, _ := create["object"].(map[string]any)
 	if create["type"] != "Create" || create["actor"] != "http://a.test/u/alice" ||
-		note["id"] != postURL || note["type"] != "Note" || note["name"] != "Hello, fediverse" {
+		note["id"] != postURL || note["type"] != "Note" || !strings.HasPrefix(fmt.Sprint(note["content"]), titleParagraph("Hello, fediverse")) {
 		t.Errorf("Create: %v", create)
 	}
 	if _, ok := note["@context"]; ok {
@@ -110,7 +111,7 @@ func TestFanOutBetweenInstances(t *testing.T) {
 	updateID := fmt.Sprintf("%s#update-%d-%d", postURL, edited.EditedAt.Unix(), edited.EditCount)
 	update := receivedOnce(t, a, b, updateID, "http://a.test/u/alice")
 	if obj, _ := update["object"].(map[string]any); update["type"] != "Update" || obj["id"] != postURL ||
-		obj["content"] != "<p>First post, edited.</p>\n" || obj["updated"] == nil {
+		obj["content"] != titleParagraph("Hello, fediverse")+"<p>First post, edited.</p>\n" || obj["updated"] == nil {
 		t.Errorf("Update: %v", update)
 	}
 

@@ -2,6 +2,7 @@ package federation
 
 import (
 	"errors"
+	"html"
 	"net/http"
 	"strconv"
 	"time"
@@ -45,7 +46,8 @@ func (f *Federation) note(c echo.Context) error {
 }
 
 // noteDocument is a post as a Note: what Mastodon shows in full (an
-// Article would show only its title and a link).
+// Article would show only its title, summary and a link). A thread's first
+// post opens with its title as a bold paragraph (titleParagraph).
 func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, error) {
 	p, t := fp.Post, fp.Thread
 	author := f.userRef(fp.Author)
@@ -56,10 +58,14 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 	attributedTo := streams.NewActivityStreamsAttributedToProperty()
 	attributedTo.AppendIRI(mustParse(author.url))
 	n.SetActivityStreamsAttributedTo(attributedTo)
+	content := p.HTML
 	if p.Number == 1 {
-		n.SetActivityStreamsName(nameProp(t.Title))
+		// The title opens the content: no `name` (GoToSocial shows it as
+		// a content warning) and no `summary` (one everywhere). See
+		// docs/FEDERATION.md, "Thread titles".
+		content = titleParagraph(t.Title) + content
 	}
-	n.SetActivityStreamsContent(contentProp(p.HTML))
+	n.SetActivityStreamsContent(contentProp(content))
 	n.SetActivityStreamsPublished(publishedProp(p.CreatedAt))
 	if p.EditedAt != nil {
 		n.SetActivityStreamsUpdated(updatedProp(*p.EditedAt))
@@ -128,7 +134,13 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 	}
 	// go-fed v1.0.0 types source as an Object (it would gain "type":
 	// "Object") and has no Hashtag type, so both are added to the map.
-	m["source"] = map[string]any{"content": p.Body, "mediaType": "text/markdown"}
+	if p.Number > 1 {
+		// A thread start has none: its content opens with the title, which
+		// the member's Markdown does not hold, and Lemmy and NodeBB take
+		// the body from source (NodeBB its title too, from source's first
+		// sentence) when there is one.
+		m["source"] = map[string]any{"content": p.Body, "mediaType": "text/markdown"}
+	}
 	tagList, _ := m["tag"].([]any)
 	if v, ok := m["tag"]; ok && tagList == nil {
 		tagList = []any{v}
@@ -147,6 +159,15 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 		f.questionize(m, fp.Poll, fp.PollOptions)
 	}
 	return m, nil
+}
+
+// titleParagraph is a thread's title as the first paragraph of its first
+// post's content: <strong> survives every sanitizer read (Mastodon keeps
+// it and turns headings into it; Misskey's HTML-to-MFM keeps only it as
+// bold, an <h2> would become plain text), and Lemmy and NodeBB, reading a
+// Note with no name, take the first line or sentence as the title.
+func titleParagraph(title string) string {
+	return "<p><strong>" + html.EscapeString(title) + "</strong></p>"
 }
 
 // writeTombstone answers 410 Gone with a Tombstone for a deleted object.

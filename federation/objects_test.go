@@ -3,6 +3,7 @@ package federation
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hearth/hearth/forum"
@@ -30,14 +31,27 @@ func TestNoteShapes(t *testing.T) {
 	threadURL := "http://forum.test/t/" + strconv.FormatInt(s.thread.ID, 10)
 	firstURL := "http://forum.test" + postPath(s.first)
 
-	if first["type"] != "Note" || first["name"] != "Hello, fediverse" || first["attributedTo"] != "http://forum.test/u/alice" {
+	if first["type"] != "Note" || first["attributedTo"] != "http://forum.test/u/alice" {
 		t.Errorf("first post: %v", first)
+	}
+	for _, key := range []string{"name", "summary", "source"} {
+		// name is a content warning on GoToSocial, summary everywhere;
+		// source would hold the body without the title (NodeBB would take
+		// its first sentence as the title).
+		if _, ok := first[key]; ok {
+			t.Errorf("a thread start carries %s: %v", key, first[key])
+		}
 	}
 	if _, ok := first["inReplyTo"]; ok {
 		t.Error("a thread's first post answers nothing")
 	}
-	if _, ok := reply["name"]; ok {
-		t.Error("only the first post carries the thread title")
+	for _, key := range []string{"name", "summary"} {
+		if _, ok := reply[key]; ok {
+			t.Errorf("a reply carries %s", key)
+		}
+	}
+	if html, _ := reply["content"].(string); html != s.reply.HTML || strings.Contains(html, "Hello, fediverse") {
+		t.Errorf("reply content %q: the title opens only the thread start", html)
 	}
 	if reply["inReplyTo"] != firstURL || plain["inReplyTo"] != firstURL {
 		t.Errorf("inReplyTo: explicit %v, implicit %v; want %s", reply["inReplyTo"], plain["inReplyTo"], firstURL)
@@ -50,12 +64,12 @@ func TestNoteShapes(t *testing.T) {
 			t.Errorf("%v: to %v", doc["id"], doc["to"])
 		}
 	}
-	if html, _ := first["content"].(string); html != s.first.HTML || html == "" {
-		t.Errorf("content %q is not the stored sanitised HTML", html)
+	if html, _ := first["content"].(string); html != "<p><strong>Hello, fediverse</strong></p>"+s.first.HTML || s.first.HTML == "" {
+		t.Errorf("content %q is not the title then the stored sanitised HTML", html)
 	}
-	src, _ := first["source"].(map[string]any)
-	if src["mediaType"] != "text/markdown" || src["content"] != s.first.Body {
-		t.Errorf("source %v", src)
+	src, _ := reply["source"].(map[string]any)
+	if src["mediaType"] != "text/markdown" || src["content"] != s.reply.Body {
+		t.Errorf("reply source %v", src)
 	}
 	cc, _ := first["cc"].([]any)
 	wantCC := []string{"http://forum.test/u/alice/followers", "http://forum.test/c/general", "http://forum.test/u/bob"}
