@@ -88,16 +88,11 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 		inReplyTo.AppendIRI(mustParse(f.postURL(parent)))
 		n.SetActivityStreamsInReplyTo(inReplyTo)
 	}
-	to := streams.NewActivityStreamsToProperty()
-	to.AppendIRI(mustParse(publicAddress))
-	n.SetActivityStreamsTo(to)
-	cc := streams.NewActivityStreamsCcProperty()
-	cc.AppendIRI(mustParse(author.followers()))
-	cc.AppendIRI(mustParse(category.url))
+	var mentioned []string
 	tags := streams.NewActivityStreamsTagProperty()
 	for _, u := range fp.Mentions {
 		ref := f.userRef(u)
-		cc.AppendIRI(mustParse(ref.url))
+		mentioned = append(mentioned, ref.url)
 		mention := streams.NewActivityStreamsMention()
 		href := streams.NewActivityStreamsHrefProperty()
 		href.Set(mustParse(ref.url))
@@ -109,7 +104,7 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 		// The answered author is addressed and mentioned: GoToSocial
 		// drops a reply that does not mention them, and Mastodon notifies
 		// by Mention.
-		cc.AppendIRI(mustParse(rp.Author.RemoteURL))
+		mentioned = append(mentioned, rp.Author.RemoteURL)
 		mention := streams.NewActivityStreamsMention()
 		href := streams.NewActivityStreamsHrefProperty()
 		href.Set(mustParse(rp.Author.RemoteURL))
@@ -117,7 +112,6 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 		mention.SetActivityStreamsName(nameProp("@" + rp.Author.Username))
 		tags.AppendActivityStreamsMention(mention)
 	}
-	n.SetActivityStreamsCc(cc)
 	n.SetActivityStreamsTag(tags)
 	// FEP-7888: the thread is the conversation's context, a collection at
 	// the thread's URL. FEP-1b12: the category is the group it is posted to.
@@ -154,7 +148,7 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 	m["tag"] = tagList
 	m["sensitive"] = false
 	m["replies"] = f.repliesCollection(p.ID, fp.Replies)
-	asArray(m, "to", "cc")
+	m["to"], m["cc"] = addressing(author, category, mentioned)
 	if fp.Poll != nil {
 		f.questionize(m, fp.Poll, fp.PollOptions)
 	}

@@ -72,7 +72,7 @@ func TestNoteShapes(t *testing.T) {
 		t.Errorf("reply source %v", src)
 	}
 	cc, _ := first["cc"].([]any)
-	wantCC := []string{"http://forum.test/u/alice/followers", "http://forum.test/c/general", "http://forum.test/u/bob"}
+	wantCC := []string{"http://forum.test/c/general/followers", "http://forum.test/u/alice/followers", "http://forum.test/c/general", "http://forum.test/u/bob"}
 	if len(cc) != len(wantCC) {
 		t.Fatalf("cc %v, want %v", cc, wantCC)
 	}

@@ -78,6 +78,9 @@ type audience struct {
 	// remoteInboxes are the servers of the remote people a post answers,
 	// who get its Create, Update and Delete whether they follow or not.
 	remoteInboxes []string
+	// remoteAuthor is the actor a reply to a fediverse post answers (and
+	// addresses), even when their server is not written to.
+	remoteAuthor string
 }
 
 func (a audience) empty() bool {
@@ -129,6 +132,7 @@ func (f *Federation) audienceOf(ctx context.Context, p *models.Post) (audience, 
 	if err != nil || rp == nil {
 		return a, err
 	}
+	a.remoteAuthor = rp.Author.RemoteURL
 	remote, err := f.store.RemoteActorByAPID(ctx, rp.Author.RemoteURL)
 	if errors.Is(err, models.ErrNotFound) {
 		return a, nil
@@ -222,6 +226,20 @@ func (f *Federation) fanOutDelete(ctx context.Context, p *models.Post) error {
 	// activity whose id they have seen. Peers read the object's id, so
 	// Deletes sent earlier as plain #delete are handled alike.
 	act := f.wrapActivity("Delete", fmt.Sprintf("%s#delete-%d", url, at.UnixMicro()), aud.author, tombstone, at)
+	// Addressed as the Note was, so the Delete reaches and convinces
+	// everyone the Create did.
+	members, err := f.svc.MentionedMembers(ctx, p.Body)
+	if err != nil {
+		return err
+	}
+	var mentioned []string
+	for _, u := range members {
+		mentioned = append(mentioned, f.userRef(u).url)
+	}
+	if aud.remoteAuthor != "" {
+		mentioned = append(mentioned, aud.remoteAuthor)
+	}
+	act["to"], act["cc"] = addressing(aud.author, aud.category, mentioned)
 	if err := f.enqueue(ctx, aud.author, act, append(aud.personal(), aud.plainCatInboxes()...)); err != nil {
 		return err
 	}
@@ -229,8 +247,9 @@ func (f *Federation) fanOutDelete(ctx context.Context, p *models.Post) error {
 }
 
 // wrapActivity makes the activity carrying object, addressed as the object
-// is (Mastodon checks that a Create's audience matches its Note's) or, for a
-// Tombstone, publicly with the actor's followers in cc.
+// is (Mastodon checks that a Create's audience matches its Note's) or, by
+// default, publicly with the actor's followers in cc (a post's Delete then
+// sets the post's addressing).
 func (f *Federation) wrapActivity(kind, id string, actor actorRef, object map[string]any, at time.Time) map[string]any {
 	delete(object, "@context") // the activity carries it, once
 	act := map[string]any{
@@ -287,3 +306,25 @@ func (o outbox) PostHidden(ctx context.Context, p *models.Post, on bool) error {
 // resendCreate is fanOutNote's kind for a Create of a post peers were
 // already sent (and then told to delete).
 const resendCreate = "Create again"
+
+// addressing is the audience of every post's activities, public threads'
+// and replies' alike: Public in to; in cc the category Group's followers
+// (who hold the thread through the Group), the author's followers, the
+// Group itself and the actors the post mentions or answers. The Group is
+// addressed because Lemmy finds a post's community in to/cc (crates/apub/
+// objects/src/protocol/page.rs, Page::community); audience names it too
+// (FEP-1b12). Create, Update and Delete carry this same audience, so a peer
+// never sees a post's visibility change between them. A post in the
+// ambassadors' category has no audience at all: nothing of it is queued
+// (forum.Service.SetHooks) or served.
+func addressing(author, category actorRef, mentioned []string) (to, cc []any) {
+	cc = []any{category.followers(), author.followers(), category.url}
+	seen := map[string]bool{}
+	for _, u := range mentioned {
+		if !seen[u] {
+			seen[u] = true
+			cc = append(cc, u)
+		}
+	}
+	return []any{publicAddress}, cc
+}

@@ -119,8 +119,29 @@ func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPo
 	}
 	r := s.md.Render(p.Body)
 	fp.Hashtags = r.Hashtags
-	for _, name := range r.Mentions {
-		if len(fp.Mentions) == maxFederatedMentions {
+	if fp.Mentions, err = s.mentionedMembers(ctx, r.Mentions); err != nil {
+		return nil, err
+	}
+	if p.APID == nil {
+		if fp.Replies, err = s.loadRepliesPage(ctx, p, t, 1); err != nil {
+			return nil, err
+		}
+	}
+	fp.Poll, fp.PollOptions, err = s.PollForPost(ctx, p.ID)
+	return fp, err
+}
+
+// MentionedMembers are the local members a post's body mentions, in
+// order and at most maxFederatedMentions: the actors its Note addresses,
+// which its Delete addresses again once the post is gone.
+func (s *Service) MentionedMembers(ctx context.Context, body string) ([]*models.User, error) {
+	return s.mentionedMembers(ctx, s.md.Render(body).Mentions)
+}
+
+func (s *Service) mentionedMembers(ctx context.Context, names []string) ([]*models.User, error) {
+	var out []*models.User
+	for _, name := range names {
+		if len(out) == maxFederatedMentions {
 			break
 		}
 		u, err := s.store.UserByUsername(ctx, name)
@@ -130,15 +151,9 @@ func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPo
 		if err != nil {
 			return nil, err
 		}
-		fp.Mentions = append(fp.Mentions, u)
+		out = append(out, u)
 	}
-	if p.APID == nil {
-		if fp.Replies, err = s.loadRepliesPage(ctx, p, t, 1); err != nil {
-			return nil, err
-		}
-	}
-	fp.Poll, fp.PollOptions, err = s.PollForPost(ctx, p.ID)
-	return fp, err
+	return out, nil
 }
 
 // FederatedThread is a thread as its ActivityPub context collection
