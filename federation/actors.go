@@ -153,11 +153,18 @@ func (f *Federation) categoryActor(c echo.Context) error {
 // categoryDocument is a category's Group: its id stays the first slug's
 // URL while preferredUsername, name and url follow renames.
 func (f *Federation) categoryDocument(ctx context.Context, cat *models.Category) (map[string]any, error) {
-	return f.actorDocument(ctx, streams.NewActivityStreamsGroup(), actor{
-		ref: f.categoryRef(cat), preferredUsername: cat.Slug, name: cat.Name,
+	ref := f.categoryRef(cat)
+	m, err := f.actorDocument(ctx, streams.NewActivityStreamsGroup(), actor{
+		ref: ref, preferredUsername: cat.Slug, name: cat.Name,
 		summary: textToHTML(cat.Description), page: f.categoryURL(cat.Slug),
 		published: cat.CreatedAt, discoverable: true,
 	})
+	if err != nil {
+		return nil, err
+	}
+	m["@context"] = groupContext
+	m["featured"] = ref.featured()
+	return m, nil
 }
 
 // instanceActor answers /actor: the Application that signs Hearth's

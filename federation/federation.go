@@ -129,6 +129,7 @@ func (f *Federation) Register(e *echo.Echo) {
 		get("/u/:username/"+kind, f.collection(f.userOwner, kind))
 		get("/c/:slug/"+kind, f.collection(f.categoryOwner, kind))
 	}
+	get("/c/:slug/featured", f.featured)
 	get("/p/:id/replies", f.replies)
 
 	// Inboxes: every actor's, and the shared one. What arrives is verified,

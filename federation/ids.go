@@ -29,6 +29,9 @@ func (r actorRef) outbox() string    { return r.url + "/outbox" }
 func (r actorRef) followers() string { return r.url + "/followers" }
 func (r actorRef) following() string { return r.url + "/following" }
 
+// featured is a category Group's collection of pinned threads.
+func (r actorRef) featured() string { return r.url + "/featured" }
+
 // keyID is the id of the actor's public key, as signatures name it.
 func (r actorRef) keyID() string { return r.url + "#main-key" }
 

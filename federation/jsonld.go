@@ -33,10 +33,21 @@ var jsonLDContext = []any{
 		"toot":                      "http://joinmastodon.org/ns#",
 		"discoverable":              "toot:discoverable",
 		"indexable":                 "toot:indexable",
-		"featured":                  map[string]string{"@id": "toot:featured", "@type": "@id"},
-		"featuredTags":              map[string]string{"@id": "toot:featuredTags", "@type": "@id"},
 	},
 }
+
+// groupContext is jsonLDContext with the term a category's Group adds:
+// featured, its pinned threads. Only documents that carry featured declare
+// it (GoToSocial logs an error for an actor whose context names a
+// featured it does not have); members have no pinned posts, so a Person
+// declares none.
+var groupContext = func() []any {
+	terms := map[string]any{"featured": map[string]string{"@id": "toot:featured", "@type": "@id"}}
+	for k, v := range jsonLDContext[2].(map[string]any) {
+		terms[k] = v
+	}
+	return []any{jsonLDContext[0], jsonLDContext[1], terms}
+}()
 
 // serialize turns a go-fed value into its JSON-LD map with Hearth's
 // @context. Callers add what go-fed v1.0.0 cannot express to the map
