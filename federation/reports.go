@@ -15,7 +15,9 @@ import (
 // Reports between servers travel as Flag activities, the shape Mastodon
 // and GoToSocial use: the actor is the reporting server's instance actor
 // (so the person who reported stays anonymous), object is the reported
-// account followed by the reported posts, content the comment.
+// account followed by the reported posts, content the comment. Lemmy's
+// come from the reporting person, with the reason in summary; NodeBB's
+// and Mbin's from the person too.
 
 // maxFlagObjects bounds the posts one Flag may report.
 const maxFlagObjects = 50
@@ -29,9 +31,15 @@ func (f *Federation) onFlag(ctx context.Context, act *activity, body []byte, sig
 	}
 	var flag struct {
 		Content string `json:"content"`
+		Summary string `json:"summary"`
 	}
 	if err := json.Unmarshal(body, &flag); err != nil {
 		return fmt.Errorf("%w: %v", errIgnore, err)
+	}
+	if strings.TrimSpace(flag.Content) == "" {
+		// Lemmy and its kin put the reason in summary and leave content
+		// out (lemmy: crates/apub/activities/src/community/report.rs).
+		flag.Content = flag.Summary
 	}
 	var objects []json.RawMessage
 	if json.Unmarshal(act.Object, &objects) != nil {
