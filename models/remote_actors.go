@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -21,8 +22,14 @@ type RemoteActor struct {
 	Name              string `gorm:"size:300;not null;default:''"`
 	Domain            string `gorm:"size:300;not null;default:'';index"`
 	IconURL           string `gorm:"size:2048;not null;default:''"`
-	FetchedAt         time.Time
-	CreatedAt         time.Time
+	// FollowersURL is the actor's followers collection; AlsoKnownAs its
+	// aliases, one actor id per line; MovedTo where a verified Move sent
+	// it (migration 0460).
+	FollowersURL string `gorm:"column:followers_url;size:2048;not null;default:''"`
+	AlsoKnownAs  string `gorm:"type:text;not null;default:''"`
+	MovedTo      string `gorm:"size:2048;not null;default:''"`
+	FetchedAt    time.Time
+	CreatedAt    time.Time
 }
 
 // DeliveryInbox is where activities for this actor go: the shared inbox
@@ -58,10 +65,23 @@ func (s *Store) UpsertRemoteActor(ctx context.Context, a *RemoteActor) (*RemoteA
 	err := s.DB(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "ap_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"inbox", "shared_inbox", "public_key_pem", "key_id",
-			"preferred_username", "name", "domain", "icon_url", "fetched_at"}),
+			"preferred_username", "name", "domain", "icon_url", "followers_url", "also_known_as", "fetched_at"}),
 	}).Create(a).Error
 	if err != nil {
 		return nil, err
 	}
 	return s.RemoteActorByAPID(ctx, a.APID)
+}
+
+// Aliases lists the actor ids in AlsoKnownAs.
+func (a *RemoteActor) Aliases() []string {
+	if a.AlsoKnownAs == "" {
+		return nil
+	}
+	return strings.Split(a.AlsoKnownAs, "\n")
+}
+
+// SetRemoteActorMovedTo records that a verified Move sent the actor to target.
+func (s *Store) SetRemoteActorMovedTo(ctx context.Context, id int64, target string) error {
+	return s.DB(ctx).Model(&RemoteActor{}).Where("id = ?", id).Update("moved_to", target).Error
 }

@@ -48,6 +48,19 @@ func (s *Store) SoftDeletePostsBy(ctx context.Context, userID int64, now time.Ti
 	return threads, err
 }
 
+// HidePostsBy hides every live, visible post of userID (as flags hide a
+// post: moderators can restore it) and returns the threads that changed.
+func (s *Store) HidePostsBy(ctx context.Context, userID int64, now time.Time) ([]int64, error) {
+	var threads []int64
+	q := "user_id = ? AND deleted_at IS NULL AND hidden_at IS NULL"
+	err := s.DB(ctx).Model(&Post{}).Where(q, userID).Distinct("thread_id").Pluck("thread_id", &threads).Error
+	if err != nil || len(threads) == 0 {
+		return nil, err
+	}
+	err = s.DB(ctx).Model(&Post{}).Where(q, userID).Updates(map[string]any{"hidden_at": now, "updated_at": now}).Error
+	return threads, err
+}
+
 // UpdateRemoteUserProfile copies a refreshed actor's name and icon to the
 // users row standing for it, if there is one.
 func (s *Store) UpdateRemoteUserProfile(ctx context.Context, a *RemoteActor, now time.Time) error {

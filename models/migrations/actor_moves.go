@@ -1,0 +1,24 @@
+package migrations
+
+import (
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// migrateRemoteActorMoves keeps what an actor document says about where its
+// account lives: the followers collection (an Update may change it), the
+// alsoKnownAs aliases (a Move is only believed when the target lists the
+// old account there) and movedTo (set once a Move is accepted).
+func migrateRemoteActorMoves(tx *gorm.DB) error {
+	for _, s := range []string{
+		`ALTER TABLE remote_actors ADD COLUMN followers_url VARCHAR(2048) NOT NULL DEFAULT ''`,
+		`ALTER TABLE remote_actors ADD COLUMN also_known_as TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE remote_actors ADD COLUMN moved_to VARCHAR(2048) NOT NULL DEFAULT ''`,
+	} {
+		if err := tx.Exec(s).Error; err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
+}
