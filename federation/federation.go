@@ -68,6 +68,9 @@ type Federation struct {
 	keys *keyCache
 	// keyFetches merges concurrent lookups of one key id (verify.go).
 	keyFetches singleflight.Group
+	// blockedFollows dedupes the Rejects of Follows from blocked peers
+	// (follow_blocks.go).
+	blockedFollows *blockedFollowRejects
 
 	usageMu sync.Mutex
 	usage   forum.InstanceUsage
@@ -104,6 +107,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 		pollUpdateDelay: defaultPollUpdateDelay,
 		inboxWriter:     &inboxBatcher{store: svc.Store()},
 		keys:            newKeyCache(),
+		blockedFollows:  newBlockedFollowRejects(),
 	}
 }
 

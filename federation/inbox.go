@@ -141,6 +141,9 @@ func (f *Federation) inbox(owner func(echo.Context) (actorRef, error)) echo.Hand
 		if refused, err := f.svc.InboundRefused(r.Context(), signerHost, signer.APID, act.Actor); err != nil {
 			return f.serverError(c, err)
 		} else if refused {
+			if err := f.rejectBlockedFollow(r.Context(), act, signer); err != nil {
+				return f.serverError(c, err)
+			}
 			return writeError(c, http.StatusForbidden, "forbidden", "this server does not accept activity from you or your instance")
 		}
 		if err := f.inboxWriter.storeRow(r.Context(), &models.InboxActivity{

@@ -24,6 +24,19 @@ func (s *Store) RemoveFollowsOfRemoteActors(ctx context.Context, remoteIDs []int
 	return a.RowsAffected + b.RowsAffected, b.Error
 }
 
+// FollowsOfRemoteActors lists the follows between local actors and the
+// given remote actors, both ways, before RemoveFollowsOfRemoteActors drops
+// them (the peer is told).
+func (s *Store) FollowsOfRemoteActors(ctx context.Context, remoteIDs []int64) ([]Follower, []Following, error) {
+	var followers []Follower
+	var following []Following
+	if err := s.DB(ctx).Where("remote_actor_id IN ?", remoteIDs).Order("id").Find(&followers).Error; err != nil {
+		return nil, nil, err
+	}
+	err := s.DB(ctx).Where("remote_actor_id IN ?", remoteIDs).Order("id").Find(&following).Error
+	return followers, following, err
+}
+
 // RemoteActorIDsOnDomain lists the cached actors of a domain and its
 // subdomains (a block of example.com covers social.example.com).
 func (s *Store) RemoteActorIDsOnDomain(ctx context.Context, domain string) ([]int64, error) {

@@ -22,3 +22,10 @@ func migrateRemoteActorMoves(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// migrateDeliveriesPastBlock marks the deliveries that may reach a
+// suspended instance: the Reject and Undo of follows a suspension ends,
+// which tell the peer the follows are over.
+func migrateDeliveriesPastBlock(tx *gorm.DB) error {
+	return tx.Exec(`ALTER TABLE deliveries ADD COLUMN past_block BOOLEAN NOT NULL DEFAULT FALSE`).Error
+}
