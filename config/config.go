@@ -72,6 +72,12 @@ type Config struct {
 	// (hidden, as flags hide them: moderators can still see and restore
 	// them) or "keep". Its follows of Hearth actors go in every case.
 	FederationRemoteDeletePosts string
+	// FederationSecureMode makes every ActivityPub GET need an HTTP
+	// signature by an actor of a server that is not suspended: unsigned
+	// requests get 401, suspended servers 403. The instance actor,
+	// WebFinger and NodeInfo stay open so peers can fetch the keys their
+	// signatures need (federation/secure_mode.go).
+	FederationSecureMode bool
 }
 
 // Remote account deletion: what happens to the posts.
