@@ -29,3 +29,13 @@ func migrateRemoteActorMoves(tx *gorm.DB) error {
 func migrateDeliveriesPastBlock(tx *gorm.DB) error {
 	return tx.Exec(`ALTER TABLE deliveries ADD COLUMN past_block BOOLEAN NOT NULL DEFAULT FALSE`).Error
 }
+
+// migrateRemoteActorMoveAt records when an actor's last Move was handled,
+// so a Move is not processed again and again (a fetch each time).
+func migrateRemoteActorMoveAt(tx *gorm.DB) error {
+	typ := "DATETIME"
+	if tx.Dialector.Name() == "postgres" {
+		typ = "TIMESTAMPTZ"
+	}
+	return tx.Exec(`ALTER TABLE remote_actors ADD COLUMN move_at ` + typ).Error
+}
