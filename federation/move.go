@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hearth/hearth/models"
@@ -111,8 +112,42 @@ func (f *Federation) onMove(ctx context.Context, act *activity, body []byte, sig
 	})
 }
 
-// moveToLocal handles a remote account moving to a member here. Members
-// cannot list aliases yet, so no such Move can be verified: it is ignored.
+// moveToLocal handles a remote account moving to a member here: believed
+// when that member lists the old account among their aliases (settings,
+// "Moving here from another server"). The person is a member now: the old
+// account's follows of Hearth actors end (a member reads the forum here),
+// and members who followed it stop (Undo), as nothing is delivered to a
+// member through federation.
 func (f *Federation) moveToLocal(ctx context.Context, old *models.RemoteActor, target string, now time.Time) error {
-	return fmt.Errorf("%w: Move of %s to local %s", errIgnore, old.APID, target)
+	name, ok := strings.CutPrefix(target, f.base+"/u/")
+	if !ok {
+		return fmt.Errorf("%w: Move of %s to %s, not a member", errIgnore, old.APID, target)
+	}
+	u, err := f.localUser(ctx, name)
+	if err != nil {
+		return fmt.Errorf("%w: Move of %s to %s: %v", errIgnore, old.APID, target, err)
+	}
+	if f.userRef(u).url != target || !slices.Contains(u.Aliases(), old.APID) {
+		return fmt.Errorf("%w: %s does not list %s as an alias", errIgnore, target, old.APID)
+	}
+	return f.store.WithTx(ctx, func(ctx context.Context) error {
+		if err := f.store.SetRemoteActorMove(ctx, old.ID, target, now); err != nil {
+			return err
+		}
+		rows, err := f.store.FollowingsOfRemoteActor(ctx, old.ID)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			follower, err := f.store.UserByID(ctx, row.UserID)
+			if err != nil {
+				return err
+			}
+			if err := f.UnfollowRemote(ctx, follower, old.APID); err != nil {
+				return err
+			}
+		}
+		_, err = f.store.RemoveFollowsOfRemoteActors(ctx, []int64{old.ID})
+		return err
+	})
 }

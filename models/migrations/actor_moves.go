@@ -39,3 +39,17 @@ func migrateRemoteActorMoveAt(tx *gorm.DB) error {
 	}
 	return tx.Exec(`ALTER TABLE remote_actors ADD COLUMN move_at ` + typ).Error
 }
+
+// migrateMemberMoves lets members move: the accounts elsewhere they are
+// also known as (so one may move here) and where they moved to.
+func migrateMemberMoves(tx *gorm.DB) error {
+	for _, s := range []string{
+		`ALTER TABLE users ADD COLUMN also_known_as TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN moved_to VARCHAR(2048) NOT NULL DEFAULT ''`,
+	} {
+		if err := tx.Exec(s).Error; err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
+}
