@@ -3,7 +3,6 @@ package federation
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,8 +36,10 @@ func (f *Federation) ResolveAccount(ctx context.Context, handle string) (forum.R
 	if absoluteURL(id) == "" {
 		return forum.RemoteAccount{}, fmt.Errorf("not an actor id: %q", id)
 	}
-	if refused, err := f.svc.InboundRefused(ctx, hostOf(id), id); err != nil || refused {
-		return forum.RemoteAccount{}, errors.Join(err, errors.New("that server is blocked"))
+	if refused, err := f.svc.InboundRefused(ctx, hostOf(id), id); err != nil {
+		return forum.RemoteAccount{}, err
+	} else if refused {
+		return forum.RemoteAccount{}, fmt.Errorf("%s is blocked here", id)
 	}
 	a, err := f.remoteActor(ctx, stripFragment(id), true)
 	if err != nil {
