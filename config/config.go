@@ -66,7 +66,26 @@ type Config struct {
 	// is set and off otherwise (RequireEmailVerificationDefault), unless
 	// the flag or HEARTH_REQUIRE_EMAIL_VERIFICATION says.
 	RequireEmailVerification bool
+	// FederationRemoteDeletePosts is what happens to the posts of a remote
+	// account that deleted itself (Delete of the actor, or its server
+	// answering 410 Gone): "delete" (marked deleted, the default), "hide"
+	// (hidden, as flags hide them: moderators can still see and restore
+	// them) or "keep". Its follows of Hearth actors go in every case.
+	FederationRemoteDeletePosts string
+	// FederationSecureMode makes every ActivityPub GET need an HTTP
+	// signature by an actor of a server that is not suspended: unsigned
+	// requests get 401, suspended servers 403. The instance actor,
+	// WebFinger and NodeInfo stay open so peers can fetch the keys their
+	// signatures need (federation/secure_mode.go).
+	FederationSecureMode bool
 }
+
+// Remote account deletion: what happens to the posts.
+const (
+	RemoteDeletePostsDelete = "delete"
+	RemoteDeletePostsHide   = "hide"
+	RemoteDeletePostsKeep   = "keep"
+)
 
 // RequireEmailVerificationDefault is --require-email-verification when it
 // is not given: on exactly when mail can be delivered (--smtp-url set),
@@ -85,6 +104,8 @@ func Defaults() Config {
 
 		AccountDeletionPosts: "choice",
 		AccountDeletionGrace: 168 * time.Hour,
+
+		FederationRemoteDeletePosts: RemoteDeletePostsDelete,
 	}
 }
 
@@ -128,6 +149,11 @@ func (c *Config) Normalize() error {
 	case "", "choice", "keep", "erase":
 	default:
 		return fmt.Errorf("--account-deletion-posts / HEARTH_ACCOUNT_DELETION_POSTS must be choice, keep or erase, got %q", c.AccountDeletionPosts)
+	}
+	switch c.FederationRemoteDeletePosts {
+	case "", RemoteDeletePostsDelete, RemoteDeletePostsHide, RemoteDeletePostsKeep:
+	default:
+		return fmt.Errorf("--federation-remote-delete-posts / HEARTH_FEDERATION_REMOTE_DELETE_POSTS must be delete, hide or keep, got %q", c.FederationRemoteDeletePosts)
 	}
 	if c.AccountDeletionGrace < 0 || (c.AccountDeletionGrace > 0 && c.AccountDeletionGrace < time.Minute) {
 		return fmt.Errorf("--account-deletion-grace / HEARTH_ACCOUNT_DELETION_GRACE must be at least 1m (default 168h), got %s", c.AccountDeletionGrace)

@@ -80,6 +80,10 @@ func TestNormalize(t *testing.T) {
 		{name: "smtp wrong scheme", edit: func(c *Config) { c.SMTPURL = "http://127.0.0.1:25" }, wantErr: "--smtp-url / HEARTH_SMTP_URL"},
 		{name: "smtp no host", edit: func(c *Config) { c.SMTPURL = "smtp://" }, wantErr: "--smtp-url"},
 		{name: "smtp garbage", edit: func(c *Config) { c.SMTPURL = "::nonsense" }, wantErr: "--smtp-url"},
+		{name: "remote delete posts hide", edit: func(c *Config) { c.FederationRemoteDeletePosts = RemoteDeletePostsHide }},
+		{name: "remote delete posts keep", edit: func(c *Config) { c.FederationRemoteDeletePosts = RemoteDeletePostsKeep }},
+		{name: "remote delete posts shred", edit: func(c *Config) { c.FederationRemoteDeletePosts = "shred" },
+			wantErr: "--federation-remote-delete-posts / HEARTH_FEDERATION_REMOTE_DELETE_POSTS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -125,6 +125,7 @@ func (f *Federation) userActor(c echo.Context) error {
 	if err != nil {
 		return f.serverError(c, err)
 	}
+	addMoveFields(m, u)
 	return writeActivity(c, http.StatusOK, m)
 }
 

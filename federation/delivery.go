@@ -135,11 +135,12 @@ func (e permanentError) Unwrap() error { return e.error }
 
 // post signs and sends one job's activity to its inbox.
 func (f *Federation) post(ctx context.Context, j *models.Delivery) error {
-	// A suspended instance gets nothing; a permanent error marks the job
-	// dead rather than retrying it until the block is lifted.
+	// A suspended instance gets nothing but the Reject and Undo that end
+	// its follows (PastBlock); a permanent error marks the job dead rather
+	// than retrying it until the block is lifted.
 	if blocked, err := f.svc.InstanceSuspended(ctx, hostOf(j.InboxURL)); err != nil {
 		return err
-	} else if blocked {
+	} else if blocked && !j.PastBlock {
 		return permanentError{fmt.Errorf("instance %s is suspended", hostOf(j.InboxURL))}
 	}
 	ref, err := f.refOfJob(ctx, j)

@@ -54,6 +54,7 @@ func (d *fediDouble) wrap(typ, id, name string, object any) map[string]any {
 // doubleScene is one Hearth instance and one double, with the members and
 // accounts the flows use: mia follows, rin only replies.
 type doubleScene struct {
+	net          *network
 	h            *harness
 	d            *fediDouble
 	cat          *models.Category
@@ -69,7 +70,7 @@ func newDoubleScene(t *testing.T, flavor doubleFlavor, hearthHost string, shared
 	n := newNetwork()
 	h := newPeer(t, n, hearthHost)
 	d := newFediDouble(t, n, "remote.test", flavor, h.fed.client, "mia", "rin")
-	s := &doubleScene{h: h, d: d, sharedInbox: shared, mia: d.actorURL("mia"), rin: d.actorURL("rin")}
+	s := &doubleScene{net: n, h: h, d: d, sharedInbox: shared, mia: d.actorURL("mia"), rin: d.actorURL("rin")}
 	s.cat = h.env.Category("general")
 	s.alice = h.env.User("alice", models.RoleMember)
 	s.bob = h.env.User("bob", models.RoleMember)

@@ -68,6 +68,9 @@ type Federation struct {
 	keys *keyCache
 	// keyFetches merges concurrent lookups of one key id (verify.go).
 	keyFetches singleflight.Group
+	// blockedFollows dedupes the Rejects of Follows from blocked peers
+	// (follow_blocks.go).
+	blockedFollows *blockedFollowRejects
 
 	usageMu sync.Mutex
 	usage   forum.InstanceUsage
@@ -104,6 +107,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 		pollUpdateDelay: defaultPollUpdateDelay,
 		inboxWriter:     &inboxBatcher{store: svc.Store()},
 		keys:            newKeyCache(),
+		blockedFollows:  newBlockedFollowRejects(),
 	}
 }
 
@@ -111,17 +115,24 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 // collections to e. The actor and object documents on the pages' own URLs
 // are reached through Negotiate, which must be installed with e.Pre.
 func (f *Federation) Register(e *echo.Echo) {
+	// Every ActivityPub GET registered with get is refused to unsigned
+	// and blocked requests in secure mode (secure_mode.go); the discovery
+	// endpoints and the instance actor use open instead.
 	get := func(path string, h echo.HandlerFunc) {
-		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, f.secured(h))
 	}
-	get("/.well-known/webfinger", f.webfinger)
-	get("/.well-known/host-meta", f.hostMeta)
-	get("/.well-known/nodeinfo", f.nodeInfoLinks)
-	get("/nodeinfo/2.1", f.nodeInfo)
+	open := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, f.refuseBlockedSigner(h))
+	}
+	open("/.well-known/webfinger", f.webfinger)
+	open("/.well-known/host-meta", f.hostMeta)
+	open("/.well-known/nodeinfo", f.nodeInfoLinks)
+	open("/nodeinfo/2.1", f.nodeInfo)
 
 	// The instance actor has no HTML page, so it is JSON whatever the
-	// Accept header says.
-	get("/actor", f.instanceActor)
+	// Accept header says. It stays open in secure mode: peers need its key
+	// to verify Hearth's signed fetches.
+	open("/actor", f.instanceActor)
 	get("/actor/outbox", f.collection(f.instanceOwner, collOutbox))
 	get("/actor/followers", f.collection(f.instanceOwner, collFollowers))
 	get("/actor/following", f.collection(f.instanceOwner, collFollowing))

@@ -75,7 +75,9 @@ type remoteActorDoc struct {
 	Endpoints         struct {
 		SharedInbox string `json:"sharedInbox"`
 	} `json:"endpoints"`
-	PublicKey json.RawMessage `json:"publicKey"`
+	PublicKey   json.RawMessage `json:"publicKey"`
+	Followers   json.RawMessage `json:"followers"`
+	AlsoKnownAs json.RawMessage `json:"alsoKnownAs"`
 }
 
 type publicKeyDoc struct {
@@ -120,7 +122,39 @@ func parseRemoteActor(body []byte, fetched string) (*models.RemoteActor, error) 
 		PublicKeyPEM: key.PublicKeyPem, KeyID: key.ID,
 		PreferredUsername: truncateString(d.PreferredUsername, 300), Name: truncateString(d.Name, 300),
 		Domain: strings.ToLower(id.Host), IconURL: iconURL(d.Icon),
+		FollowersURL: absoluteURL(idOf(d.Followers)),
+		AlsoKnownAs:  strings.Join(aliasList(d.AlsoKnownAs), "\n"),
 	}, nil
+}
+
+// maxAliases bounds the alsoKnownAs kept per actor: Mastodon lets an
+// account list a handful of aliases; more is noise or abuse.
+const maxAliases = 20
+
+// aliasList reads alsoKnownAs (a link, or a list of links or objects)
+// into absolute actor ids, at most maxAliases of them.
+func aliasList(raw json.RawMessage) []string {
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		items = []json.RawMessage{raw}
+	}
+	var out []string
+	for _, it := range items {
+		if id := absoluteURL(idOf(it)); id != "" && len(out) < maxAliases {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// absoluteURL is s when it is an absolute http(s) URL short enough to
+// store, else "".
+func absoluteURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || len(s) > 2048 || strings.ContainsRune(s, '\n') {
+		return ""
+	}
+	return s
 }
 
 // iconURL finds the url of an icon given as an Image, a list of them or a

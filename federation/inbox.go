@@ -119,6 +119,11 @@ func (f *Federation) inbox(owner func(echo.Context) (actorRef, error)) echo.Hand
 		}
 		signer, err := f.verifyRequest(r.Context(), r, body)
 		if err != nil {
+			if stored, gerr := f.goneDelete(c, body); gerr != nil {
+				return f.serverError(c, gerr)
+			} else if stored {
+				return c.NoContent(http.StatusAccepted)
+			}
 			f.log.Info("inbox: refused signature", "path", r.URL.Path, "error", err)
 			return writeError(c, http.StatusUnauthorized, "unauthorized", "a valid HTTP signature is required")
 		}
@@ -136,6 +141,9 @@ func (f *Federation) inbox(owner func(echo.Context) (actorRef, error)) echo.Hand
 		if refused, err := f.svc.InboundRefused(r.Context(), signerHost, signer.APID, act.Actor); err != nil {
 			return f.serverError(c, err)
 		} else if refused {
+			if err := f.rejectBlockedFollow(r.Context(), act, signer); err != nil {
+				return f.serverError(c, err)
+			}
 			return writeError(c, http.StatusForbidden, "forbidden", "this server does not accept activity from you or your instance")
 		}
 		if err := f.inboxWriter.storeRow(r.Context(), &models.InboxActivity{

@@ -36,3 +36,11 @@ func newKeyCache() *keyCache {
 func (c *keyCache) get(keyID string) (cachedKey, bool) { return c.lru.Get(keyID) }
 
 func (c *keyCache) put(keyID string, k cachedKey) { c.lru.Add(keyID, k) }
+
+// drop forgets keyID's entry, so the next request signed with it is checked
+// against the stored actor (a rotated key, a deleted account).
+func (c *keyCache) drop(keyID string) {
+	if keyID != "" {
+		c.lru.Remove(keyID)
+	}
+}

@@ -47,11 +47,15 @@ func (n *network) wrap(next dialFunc) dialFunc {
 	}
 }
 
-// newPeer is a Hearth instance at http://host on the network.
-func newPeer(t *testing.T, n *network, host string) *harness {
+// newPeer is a Hearth instance at http://host on the network; changes
+// apply to its federation configuration.
+func newPeer(t *testing.T, n *network, host string, changes ...func(*config.Config)) *harness {
 	h := newHarnessWith(t, func(c *config.Config) {
 		c.URL = "http://" + host
 		c.FederationAllowPrivate = true
+		for _, change := range changes {
+			change(c)
+		}
 	})
 	h.fed.client = newHTTPClient(true, n.wrap)
 	// drain runs rounds of deliverDue with no waiting, and a job deferred

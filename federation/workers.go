@@ -138,6 +138,8 @@ func (f *Federation) process(ctx context.Context, row *models.InboxActivity) err
 		return f.onLike(ctx, act.Actor, idOf(act.Object), true)
 	case "Announce":
 		return f.onAnnounce(ctx, act, row.Signer)
+	case "Move":
+		return f.onMove(ctx, act, []byte(row.Body), row.Signer)
 	}
 	// Other types (Announce…) arrive with the next slices; they are kept
 	// in the table, marked done.

@@ -105,7 +105,8 @@ func (s *Service) BlockInstance(ctx context.Context, actor *models.User, domain,
 
 // dropSuspendedFollows removes every follow between this forum and the
 // actors of a suspended domain (and its subdomains): a suspension ends the
-// relationship, and lifting it later does not bring the follows back.
+// relationship, and lifting it later does not bring the follows back. The
+// hooks hear of them first, so the peer is told (Reject and Undo).
 func (s *Service) dropSuspendedFollows(ctx context.Context, domain, severity string) error {
 	if severity != models.BlockSuspend {
 		return nil
@@ -114,7 +115,7 @@ func (s *Service) dropSuspendedFollows(ctx context.Context, domain, severity str
 	if err != nil {
 		return err
 	}
-	_, err = s.store.RemoveFollowsOfRemoteActors(ctx, ids)
+	_, err = s.severFollows(ctx, ids)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/models"
 )
 
@@ -20,10 +21,13 @@ func (s *Service) RefreshRemoteUser(ctx context.Context, a *models.RemoteActor) 
 }
 
 // RemoteAccountDeleted forgets a remote actor that deleted its account:
-// follows in both directions go, its posts here are marked deleted (rows
-// and numbers stay; threads show the usual placeholder), and its boosts
-// are removed with the boosted posts' counts (a day's remote_boosts drop
-// them when the day is computed again, as for an Undo).
+// follows in both directions go, and its posts here are treated as the
+// operator chose (--federation-remote-delete-posts): marked deleted (rows
+// and numbers stay; threads show the usual placeholder), hidden (as flags
+// hide a post: moderators still see it and may restore it) or kept. Its
+// boosts are removed with the boosted posts' counts unless posts are kept
+// (a day's remote_boosts drop them when the day is computed again, as for
+// an Undo).
 func (s *Service) RemoteAccountDeleted(ctx context.Context, a *models.RemoteActor) error {
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.store.RemoveFollowsOfRemoteActors(ctx, []int64{a.ID}); err != nil {
@@ -34,7 +38,15 @@ func (s *Service) RemoteAccountDeleted(ctx context.Context, a *models.RemoteActo
 			return notFoundOK(err)
 		}
 		now := s.now()
-		threads, err := s.store.SoftDeletePostsBy(ctx, u.ID, now)
+		var threads []int64
+		switch s.cfg.FederationRemoteDeletePosts {
+		case config.RemoteDeletePostsKeep:
+			return nil
+		case config.RemoteDeletePostsHide:
+			threads, err = s.store.HidePostsBy(ctx, u.ID, now)
+		default:
+			threads, err = s.store.SoftDeletePostsBy(ctx, u.ID, now)
+		}
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func (s *Service) BlockRemoteUser(ctx context.Context, actor *models.User, targe
 		}
 		dropped := int64(0)
 		if a, err := s.store.RemoteActorByAPID(ctx, apID); err == nil {
-			if dropped, err = s.store.RemoveFollowsOfRemoteActors(ctx, []int64{a.ID}); err != nil {
+			if dropped, err = s.severFollows(ctx, []int64{a.ID}); err != nil {
 				return err
 			}
 		} else if !errors.Is(err, models.ErrNotFound) {

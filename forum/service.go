@@ -36,6 +36,8 @@ type Service struct {
 	// reauth checks a second factor before a sensitive action
 	// (account_deletion.go); nil when none is installed.
 	reauth ReauthFunc
+	// resolver finds fediverse accounts for members moving (account_moves.go).
+	resolver AccountResolver
 	// site keeps the parsed site settings by version (site_settings.go).
 	site *siteCache
 }

@@ -20,20 +20,33 @@ type Delivery struct {
 	LockedUntil   *time.Time
 	ClaimedBy     string `gorm:"size:64;not null;default:''"`
 	LastError     string `gorm:"size:2000;not null;default:''"`
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// PastBlock lets the job reach a suspended instance: only the Reject
+	// and Undo that end its follows (migration 0461).
+	PastBlock bool `gorm:"not null;default:false"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // EnqueueDeliveries stores one pending job per inbox for the activity,
 // due at once.
 func (s *Store) EnqueueDeliveries(ctx context.Context, activityJSON, actorType string, actorID int64, inboxes []string, now time.Time) error {
+	return s.enqueueDeliveries(ctx, activityJSON, actorType, actorID, inboxes, now, false)
+}
+
+// EnqueueDeliveriesPastBlock is EnqueueDeliveries for jobs a suspension
+// must not stop (Delivery.PastBlock).
+func (s *Store) EnqueueDeliveriesPastBlock(ctx context.Context, activityJSON, actorType string, actorID int64, inboxes []string, now time.Time) error {
+	return s.enqueueDeliveries(ctx, activityJSON, actorType, actorID, inboxes, now, true)
+}
+
+func (s *Store) enqueueDeliveries(ctx context.Context, activityJSON, actorType string, actorID int64, inboxes []string, now time.Time, pastBlock bool) error {
 	if len(inboxes) == 0 {
 		return nil
 	}
 	rows := make([]Delivery, len(inboxes))
 	for i, inbox := range inboxes {
 		rows[i] = Delivery{ActivityJSON: activityJSON, ActorType: actorType, ActorID: actorID,
-			InboxURL: inbox, NextAttemptAt: now, State: QueuePending, CreatedAt: now, UpdatedAt: now}
+			InboxURL: inbox, NextAttemptAt: now, State: QueuePending, PastBlock: pastBlock, CreatedAt: now, UpdatedAt: now}
 	}
 	return s.DB(ctx).CreateInBatches(rows, 200).Error
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -21,8 +22,16 @@ type RemoteActor struct {
 	Name              string `gorm:"size:300;not null;default:''"`
 	Domain            string `gorm:"size:300;not null;default:'';index"`
 	IconURL           string `gorm:"size:2048;not null;default:''"`
-	FetchedAt         time.Time
-	CreatedAt         time.Time
+	// FollowersURL is the actor's followers collection; AlsoKnownAs its
+	// aliases, one actor id per line; MovedTo where a verified Move sent
+	// it (migration 0460).
+	FollowersURL string `gorm:"column:followers_url;size:2048;not null;default:''"`
+	AlsoKnownAs  string `gorm:"type:text;not null;default:''"`
+	MovedTo      string `gorm:"size:2048;not null;default:''"`
+	// MoveAt is when the actor's last Move was handled (migration 0462).
+	MoveAt    *time.Time
+	FetchedAt time.Time
+	CreatedAt time.Time
 }
 
 // DeliveryInbox is where activities for this actor go: the shared inbox
@@ -58,10 +67,48 @@ func (s *Store) UpsertRemoteActor(ctx context.Context, a *RemoteActor) (*RemoteA
 	err := s.DB(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "ap_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"inbox", "shared_inbox", "public_key_pem", "key_id",
-			"preferred_username", "name", "domain", "icon_url", "fetched_at"}),
+			"preferred_username", "name", "domain", "icon_url", "followers_url", "also_known_as", "fetched_at"}),
 	}).Create(a).Error
 	if err != nil {
 		return nil, err
 	}
 	return s.RemoteActorByAPID(ctx, a.APID)
+}
+
+// Aliases lists the actor ids in AlsoKnownAs.
+func (a *RemoteActor) Aliases() []string {
+	if a.AlsoKnownAs == "" {
+		return nil
+	}
+	return strings.Split(a.AlsoKnownAs, "\n")
+}
+
+// SetRemoteActorMove records a Move of the actor handled at, and where a
+// verified one sent it (target; "" when it was not believed).
+func (s *Store) SetRemoteActorMove(ctx context.Context, id int64, target string, at time.Time) error {
+	return s.DB(ctx).Model(&RemoteActor{}).Where("id = ?", id).
+		Updates(map[string]any{"moved_to": target, "move_at": at}).Error
+}
+
+// MoveFollowers makes the remote actor newID follow every local actor
+// oldID followed (keeping a follow newID already has) and drops oldID's
+// follows; it returns how many follows newID gained. The moved follows
+// carry no Follow activity id: newID's server never sent one.
+func (s *Store) MoveFollowers(ctx context.Context, oldID, newID int64, now time.Time) (int64, error) {
+	res := s.DB(ctx).Exec(`INSERT INTO followers (local_actor_type, local_actor_id, remote_actor_id, follow_activity_id, created_at)
+		SELECT f.local_actor_type, f.local_actor_id, ?, '', ? FROM followers f
+		WHERE f.remote_actor_id = ? AND NOT EXISTS (SELECT 1 FROM followers g
+			WHERE g.local_actor_type = f.local_actor_type AND g.local_actor_id = f.local_actor_id AND g.remote_actor_id = ?)`,
+		newID, now, oldID, newID)
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	return res.RowsAffected, s.DB(ctx).Where("remote_actor_id = ?", oldID).Delete(&Follower{}).Error
+}
+
+// FollowingsOfRemoteActor lists the members' follows of a remote actor.
+func (s *Store) FollowingsOfRemoteActor(ctx context.Context, remoteID int64) ([]Following, error) {
+	var rows []Following
+	err := s.DB(ctx).Where("remote_actor_id = ?", remoteID).Order("id").Find(&rows).Error
+	return rows, err
 }

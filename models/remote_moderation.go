@@ -24,6 +24,19 @@ func (s *Store) RemoveFollowsOfRemoteActors(ctx context.Context, remoteIDs []int
 	return a.RowsAffected + b.RowsAffected, b.Error
 }
 
+// FollowsOfRemoteActors lists the follows between local actors and the
+// given remote actors, both ways, before RemoveFollowsOfRemoteActors drops
+// them (the peer is told).
+func (s *Store) FollowsOfRemoteActors(ctx context.Context, remoteIDs []int64) ([]Follower, []Following, error) {
+	var followers []Follower
+	var following []Following
+	if err := s.DB(ctx).Where("remote_actor_id IN ?", remoteIDs).Order("id").Find(&followers).Error; err != nil {
+		return nil, nil, err
+	}
+	err := s.DB(ctx).Where("remote_actor_id IN ?", remoteIDs).Order("id").Find(&following).Error
+	return followers, following, err
+}
+
 // RemoteActorIDsOnDomain lists the cached actors of a domain and its
 // subdomains (a block of example.com covers social.example.com).
 func (s *Store) RemoteActorIDsOnDomain(ctx context.Context, domain string) ([]int64, error) {
@@ -45,6 +58,19 @@ func (s *Store) SoftDeletePostsBy(ctx context.Context, userID int64, now time.Ti
 	}
 	err = s.DB(ctx).Model(&Post{}).Where("user_id = ? AND deleted_at IS NULL", userID).
 		Updates(map[string]any{"deleted_at": now, "deleted_by": userID, "updated_at": now}).Error
+	return threads, err
+}
+
+// HidePostsBy hides every live, visible post of userID (as flags hide a
+// post: moderators can restore it) and returns the threads that changed.
+func (s *Store) HidePostsBy(ctx context.Context, userID int64, now time.Time) ([]int64, error) {
+	var threads []int64
+	q := "user_id = ? AND deleted_at IS NULL AND hidden_at IS NULL"
+	err := s.DB(ctx).Model(&Post{}).Where(q, userID).Distinct("thread_id").Pluck("thread_id", &threads).Error
+	if err != nil || len(threads) == 0 {
+		return nil, err
+	}
+	err = s.DB(ctx).Model(&Post{}).Where(q, userID).Updates(map[string]any{"hidden_at": now, "updated_at": now}).Error
 	return threads, err
 }
 

@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Roles a member can hold. The domain layer (forum/permissions.go) decides
 // what each may do; the store only records them.
@@ -77,6 +80,20 @@ type User struct {
 	// Application is what the newcomer wrote for staff to read.
 	AwaitingApproval bool   `gorm:"not null;default:false"`
 	Application      string `gorm:"type:text;not null;default:''"`
+	// AlsoKnownAs (migration 0463) lists, one actor id per line, the
+	// member's accounts elsewhere that may move here (their actor shows
+	// them as alsoKnownAs). MovedTo is the account a member moved to: set,
+	// their actor carries movedTo and their profile says where they went.
+	AlsoKnownAs string `gorm:"type:text;not null;default:''"`
+	MovedTo     string `gorm:"size:2048;not null;default:''"`
+}
+
+// Aliases lists the actor ids in AlsoKnownAs.
+func (u *User) Aliases() []string {
+	if u.AlsoKnownAs == "" {
+		return nil
+	}
+	return strings.Split(u.AlsoKnownAs, "\n")
 }
 
 // What becomes of a deleted account's posts.

@@ -138,6 +138,7 @@ func (s *Server) routes() *echo.Echo {
 	g.POST("/settings/avatar", s.uploadAvatar, requireLogin)
 	g.POST("/settings/tokens", s.createTokenForm, requireLogin)
 	s.leaveRoutes(g)
+	s.moveRoutes(g)
 	g.GET("/bookmarks", s.bookmarks, requireLogin)
 	g.GET("/search", s.search)
 	g.GET("/tags/:tag", s.tag)

@@ -46,6 +46,8 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "addr", EnvVars: []string{"HEARTH_ADDR"}, Value: d.Addr, Usage: "listen address"},
 		&cli.BoolFlag{Name: "federation-allow-private", EnvVars: []string{"HEARTH_FEDERATION_ALLOW_PRIVATE"}, Usage: "allow fetches/deliveries to loopback and private addresses and to http:// peers (tests and labs only)"},
 		&cli.DurationFlag{Name: "federation-retry-base", EnvVars: []string{"HEARTH_FEDERATION_RETRY_BASE"}, Value: 30 * time.Second, Usage: "first delivery retry delay; each later one doubles (tests and labs only: the default suits production)"},
+		&cli.StringFlag{Name: "federation-remote-delete-posts", EnvVars: []string{"HEARTH_FEDERATION_REMOTE_DELETE_POSTS"}, Value: d.FederationRemoteDeletePosts, Usage: "what happens to the posts of a fediverse account that deletes itself: delete (shown as deleted), hide (hidden; moderators can restore them) or keep; its follows go in every case"},
+		&cli.BoolFlag{Name: "federation-secure-mode", EnvVars: []string{"HEARTH_FEDERATION_SECURE_MODE"}, Usage: "serve ActivityPub documents (actors, posts, collections) only to requests signed by a server that is not suspended: unsigned 401, suspended 403; the instance actor, WebFinger and NodeInfo stay open (HTML pages are not affected)"},
 		&cli.DurationFlag{Name: "needs-response-after", EnvVars: []string{"HEARTH_NEEDS_RESPONSE_AFTER"}, Value: forum.DefaultNeedsResponseWait, Usage: "how long a thread goes unanswered before it joins the community's needs-response queue (0s: as soon as it is posted)"},
 		&cli.BoolFlag{Name: "require-email-verification", EnvVars: []string{"HEARTH_REQUIRE_EMAIL_VERIFICATION"}, DefaultText: "on with --smtp-url, off without", Usage: "members must verify their email address before they post (the default depends on --smtp-url: without it the mail only goes to the log)"},
 		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port?from=ADDR (smtps:// for TLS from the start); without from, mail comes from noreply@<host of --url>; empty logs mail instead of sending"},
@@ -101,6 +103,8 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 		cfg.RequireTwoFactorForStaff = c.Bool("require-2fa-for-staff")
 		cfg.AccountDeletionPosts = c.String("account-deletion-posts")
 		cfg.AccountDeletionGrace = c.Duration("account-deletion-grace")
+		cfg.FederationRemoteDeletePosts = c.String("federation-remote-delete-posts")
+		cfg.FederationSecureMode = c.Bool("federation-secure-mode")
 	}
 	cfg.Version = Version
 	if err := cfg.Normalize(); err != nil {

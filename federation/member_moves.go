@@ -1,0 +1,150 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// Members moving out and in (forum/account_moves.go decides; this is the
+// wire): resolving the other account, the Move to the member's followers,
+// and the actor document's alsoKnownAs and movedTo.
+
+// resolveTimeout bounds a member's account lookup, which a form waits for.
+const resolveTimeout = 15 * time.Second
+
+// ResolveAccount finds a fediverse account by handle (@name@host or
+// name@host, through WebFinger) or actor URL, and fetches its actor fresh
+// (its aliases may have just changed), through the SSRF-safe client.
+func (f *Federation) ResolveAccount(ctx context.Context, handle string) (forum.RemoteAccount, error) {
+	ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
+	defer cancel()
+	id := handle
+	if !strings.HasPrefix(handle, "https://") && !strings.HasPrefix(handle, "http://") {
+		var err error
+		if id, err = f.webfingerActor(ctx, handle); err != nil {
+			return forum.RemoteAccount{}, err
+		}
+	}
+	if absoluteURL(id) == "" {
+		return forum.RemoteAccount{}, fmt.Errorf("not an actor id: %q", id)
+	}
+	if refused, err := f.svc.InboundRefused(ctx, hostOf(id), id); err != nil {
+		return forum.RemoteAccount{}, err
+	} else if refused {
+		return forum.RemoteAccount{}, fmt.Errorf("%s is blocked here", id)
+	}
+	a, err := f.remoteActor(ctx, stripFragment(id), true)
+	if err != nil {
+		return forum.RemoteAccount{}, err
+	}
+	return forum.RemoteAccount{ID: a.APID, Aliases: a.Aliases()}, nil
+}
+
+// webfingerActor looks acct:name@host up on host and returns the actor id
+// its self link names. https is asked first; plain http only where
+// --federation-allow-private allows http peers (labs and tests).
+func (f *Federation) webfingerActor(ctx context.Context, handle string) (string, error) {
+	acct := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(handle), "acct:"), "@")
+	name, host, ok := strings.Cut(acct, "@")
+	if !ok || name == "" || host == "" || strings.ContainsAny(host, "/?#@ ") {
+		return "", fmt.Errorf("not a handle: %q", handle)
+	}
+	schemes := []string{"https"}
+	if f.cfg.FederationAllowPrivate {
+		schemes = append(schemes, "http")
+	}
+	var lastErr error
+	for _, scheme := range schemes {
+		u := &url.URL{Scheme: scheme, Host: host, Path: "/.well-known/webfinger",
+			RawQuery: url.Values{"resource": {"acct:" + name + "@" + host}}.Encode()}
+		if err := checkURL(u, f.cfg.FederationAllowPrivate); err != nil {
+			return "", err
+		}
+		resp, err := f.doSignedGet(ctx, u, "application/jrd+json, application/json")
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		body, err := readLimited(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return "", err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("webfinger %s: status %d", acct, resp.StatusCode)
+		}
+		var jrd struct {
+			Links []struct {
+				Rel, Type, Href string
+			} `json:"links"`
+		}
+		if err := json.Unmarshal(body, &jrd); err != nil {
+			return "", fmt.Errorf("webfinger %s: %w", acct, err)
+		}
+		for _, l := range jrd.Links {
+			if l.Rel == "self" && (l.Type == activityJSON || strings.HasPrefix(l.Type, ldJSON)) && l.Href != "" {
+				return l.Href, nil
+			}
+		}
+		return "", fmt.Errorf("webfinger %s: no ActivityPub actor", acct)
+	}
+	return "", lastErr
+}
+
+// MemberMoved sends the member's Move to every server that follows them,
+// signed by the member: those servers have their users follow target.
+func (o outbox) MemberMoved(ctx context.Context, u *models.User, target string) error {
+	f := o.f
+	ref := f.userRef(u)
+	inboxes, err := f.store.FollowerInboxes(ctx, ref.kind, ref.id)
+	if err != nil || len(inboxes) == 0 {
+		return err
+	}
+	move := map[string]any{
+		"@context": asProfile,
+		"id":       ref.url + "#moves/" + f.now().UTC().Format("20060102T150405Z"),
+		"type":     "Move",
+		"actor":    ref.url,
+		"object":   ref.url,
+		"target":   target,
+		"to":       []any{ref.followers()},
+	}
+	return f.enqueue(ctx, ref, move, inboxes)
+}
+
+// moveContext defines alsoKnownAs and movedTo as Mastodon's actor
+// @context does; it is added only to actors that carry them, so every
+// other document keeps the one shared @context.
+var moveContext = map[string]any{
+	"alsoKnownAs": map[string]string{"@id": "as:alsoKnownAs", "@type": "@id"},
+	"movedTo":     map[string]string{"@id": "as:movedTo", "@type": "@id"},
+}
+
+// addMoveFields puts a member's aliases and new home on their actor.
+func addMoveFields(m map[string]any, u *models.User) {
+	aliases := u.Aliases()
+	if len(aliases) == 0 && u.MovedTo == "" {
+		return
+	}
+	if len(aliases) > 0 {
+		list := make([]any, len(aliases))
+		for i, a := range aliases {
+			list[i] = a
+		}
+		m["alsoKnownAs"] = list
+	}
+	if u.MovedTo != "" {
+		m["movedTo"] = u.MovedTo
+	}
+	if ctx, ok := m["@context"].([]any); ok {
+		m["@context"] = append(append([]any{}, ctx...), moveContext)
+	}
+}
