@@ -35,6 +35,13 @@ type noteDoc struct {
 	ContentMap   map[string]string `json:"contentMap"`
 	Published    string            `json:"published"`
 	Tag          json.RawMessage   `json:"tag"`
+	// Context is the conversation the Note belongs to (FEP-7888): a
+	// Hearth thread's URL, or a collection on another server.
+	Context json.RawMessage `json:"context"`
+	// To and Cc are its audience; fetched ancestors are imported only
+	// when public.
+	To json.RawMessage `json:"to"`
+	Cc json.RawMessage `json:"cc"`
 }
 
 func parseNote(raw json.RawMessage) (*noteDoc, error) {
@@ -57,6 +64,7 @@ func parseNote(raw json.RawMessage) (*noteDoc, error) {
 func (n *noteDoc) typ() string          { return firstString(n.Type) }
 func (n *noteDoc) inReplyTo() string    { return idOf(n.InReplyTo) }
 func (n *noteDoc) attributedTo() string { return firstID(n.AttributedTo) }
+func (n *noteDoc) context() string      { return stripFragment(firstID(n.Context)) }
 
 // remote is the Note for the forum; base is this server's URL, to find
 // the local members its Mention tags name.
@@ -138,17 +146,11 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	}
 	// The parent is read once: ReplyFromRemoteTo does not read it again
 	// (it checks the thread again, in its transaction).
-	parent, err := f.resolveParentPost(ctx, note.inReplyTo())
-	if err != nil || parent == nil {
+	pl, err := f.placeReply(ctx, note)
+	if err != nil || pl.empty() {
 		return err
 	}
-	user, err := f.remoteUser(ctx, act.Actor)
-	if err != nil {
-		return err
-	}
-	f.syncAvatar(ctx, user)
-	_, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, note.remote(f.base))
-	return refusedIsDone(err)
+	return f.storeReply(ctx, act.Actor, note, pl)
 }
 
 // remoteUser is the users row of the remote actor apID: the actor is
