@@ -69,6 +69,10 @@ type Federation struct {
 	// keyFetches merges concurrent lookups of one key id (verify.go).
 	keyFetches singleflight.Group
 
+	// pending bounds the replies kept until their parent arrives
+	// (pending_replies.go).
+	pending pendingLimits
+
 	usageMu sync.Mutex
 	usage   forum.InstanceUsage
 	usageAt time.Time
@@ -94,6 +98,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 	return &Federation{
 		cfg: cfg, svc: svc, store: svc.Store(), log: log,
 		base: base, host: cfg.Host(), instanceName: name,
+		pending:      pendingLimits{perHost: pendingPerHost, total: pendingTotal},
 		now:          svc.Now, // one clock: tests that move the service move federation too
 		client:       newHTTPClient(cfg.FederationAllowPrivate, nil),
 		userAgent:    "hearth/" + cfg.Version + " (+" + base + ")",

@@ -17,24 +17,34 @@ import (
 // thread here.
 
 // placement is where an incoming reply is stored: under parent, or, when
-// only its context placed it, at the end of thread threadID answering
-// nothing in particular.
+// only a context placed it, at the end of thread threadID answering
+// nothing in particular; the fetched ancestors are stored first. An empty
+// placement with waitingFor set is a reply to keep pending.
 type placement struct {
-	parent   *models.Post
-	threadID int64
+	parent     *models.Post
+	threadID   int64
+	ancestors  []*noteDoc // nearest to the reply first
+	waitingFor string
 }
 
 func (p placement) empty() bool { return p.parent == nil && p.threadID == 0 }
 
-// placeReply finds where note belongs; an empty placement when it belongs
-// to no Hearth thread.
+// placeReply finds where note belongs: through its inReplyTo chain
+// (fetching ancestors Hearth lacks), else through its own or a fetched
+// ancestor's context. An empty placement when it belongs to no Hearth
+// thread, or cannot be placed yet (waitingFor).
 func (f *Federation) placeReply(ctx context.Context, note *noteDoc) (placement, error) {
-	parent, err := f.resolveParentPost(ctx, note.inReplyTo())
-	if err != nil || parent != nil {
-		return placement{parent: parent}, err
+	c, err := f.walkAncestors(ctx, note)
+	if err != nil || c.parent != nil {
+		return placement{parent: c.parent, ancestors: c.ancestors}, err
 	}
-	tid, err := f.threadOfContext(ctx, note.context())
-	return placement{threadID: tid}, err
+	for _, doc := range append([]*noteDoc{note}, c.ancestors...) {
+		tid, err := f.threadOfContext(ctx, doc.context())
+		if err != nil || tid != 0 {
+			return placement{threadID: tid, ancestors: c.ancestors}, err
+		}
+	}
+	return placement{waitingFor: c.waitingFor}, nil
 }
 
 // threadOfContext is the Hearth thread a conversation's context id names:
@@ -71,9 +81,15 @@ func (f *Federation) storeReply(ctx context.Context, actor string, note *noteDoc
 		return err
 	}
 	f.syncAvatar(ctx, user)
+	parent := pl.parent
+	if len(pl.ancestors) > 0 {
+		if parent, err = f.importAncestors(ctx, pl); err != nil {
+			return err
+		}
+	}
 	var post *models.Post
-	if pl.parent != nil {
-		post, err = f.svc.ReplyFromRemoteTo(ctx, user, pl.parent, note.remote(f.base))
+	if parent != nil {
+		post, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, note.remote(f.base))
 	} else {
 		post, err = f.svc.ReplyFromRemote(ctx, user, pl.threadID, 0, note.remote(f.base))
 	}
