@@ -151,7 +151,8 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 		}
 		return nil
 	}
-	return f.storeReply(ctx, act.Actor, note, pl)
+	_, err = f.storeReply(ctx, act.Actor, note, pl)
+	return err
 }
 
 // remoteUser is the users row of the remote actor apID: the actor is

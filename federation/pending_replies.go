@@ -57,14 +57,20 @@ func (f *Federation) addPending(ctx context.Context, actor string, object json.R
 	return err
 }
 
-// runPending retries pending replies until ctx ends.
+// runPending retries pending replies and runs queued backfills until ctx
+// ends: both are slow, rare work that fetches from other servers, kept
+// off the inbox workers.
 func (f *Federation) runPending(ctx context.Context) {
 	for ctx.Err() == nil {
 		n, err := f.processPending(ctx)
 		if err != nil && ctx.Err() == nil {
 			f.log.Error("federation worker", "queue", "pending_replies", "error", err)
 		}
-		if n > 0 && err == nil {
+		m, berr := f.processBackfills(ctx)
+		if berr != nil && ctx.Err() == nil {
+			f.log.Error("federation worker", "queue", "backfill_requests", "error", berr)
+		}
+		if n+m > 0 && err == nil && berr == nil {
 			continue
 		}
 		select {
@@ -116,7 +122,7 @@ func (f *Federation) retryPending(ctx context.Context, r *models.PendingReply) e
 	}
 	switch {
 	case !pl.empty():
-		if err := f.storeReply(ctx, r.Actor, note, pl); err != nil {
+		if _, err := f.storeReply(ctx, r.Actor, note, pl); err != nil {
 			return err
 		}
 		f.log.Info("inbox: pending reply threaded", "note", r.NoteID, "attempts", r.Attempts)

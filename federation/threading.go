@@ -74,17 +74,18 @@ func (f *Federation) threadOfContext(ctx context.Context, contextID string) (int
 
 // storeReply stores note, written by actor, where pl says, then records
 // the note's own conversation context for the thread. The forum's
-// refusals (locked thread, watched word…) are final, not errors.
-func (f *Federation) storeReply(ctx context.Context, actor string, note *noteDoc, pl placement) error {
+// refusals (locked thread, watched word…) are final, not errors: the post
+// is nil then, as when it was held for approval.
+func (f *Federation) storeReply(ctx context.Context, actor string, note *noteDoc, pl placement) (*models.Post, error) {
 	user, err := f.remoteUser(ctx, actor)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f.syncAvatar(ctx, user)
 	parent := pl.parent
 	if len(pl.ancestors) > 0 {
 		if parent, err = f.importAncestors(ctx, pl); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var post *models.Post
@@ -94,9 +95,9 @@ func (f *Federation) storeReply(ctx context.Context, actor string, note *noteDoc
 		post, err = f.svc.ReplyFromRemote(ctx, user, pl.threadID, 0, note.remote(f.base))
 	}
 	if err != nil || post == nil {
-		return refusedIsDone(err)
+		return nil, refusedIsDone(err)
 	}
-	return f.recordContext(ctx, note, post.ThreadID)
+	return post, f.recordContext(ctx, note, post.ThreadID)
 }
 
 // recordContext remembers that the remote conversation note names as its

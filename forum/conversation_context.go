@@ -1,6 +1,10 @@
 package forum
 
-import "context"
+import (
+	"context"
+
+	"github.com/hearth/hearth/models"
+)
 
 // A thread is a conversation's context (FEP-7888): its Notes name the
 // thread's URL as their `context`, and that URL lists the thread's posts.
@@ -41,12 +45,44 @@ func (s *Service) ThreadContextItems(ctx context.Context, threadID int64, from, 
 }
 
 // RecordRemoteContext remembers that the fediverse conversation contextID
-// continues in thread threadID.
+// continues in thread threadID. The first time a conversation joins a
+// thread, a backfill of the thread is queued: replies in that
+// conversation that never reached Hearth are fetched from its collection.
 func (s *Service) RecordRemoteContext(ctx context.Context, contextID string, threadID int64) error {
 	if contextID == "" || threadID == 0 {
 		return nil
 	}
-	return s.store.RecordRemoteContext(ctx, contextID, threadID, s.now())
+	now := s.now()
+	inserted, err := s.store.RecordRemoteContext(ctx, contextID, threadID, now)
+	if err != nil || !inserted {
+		return err
+	}
+	_, err = s.store.QueueBackfill(ctx, threadID, nil, now)
+	return err
+}
+
+// RequestBackfill queues a fetch of a thread's missed fediverse replies:
+// the thread tool "Fetch missed replies", for those who may lock the
+// thread. Asking again while one is waiting changes nothing.
+func (s *Service) RequestBackfill(ctx context.Context, actor *models.User, threadID int64, reason string) error {
+	if err := s.checkReason(ctx, actor, reason); err != nil {
+		return err
+	}
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		t, err := s.threadFor(ctx, actor, threadID)
+		if err != nil {
+			return err
+		}
+		if !CanLockThread(actor, t) {
+			return ErrForbidden
+		}
+		now := s.now()
+		queued, err := s.store.QueueBackfill(ctx, threadID, &actor.ID, now)
+		if err != nil || !queued {
+			return err
+		}
+		return s.record(ctx, actor, "thread.fetch_replies", TargetThread, threadID, reason, nil, now)
+	})
 }
 
 // ThreadForRemoteContext is the thread a remote conversation continues in,

@@ -19,9 +19,11 @@ type RemoteContext struct {
 
 // RecordRemoteContext stores that contextID's replies belong to threadID;
 // a context already recorded keeps its thread.
-func (s *Store) RecordRemoteContext(ctx context.Context, contextID string, threadID int64, now time.Time) error {
-	return s.DB(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&RemoteContext{ContextID: contextID, ThreadID: threadID, CreatedAt: now}).Error
+// inserted is true the first time.
+func (s *Store) RecordRemoteContext(ctx context.Context, contextID string, threadID int64, now time.Time) (inserted bool, err error) {
+	res := s.DB(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&RemoteContext{ContextID: contextID, ThreadID: threadID, CreatedAt: now})
+	return res.RowsAffected > 0, res.Error
 }
 
 // ThreadForRemoteContext is the thread recorded for contextID, or ErrNotFound.

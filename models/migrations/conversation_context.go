@@ -45,3 +45,26 @@ func (v450PendingReply) TableName() string { return "pending_replies" }
 func migrateConversationContext(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&v450RemoteContext{}, &v450PendingReply{})
 }
+
+type v451BackfillRequest struct {
+	ID          int64  `gorm:"primaryKey"`
+	ThreadID    int64  `gorm:"not null;index"`
+	RequestedBy *int64 // the moderator who asked; nil when Hearth queued it
+	State       string `gorm:"size:16;not null;default:pending"`
+	Attempts    int    `gorm:"not null;default:0"`
+	ClaimedBy   string `gorm:"size:64;not null;default:''"`
+	LockedUntil *time.Time
+	Imported    int    `gorm:"not null;default:0"`
+	LastError   string `gorm:"size:2000;not null;default:''"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (v451BackfillRequest) TableName() string { return "backfill_requests" }
+
+// migrateBackfillRequests adds backfill_requests: a thread whose missed
+// fediverse replies should be fetched from its remote conversations'
+// context or replies collections, claimed by the federation workers.
+func migrateBackfillRequests(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&v451BackfillRequest{})
+}

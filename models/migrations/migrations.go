@@ -57,6 +57,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0370_passkeys", Migrate: migratePasskeys},
 		{ID: "0380_site_files", Migrate: migrateSiteFiles},
 		{ID: "0450_conversation_context", Migrate: migrateConversationContext},
+		{ID: "0451_backfill_requests", Migrate: migrateBackfillRequests},
 	}
 }
 
