@@ -107,8 +107,8 @@ func (f *Federation) storedPost(ctx context.Context, id string) (*models.Post, e
 // each under the one before (the first under pl.parent, or at the end of
 // pl.threadID), and returns the post the reply itself answers: the
 // nearest ancestor stored, else pl.parent. An ancestor that is not a
-// public Note written on its own server, or whose author cannot be
-// fetched, is skipped: the Notes below it answer the nearest one stored.
+// public Note written on its own server, whose author is blocked here, or
+// whose author cannot be fetched, is skipped: the Notes below it answer the nearest one stored.
 func (f *Federation) importAncestors(ctx context.Context, pl placement) (*models.Post, error) {
 	parent := pl.parent
 	for i := len(pl.ancestors) - 1; i >= 0; i-- {
@@ -116,6 +116,14 @@ func (f *Federation) importAncestors(ctx context.Context, pl placement) (*models
 		author := doc.attributedTo()
 		if doc.typ() != "Note" || author == "" || hostOf(author) != hostOf(doc.ID) || !doc.public() {
 			f.log.Info("inbox: ancestor not imported", "ancestor", doc.ID, "type", doc.typ())
+			continue
+		}
+		// The ancestor never came through the inbox's block check: its
+		// author's instance or account may be blocked here.
+		if refused, err := f.svc.InboundRefused(ctx, hostOf(author), author, author); err != nil {
+			return nil, err
+		} else if refused {
+			f.log.Info("inbox: ancestor from a blocked author not imported", "ancestor", doc.ID)
 			continue
 		}
 		user, err := f.remoteUser(ctx, author)

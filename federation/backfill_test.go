@@ -133,10 +133,16 @@ func TestBackfillBounds(t *testing.T) {
 		{"items", backfillLimits{sources: 4, pages: 10, items: 2, timeout: defaultBackfillLimits.timeout}, []string{"<p>carol missed</p>", "<p>carol again</p>"}},
 		{"pages", backfillLimits{sources: 4, pages: 1, items: 200, timeout: defaultBackfillLimits.timeout}, []string{"<p>carol missed</p>", "<p>carol again</p>"}},
 		{"all", defaultBackfillLimits, []string{"<p>carol missed</p>", "<p>carol again</p>", "<p>dan from afar</p>"}},
+		// A suspended instance's replies are refused as in the inbox.
+		{"blocked", defaultBackfillLimits, []string{"<p>carol missed</p>", "<p>carol again</p>"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newBackfillScene(t)
 			s.a.fed.backfillLimits = tc.limits
+			if tc.name == "blocked" {
+				_, err := s.a.env.Svc.BlockInstance(context.Background(), s.a.env.User("boss", models.RoleAdmin), "c.test", models.BlockSuspend, "spam")
+				must(t, err)
+			}
 			_, err := s.a.fed.processBackfills(context.Background())
 			must(t, err)
 			var got []string

@@ -116,6 +116,13 @@ func (f *Federation) retryPending(ctx context.Context, r *models.PendingReply) e
 		f.log.Warn("inbox: pending reply unreadable; dropped", "note", r.NoteID, "error", err)
 		return f.store.DeletePendingReply(ctx, r.ID)
 	}
+	// Its author or their instance may have been blocked while it waited.
+	if refused, err := f.svc.InboundRefused(ctx, hostOf(r.Actor), r.Actor, r.Actor); err != nil {
+		return err
+	} else if refused {
+		f.log.Info("inbox: pending reply's author is blocked now; dropped", "note", r.NoteID)
+		return f.store.DeletePendingReply(ctx, r.ID)
+	}
 	pl, err := f.placeReply(ctx, note)
 	if err != nil {
 		return err

@@ -298,3 +298,52 @@ func TestPendingBounds(t *testing.T) {
 		t.Errorf("thread has %d posts", n)
 	}
 }
+
+// TestAncestorFromBlockedInstanceSkipped: an ancestor written on a
+// suspended instance never passed the inbox's block check, so it is not
+// imported; the reply is threaded under the nearest post Hearth has.
+func TestAncestorFromBlockedInstanceSkipped(t *testing.T) {
+	s := newRemoteScene(t)
+	ctx := context.Background()
+	c := newNoteServer(t, s.n, "c.test")
+	dan := "http://c.test/users/dan"
+	c.put(person(dan))
+	c.put(noteDocFor("http://c.test/notes/1", dan, s.parentURL, "<p>from a blocked server</p>"))
+	admin := s.a.env.User("boss", models.RoleAdmin)
+	_, err := s.a.env.Svc.BlockInstance(ctx, admin, "c.test", models.BlockSuspend, "spam")
+	must(t, err)
+	s.send(t, s.bobSigner, activityOf(s.note+"/activity", "Create", s.bobURL,
+		noteDocFor(s.note, s.bobURL, "http://c.test/notes/1", "<p>bob</p>")))
+	posts := s.posts(t)
+	if len(posts) != 2 || posts[1].HTML != "<p>bob</p>" || posts[1].ReplyTo == nil || posts[1].ReplyTo.ID != s.first.ID {
+		t.Fatalf("thread: %d posts", len(posts))
+	}
+}
+
+// TestPendingReplyOfBlockedAuthorDropped: an author blocked while their
+// reply waited is not threaded when it comes due.
+func TestPendingReplyOfBlockedAuthorDropped(t *testing.T) {
+	s := newRemoteScene(t)
+	ctx := context.Background()
+	c := newNoteServer(t, s.n, "c.test")
+	c.setDown("http://c.test/notes/1", true)
+	s.send(t, s.bobSigner, activityOf(s.note+"/activity", "Create", s.bobURL,
+		noteDocFor(s.note, s.bobURL, "http://c.test/notes/1", "<p>wait</p>")))
+	if rows, _ := s.a.env.Store.PendingReplies(ctx); len(rows) != 1 {
+		t.Fatalf("pending %d", len(rows))
+	}
+	_, err := s.a.env.Svc.BlockInstance(ctx, s.a.env.User("boss", models.RoleAdmin), "b.test", models.BlockSuspend, "spam")
+	must(t, err)
+	c.setDown("http://c.test/notes/1", false)
+	c.put(person("http://c.test/users/dan"))
+	c.put(noteDocFor("http://c.test/notes/1", "http://c.test/users/dan", s.parentURL, "<p>one</p>"))
+	base := s.a.env.Svc.Now()
+	s.a.env.Svc.SetClock(func() time.Time { return base.Add(pendingRetryBase + time.Second) })
+	s.b.env.Svc.SetClock(func() time.Time { return base.Add(pendingRetryBase + time.Second) })
+	if n, err := s.a.fed.processPending(ctx); err != nil || n != 1 {
+		t.Fatalf("claimed %d (%v)", n, err)
+	}
+	if rows, _ := s.a.env.Store.PendingReplies(ctx); len(rows) != 0 || len(s.posts(t)) != 1 {
+		t.Fatalf("after the block: %d pending, %d posts", len(rows), len(s.posts(t)))
+	}
+}
