@@ -88,3 +88,27 @@ func TestReplyPlacedByContext(t *testing.T) {
 		t.Errorf("thread has %d posts, want 5", n)
 	}
 }
+
+// TestMergeMovesRemoteContext: after a merge, a reply naming a remote
+// conversation that had continued in the merged thread joins the thread it
+// was merged into.
+func TestMergeMovesRemoteContext(t *testing.T) {
+	s := newRemoteScene(t)
+	ctx := context.Background()
+	newNoteServer(t, s.n, "c.test")
+	bobContext := "http://b.test/contexts/9"
+	bob := noteDocFor(s.note, s.bobURL, s.parentURL, "<p>bob</p>")
+	bob["context"] = bobContext
+	s.send(t, s.bobSigner, activityOf(s.note+"/activity", "Create", s.bobURL, bob))
+	into, _ := s.a.env.Thread(s.alice, "general", "The older thread", "older")
+	mod := s.a.env.User("moddy", models.RoleModerator)
+	must(t, s.a.env.Svc.MergeThreads(ctx, mod, s.thread.ID, into.ID, "duplicate"))
+
+	carolURL := "http://b.test/u/carol"
+	late := noteDocFor("http://b.test/users/carol/statuses/1", carolURL, "http://c.test/gone", "<p>late</p>")
+	late["context"] = bobContext
+	s.send(t, s.carolSigner, activityOf("http://b.test/users/carol/statuses/1/activity", "Create", carolURL, late))
+	if p := s.postByAPID(t, "http://b.test/users/carol/statuses/1"); p.ThreadID != into.ID {
+		t.Fatalf("late reply in thread %d, want %d", p.ThreadID, into.ID)
+	}
+}

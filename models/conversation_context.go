@@ -45,3 +45,9 @@ func (s *Store) RemoteContextsOfThread(ctx context.Context, threadID int64, limi
 	err := s.DB(ctx).Model(&RemoteContext{}).Where("thread_id = ?", threadID).Order("id").Limit(limit).Pluck("context_id", &ids).Error
 	return ids, err
 }
+
+// MoveRemoteContexts points the contexts recorded for thread from at
+// thread into (a merge).
+func (s *Store) MoveRemoteContexts(ctx context.Context, from, into int64) error {
+	return s.DB(ctx).Model(&RemoteContext{}).Where("thread_id = ?", from).Update("thread_id", into).Error
+}
