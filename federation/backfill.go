@@ -162,20 +162,11 @@ func (f *Federation) pageCollection(ctx context.Context, b *backfill, src string
 			}
 			raw = body
 		}
-		var doc collectionDoc
-		if json.Unmarshal(raw, &doc) != nil {
+		var items []json.RawMessage
+		var ok bool
+		items, raw, next, ok = readCollection(raw, pages == 0)
+		if !ok {
 			return nil
-		}
-		raw = nil
-		items := append(doc.OrderedItems, doc.Items...)
-		if len(items) == 0 && len(doc.First) > 0 && pages == 0 {
-			// The collection itself: its first page, embedded or linked.
-			if idOf(doc.First) != "" && doc.First[0] == '{' {
-				raw = doc.First
-			} else {
-				next = idOf(doc.First)
-			}
-			continue
 		}
 		for _, it := range items {
 			if b.items == f.backfillLimits.items {
@@ -185,12 +176,29 @@ func (f *Federation) pageCollection(ctx context.Context, b *backfill, src string
 				return err
 			}
 		}
-		if len(doc.Next) > 0 && doc.Next[0] == '{' {
-			raw = doc.Next
-		}
-		next = idOf(doc.Next)
 	}
 	return nil
+}
+
+// readCollection reads a fetched collection (top, when it is the first
+// document of the walk) or one of its pages: its items, then where to go
+// next, an embedded page (nextRaw) or a link (nextID). A collection
+// without items of its own leads to its first page. ok is false for what
+// is not a JSON object.
+func readCollection(body json.RawMessage, top bool) (items []json.RawMessage, nextRaw json.RawMessage, nextID string, ok bool) {
+	var doc collectionDoc
+	if json.Unmarshal(body, &doc) != nil {
+		return nil, nil, "", false
+	}
+	items = append(doc.OrderedItems, doc.Items...)
+	link := doc.Next
+	if len(items) == 0 && top && len(doc.First) > 0 {
+		link = doc.First
+	}
+	if len(link) > 0 && link[0] == '{' {
+		return items, link, "", true
+	}
+	return items, nil, idOf(link), true
 }
 
 // backfillItem imports one item of a collection: a Note (embedded, or
