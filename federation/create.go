@@ -18,11 +18,6 @@ import (
 // It is attached to a thread through its inReplyTo chain; Update and
 // Delete apply only when the signer is the Note's author.
 
-// maxParentFetches bounds how far up a reply chain Hearth fetches looking
-// for one of its own posts: a long remote-only conversation costs at most
-// this many signed GETs per activity.
-const maxParentFetches = 5
-
 // noteDoc is the part of a Note Hearth reads. Fields are decoded loosely,
 // as servers send links as strings, objects or arrays.
 type noteDoc struct {
@@ -35,6 +30,13 @@ type noteDoc struct {
 	ContentMap   map[string]string `json:"contentMap"`
 	Published    string            `json:"published"`
 	Tag          json.RawMessage   `json:"tag"`
+	// Context is the conversation the Note belongs to (FEP-7888): a
+	// Hearth thread's URL, or a collection on another server.
+	Context json.RawMessage `json:"context"`
+	// To and Cc are its audience; fetched ancestors are imported only
+	// when public.
+	To json.RawMessage `json:"to"`
+	Cc json.RawMessage `json:"cc"`
 }
 
 func parseNote(raw json.RawMessage) (*noteDoc, error) {
@@ -57,6 +59,7 @@ func parseNote(raw json.RawMessage) (*noteDoc, error) {
 func (n *noteDoc) typ() string          { return firstString(n.Type) }
 func (n *noteDoc) inReplyTo() string    { return idOf(n.InReplyTo) }
 func (n *noteDoc) attributedTo() string { return firstID(n.AttributedTo) }
+func (n *noteDoc) context() string      { return stripFragment(firstID(n.Context)) }
 
 // remote is the Note for the forum; base is this server's URL, to find
 // the local members its Mention tags name.
@@ -138,17 +141,18 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	}
 	// The parent is read once: ReplyFromRemoteTo does not read it again
 	// (it checks the thread again, in its transaction).
-	parent, err := f.resolveParentPost(ctx, note.inReplyTo())
-	if err != nil || parent == nil {
-		return err
-	}
-	user, err := f.remoteUser(ctx, act.Actor)
+	pl, err := f.placeReply(ctx, note)
 	if err != nil {
 		return err
 	}
-	f.syncAvatar(ctx, user)
-	_, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, note.remote(f.base))
-	return refusedIsDone(err)
+	if pl.empty() {
+		if pl.waitingFor != "" {
+			return f.addPending(ctx, act.Actor, act.Object, note, pl.waitingFor)
+		}
+		return nil
+	}
+	_, err = f.storeReply(ctx, act.Actor, note, pl)
+	return err
 }
 
 // remoteUser is the users row of the remote actor apID: the actor is
@@ -183,59 +187,15 @@ func refusedIsDone(err error) error {
 }
 
 // resolveParent finds the thread a reply belongs to and the stored post it
-// answers, following inReplyTo through remote posts Hearth does not have.
+// answers, following inReplyTo through remote posts Hearth does not have
+// (without importing them: a poll vote needs only the poll).
 // threadID is 0 when no Hearth thread is reached.
 func (f *Federation) resolveParent(ctx context.Context, id string) (threadID, postID int64, err error) {
-	p, err := f.resolveParentPost(ctx, id)
-	if err != nil || p == nil {
+	c, err := f.walkAncestors(ctx, &noteDoc{InReplyTo: json.RawMessage(strconv.Quote(id))})
+	if err != nil || c.parent == nil {
 		return 0, 0, err
 	}
-	return p.ThreadID, p.ID, nil
-}
-
-// resolveParentPost is the stored post a reply answers, following
-// inReplyTo as resolveParent does; nil when none is reached or when the
-// local post reached is in a deleted thread. A local post is read with its
-// thread in one statement.
-func (f *Federation) resolveParentPost(ctx context.Context, id string) (*models.Post, error) {
-	for fetches := 0; ; fetches++ {
-		id = stripFragment(id)
-		if rest, ok := strings.CutPrefix(id, f.base+"/p/"); ok {
-			pid, err := strconv.ParseInt(rest, 10, 64)
-			if err != nil {
-				return nil, nil
-			}
-			p, t, _, err := f.store.PostThreadCategory(ctx, pid)
-			if errors.Is(err, models.ErrNotFound) || err == nil && t.DeletedAt != nil {
-				return nil, nil
-			} else if err != nil {
-				return nil, err
-			}
-			return p, nil
-		}
-		if p, err := f.svc.RemotePost(ctx, id); err == nil {
-			return p, nil
-		} else if !errors.Is(err, forum.ErrNotFound) {
-			return nil, err
-		}
-		if fetches == maxParentFetches || hostOf(id) == hostOf(f.base) {
-			return nil, nil
-		}
-		body, err := f.signedGet(ctx, id)
-		if err != nil {
-			// The parent may be gone or its server down; the reply cannot
-			// be placed either way, and retrying would not help for long.
-			f.log.Info("inbox: could not fetch a parent", "id", id, "error", err)
-			return nil, nil
-		}
-		doc, err := parseNote(body)
-		if err != nil || doc.ID != id {
-			return nil, nil // a document must claim the id it came from
-		}
-		if id = doc.inReplyTo(); id == "" {
-			return nil, nil
-		}
-	}
+	return c.parent.ThreadID, c.parent.ID, nil
 }
 
 // authorUser is the users row of the remote actor apID, or nil when Hearth

@@ -72,6 +72,12 @@ type Federation struct {
 	// (follow_blocks.go).
 	blockedFollows *blockedFollowRejects
 
+	// pending bounds the replies kept until their parent arrives
+	// (pending_replies.go).
+	pending pendingLimits
+	// backfillLimits bound one thread's backfill (backfill.go).
+	backfillLimits backfillLimits
+
 	usageMu sync.Mutex
 	usage   forum.InstanceUsage
 	usageAt time.Time
@@ -97,12 +103,14 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger) *Federation {
 	return &Federation{
 		cfg: cfg, svc: svc, store: svc.Store(), log: log,
 		base: base, host: cfg.Host(), instanceName: name,
-		now:          svc.Now, // one clock: tests that move the service move federation too
-		client:       newHTTPClient(cfg.FederationAllowPrivate, nil),
-		userAgent:    "hearth/" + cfg.Version + " (+" + base + ")",
-		retryBase:    retryBase,
-		limiter:      newHostLimiter(2*deliveryParallel, defaultPerHostLimit),
-		hostFailures: defaultHostFailures,
+		pending:        pendingLimits{perHost: pendingPerHost, total: pendingTotal},
+		backfillLimits: defaultBackfillLimits,
+		now:            svc.Now, // one clock: tests that move the service move federation too
+		client:         newHTTPClient(cfg.FederationAllowPrivate, nil),
+		userAgent:      "hearth/" + cfg.Version + " (+" + base + ")",
+		retryBase:      retryBase,
+		limiter:        newHostLimiter(2*deliveryParallel, defaultPerHostLimit),
+		hostFailures:   defaultHostFailures,
 
 		pollUpdateDelay: defaultPollUpdateDelay,
 		inboxWriter:     &inboxBatcher{store: svc.Store()},

@@ -17,10 +17,10 @@ import (
 func (f *Federation) signedGet(ctx context.Context, rawURL string) ([]byte, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %q: %w", rawURL, err)
+		return nil, fmt.Errorf("%w: fetch %q: %v", errRefusedURL, rawURL, err)
 	}
 	if err := checkURL(u, f.cfg.FederationAllowPrivate); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", errRefusedURL, err)
 	}
 	u.Fragment = ""
 	resp, err := f.doSignedGet(ctx, u, acceptHeader)
@@ -29,10 +29,33 @@ func (f *Federation) signedGet(ctx context.Context, rawURL string) ([]byte, erro
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch %s: status %d", u.Redacted(), resp.StatusCode)
+		return nil, &fetchStatusError{url: u.Redacted(), code: resp.StatusCode}
 	}
 	return readLimited(resp.Body)
 }
+
+// fetchStatusError is a fetch the server answered with something other
+// than 200.
+type fetchStatusError struct {
+	url  string
+	code int
+}
+
+func (e *fetchStatusError) Error() string { return fmt.Sprintf("fetch %s: status %d", e.url, e.code) }
+
+// fetchIsFinal reports whether a failed fetch will fail again: the server
+// said the document is not there or not for us (4xx other than timeouts
+// and rate limits). Network errors, timeouts and 5xx may pass.
+func fetchIsFinal(err error) bool {
+	var se *fetchStatusError
+	if errors.As(err, &se) {
+		return se.code >= 400 && se.code < 500 && se.code != http.StatusRequestTimeout && se.code != http.StatusTooManyRequests
+	}
+	return errors.Is(err, errForbiddenAddress) || errors.Is(err, errRefusedURL)
+}
+
+// errRefusedURL is a URL Hearth will never fetch (not http(s), no host).
+var errRefusedURL = errors.New("refused URL")
 
 // doSignedGet sends a GET signed by the instance actor with Hearth's
 // User-Agent, as every outbound GET must be (servers in authorized-fetch

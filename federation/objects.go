@@ -217,12 +217,16 @@ func (f *Federation) threadContext(c echo.Context) error {
 	}
 	p.page = page
 	from, to := p.numbers()
-	ids, err := f.svc.ThreadPostIDs(ctx, id, from, to)
+	items, err := f.svc.ThreadContextItems(ctx, id, from, to)
 	if err != nil {
 		return f.serverError(c, err)
 	}
-	for _, pid := range ids {
-		p.items = append(p.items, f.postURL(pid))
+	for _, it := range items {
+		if it.APID != nil {
+			p.items = append(p.items, *it.APID) // its own server's id, as Mastodon lists it
+		} else {
+			p.items = append(p.items, f.postURL(it.ID))
+		}
 	}
 	category := f.categoryRef(ft.Category).url
 	// Set on the map because writePaged builds every collection alike.

@@ -53,3 +53,22 @@ func FuzzRemoteDocuments(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadCollection feeds what a peer's context or replies collection
+// may hold to the backfill's reader: no panic, and it never points both
+// at an embedded page and at a link.
+func FuzzReadCollection(f *testing.F) {
+	f.Add([]byte(`{"id":"https://m.example/contexts/1","type":"Collection","first":{"type":"CollectionPage","next":"https://m.example/contexts/1?page=2","items":["https://m.example/s/1"]}}`), true)
+	f.Add([]byte(`{"type":"OrderedCollection","first":"https://x/t/1?page=1"}`), true)
+	f.Add([]byte(`{"type":"OrderedCollectionPage","orderedItems":[{"type":"Create","object":{"id":"https://x/n"}}],"next":{"id":"https://x/p2"}}`), false)
+	f.Add([]byte(`[]`), false)
+	f.Fuzz(func(t *testing.T, b []byte, top bool) {
+		items, raw, next, ok := readCollection(b, top)
+		if !ok && (items != nil || raw != nil || next != "") {
+			t.Fatalf("refused %q but returned something", b)
+		}
+		if raw != nil && next != "" {
+			t.Fatalf("%q: both an embedded page and a link", b)
+		}
+	})
+}

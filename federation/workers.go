@@ -45,8 +45,9 @@ func (f *Federation) Run(ctx context.Context, workers int) {
 		go loop("inbox", f.processInbox)
 	}
 	f.limiter.setTotal(max(1, workers) * deliveryParallel)
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); f.runDeliveries(ctx) }()
+	go func() { defer wg.Done(); f.runPending(ctx) }()
 	wg.Wait()
 }
 

@@ -184,25 +184,6 @@ func (s *Service) ThreadForFederation(ctx context.Context, id int64) (*Federated
 	return ft, nil
 }
 
-// ThreadPostIDs lists the ids of a thread's posts numbered from..to, in
-// order. Deleted posts stay listed: their ids answer with a Tombstone, and
-// keeping them makes a page an exact range of numbers, so any page of the
-// collection costs what the first does.
-func (s *Service) ThreadPostIDs(ctx context.Context, threadID int64, from, to int) ([]int64, error) {
-	if to < from {
-		return nil, nil
-	}
-	posts, err := s.store.PostsInRange(ctx, threadID, from, to)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, len(posts))
-	for i, p := range posts {
-		ids[i] = p.ID
-	}
-	return ids, nil
-}
-
 // InstanceUsage is what NodeInfo reports about the forum's size.
 type InstanceUsage struct {
 	Users, ActiveMonth, ActiveHalfyear, LocalPosts int64

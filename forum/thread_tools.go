@@ -66,6 +66,11 @@ func (s *Service) MergeThreads(ctx context.Context, actor *models.User, from, in
 		if err := s.store.MergeThreadFollowing(ctx, src.ID, dst.ID, now); err != nil {
 			return err
 		}
+		// The fediverse conversations that continued in src continue in
+		// dst: later replies naming them, and backfills, go there.
+		if err := s.store.MoveRemoteContexts(ctx, src.ID, dst.ID); err != nil {
+			return err
+		}
 		if err := s.store.UpdateThreadFields(ctx, dst.ID, map[string]any{
 			"post_count": count, "first_post_id": first.ID, "last_post_at": last.CreatedAt,
 			"last_post_user_id": last.UserID, "updated_at": now,

@@ -200,6 +200,8 @@ func (s *Server) threadTool(c echo.Context, id int64, op string, a threadToolArg
 		return s.forum.UnpinThread(ctx, u, id, reason)
 	case "move":
 		return s.forum.MoveThread(ctx, u, id, category, reason)
+	case "fetch_replies":
+		return s.forum.RequestBackfill(ctx, u, id, reason)
 	}
 	return forum.ErrNotFound
 }

@@ -192,6 +192,8 @@ func threadToolDone(op string, a threadToolArgs) string {
 		return "Thread moved to " + strings.TrimSpace(a.Category) + "."
 	case "merge":
 		return "Threads merged: the posts are now in this thread."
+	case "fetch_replies":
+		return "Fetching missed replies from the fediverse: they appear here within a few minutes."
 	case "slow_mode":
 		if secs := forum.SlowModeSeconds(a.Interval); secs > 0 {
 			return "Slow mode on: one post every " + forum.SlowModeEvery(secs) + " per member."
