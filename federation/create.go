@@ -147,7 +147,9 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 		return err
 	}
 	f.syncAvatar(ctx, user)
-	_, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, note.remote(f.base))
+	n := note.remote(f.base)
+	n.Activity = act.Raw
+	_, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, n)
 	return refusedIsDone(err)
 }
 
@@ -276,7 +278,9 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 	if err != nil || user == nil {
 		return err
 	}
-	_, err = f.svc.EditFromRemote(ctx, user, note.remote(f.base))
+	n := note.remote(f.base)
+	n.Activity = act.Raw
+	_, err = f.svc.EditFromRemote(ctx, user, n)
 	return refusedIsDone(err)
 }
 
@@ -297,12 +301,13 @@ func (f *Federation) onDelete(ctx context.Context, act *activity, signer string)
 	if err != nil || user == nil {
 		return err
 	}
-	return refusedIsDone(f.svc.DeleteFromRemote(ctx, user, id))
+	return refusedIsDone(f.svc.DeleteFromRemote(ctx, user, id, act.Raw))
 }
 
 // onLike counts a remote actor's like of a Hearth post once per actor
 // (the likes row is keyed by the actor's users row); on false undoes it.
-func (f *Federation) onLike(ctx context.Context, actor, object string, on bool) error {
+// raw is the Like as received, which the category's Group relays.
+func (f *Federation) onLike(ctx context.Context, actor, object string, on bool, raw []byte) error {
 	rest, ok := strings.CutPrefix(stripFragment(object), f.base+"/p/")
 	if !ok {
 		return nil
@@ -315,6 +320,6 @@ func (f *Federation) onLike(ctx context.Context, actor, object string, on bool) 
 	if err != nil {
 		return err
 	}
-	_, err = f.svc.SetLike(ctx, user, pid, on)
+	_, err = f.svc.LikeFromRemote(ctx, user, pid, on, raw)
 	return refusedIsDone(err)
 }

@@ -68,6 +68,9 @@ type Federation struct {
 	keys *keyCache
 	// keyFetches merges concurrent lookups of one key id (verify.go).
 	keyFetches singleflight.Group
+	// groupFollowed knows which categories have group-aware followers
+	// (group_cache.go).
+	groupFollowed groupFollowedCache
 
 	usageMu sync.Mutex
 	usage   forum.InstanceUsage

@@ -147,6 +147,9 @@ func (s *Service) publishHeld(ctx context.Context, author *models.User, h *model
 		return nil, &ValidationError{Fields: map[string]string{"action": "the thread this reply was for is gone; delete the item instead"}}
 	}
 	np := newPost{body: h.Body, html: h.HTML, replyTo: h.ReplyToID, created: h.CreatedAt, apID: h.APID}
+	if h.Activity != nil {
+		np.activity = []byte(*h.Activity)
+	}
 	if h.APID == nil {
 		np.mentions = s.md.Render(h.Body).Mentions
 	}

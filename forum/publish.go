@@ -21,12 +21,13 @@ type newPost struct {
 	parent     *models.Post     // the post replyTo names, when already loaded
 	cat        *models.Category // the thread's category, when already loaded
 	created    time.Time        // zero: now
-	apID       *string          // set for a remote post: no federation hook runs
+	apID       *string          // set for a remote post: no outbox hook runs
+	activity   []byte           // a remote post's activity, for the relay
 }
 
 // insertReply publishes a reply: the next number under the thread's row
-// lock, the counters, notifications and (for local posts) the federation
-// hook, all in the caller's transaction.
+// lock, the counters, notifications and the federation hook (for local
+// posts) or the relay (for remote ones), all in the caller's transaction.
 func (s *Service) insertReply(ctx context.Context, author *models.User, t *models.Thread, np newPost) (*models.Post, error) {
 	now := s.now()
 	n, err := s.store.NextPostNumber(ctx, t.ID, author.ID, now)
@@ -51,7 +52,7 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 		return nil, err
 	}
 	if np.apID != nil {
-		return post, nil
+		return post, s.relayRemote(ctx, np.cat, post, np.activity)
 	}
 	return post, s.hooks.PostCreated(ctx, t, post)
 }
