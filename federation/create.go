@@ -117,8 +117,9 @@ func signedByActor(act *activity, signer string) error {
 	return nil
 }
 
-// onCreate stores a reply to a Hearth thread. Anything else created (a
-// toot that answers nothing here) is not Hearth's business: done, not kept.
+// onCreate stores a reply to a Hearth thread, or starts a thread from a
+// public post that answers nothing and names a category (remote_threads.go).
+// Anything else created is not Hearth's business: done, not kept.
 func (f *Federation) onCreate(ctx context.Context, act *activity, signer string) error {
 	if err := signedByActor(act, signer); err != nil {
 		return err
@@ -130,7 +131,10 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	if handled, err := f.createForPoll(ctx, act, note); handled {
 		return err
 	}
-	if note.typ() != "Note" || note.inReplyTo() == "" {
+	if note.inReplyTo() == "" {
+		return f.threadFromRemote(ctx, act, note)
+	}
+	if note.typ() != "Note" {
 		return nil
 	}
 	if note.attributedTo() != act.Actor || hostOf(note.ID) != hostOf(act.Actor) {

@@ -98,6 +98,11 @@ func (f *Federation) groupAnnounce(ctx context.Context, cat actorRef, inboxes []
 // are kept in memory (group_cache.go).
 func (o outbox) RemoteAccepted(ctx context.Context, cat *models.Category, p *models.Post, activity []byte) error {
 	f := o.f
+	if p.Number == 1 && p.APID != nil {
+		if err := f.boostRemoteStart(ctx, f.categoryRef(cat), p); err != nil {
+			return err
+		}
+	}
 	if followed, err := f.groupFollowed.has(ctx, f.store, cat.ID); err != nil || !followed {
 		return err
 	}
@@ -121,6 +126,29 @@ func (o outbox) RemoteAccepted(ctx context.Context, cat *models.Category, p *mod
 	sum := sha256.Sum256([]byte(id))
 	fragment := fmt.Sprintf("%s-%s", strings.ToLower(fmt.Sprint(act["type"])), hex.EncodeToString(sum[:8]))
 	return f.groupAnnounce(ctx, ref, to, p, act, fragment)
+}
+
+// boostRemoteStart is what the category's plain followers (Mastodon and
+// the like) get of a thread started from another server: the Group's
+// boost of the Note, by its id, as they get of a thread started here
+// (they fetch it from its server). Lemmy sends Mastodon followers the same
+// (announce.rs, "for compatibility, we also send Announce/Page").
+func (f *Federation) boostRemoteStart(ctx context.Context, cat actorRef, p *models.Post) error {
+	all, err := f.store.FollowerInboxes(ctx, cat.kind, cat.id)
+	if err != nil || len(all) == 0 {
+		return err
+	}
+	groups, err := f.groupAwareInboxes(ctx, cat)
+	if err != nil {
+		return err
+	}
+	plain := without(all, groups)
+	if len(plain) == 0 {
+		return nil
+	}
+	boost := f.announceActivity(cat, p, p.CreatedAt)
+	boost["object"] = *p.APID
+	return f.enqueue(ctx, cat, boost, plain)
 }
 
 // rawJSON re-encodes a decoded JSON value, for the helpers that read

@@ -58,8 +58,10 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 }
 
 // insertThread publishes a thread with its first post, written at created
-// (zero: now), in the caller's transaction.
-func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *models.Category, title string, tags []string, body string, rendered markup.Result, created time.Time, extra func(context.Context, *models.Thread, *models.Post) error) (*models.Thread, *models.Post, error) {
+// (zero: now), in the caller's transaction. remote is set for a thread
+// started from another server: its first post keeps the Note's id, and
+// the relay runs instead of the outbox hook.
+func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *models.Category, title string, tags []string, body string, rendered markup.Result, created time.Time, remote *remoteOrigin, extra func(context.Context, *models.Thread, *models.Post) error) (*models.Thread, *models.Post, error) {
 	now := s.now()
 	if created.IsZero() {
 		created = now
@@ -72,6 +74,9 @@ func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *mod
 		return nil, nil, err
 	}
 	post := &models.Post{ThreadID: thread.ID, Number: 1, UserID: actor.ID, Body: body, HTML: rendered.HTML, CreatedAt: created, UpdatedAt: now}
+	if remote != nil {
+		post.APID = &remote.apID
+	}
 	if err := s.store.CreatePost(ctx, post); err != nil {
 		return nil, nil, err
 	}
@@ -98,6 +103,9 @@ func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *mod
 		if err := extra(ctx, thread, post); err != nil {
 			return nil, nil, err
 		}
+	}
+	if remote != nil {
+		return thread, post, s.relayRemote(ctx, cat, post, remote.activity)
 	}
 	return thread, post, s.hooks.ThreadCreated(ctx, thread, post)
 }
