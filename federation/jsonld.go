@@ -35,6 +35,8 @@ var jsonLDContext = []any{
 		"indexable":                 "toot:indexable",
 		"featured":                  map[string]string{"@id": "toot:featured", "@type": "@id"},
 		"featuredTags":              map[string]string{"@id": "toot:featuredTags", "@type": "@id"},
+		"pt":                        "https://joinpeertube.org/ns#",
+		"commentsEnabled":           "pt:commentsEnabled",
 	},
 }
 

@@ -141,6 +141,11 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 	}
 	m["tag"] = tagList
 	m["sensitive"] = false
+	if p.Number == 1 {
+		// Lemmy's Page field (from PeerTube): whether the thread takes
+		// replies. Locking sends Lock too (moderation_out.go).
+		m["commentsEnabled"] = !t.Locked
+	}
 	m["replies"] = f.repliesCollection(p.ID, fp.Replies)
 	asArray(m, "to", "cc")
 	if fp.Poll != nil {

@@ -403,7 +403,7 @@ func (s *Service) deletePost(ctx context.Context, actor *models.User, postID int
 		if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
 			return err
 		}
-		p.DeletedAt, p.UpdatedAt = &now, now
+		p.DeletedAt, p.DeletedBy, p.UpdatedAt = &now, &actor.ID, now
 		return s.hooks.PostDeleted(ctx, p)
 	})
 }
