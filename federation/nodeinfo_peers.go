@@ -55,6 +55,20 @@ func (f *Federation) fetchSoftware(ctx context.Context, origin string) (string, 
 	if err != nil {
 		return "", err
 	}
+	href, err := nodeInfoHref(body, origin)
+	if err != nil {
+		return "", err
+	}
+	if body, err = f.signedGet(ctx, href); err != nil {
+		return "", err
+	}
+	return nodeInfoSoftwareName(body)
+}
+
+// nodeInfoHref picks the NodeInfo 2.x document from a discovery document:
+// the last listed (servers list them oldest first), and only one on
+// origin's host, so a peer cannot send Hearth to fetch from elsewhere.
+func nodeInfoHref(body []byte, origin string) (string, error) {
 	var links struct {
 		Links []struct {
 			Rel  string `json:"rel"`
@@ -70,15 +84,18 @@ func (f *Federation) fetchSoftware(ctx context.Context, origin string) (string, 
 			break
 		}
 		if strings.HasPrefix(l.Rel, "http://nodeinfo.diaspora.software/ns/schema/2.") && hostOf(l.Href) == hostOf(origin) {
-			href = l.Href // the last 2.x listed: servers list them oldest first
+			href = l.Href
 		}
 	}
 	if href == "" {
 		return "", errors.New("no NodeInfo 2.x document on the same host")
 	}
-	if body, err = f.signedGet(ctx, href); err != nil {
-		return "", err
-	}
+	return href, nil
+}
+
+// nodeInfoSoftwareName reads software.name from a NodeInfo document,
+// trimmed and lower-cased.
+func nodeInfoSoftwareName(body []byte) (string, error) {
 	var doc struct {
 		Software struct {
 			Name string `json:"name"`

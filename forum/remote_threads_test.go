@@ -27,3 +27,18 @@ func TestRemoteTitle(t *testing.T) {
 		}
 	}
 }
+
+func FuzzRemoteTitle(f *testing.F) {
+	f.Add("", "@general Hello there. Second sentence.")
+	f.Add("A name", "")
+	f.Add("", strings.Repeat("ééé ", 100))
+	f.Fuzz(func(t *testing.T, name, text string) {
+		got := RemoteTitle(name, text)
+		if n := utf8.RuneCountInString(got); n > titleMaxRunes {
+			t.Fatalf("%d runes from %q, %q", n, name, text)
+		}
+		if strings.HasPrefix(got, " ") || strings.HasSuffix(got, " ") {
+			t.Fatalf("untrimmed title %q", got)
+		}
+	})
+}
