@@ -248,7 +248,7 @@ func (f *Federation) backfillItem(ctx context.Context, b *backfill, host string,
 	if err != nil || pl.empty() {
 		return err
 	}
-	post, err := f.storeReply(ctx, author, note, pl)
+	post, err := f.storeReply(ctx, author, note, pl, nil)
 	if err != nil {
 		return err
 	}

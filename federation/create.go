@@ -120,8 +120,9 @@ func signedByActor(act *activity, signer string) error {
 	return nil
 }
 
-// onCreate stores a reply to a Hearth thread. Anything else created (a
-// toot that answers nothing here) is not Hearth's business: done, not kept.
+// onCreate stores a reply to a Hearth thread, or starts a thread from a
+// public post that answers nothing and names a category (remote_threads.go).
+// Anything else created is not Hearth's business: done, not kept.
 func (f *Federation) onCreate(ctx context.Context, act *activity, signer string) error {
 	if err := signedByActor(act, signer); err != nil {
 		return err
@@ -133,7 +134,10 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	if handled, err := f.createForPoll(ctx, act, note); handled {
 		return err
 	}
-	if note.typ() != "Note" || note.inReplyTo() == "" {
+	if note.inReplyTo() == "" {
+		return f.threadFromRemote(ctx, act, note)
+	}
+	if note.typ() != "Note" {
 		return nil
 	}
 	if note.attributedTo() != act.Actor || hostOf(note.ID) != hostOf(act.Actor) {
@@ -151,7 +155,7 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 		}
 		return nil
 	}
-	_, err = f.storeReply(ctx, act.Actor, note, pl)
+	_, err = f.storeReply(ctx, act.Actor, note, pl, act.Raw)
 	return err
 }
 
@@ -236,7 +240,9 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 	if err != nil || user == nil {
 		return err
 	}
-	_, err = f.svc.EditFromRemote(ctx, user, note.remote(f.base))
+	n := note.remote(f.base)
+	n.Activity = act.Raw
+	_, err = f.svc.EditFromRemote(ctx, user, n)
 	return refusedIsDone(err)
 }
 
@@ -257,12 +263,13 @@ func (f *Federation) onDelete(ctx context.Context, act *activity, signer string)
 	if err != nil || user == nil {
 		return err
 	}
-	return refusedIsDone(f.svc.DeleteFromRemote(ctx, user, id))
+	return refusedIsDone(f.svc.DeleteFromRemote(ctx, user, id, act.Raw))
 }
 
 // onLike counts a remote actor's like of a Hearth post once per actor
 // (the likes row is keyed by the actor's users row); on false undoes it.
-func (f *Federation) onLike(ctx context.Context, actor, object string, on bool) error {
+// raw is the Like as received, which the category's Group relays.
+func (f *Federation) onLike(ctx context.Context, actor, object string, on bool, raw []byte) error {
 	rest, ok := strings.CutPrefix(stripFragment(object), f.base+"/p/")
 	if !ok {
 		return nil
@@ -275,6 +282,6 @@ func (f *Federation) onLike(ctx context.Context, actor, object string, on bool) 
 	if err != nil {
 		return err
 	}
-	_, err = f.svc.SetLike(ctx, user, pid, on)
+	_, err = f.svc.LikeFromRemote(ctx, user, pid, on, raw)
 	return refusedIsDone(err)
 }

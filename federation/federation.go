@@ -77,6 +77,9 @@ type Federation struct {
 	pending pendingLimits
 	// backfillLimits bound one thread's backfill (backfill.go).
 	backfillLimits backfillLimits
+	// groupFollowed knows which categories have group-aware followers
+	// (group_cache.go).
+	groupFollowed groupFollowedCache
 
 	usageMu sync.Mutex
 	usage   forum.InstanceUsage

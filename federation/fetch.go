@@ -311,6 +311,7 @@ func (f *Federation) cacheActor(ctx context.Context, a *models.RemoteActor, body
 		if err := f.store.SetRemoteActorType(ctx, stored.APID, kind); err != nil {
 			return nil, err
 		}
+		f.groupFollowed.invalidate()
 	}
 	return stored, nil
 }

@@ -59,6 +59,10 @@ func (f *Federation) onFollow(ctx context.Context, act *activity, raw json.RawMe
 	if err != nil {
 		return err
 	}
+	if target.kind == models.ActorTypeCategory {
+		f.learnSoftware(ctx, follower.APID)
+	}
+	defer f.groupFollowed.invalidate()
 	return f.store.WithTx(ctx, func(ctx context.Context) error {
 		row, err := f.store.AddFollower(ctx, &models.Follower{
 			LocalActorType: target.kind, LocalActorID: target.id,
@@ -91,7 +95,7 @@ func (f *Federation) onFollow(ctx context.Context, act *activity, raw json.RawMe
 func (f *Federation) onUndo(ctx context.Context, act *activity, signer string) error {
 	inner, err := parseActivity(act.Object)
 	if err == nil && inner.Type == "Like" && inner.Actor == act.Actor {
-		return f.onLike(ctx, act.Actor, idOf(inner.Object), false)
+		return f.onLike(ctx, act.Actor, idOf(inner.Object), false, nil)
 	}
 	if err == nil && inner.Type == "Announce" {
 		if inner.Actor != act.Actor {
@@ -119,6 +123,7 @@ func (f *Federation) onUndo(ctx context.Context, act *activity, signer string) e
 		return err
 	}
 	_, err = f.store.RemoveFollower(ctx, target.kind, target.id, follower.ID)
+	f.groupFollowed.invalidate()
 	return err
 }
 

@@ -25,6 +25,9 @@ type activity struct {
 	Type   string
 	Actor  string
 	Object json.RawMessage
+	// Raw is the whole activity as received, which the category's Group
+	// relays once it is accepted (groups.go).
+	Raw []byte
 }
 
 // parseActivity reads an activity's envelope. actor may be an id or an
@@ -40,7 +43,7 @@ func parseActivity(body []byte) (*activity, error) {
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, fmt.Errorf("activity: %w", err)
 	}
-	a := &activity{ID: raw.ID, Type: firstString(raw.Type), Actor: idOf(raw.Actor), Object: raw.Object}
+	a := &activity{ID: raw.ID, Type: firstString(raw.Type), Actor: idOf(raw.Actor), Object: raw.Object, Raw: body}
 	for _, s := range []string{a.ID, a.Actor} {
 		if u, err := url.Parse(s); s == "" || err != nil || u.Host == "" {
 			return nil, errors.New("activity needs an absolute id and actor")

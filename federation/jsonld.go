@@ -33,6 +33,8 @@ var jsonLDContext = []any{
 		"toot":                      "http://joinmastodon.org/ns#",
 		"discoverable":              "toot:discoverable",
 		"indexable":                 "toot:indexable",
+		"pt":                        "https://joinpeertube.org/ns#",
+		"commentsEnabled":           "pt:commentsEnabled",
 	},
 }
 

@@ -147,6 +147,11 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 	}
 	m["tag"] = tagList
 	m["sensitive"] = false
+	if p.Number == 1 {
+		// Lemmy's Page field (from PeerTube): whether the thread takes
+		// replies. Locking sends Lock too (moderation_out.go).
+		m["commentsEnabled"] = !t.Locked
+	}
 	m["replies"] = f.repliesCollection(p.ID, fp.Replies)
 	m["to"], m["cc"] = addressing(author, category, mentioned)
 	if fp.Poll != nil {

@@ -62,7 +62,14 @@ func (o outbox) PostEdited(ctx context.Context, p *models.Post) error {
 
 func (o outbox) PostDeleted(ctx context.Context, p *models.Post) error {
 	if p.APID != nil {
-		return nil // Hearth cannot delete another server's Note
+		// Hearth cannot delete another server's Note; its Group tells
+		// group-aware followers a moderator removed it
+		// (moderation_out.go).
+		var by int64
+		if p.DeletedBy != nil {
+			by = *p.DeletedBy
+		}
+		return o.f.groupRemove(ctx, p, by, false)
 	}
 	return o.f.fanOutDelete(ctx, p)
 }
@@ -290,12 +297,18 @@ func (f *Federation) announceActivity(cat actorRef, p *models.Post, at time.Time
 	}
 }
 
-// PostHidden federates moderation of a local post: hidden, peers get the
-// author's Delete (a hidden post must not stay readable elsewhere); shown
-// again, its Create. Remote posts are moderated here only.
+// PostHidden federates moderation of a post: a local post hidden, peers
+// get the author's Delete (a hidden post must not stay readable
+// elsewhere); shown again, its Create. A remote post hidden is removed
+// from the category by its Group (moderation_out.go); shown again, the
+// removal is undone.
 func (o outbox) PostHidden(ctx context.Context, p *models.Post, on bool) error {
 	if p.APID != nil {
-		return nil
+		by, err := o.f.store.LastAuditActor(ctx, forum.TargetPost, p.ID)
+		if err != nil {
+			return err
+		}
+		return o.f.groupRemove(ctx, p, by, !on)
 	}
 	if on {
 		return o.f.fanOutDelete(ctx, p)

@@ -129,7 +129,7 @@ func (f *Federation) retryPending(ctx context.Context, r *models.PendingReply) e
 	}
 	switch {
 	case !pl.empty():
-		if _, err := f.storeReply(ctx, r.Actor, note, pl); err != nil {
+		if _, err := f.storeReply(ctx, r.Actor, note, pl, nil); err != nil {
 			return err
 		}
 		f.log.Info("inbox: pending reply threaded", "note", r.NoteID, "attempts", r.Attempts)

@@ -76,7 +76,10 @@ func (f *Federation) threadOfContext(ctx context.Context, contextID string) (int
 // the note's own conversation context for the thread. The forum's
 // refusals (locked thread, watched word…) are final, not errors: the post
 // is nil then, as when it was held for approval.
-func (f *Federation) storeReply(ctx context.Context, actor string, note *noteDoc, pl placement) (*models.Post, error) {
+// activity is the Create as it arrived, which the category's Group relays
+// (nil for a reply fetched rather than delivered: there is no activity to
+// pass on).
+func (f *Federation) storeReply(ctx context.Context, actor string, note *noteDoc, pl placement, activity []byte) (*models.Post, error) {
 	user, err := f.remoteUser(ctx, actor)
 	if err != nil {
 		return nil, err
@@ -89,10 +92,12 @@ func (f *Federation) storeReply(ctx context.Context, actor string, note *noteDoc
 		}
 	}
 	var post *models.Post
+	n := note.remote(f.base)
+	n.Activity = activity
 	if parent != nil {
-		post, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, note.remote(f.base))
+		post, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, n)
 	} else {
-		post, err = f.svc.ReplyFromRemote(ctx, user, pl.threadID, 0, note.remote(f.base))
+		post, err = f.svc.ReplyFromRemote(ctx, user, pl.threadID, 0, n)
 	}
 	if err != nil || post == nil {
 		return nil, refusedIsDone(err)

@@ -136,7 +136,7 @@ func (f *Federation) process(ctx context.Context, row *models.InboxActivity) err
 		if err := signedByActor(act, row.Signer); err != nil {
 			return err
 		}
-		return f.onLike(ctx, act.Actor, idOf(act.Object), true)
+		return f.onLike(ctx, act.Actor, idOf(act.Object), true, act.Raw)
 	case "Announce":
 		return f.onAnnounce(ctx, act, row.Signer)
 	case "Move":

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
 )
 
@@ -139,7 +140,15 @@ func (s *Service) publishHeld(ctx context.Context, author *models.User, h *model
 		if h.Tags != "" {
 			tags = strings.Split(h.Tags, ",")
 		}
-		_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, s.md.Render(h.Body), h.CreatedAt, nil)
+		if h.APID != nil { // a thread started from another server
+			origin := &remoteOrigin{apID: *h.APID}
+			if h.Activity != nil {
+				origin.activity = []byte(*h.Activity)
+			}
+			_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, markup.Result{HTML: h.HTML}, h.CreatedAt, origin, nil)
+			return post, err
+		}
+		_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, s.md.Render(h.Body), h.CreatedAt, nil, nil)
 		return post, err
 	}
 	t, err := s.liveThread(ctx, h.ThreadID) // the approver acts for the author, who could post there
@@ -147,6 +156,9 @@ func (s *Service) publishHeld(ctx context.Context, author *models.User, h *model
 		return nil, &ValidationError{Fields: map[string]string{"action": "the thread this reply was for is gone; delete the item instead"}}
 	}
 	np := newPost{body: h.Body, html: h.HTML, replyTo: h.ReplyToID, created: h.CreatedAt, apID: h.APID}
+	if h.Activity != nil {
+		np.activity = []byte(*h.Activity)
+	}
 	if h.APID == nil {
 		np.mentions = s.md.Render(h.Body).Mentions
 	}

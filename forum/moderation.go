@@ -58,7 +58,14 @@ func (s *Service) setThreadFlag(ctx context.Context, actor *models.User, threadI
 		if err := s.record(ctx, actor, action, TargetThread, threadID, reason, nil, now); err != nil {
 			return err
 		}
-		return s.store.TouchThread(ctx, threadID, now)
+		if err := s.store.TouchThread(ctx, threadID, now); err != nil {
+			return err
+		}
+		if h := s.threadHooks(); h != nil && column == "locked" {
+			t.Locked = on
+			return h.ThreadLocked(ctx, actor, t, on)
+		}
+		return nil
 	})
 }
 
@@ -110,7 +117,14 @@ func (s *Service) MoveThread(ctx context.Context, actor *models.User, threadID i
 		if err := s.store.TouchCategory(ctx, from.ID, now); err != nil {
 			return err
 		}
-		return s.store.TouchCategory(ctx, to.ID, now)
+		if err := s.store.TouchCategory(ctx, to.ID, now); err != nil {
+			return err
+		}
+		if h := s.threadHooks(); h != nil {
+			t.CategoryID = to.ID
+			return h.ThreadMoved(ctx, actor, t, from)
+		}
+		return nil
 	})
 }
 

@@ -403,7 +403,7 @@ func (s *Service) deletePost(ctx context.Context, actor *models.User, postID int
 		if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
 			return err
 		}
-		p.DeletedAt, p.UpdatedAt = &now, now
+		p.DeletedAt, p.DeletedBy, p.UpdatedAt = &now, &actor.ID, now
 		return s.hooks.PostDeleted(ctx, p)
 	})
 }
@@ -444,12 +444,26 @@ func (s *Service) Revisions(ctx context.Context, viewer *models.User, postID int
 
 // SetLike likes or unlikes a post for the actor; repeating is harmless.
 func (s *Service) SetLike(ctx context.Context, actor *models.User, postID int64, on bool) (int, error) {
+	return s.setLike(ctx, actor, postID, on, nil)
+}
+
+// LikeFromRemote is SetLike for a remote account's Like (on) or its Undo,
+// with the activity as received: a like that counts is relayed by the
+// category's Group (RelayHooks).
+func (s *Service) LikeFromRemote(ctx context.Context, actor *models.User, postID int64, on bool, activity []byte) (int, error) {
+	if actor == nil || !actor.IsRemote() {
+		return 0, ErrForbidden
+	}
+	return s.setLike(ctx, actor, postID, on, activity)
+}
+
+func (s *Service) setLike(ctx context.Context, actor *models.User, postID int64, on bool, activity []byte) (int, error) {
 	if actor == nil {
 		return 0, ErrUnauthorized
 	}
 	var count int
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.PostFor(ctx, actor, postID)
+		p, _, cat, err := s.postThreadCategoryFor(ctx, actor, postID)
 		if err != nil {
 			return err
 		}
@@ -475,6 +489,9 @@ func (s *Service) SetLike(ctx context.Context, actor *models.User, postID int64,
 			}
 			if on {
 				if err := s.notifyLike(ctx, actor, p); err != nil {
+					return err
+				}
+				if err := s.relayRemote(ctx, cat, p, activity); err != nil {
 					return err
 				}
 			}

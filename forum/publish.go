@@ -21,12 +21,13 @@ type newPost struct {
 	parent     *models.Post     // the post replyTo names, when already loaded
 	cat        *models.Category // the thread's category, when already loaded
 	created    time.Time        // zero: now
-	apID       *string          // set for a remote post: no federation hook runs
+	apID       *string          // set for a remote post: no outbox hook runs
+	activity   []byte           // a remote post's activity, for the relay
 }
 
 // insertReply publishes a reply: the next number under the thread's row
-// lock, the counters, notifications and (for local posts) the federation
-// hook, all in the caller's transaction.
+// lock, the counters, notifications and the federation hook (for local
+// posts) or the relay (for remote ones), all in the caller's transaction.
 func (s *Service) insertReply(ctx context.Context, author *models.User, t *models.Thread, np newPost) (*models.Post, error) {
 	now := s.now()
 	n, err := s.store.NextPostNumber(ctx, t.ID, author.ID, now)
@@ -51,14 +52,16 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 		return nil, err
 	}
 	if np.apID != nil {
-		return post, nil
+		return post, s.relayRemote(ctx, np.cat, post, np.activity)
 	}
 	return post, s.hooks.PostCreated(ctx, t, post)
 }
 
 // insertThread publishes a thread with its first post, written at created
-// (zero: now), in the caller's transaction.
-func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *models.Category, title string, tags []string, body string, rendered markup.Result, created time.Time, extra func(context.Context, *models.Thread, *models.Post) error) (*models.Thread, *models.Post, error) {
+// (zero: now), in the caller's transaction. remote is set for a thread
+// started from another server: its first post keeps the Note's id, and
+// the relay runs instead of the outbox hook.
+func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *models.Category, title string, tags []string, body string, rendered markup.Result, created time.Time, remote *remoteOrigin, extra func(context.Context, *models.Thread, *models.Post) error) (*models.Thread, *models.Post, error) {
 	now := s.now()
 	if created.IsZero() {
 		created = now
@@ -71,6 +74,9 @@ func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *mod
 		return nil, nil, err
 	}
 	post := &models.Post{ThreadID: thread.ID, Number: 1, UserID: actor.ID, Body: body, HTML: rendered.HTML, CreatedAt: created, UpdatedAt: now}
+	if remote != nil {
+		post.APID = &remote.apID
+	}
 	if err := s.store.CreatePost(ctx, post); err != nil {
 		return nil, nil, err
 	}
@@ -97,6 +103,9 @@ func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *mod
 		if err := extra(ctx, thread, post); err != nil {
 			return nil, nil, err
 		}
+	}
+	if remote != nil {
+		return thread, post, s.relayRemote(ctx, cat, post, remote.activity)
 	}
 	return thread, post, s.hooks.ThreadCreated(ctx, thread, post)
 }

@@ -23,6 +23,10 @@ type RemoteNote struct {
 	// Mentions are the lower-cased names of local members the Note's
 	// Mention tags name; they are notified like members mentioned here.
 	Mentions []string
+	// Activity is the activity the Note arrived in, as received: once
+	// accepted, the category's Group relays it to its group-aware
+	// followers (RelayHooks). Empty relays nothing.
+	Activity []byte
 }
 
 // RemoteUser returns the users row standing for a remote actor, creating
@@ -46,8 +50,9 @@ func (s *Service) RemotePost(ctx context.Context, apID string) (*models.Post, er
 // refuse it with ErrForbidden, and a watched word that blocks drops it with
 // a ValidationError. A reply held for approval (its instance is silenced,
 // or a watched word holds it) returns a nil post and no error: the inbox
-// has done its part. No hook runs: the outbox's Create is for what members
-// here write, and the author's own server already delivered this one.
+// has done its part. The outbox's Create is for what members here write
+// (the author's own server already delivered this one); what runs is the
+// relay (RelayHooks), with n.Activity, once the reply is published.
 func (s *Service) ReplyFromRemote(ctx context.Context, author *models.User, threadID, replyToPostID int64, n RemoteNote) (*models.Post, error) {
 	return s.replyFromRemote(ctx, author, threadID, replyToPostID, nil, n)
 }
@@ -130,14 +135,23 @@ func (s *Service) replyFromRemote(ctx context.Context, author *models.User, thre
 		apID := n.APID
 		if hold != "" {
 			return s.hold(ctx, &models.HeldPost{UserID: author.ID, ThreadID: t.ID, ReplyToID: replyTo, Body: body, HTML: html,
-				APID: &apID, Reason: hold, CreatedAt: created})
+				APID: &apID, Reason: hold, CreatedAt: created, Activity: heldActivity(n.Activity)})
 		}
 		// Mentions come from the Note's tags, not its HTML: Mastodon
 		// marks them as links, not @name text.
-		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, cat: cat, created: created, apID: &apID})
+		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, cat: cat, created: created, apID: &apID, activity: n.Activity})
 		return err
 	})
 	return post, err
+}
+
+// heldActivity is the activity a held remote post keeps for its relay.
+func heldActivity(activity []byte) *string {
+	if len(activity) == 0 {
+		return nil
+	}
+	a := string(activity)
+	return &a
 }
 
 // remoteWords applies watched words to a remote post: a block is a
@@ -233,14 +247,21 @@ func (s *Service) EditFromRemote(ctx context.Context, author *models.User, n Rem
 		}); err != nil {
 			return err
 		}
-		return s.store.TouchThread(ctx, p.ThreadID, now)
+		if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
+			return err
+		}
+		// An edit a watched word holds hid the post (and told peers to
+		// drop it): there is nothing to relay.
+		return s.relayRemote(ctx, nil, p, n.Activity)
 	})
 	return post, err
 }
 
 // DeleteFromRemote soft-deletes a remote post (a Delete of its Note): the
 // row and number stay and the thread shows the usual placeholder.
-func (s *Service) DeleteFromRemote(ctx context.Context, author *models.User, apID string) error {
+// activity is the Delete as received, for the relay (nil relays nothing);
+// a repeated Delete changes and relays nothing.
+func (s *Service) DeleteFromRemote(ctx context.Context, author *models.User, apID string, activity []byte) error {
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		p, err := s.ownRemotePost(ctx, author, apID)
 		if err != nil || p.DeletedAt != nil {
@@ -250,7 +271,10 @@ func (s *Service) DeleteFromRemote(ctx context.Context, author *models.User, apI
 		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{"deleted_at": now, "deleted_by": author.ID, "updated_at": now}); err != nil {
 			return err
 		}
-		return s.store.TouchThread(ctx, p.ThreadID, now)
+		if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {
+			return err
+		}
+		return s.relayRemote(ctx, nil, p, activity)
 	})
 }
 

@@ -28,7 +28,7 @@ func TestRemoteCreateAgainRestoresOnlyAuthorsDeletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Svc.DeleteFromRemote(e.Ctx, dan, note("1").APID); err != nil {
+	if err := e.Svc.DeleteFromRemote(e.Ctx, dan, note("1").APID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.Svc.DeletePost(e.Ctx, mod, p2.ID); err != nil {

@@ -100,7 +100,15 @@ func (s *Service) MergeThreads(ctx context.Context, actor *models.User, from, in
 		if err := s.store.TouchCategory(ctx, src.CategoryID, now); err != nil {
 			return err
 		}
-		return s.store.TouchCategory(ctx, dst.CategoryID, now)
+		if err := s.store.TouchCategory(ctx, dst.CategoryID, now); err != nil {
+			return err
+		}
+		if h := s.threadHooks(); h != nil {
+			src.MergedIntoID, src.DeletedAt = &dst.ID, &now
+			dst.FirstPostID = first.ID
+			return h.ThreadsMerged(ctx, actor, src, dst)
+		}
+		return nil
 	})
 }
 

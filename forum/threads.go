@@ -122,7 +122,7 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 				return s.createPoll(ctx, t, p, pollOpts, in.Poll)
 			}
 		}
-		thread, post, err = s.insertThread(ctx, actor, cat, adm.title, tags, adm.body, adm.rendered, time.Time{}, addPoll)
+		thread, post, err = s.insertThread(ctx, actor, cat, adm.title, tags, adm.body, adm.rendered, time.Time{}, nil, addPoll)
 		return err
 	})
 	if err == nil && held != nil {

@@ -88,16 +88,22 @@ func (s *Service) checkSeeThread(ctx context.Context, viewer *models.User, t *mo
 
 // PostFor loads a post the viewer may see, with its thread.
 func (s *Service) PostFor(ctx context.Context, viewer *models.User, id int64) (*models.Post, *models.Thread, error) {
+	p, t, _, err := s.postThreadCategoryFor(ctx, viewer, id)
+	return p, t, err
+}
+
+// postThreadCategoryFor is PostFor with the category as well.
+func (s *Service) postThreadCategoryFor(ctx context.Context, viewer *models.User, id int64) (*models.Post, *models.Thread, *models.Category, error) {
 	// One joined read of the post, its thread and their category (a
 	// remote Like paid three round trips here on PostgreSQL).
 	p, t, c, err := s.store.PostThreadCategory(ctx, id)
 	if err != nil {
-		return nil, nil, mapNotFound(err)
+		return nil, nil, nil, mapNotFound(err)
 	}
 	if t.DeletedAt != nil || !CanSeeCategory(viewer, c) {
-		return nil, nil, ErrNotFound
+		return nil, nil, nil, ErrNotFound
 	}
-	return p, t, nil
+	return p, t, c, nil
 }
 
 // audience is the subset of userIDs who may see thread t: all of them in a

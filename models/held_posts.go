@@ -39,6 +39,9 @@ type HeldPost struct {
 	// DecisionReason is what the approver told the author when rejecting
 	// it (migration 0200); the queue item's note stays private.
 	DecisionReason string `gorm:"type:text;not null;default:''"`
+	// Activity is the activity a held remote reply arrived in (migration
+	// 0430), for the category's Group to relay once it is approved.
+	Activity *string `gorm:"type:text"`
 }
 
 // CreateHeldPost inserts h.

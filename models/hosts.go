@@ -18,7 +18,10 @@ type DeliveryHost struct {
 	ConsecutiveFailures int    `gorm:"not null;default:0"`
 	DownUntil           *time.Time
 	LastError           string `gorm:"size:2000;not null;default:''"`
-	UpdatedAt           time.Time
+	// Software is the host's NodeInfo software.name, lower case, once
+	// looked up (migration 0430); "" when unknown.
+	Software  string `gorm:"size:64;not null;default:''"`
+	UpdatedAt time.Time
 }
 
 // DeliveryHostsDown returns the rows of those hosts that are marked down,
@@ -113,14 +116,46 @@ func (s *Store) SetRemoteActorType(ctx context.Context, apID, actorType string) 
 		Update("actor_type", truncate(actorType, 32)).Error
 }
 
-// GroupAwareFollowerInboxes is FollowerInboxes restricted to followers
-// whose actor type is one of types (see federation's groupAwareTypes).
-func (s *Store) GroupAwareFollowerInboxes(ctx context.Context, localType string, localID int64, types []string) ([]string, error) {
+// GroupAwareFollowerInboxes is FollowerInboxes restricted to the
+// group-aware followers (see federation's groups.go): those whose actor
+// type is one of types, or whose host's NodeInfo software is one of
+// software.
+func (s *Store) GroupAwareFollowerInboxes(ctx context.Context, localType string, localID int64, types, software []string) ([]string, error) {
 	var inboxes []string
 	err := s.DB(ctx).Model(&Follower{}).
 		Joins("JOIN remote_actors ON remote_actors.id = followers.remote_actor_id").
-		Where("followers.local_actor_type = ? AND followers.local_actor_id = ? AND remote_actors.actor_type IN ?", localType, localID, types).
+		Where("followers.local_actor_type = ? AND followers.local_actor_id = ?", localType, localID).
+		Where(groupAware(types, software)).
 		Distinct().Order("1").
 		Pluck("CASE WHEN remote_actors.shared_inbox <> '' THEN remote_actors.shared_inbox ELSE remote_actors.inbox END", &inboxes).Error
 	return inboxes, err
+}
+
+// groupAware is the condition on a follower's remote_actors row that
+// makes it group-aware.
+func groupAware(types, software []string) clause.Expr {
+	return gorm.Expr("(remote_actors.actor_type IN ? OR EXISTS (SELECT 1 FROM delivery_hosts dh WHERE dh.host = remote_actors.domain AND dh.software IN ?))", types, software)
+}
+
+// LocalActorsWithGroupAwareFollowers lists the ids of the local actors of
+// localType that have at least one group-aware follower.
+func (s *Store) LocalActorsWithGroupAwareFollowers(ctx context.Context, localType string, types, software []string) ([]int64, error) {
+	var ids []int64
+	err := s.DB(ctx).Model(&Follower{}).
+		Joins("JOIN remote_actors ON remote_actors.id = followers.remote_actor_id").
+		Where("followers.local_actor_type = ?", localType).
+		Where(groupAware(types, software)).
+		Distinct().Order("1").
+		Pluck("followers.local_actor_id", &ids).Error
+	return ids, err
+}
+
+// SetHostSoftware records host's NodeInfo software name, making its row
+// when it has none.
+func (s *Store) SetHostSoftware(ctx context.Context, host, software string, now time.Time) error {
+	row := DeliveryHost{Host: host, Software: truncate(software, 64), UpdatedAt: now}
+	return s.DB(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "host"}},
+		DoUpdates: clause.Assignments(map[string]any{"software": row.Software, "updated_at": now}),
+	}).Create(&row).Error
 }

@@ -237,3 +237,16 @@ func (s *Store) QueueItems(ctx context.Context, state string, kinds []string, af
 	err := db.Order("created_at, id").Limit(limit).Find(&out).Error
 	return out, err
 }
+
+// LastAuditActor is the actor of the newest audit entry about a target
+// (0 when Hearth itself acted, or when there is none): federation names
+// the moderator who hid a post in what it tells peers.
+func (s *Store) LastAuditActor(ctx context.Context, targetType string, targetID int64) (int64, error) {
+	var ids []int64
+	err := s.DB(ctx).Model(&AuditEntry{}).Where("target_type = ? AND target_id = ?", targetType, targetID).
+		Order("id DESC").Limit(1).Pluck("actor_id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}

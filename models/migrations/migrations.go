@@ -56,6 +56,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0361_member_last_seen", Migrate: migrateMemberLastSeen},
 		{ID: "0370_passkeys", Migrate: migratePasskeys},
 		{ID: "0380_site_files", Migrate: migrateSiteFiles},
+		{ID: "0430_relay", Migrate: migrateRelay},
 		{ID: "0450_conversation_context", Migrate: migrateConversationContext},
 		{ID: "0451_backfill_requests", Migrate: migrateBackfillRequests},
 		{ID: "0460_remote_actor_moves", Migrate: migrateRemoteActorMoves},
