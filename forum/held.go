@@ -139,7 +139,11 @@ func (s *Service) publishHeld(ctx context.Context, author *models.User, h *model
 		if h.Tags != "" {
 			tags = strings.Split(h.Tags, ",")
 		}
-		_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, s.md.Render(h.Body), h.CreatedAt, nil)
+		rendered, err := s.render(ctx, h.Body)
+		if err != nil {
+			return nil, err
+		}
+		_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, rendered, h.CreatedAt, nil)
 		return post, err
 	}
 	t, err := s.liveThread(ctx, h.ThreadID) // the approver acts for the author, who could post there

@@ -53,6 +53,9 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 	if np.apID != nil {
 		return post, nil
 	}
+	if err := s.linkUploads(ctx, post.ID, np.body); err != nil {
+		return nil, err
+	}
 	return post, s.hooks.PostCreated(ctx, t, post)
 }
 
@@ -75,6 +78,9 @@ func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *mod
 		return nil, nil, err
 	}
 	thread.FirstPostID = post.ID
+	if err := s.linkUploads(ctx, post.ID, body); err != nil {
+		return nil, nil, err
+	}
 	if err := s.store.UpdateThreadFields(ctx, thread.ID, map[string]any{"first_post_id": post.ID}); err != nil {
 		return nil, nil, err
 	}
