@@ -110,28 +110,12 @@ func (s *Service) Upload(ctx context.Context, actor *models.User, in UploadInput
 		}
 		return nil, err
 	}
-	widths := make([]string, len(p.Variants))
-	for i, vr := range p.Variants {
-		widths[i] = strconv.Itoa(vr.Width)
-	}
-	up := models.Upload{Hash: p.Hash, Size: int64(len(p.Data)), Mime: p.Mime, Width: p.Width, Height: p.Height,
-		Variants: strings.Join(widths, ","), UploaderID: actor.ID}
-	// The row first: its fresh last_used_at keeps the garbage collector
-	// (media_gc.go) off this content while the files are written. A file
-	// whose write then fails leaves a row the collector removes later.
-	if err := s.store.SaveUpload(ctx, &up, s.now()); err != nil {
+	up, err := s.storeProcessed(ctx, actor, p)
+	if err != nil {
 		return nil, err
 	}
-	for _, vr := range p.Variants {
-		if err := s.blobs.Put(ctx, media.Key(p.Hash, media.VariantName(vr.Width)), bytes.NewReader(vr.Data), int64(len(vr.Data)), media.Sniff(vr.Data)); err != nil {
-			return nil, fmt.Errorf("store upload variant: %w", err)
-		}
-	}
-	if err := s.blobs.Put(ctx, media.Key(p.Hash, ""), bytes.NewReader(p.Data), int64(len(p.Data)), p.Mime); err != nil {
-		return nil, fmt.Errorf("store upload: %w", err)
-	}
 	url := s.MediaURL(p.Hash)
-	res := &UploadResult{Upload: up, URL: url}
+	res := &UploadResult{Upload: *up, URL: url}
 	if media.IsImage(p.Mime) {
 		res.Markdown = "![" + escapeLinkText(alt) + "](" + url + ")"
 	} else {
@@ -257,4 +241,29 @@ func (s *Service) render(ctx context.Context, body string) (markup.Result, error
 // service was built with (tests; `hearth serve` sets them by flag).
 func (s *Service) SetUploadLimits(file, day int64) {
 	s.cfg.UploadMaxBytes, s.cfg.UploadDayBytes = file, day
+}
+
+// storeProcessed records a processed file and writes its bytes. The row
+// first: its fresh last_used_at keeps the garbage collector
+// (media_gc.go) off this content while the files are written; a file
+// whose write then fails leaves a row the collector removes later.
+func (s *Service) storeProcessed(ctx context.Context, actor *models.User, p *media.Processed) (*models.Upload, error) {
+	widths := make([]string, len(p.Variants))
+	for i, vr := range p.Variants {
+		widths[i] = strconv.Itoa(vr.Width)
+	}
+	up := models.Upload{Hash: p.Hash, Size: int64(len(p.Data)), Mime: p.Mime, Width: p.Width, Height: p.Height,
+		Variants: strings.Join(widths, ","), UploaderID: actor.ID}
+	if err := s.store.SaveUpload(ctx, &up, s.now()); err != nil {
+		return nil, err
+	}
+	for _, vr := range p.Variants {
+		if err := s.blobs.Put(ctx, media.Key(p.Hash, media.VariantName(vr.Width)), bytes.NewReader(vr.Data), int64(len(vr.Data)), media.Sniff(vr.Data)); err != nil {
+			return nil, fmt.Errorf("store upload variant: %w", err)
+		}
+	}
+	if err := s.blobs.Put(ctx, media.Key(p.Hash, ""), bytes.NewReader(p.Data), int64(len(p.Data)), p.Mime); err != nil {
+		return nil, fmt.Errorf("store upload: %w", err)
+	}
+	return &up, nil
 }

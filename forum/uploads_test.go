@@ -116,3 +116,34 @@ func TestPostUploadReferencesAndCollection(t *testing.T) {
 		t.Fatal("a collected file's variant survived")
 	}
 }
+
+// TestAvatarInMediaStore: a member's avatar is stored like an upload and
+// kept by the collector while in use; the one it replaced is collected.
+func TestAvatarInMediaStore(t *testing.T) {
+	e := forumtest.New(t)
+	now := e.Svc.Now()
+	e.Svc.SetClock(func() time.Time { return now })
+	ann := e.User("ann", models.RoleMember)
+	if err := e.Svc.SetAvatar(e.Ctx, ann, jpegOf(64, 64, 1)); err != nil {
+		t.Fatal(err)
+	}
+	first := forum.AvatarMediaHash(ann.AvatarFile)
+	if first == "" {
+		t.Fatalf("avatar_file %q", ann.AvatarFile)
+	}
+	if err := e.Svc.SetAvatar(e.Ctx, ann, jpegOf(64, 64, 200)); err != nil {
+		t.Fatal(err)
+	}
+	second := forum.AvatarMediaHash(ann.AvatarFile)
+	e.Svc.SetClock(func() time.Time { return now.Add(48 * time.Hour) })
+	if n, err := e.Svc.CollectMedia(e.Ctx); err != nil || n != 1 {
+		t.Fatalf("collected %d (%v), want the replaced avatar only", n, err)
+	}
+	blobs, _ := e.Svc.Media()
+	if _, _, err := blobs.Open(e.Ctx, second); err != nil {
+		t.Fatalf("the avatar in use was collected: %v", err)
+	}
+	if _, _, err := blobs.Open(e.Ctx, first); err == nil {
+		t.Fatal("the replaced avatar survived")
+	}
+}

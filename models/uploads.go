@@ -112,13 +112,13 @@ func (s *Store) DropUserPostUploads(ctx context.Context, userID int64) error {
 }
 
 // UnreferencedUploads lists up to limit uploads no post references, no
-// member uses as avatar, last uploaded before cutoff: what the garbage
+// member uses as avatar (avatar_file "media:<hash><ext>"), last uploaded before cutoff: what the garbage
 // collector may delete.
 func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time, limit int) ([]Upload, error) {
 	var us []Upload
 	err := s.DB(ctx).Where("last_used_at < ?", cutoff).
 		Where("NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.hash = uploads.hash)").
-		Where("NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file = 'media:' || uploads.hash)").
+		Where("NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file LIKE 'media:' || uploads.hash || '%')").
 		Order("last_used_at").Limit(limit).Find(&us).Error
 	return us, err
 }
@@ -130,7 +130,7 @@ func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time, limit
 func (s *Store) DeleteUploadIfUnreferenced(ctx context.Context, hash string, cutoff time.Time) (bool, error) {
 	res := s.DB(ctx).Where("hash = ? AND last_used_at < ?", hash, cutoff).
 		Where("NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.hash = uploads.hash)").
-		Where("NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file = 'media:' || uploads.hash)").
+		Where("NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file LIKE 'media:' || uploads.hash || '%')").
 		Delete(&Upload{})
 	return res.RowsAffected == 1, res.Error
 }

@@ -212,6 +212,9 @@ func avatarURL(u *models.User) string {
 	if u == nil || u.AvatarFile == "" {
 		return ""
 	}
+	if h := forum.AvatarMediaHash(u.AvatarFile); h != "" {
+		return "/media/" + h
+	}
 	return "/avatars/" + u.AvatarFile
 }
 
