@@ -279,3 +279,33 @@ func TestDiskKeepsOneCopy(t *testing.T) {
 		t.Fatalf("%d files on disk, want 1", n)
 	}
 }
+
+// TestBoxScaleAveragesArea: a one-pixel black and white checkerboard
+// shrinks to mid grey (a filter that picked pixels would give black or
+// white stripes), from RGBA and from a JPEG's YCbCr alike.
+func TestBoxScaleAveragesArea(t *testing.T) {
+	rgba := image.NewRGBA(image.Rect(0, 0, 1000, 500))
+	ycc := image.NewYCbCr(image.Rect(0, 0, 1000, 500), image.YCbCrSubsampleRatio444)
+	for i := range ycc.Cb {
+		ycc.Cb[i], ycc.Cr[i] = 128, 128
+	}
+	for y := 0; y < 500; y++ {
+		for x := 0; x < 1000; x++ {
+			v := uint8(0)
+			if (x+y)%2 == 0 {
+				v = 255
+			}
+			rgba.Set(x, y, color.RGBA{v, v, v, 255})
+			ycc.Y[ycc.YOffset(x, y)] = v
+		}
+	}
+	for name, src := range map[string]image.Image{"rgba": rgba, "ycbcr": ycc} {
+		dst := boxScale(src, 400, 200)
+		for _, p := range [][2]int{{0, 0}, {123, 77}, {399, 199}} {
+			c := dst.RGBAAt(p[0], p[1])
+			if c.R < 100 || c.R > 155 || c.A != 255 {
+				t.Errorf("%s: pixel %v is %v, want mid grey", name, p, c)
+			}
+		}
+	}
+}

@@ -7,14 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/draw"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
-	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/webp"
 )
 
@@ -192,9 +190,9 @@ func processWebP(data []byte) (*Processed, error) {
 }
 
 // variants makes a copy at each VariantWidths width smaller than img,
-// each from the next larger one (cheaper than from the original every time,
-// and the quality loss is invisible at these steps). Opaque images become
-// JPEG, others PNG.
+// each from the next larger one (cheaper than from the original every
+// time), with an area filter (resize.go). Opaque images become JPEG,
+// others PNG.
 func variants(img image.Image, mime string) ([]Variant, error) {
 	b := img.Bounds()
 	var widths []int
@@ -212,18 +210,9 @@ func variants(img image.Image, mime string) ([]Variant, error) {
 	}
 	out := make([]Variant, 0, len(widths))
 	src := img
-	for i, w := range widths {
+	for _, w := range widths {
 		h := max(1, int(int64(b.Dy())*int64(w)/int64(b.Dx())))
-		dst := image.NewRGBA(image.Rect(0, 0, w, h))
-		sb := src.Bounds()
-		var k xdraw.Interpolator = xdraw.CatmullRom
-		if i == 0 && sb.Dx()*sb.Dy() > 4_000_000 {
-			// From a multi-megapixel original, bilinear with its
-			// scaled support is a good anti-aliased downscale at a third
-			// of Catmull-Rom's cost; later steps are small.
-			k = xdraw.BiLinear
-		}
-		k.Scale(dst, dst.Bounds(), src, sb, draw.Src, nil)
+		dst := boxScale(src, w, h)
 		var buf bytes.Buffer
 		var err error
 		if opaque {
