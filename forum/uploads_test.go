@@ -60,6 +60,16 @@ func TestPostUploadReferencesAndCollection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A post waiting for approval has no id to reference its file by;
+	// its body keeps the file while it waits.
+	waiting, err := e.Svc.Upload(e.Ctx, ann, forum.UploadInput{Data: jpegOf(130, 100, 4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.CreateHeldPost(e.Ctx, &models.HeldPost{UserID: ann.ID, ThreadID: 1, Body: "held " + waiting.Markdown,
+		State: models.HeldPending, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
 	_, first := e.Thread(ann, "bread", "Crumb", "Look:\n\n"+kept.Markdown)
 	if got := refs(t, e, first.ID); len(got) != 1 || got[0] != kept.Upload.Hash {
 		t.Fatalf("thread refs %v", got)
@@ -100,6 +110,9 @@ func TestPostUploadReferencesAndCollection(t *testing.T) {
 	}
 	if _, _, err := blobs.Open(e.Ctx, kept.Upload.Hash); err != nil {
 		t.Fatalf("a referenced file was collected: %v", err)
+	}
+	if _, _, err := blobs.Open(e.Ctx, waiting.Upload.Hash); err != nil {
+		t.Fatalf("a held post's file was collected: %v", err)
 	}
 	if _, _, err := blobs.Open(e.Ctx, kept.Upload.Hash+"_w400"); err != nil {
 		t.Fatalf("a referenced file's variant was collected: %v", err)

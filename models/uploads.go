@@ -104,14 +104,8 @@ func (s *Store) PostUploads(ctx context.Context, postID int64) ([]Upload, error)
 	return us, err
 }
 
-// DropUserPostUploads removes the references of every post by userID
-// (an erased account).
-func (s *Store) DropUserPostUploads(ctx context.Context, userID int64) error {
-	return s.DB(ctx).Where("post_id IN (?)", s.DB(ctx).Model(&Post{}).Select("id").Where("user_id = ?", userID)).
-		Delete(&UploadRef{}).Error
-}
-
-// UnreferencedUploads lists up to limit uploads no post references, no
+// UnreferencedUploads lists up to limit uploads no post references (nor
+// a post waiting for approval, which has no id to reference yet), no
 // member uses as avatar (avatar_file "media:<hash><ext>"), last uploaded before cutoff: what the garbage
 // collector may delete.
 func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time, limit int) ([]Upload, error) {
@@ -119,6 +113,7 @@ func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time, limit
 	err := s.DB(ctx).Where("last_used_at < ?", cutoff).
 		Where("NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.hash = uploads.hash)").
 		Where("NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file LIKE 'media:' || uploads.hash || '%')").
+		Where("NOT EXISTS (SELECT 1 FROM held_posts h WHERE h.state = 'pending' AND h.body LIKE '%' || uploads.hash || '%')").
 		Order("last_used_at").Limit(limit).Find(&us).Error
 	return us, err
 }
@@ -131,6 +126,7 @@ func (s *Store) DeleteUploadIfUnreferenced(ctx context.Context, hash string, cut
 	res := s.DB(ctx).Where("hash = ? AND last_used_at < ?", hash, cutoff).
 		Where("NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.hash = uploads.hash)").
 		Where("NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file LIKE 'media:' || uploads.hash || '%')").
+		Where("NOT EXISTS (SELECT 1 FROM held_posts h WHERE h.state = 'pending' AND h.body LIKE '%' || uploads.hash || '%')").
 		Delete(&Upload{})
 	return res.RowsAffected == 1, res.Error
 }
