@@ -78,6 +78,18 @@ type Config struct {
 	// WebFinger and NodeInfo stay open so peers can fetch the keys their
 	// signatures need (federation/secure_mode.go).
 	FederationSecureMode bool
+	// Media (uploads, media/): files live under MediaDir (default
+	// <data-dir>/media) unless MediaS3URL names an S3-compatible bucket;
+	// the S3 keys come from HEARTH_MEDIA_S3_ACCESS_KEY/SECRET_KEY only.
+	MediaDir        string
+	MediaS3URL      string
+	MediaS3Access   string
+	MediaS3Secret   string
+	UploadMaxBytes  int64         // one file
+	UploadDayBytes  int64         // one member's uploads in 24 hours
+	UploadTypes     string        // comma-separated non-image types accepted (served as downloads)
+	UploadMaxPixels int           // images with more pixels are refused before decoding
+	MediaGCGrace    time.Duration // an unreferenced file is collected this long after its last upload
 }
 
 // Remote account deletion: what happens to the posts.
@@ -106,6 +118,11 @@ func Defaults() Config {
 		AccountDeletionGrace: 168 * time.Hour,
 
 		FederationRemoteDeletePosts: RemoteDeletePostsDelete,
+		UploadMaxBytes:  10 << 20,
+		UploadDayBytes:  100 << 20,
+		UploadTypes:     "application/pdf,text/plain",
+		UploadMaxPixels: 40_000_000,
+		MediaGCGrace:    24 * time.Hour,
 	}
 }
 
@@ -126,6 +143,26 @@ func (c *Config) Normalize() error {
 	}
 	if c.DB == "" {
 		c.DB = "sqlite://" + filepath.Join(c.DataDir, "hearth.db")
+	}
+	if c.MediaDir == "" {
+		c.MediaDir = filepath.Join(c.DataDir, "media")
+	}
+	if c.MediaS3URL != "" {
+		if u, err := url.Parse(c.MediaS3URL); err != nil || u.Scheme != "s3" || u.Host == "" || u.User != nil {
+			return errors.New("--media-s3-url / HEARTH_MEDIA_S3_URL must look like s3://bucket?region=REGION&endpoint=HOST (keys go in HEARTH_MEDIA_S3_ACCESS_KEY and HEARTH_MEDIA_S3_SECRET_KEY, never in the URL)")
+		}
+	}
+	if c.UploadMaxBytes < 1 || c.UploadMaxBytes > 1<<30 {
+		return fmt.Errorf("--upload-max-bytes / HEARTH_UPLOAD_MAX_BYTES must be between 1 and 1073741824, got %d", c.UploadMaxBytes)
+	}
+	if c.UploadDayBytes < c.UploadMaxBytes {
+		return fmt.Errorf("--upload-day-bytes / HEARTH_UPLOAD_DAY_BYTES (%d) must be at least --upload-max-bytes (%d)", c.UploadDayBytes, c.UploadMaxBytes)
+	}
+	if c.UploadMaxPixels < 1 {
+		return fmt.Errorf("--upload-max-pixels / HEARTH_UPLOAD_MAX_PIXELS must be positive, got %d", c.UploadMaxPixels)
+	}
+	if c.MediaGCGrace < time.Minute {
+		return fmt.Errorf("--media-gc-grace / HEARTH_MEDIA_GC_GRACE must be at least 1m (default 24h), got %s", c.MediaGCGrace)
 	}
 	if !strings.HasPrefix(c.DB, "sqlite://") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return fmt.Errorf("--db / HEARTH_DB must start with sqlite:// or postgres://, got %q", RedactDSN(c.DB))

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
 )
 
@@ -92,6 +93,9 @@ func (f *Federation) postPageURL(threadID int64, page, number int) string {
 func (f *Federation) avatarURL(u *models.User) string {
 	if u.AvatarFile == "" {
 		return ""
+	}
+	if h := forum.AvatarMediaHash(u.AvatarFile); h != "" {
+		return f.base + "/media/" + h
 	}
 	return f.base + "/avatars/" + url.PathEscape(u.AvatarFile)
 }

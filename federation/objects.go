@@ -152,6 +152,9 @@ func (f *Federation) noteDocument(fp *forum.FederatedPost) (map[string]any, erro
 		// replies. Locking sends Lock too (moderation_out.go).
 		m["commentsEnabled"] = !t.Locked
 	}
+	if len(fp.Attachments) > 0 {
+		m["attachment"] = attachmentJSON(fp.Attachments)
+	}
 	m["replies"] = f.repliesCollection(p.ID, fp.Replies)
 	m["to"], m["cc"] = addressing(author, category, mentioned)
 	if fp.Poll != nil {
@@ -241,4 +244,25 @@ func (f *Federation) threadContext(c echo.Context) error {
 		"audience":     category,
 		"url":          f.threadURL(id),
 	})
+}
+
+// attachmentJSON is a post's uploads in the shape Mastodon-compatible
+// servers read from a Note's attachment: type Image or Document,
+// mediaType, url, name as the description (alt text), width/height for a
+// preview without layout shift. go-fed v1.0.0 has no width/height on
+// Image, so the objects are written as maps.
+func attachmentJSON(as []forum.Attachment) []any {
+	out := make([]any, 0, len(as))
+	for _, a := range as {
+		o := map[string]any{"type": "Document", "mediaType": a.Mime, "url": a.URL}
+		if a.Image {
+			o["type"] = "Image"
+			o["width"], o["height"] = a.Width, a.Height
+		}
+		if a.Name != "" {
+			o["name"] = a.Name
+		}
+		out = append(out, o)
+	}
+	return out
 }

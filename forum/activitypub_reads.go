@@ -39,6 +39,8 @@ type FederatedPost struct {
 	// Replies is the first page of the post's direct replies, which its
 	// Note embeds in its replies collection.
 	Replies RepliesPage
+	// Attachments are the post's uploads, for the Note's attachment.
+	Attachments []Attachment
 }
 
 // DeletedAt is when the post (or its thread) was deleted, for a Tombstone.
@@ -124,6 +126,9 @@ func (s *Service) PostForFederation(ctx context.Context, id int64) (*FederatedPo
 	}
 	if p.APID == nil {
 		if fp.Replies, err = s.loadRepliesPage(ctx, p, t, 1); err != nil {
+			return nil, err
+		}
+		if fp.Attachments, err = s.postAttachments(ctx, p.Body); err != nil {
 			return nil, err
 		}
 	}

@@ -148,7 +148,11 @@ func (s *Service) publishHeld(ctx context.Context, author *models.User, h *model
 			_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, markup.Result{HTML: h.HTML}, h.CreatedAt, origin, nil)
 			return post, err
 		}
-		_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, s.md.Render(h.Body), h.CreatedAt, nil, nil)
+		rendered, err := s.render(ctx, h.Body)
+		if err != nil {
+			return nil, err
+		}
+		_, post, err := s.insertThread(ctx, author, cat, h.Title, tags, h.Body, rendered, h.CreatedAt, nil, nil)
 		return post, err
 	}
 	t, err := s.liveThread(ctx, h.ThreadID) // the approver acts for the author, who could post there

@@ -311,7 +311,11 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 			return err
 		}
 		body = words.text
-		rendered := s.md.Render(body).HTML
+		res, err := s.render(ctx, body)
+		if err != nil {
+			return err
+		}
+		rendered := res.HTML
 		if InSandbox(actor) {
 			// An approved post must not become the spam its approval
 			// kept out.
@@ -331,6 +335,9 @@ func (s *Service) EditPost(ctx context.Context, actor *models.User, postID int64
 		p.Body, p.HTML, p.EditedAt, p.UpdatedAt = body, rendered, &now, now
 		p.EditCount++
 		post = p
+		if err := s.linkUploads(ctx, p.ID, body); err != nil {
+			return err
+		}
 		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{
 			"body": p.Body, "html": p.HTML, "edited_at": now, "updated_at": now, "edit_count": p.EditCount,
 		}); err != nil {
@@ -404,6 +411,10 @@ func (s *Service) deletePost(ctx context.Context, actor *models.User, postID int
 			return err
 		}
 		p.DeletedAt, p.DeletedBy, p.UpdatedAt = &now, &actor.ID, now
+		// Its files are collected once nothing else shows them.
+		if err := s.store.SetPostUploads(ctx, p.ID, nil); err != nil {
+			return err
+		}
 		return s.hooks.PostDeleted(ctx, p)
 	})
 }

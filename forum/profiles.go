@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/gif" // decoders for avatar checks
@@ -17,6 +18,7 @@ import (
 
 	_ "golang.org/x/image/webp" // webp avatars are common from phones
 
+	"github.com/hearth/hearth/media"
 	"github.com/hearth/hearth/models"
 )
 
@@ -103,30 +105,95 @@ func (s *Service) UpdateProfile(ctx context.Context, actor *models.User, in Prof
 // AvatarDir is where avatar files live.
 func (s *Service) AvatarDir() string { return filepath.Join(s.cfg.DataDir, "avatars") }
 
-// SetAvatar checks an uploaded image (type sniffed from its bytes, not its
-// name; size and dimensions bounded) and stores it under a content-hashed
-// name, so it can be cached forever.
+// MediaAvatarPrefix marks an avatar_file kept in the media store:
+// "media:<hash><ext>", served at /media/<hash>. Other values are older
+// files under AvatarDir (still served at /avatars/<file>) or remote
+// authors' cached avatars.
+const MediaAvatarPrefix = "media:"
+
+// AvatarMediaHash is the media hash of a member's avatar, or "" when it
+// is not in the media store.
+func AvatarMediaHash(avatarFile string) string {
+	rest, ok := strings.CutPrefix(avatarFile, MediaAvatarPrefix)
+	if !ok || len(rest) < 64 {
+		return ""
+	}
+	return rest[:64]
+}
+
+// checkAvatar refuses what no avatar may be: empty, over MaxAvatarBytes,
+// not an image by its bytes, or over maxAvatarPixels on a side (read from
+// the header, before decoding). It returns the file extension.
+func checkAvatar(data []byte) (string, error) {
+	fail := func(msg string) error { return &ValidationError{Fields: map[string]string{"avatar": msg}} }
+	if len(data) == 0 {
+		return "", fail("choose an image file")
+	}
+	if len(data) > MaxAvatarBytes {
+		return "", fail(fmt.Sprintf("the image is %d KB; the limit is %d KB", len(data)/1024, MaxAvatarBytes/1024))
+	}
+	ext, ok := avatarTypes[http.DetectContentType(data)]
+	if !ok {
+		return "", fail("use a PNG, JPEG, GIF or WebP image")
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return "", fail("the image could not be read; it may be damaged")
+	}
+	if cfg.Width > maxAvatarPixels || cfg.Height > maxAvatarPixels || cfg.Width < 1 || cfg.Height < 1 {
+		return "", fail(fmt.Sprintf("use an image at most %d×%d pixels", maxAvatarPixels, maxAvatarPixels))
+	}
+	return ext, nil
+}
+
+// SetAvatar checks a member's image and keeps it in the media store like
+// an upload (metadata such as GPS stripped, one copy by content hash);
+// the avatar it replaces is collected by the media GC once nothing uses
+// it. A remote author's cached avatar stays a file under AvatarDir
+// (setAvatarFile).
 func (s *Service) SetAvatar(ctx context.Context, actor *models.User, data []byte) error {
 	if actor == nil {
 		return ErrUnauthorized
 	}
-	fail := func(msg string) error { return &ValidationError{Fields: map[string]string{"avatar": msg}} }
-	if len(data) == 0 {
-		return fail("choose an image file")
+	if actor.IsRemote() {
+		return s.setAvatarFile(ctx, actor, data)
 	}
-	if len(data) > MaxAvatarBytes {
-		return fail(fmt.Sprintf("the image is %d KB; the limit is %d KB", len(data)/1024, MaxAvatarBytes/1024))
-	}
-	ext, ok := avatarTypes[http.DetectContentType(data)]
-	if !ok {
-		return fail("use a PNG, JPEG, GIF or WebP image")
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	ext, err := checkAvatar(data)
 	if err != nil {
-		return fail("the image could not be read; it may be damaged")
+		return err
 	}
-	if cfg.Width > maxAvatarPixels || cfg.Height > maxAvatarPixels || cfg.Width < 1 || cfg.Height < 1 {
-		return fail(fmt.Sprintf("use an image at most %d×%d pixels", maxAvatarPixels, maxAvatarPixels))
+	if s.blobsErr != nil {
+		return s.blobsErr
+	}
+	p, err := media.Process(data, media.Limits{MaxPixels: maxAvatarPixels * maxAvatarPixels})
+	var re *media.RejectError
+	if errors.As(err, &re) {
+		return &ValidationError{Fields: map[string]string{"avatar": re.Msg}}
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.storeProcessed(ctx, actor, p); err != nil {
+		return err
+	}
+	name := MediaAvatarPrefix + p.Hash + ext
+	old := actor.AvatarFile
+	actor.AvatarFile = name
+	if err := s.store.UpdateUserFields(ctx, actor.ID, map[string]any{"avatar_file": name}); err != nil {
+		return err
+	}
+	if old != "" && AvatarMediaHash(old) == "" {
+		_ = os.Remove(filepath.Join(s.AvatarDir(), filepath.Base(old)))
+	}
+	return nil
+}
+
+// setAvatarFile keeps a remote author's avatar as a content-named file
+// under AvatarDir.
+func (s *Service) setAvatarFile(ctx context.Context, actor *models.User, data []byte) error {
+	ext, err := checkAvatar(data)
+	if err != nil {
+		return err
 	}
 	sum := sha256.Sum256(data)
 	name := fmt.Sprintf("%d-%s%s", actor.ID, hex.EncodeToString(sum[:8]), ext)
@@ -145,7 +212,7 @@ func (s *Service) SetAvatar(ctx context.Context, actor *models.User, data []byte
 	if err := s.store.UpdateUserFields(ctx, actor.ID, map[string]any{"avatar_file": name}); err != nil {
 		return err
 	}
-	if old != "" && old != name {
+	if old != "" && old != name && AvatarMediaHash(old) == "" {
 		_ = os.Remove(filepath.Join(s.AvatarDir(), filepath.Base(old)))
 	}
 	return nil

@@ -54,6 +54,9 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 	if np.apID != nil {
 		return post, s.relayRemote(ctx, np.cat, post, np.activity)
 	}
+	if err := s.linkUploads(ctx, post.ID, np.body); err != nil {
+		return nil, err
+	}
 	return post, s.hooks.PostCreated(ctx, t, post)
 }
 
@@ -81,6 +84,9 @@ func (s *Service) insertThread(ctx context.Context, actor *models.User, cat *mod
 		return nil, nil, err
 	}
 	thread.FirstPostID = post.ID
+	if err := s.linkUploads(ctx, post.ID, body); err != nil {
+		return nil, nil, err
+	}
 	if err := s.store.UpdateThreadFields(ctx, thread.ID, map[string]any{"first_post_id": post.ID}); err != nil {
 		return nil, nil, err
 	}

@@ -60,7 +60,10 @@ func (s *Service) admit(ctx context.Context, actor *models.User, title, body str
 			a.hold = wc.hold
 		}
 	}
-	a.rendered = s.md.Render(a.body)
+	var err error
+	if a.rendered, err = s.render(ctx, a.body); err != nil {
+		return a, err
+	}
 	still, st, err := s.maybeGraduate(ctx, actor)
 	if err != nil || !still {
 		return a, err

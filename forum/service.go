@@ -6,11 +6,14 @@ package forum
 
 import (
 	"errors"
+	"regexp"
+	"sync"
 	"time"
 
 	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/media"
 	"github.com/hearth/hearth/models"
 )
 
@@ -40,11 +43,19 @@ type Service struct {
 	resolver AccountResolver
 	// site keeps the parsed site settings by version (site_settings.go).
 	site *siteCache
+	// blobs holds uploaded files (uploads.go); blobsErr says why the
+	// disk store could not be opened, reported on the first upload.
+	blobs         media.Blobs
+	blobsErr      error
+	mediaRe       *regexp.Regexp
+	mediaReOnce   sync.Once
+	mediaLinkRe   *regexp.Regexp
+	mediaLinkOnce sync.Once
 }
 
 // New builds the service.
 func New(store *models.Store, cfg config.Config) *Service {
-	return &Service{
+	s := &Service{
 		store:      store,
 		cfg:        cfg,
 		md:         markup.New(cfg.URL),
@@ -56,6 +67,16 @@ func New(store *models.Store, cfg config.Config) *Service {
 		keys:       &keyCache{},
 		site:       &siteCache{},
 	}
+	if cfg.MediaS3URL == "" && cfg.MediaDir != "" {
+		if d, err := media.NewDisk(cfg.MediaDir); err != nil {
+			s.blobsErr = err
+		} else {
+			s.blobs = d
+		}
+	} else {
+		s.blobsErr = errors.New("the media store is not configured")
+	}
+	return s
 }
 
 // SetClock replaces the service's clock, so tests can move time (sanction

@@ -33,6 +33,7 @@ func classify(err error) *APIError {
 	var ae *APIError
 	var he *echo.HTTPError
 	var rl *forum.RateLimitError
+	var tl *forum.TooLargeError
 	var fe *forum.ForbiddenError
 	switch {
 	case errors.As(err, &ae):
@@ -53,6 +54,8 @@ func classify(err error) *APIError {
 		return apiError(http.StatusTooManyRequests, "rate_limited", rl.Message)
 	case errors.Is(err, forum.ErrHeld):
 		return apiError(http.StatusAccepted, "held_for_approval", err.Error())
+	case errors.As(err, &tl):
+		return apiError(http.StatusRequestEntityTooLarge, "too_large", tl.Message)
 	case errors.Is(err, forum.ErrConflict):
 		return apiError(http.StatusConflict, "conflict", err.Error())
 	}

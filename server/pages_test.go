@@ -214,11 +214,16 @@ func TestAvatarUpload(t *testing.T) {
 	if u.AvatarFile == "" {
 		t.Fatal("avatar not stored")
 	}
-	r := b.get("/avatars/" + u.AvatarFile)
+	// Avatars live in the media store, served like uploads.
+	hash := forum.AvatarMediaHash(u.AvatarFile)
+	if hash == "" || !strings.HasSuffix(u.AvatarFile, ".png") {
+		t.Fatalf("avatar_file %q is not in the media store", u.AvatarFile)
+	}
+	r := b.get("/media/" + hash)
 	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "image/png" || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") {
 		t.Fatalf("serve avatar: %d %s %s", r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"))
 	}
-	if r := b.get("/u/painter"); !strings.Contains(r.Body, "/avatars/"+u.AvatarFile) {
+	if r := b.get("/u/painter"); !strings.Contains(r.Body, `src="/media/`+hash+`"`) {
 		t.Fatal("profile does not show avatar")
 	}
 	if r := b.upload("/settings/avatar", "avatar", "evil.png", []byte("<svg onload=alert(1)>")); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "PNG, JPEG, GIF or WebP") {

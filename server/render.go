@@ -96,6 +96,7 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"siteFileURL": siteFileURL,
 		"imageType":   imageMediaType,
 		"threadURL":   threadURL,
+		"attachFor":   func(id string, f Form) attachFields { return attachFields{ID: id, Form: f} },
 		"pageURL": func(t *models.Thread, page int) string {
 			if page <= 1 {
 				return threadURL(t)
@@ -211,6 +212,9 @@ func avatarURL(u *models.User) string {
 	if u == nil || u.AvatarFile == "" {
 		return ""
 	}
+	if h := forum.AvatarMediaHash(u.AvatarFile); h != "" {
+		return "/media/" + h
+	}
 	return "/avatars/" + u.AvatarFile
 }
 
@@ -272,4 +276,11 @@ func formFrom(c echo.Context, err error) Form {
 		f.Error = err.Error()
 	}
 	return f
+}
+
+// attachFields is what the attach_fields partial needs: the id prefix of
+// its inputs and the form's values and errors.
+type attachFields struct {
+	ID   string
+	Form Form
 }

@@ -32,6 +32,7 @@ type Server struct {
 	cache   *anonCache
 	frags   *fragments
 	stats   *statsCache
+	media   mediaInfo
 	// healthID names this process's /healthz probe row (see healthz).
 	healthID string
 }
@@ -93,12 +94,14 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.requestLogger())
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit("2M"))
+	e.Use(s.bodyLimit)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.publicHandler(s.cfg.MetricsToken))
 	e.GET("/static/*", s.assets.serve)
 	e.GET("/avatars/:file", s.avatar)
+	e.GET("/media/:hash", s.serveMedia)
+	e.GET("/media/:hash/:variant", s.serveMedia)
 
 	g := e.Group("", s.authenticate, s.csrf, s.requireSecondFactor)
 	g.GET("/", s.home)
@@ -165,6 +168,7 @@ func (s *Server) routes() *echo.Echo {
 	api := g.Group("/api/v1")
 	s.sessionRoutes(g, api)
 	s.apiRoutes(api)
+	api.POST("/uploads", s.apiUpload)
 	return e
 }
 

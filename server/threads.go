@@ -138,9 +138,13 @@ func (s *Server) createThread(c echo.Context) error {
 	}
 	poll, err := pollFormInput(c)
 	var t *models.Thread
+	body, upStatus := c.FormValue("body"), 0
+	if err == nil {
+		body, upStatus, err = s.attachFromForm(c, body)
+	}
 	if err == nil {
 		t, _, err = s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
-			Category: category, Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: []string{c.FormValue("tags")},
+			Category: category, Title: c.FormValue("title"), Body: body, Tags: []string{c.FormValue("tags")},
 			Poll: poll,
 		})
 	}
@@ -155,11 +159,15 @@ func (s *Server) createThread(c echo.Context) error {
 		} else if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
+		if upStatus != 0 {
+			status = upStatus
+		}
 		p, perr := s.composePage(c)
 		if perr != nil {
 			return perr
 		}
 		p.Form = formFrom(c, err)
+		p.Form.Values["body"] = body // with the Markdown of a file stored before the text was refused
 		p.Form.Values["category"] = category
 		return s.tmpl.render(c, status, "new_thread", p)
 	}
@@ -258,7 +266,11 @@ func (s *Server) reply(c echo.Context) error {
 	}
 	replyTo, _ := strconv.ParseInt(c.FormValue("reply_to"), 10, 64)
 	ctx := c.Request().Context()
-	post, err := s.forum.Reply(ctx, viewer(c), id, forum.NewReply{Body: c.FormValue("body"), ReplyTo: replyTo})
+	body, upStatus, err := s.attachFromForm(c, c.FormValue("body"))
+	var post *models.Post
+	if err == nil {
+		post, err = s.forum.Reply(ctx, viewer(c), id, forum.NewReply{Body: body, ReplyTo: replyTo})
+	}
 	if _, ok := forum.AsHeld(err); ok {
 		last, perr := s.forum.LastPage(ctx, id)
 		if perr != nil {
@@ -277,6 +289,9 @@ func (s *Server) reply(c echo.Context) error {
 		} else if _, ok := forum.AsValidation(err); !ok {
 			return err
 		}
+		if upStatus != 0 {
+			status = upStatus
+		}
 		// Show the last page with the reply box holding what was typed.
 		last, perr := s.forum.LastPage(ctx, id)
 		if perr != nil {
@@ -289,6 +304,7 @@ func (s *Server) reply(c echo.Context) error {
 		p := s.page(c, tp.Thread.Title)
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
+		p.Form.Values["body"] = body // with the Markdown of a file stored before the text was refused
 		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true), ReplyTo: replyTo}
 		if err := s.fillFragments(data.Items); err != nil {
 			return err

@@ -56,6 +56,13 @@ func serveFlags() []cli.Flag {
 		&cli.StringFlag{Name: "account-deletion-posts", EnvVars: []string{"HEARTH_ACCOUNT_DELETION_POSTS"}, Value: d.AccountDeletionPosts, Usage: "what a member deleting their account may do with their posts: choice (they pick), keep (kept under \"deleted member\") or erase"},
 		&cli.DurationFlag{Name: "account-deletion-grace", EnvVars: []string{"HEARTH_ACCOUNT_DELETION_GRACE"}, Value: d.AccountDeletionGrace, Usage: "how long an account deletion waits, so the member can cancel it, before the account is erased (at least 1m)"},
 		&cli.StringFlag{Name: "metrics-token", EnvVars: []string{"HEARTH_METRICS_TOKEN"}, Usage: "also serve /metrics on --addr to requests with Authorization: Bearer <token> (empty: the public /metrics is 404)"},
+		&cli.StringFlag{Name: "media-dir", EnvVars: []string{"HEARTH_MEDIA_DIR"}, DefaultText: "<data-dir>/media", Usage: "directory for uploaded files (unless --media-s3-url is set)"},
+		&cli.StringFlag{Name: "media-s3-url", EnvVars: []string{"HEARTH_MEDIA_S3_URL"}, Usage: "keep uploaded files in an S3-compatible bucket: s3://bucket[/prefix]?region=R&endpoint=HOST[:PORT] (&path_style=1 for most self-hosted stores); keys from HEARTH_MEDIA_S3_ACCESS_KEY and HEARTH_MEDIA_S3_SECRET_KEY"},
+		&cli.Int64Flag{Name: "upload-max-bytes", EnvVars: []string{"HEARTH_UPLOAD_MAX_BYTES"}, Value: d.UploadMaxBytes, Usage: "largest file a member may upload, in bytes"},
+		&cli.Int64Flag{Name: "upload-day-bytes", EnvVars: []string{"HEARTH_UPLOAD_DAY_BYTES"}, Value: d.UploadDayBytes, Usage: "bytes one member may upload in 24 hours"},
+		&cli.IntFlag{Name: "upload-max-pixels", EnvVars: []string{"HEARTH_UPLOAD_MAX_PIXELS"}, Value: d.UploadMaxPixels, Usage: "images with more pixels are refused (checked from the header, before decoding)"},
+		&cli.StringFlag{Name: "upload-types", EnvVars: []string{"HEARTH_UPLOAD_TYPES"}, Value: d.UploadTypes, Usage: "comma-separated types besides JPEG, PNG, GIF and WebP images that members may attach; they are served as downloads"},
+		&cli.DurationFlag{Name: "media-gc-grace", EnvVars: []string{"HEARTH_MEDIA_GC_GRACE"}, Value: d.MediaGCGrace, Usage: "an uploaded file no post uses is deleted this long after its last upload"},
 		&cli.BoolFlag{Name: "require-2fa-for-staff", EnvVars: []string{"HEARTH_REQUIRE_2FA_FOR_STAFF"}, Usage: "moderators and admins must turn on two-factor login: until they do, they can only enrol or log out"},
 	)
 }
@@ -105,6 +112,15 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 		cfg.AccountDeletionGrace = c.Duration("account-deletion-grace")
 		cfg.FederationRemoteDeletePosts = c.String("federation-remote-delete-posts")
 		cfg.FederationSecureMode = c.Bool("federation-secure-mode")
+		cfg.MediaDir = c.String("media-dir")
+		cfg.MediaS3URL = c.String("media-s3-url")
+		cfg.MediaS3Access = os.Getenv("HEARTH_MEDIA_S3_ACCESS_KEY")
+		cfg.MediaS3Secret = os.Getenv("HEARTH_MEDIA_S3_SECRET_KEY")
+		cfg.UploadMaxBytes = c.Int64("upload-max-bytes")
+		cfg.UploadDayBytes = c.Int64("upload-day-bytes")
+		cfg.UploadMaxPixels = c.Int("upload-max-pixels")
+		cfg.UploadTypes = c.String("upload-types")
+		cfg.MediaGCGrace = c.Duration("media-gc-grace")
 	}
 	cfg.Version = Version
 	if err := cfg.Normalize(); err != nil {

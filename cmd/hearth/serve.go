@@ -19,6 +19,7 @@ import (
 	"github.com/hearth/hearth/federation"
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/mailer"
+	"github.com/hearth/hearth/media"
 	"github.com/hearth/hearth/server"
 )
 
@@ -53,6 +54,15 @@ func buildApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, e
 	svc, err := openService(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.MediaS3URL != "" {
+		blobs, err := media.Open(ctx, cfg.MediaDir, cfg.MediaS3URL, media.Credentials{AccessKey: cfg.MediaS3Access, SecretKey: cfg.MediaS3Secret})
+		if err != nil {
+			svc.Store().Close()
+			return nil, err
+		}
+		svc.SetMedia(blobs)
+		log.Info("media store", "backend", blobs.Name())
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -111,6 +121,7 @@ func serve(parent context.Context, cfg config.Config) error {
 	}
 	go svc.RunMaintenance(ctx, log)
 	go svc.RunAccountJobs(ctx, log)
+	go svc.RunMediaGC(ctx, log)
 	// Community analytics: fill and settle past days' rollups (claimed per
 	// day, so several processes share the work).
 	go svc.RunRollups(ctx, log, 10*time.Minute)

@@ -45,12 +45,14 @@ func (f *visFixture) paramValues() map[string][]string {
 		"slug":     {f.privSlug, "x"}, // a thread slug never needs to match: the page redirects to the right one
 		"username": {f.amb.Username, f.member.Username},
 		"tag":      {"zqxtag"},
-		"item":     ids(1),                  // review queue items: staff only
-		"op":       {"lock", "pin", "move"}, // moderation operations: staff only
-		"domain":   {"remote.example"},      // instance blocks: admins only
-		"file":     {"none.png"},            // avatar files
-		"token":    {"bad-token"},           // unsubscribe tokens
-		"*":        {"", "x"},               // catch-alls (static files, unknown API paths)
+		"item":     ids(1),                                                                    // review queue items: staff only
+		"op":       {"lock", "pin", "move"},                                                   // moderation operations: staff only
+		"domain":   {"remote.example"},                                                        // instance blocks: admins only
+		"file":     {"none.png"},                                                              // avatar files
+		"hash":     {"0000000000000000000000000000000000000000000000000000000000000000", "x"}, // uploads: public by their unguessable hash
+		"variant":  {"w400", "x"},
+		"token":    {"bad-token"}, // unsubscribe tokens
+		"*":        {"", "x"},     // catch-alls (static files, unknown API paths)
 	}
 }
 

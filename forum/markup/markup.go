@@ -55,9 +55,18 @@ func New(baseURL string) *Renderer {
 		// Hard wraps stay off (goldmark's default) and so does WithUnsafe:
 		// raw HTML becomes an "omitted" comment that the sanitiser drops.
 	)
+	policy := newPolicy()
+	// The instance's own images get sizes, lazy loading and a srcset of
+	// their variants (RenderWith); other images can carry none of these
+	// past the policy except harmless width/height/loading.
+	policy.AllowAttrs("width", "height").Matching(regexp.MustCompile(`^[0-9]{1,5}$`)).OnElements("img")
+	policy.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
+	policy.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
+	policy.AllowAttrs("sizes").Matching(regexp.MustCompile(`^` + regexp.QuoteMeta(imageSizes) + `$`)).OnElements("img")
+	policy.AllowAttrs("srcset").Matching(ownSrcset(baseURL)).OnElements("img")
 	return &Renderer{
 		md:     md,
-		policy: newPolicy(),
+		policy: policy,
 		bufs:   sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}
 }
@@ -92,12 +101,18 @@ func newPolicy() *bluemonday.Policy {
 // Render converts src to sanitised HTML and reports who and what it
 // mentions. Invalid UTF-8 is replaced rather than rejected so that a bad
 // byte in an imported post never fails a whole batch.
-func (r *Renderer) Render(src string) Result {
+func (r *Renderer) Render(src string) Result { return r.render(src, nil) }
+
+func (r *Renderer) render(src string, lookup MediaLookup) Result {
 	src = strings.ToValidUTF8(src, "\uFFFD")
 	source := []byte(src)
 
 	pc := parser.NewContext()
 	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
+	if lookup != nil {
+		pc.Set(mediaKey, lookup)
+		sizeImages(doc, pc)
+	}
 
 	buf := r.bufs.Get().(*bytes.Buffer)
 	defer func() {
