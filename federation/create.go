@@ -130,17 +130,24 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	if handled, err := f.createForPoll(ctx, act, note); handled {
 		return err
 	}
-	if note.typ() != "Note" || note.inReplyTo() == "" {
+	if note.typ() != "Note" {
 		return nil
 	}
 	if note.attributedTo() != act.Actor || hostOf(note.ID) != hostOf(act.Actor) {
 		return fmt.Errorf("%w: %s created a Note of %s", errIgnore, act.Actor, note.attributedTo())
 	}
+	if note.inReplyTo() == "" {
+		return f.onFollowedCreate(ctx, act) // a post that answers nothing here
+	}
 	// The parent is read once: ReplyFromRemoteTo does not read it again
 	// (it checks the thread again, in its transaction).
 	parent, err := f.resolveParentPost(ctx, note.inReplyTo())
-	if err != nil || parent == nil {
+	if err != nil {
 		return err
+	} else if parent == nil {
+		// A reply in a conversation elsewhere: the feed's, if its
+		// author is followed here, and never a category's.
+		return f.onFollowedCreate(ctx, act)
 	}
 	user, err := f.remoteUser(ctx, act.Actor)
 	if err != nil {
@@ -277,6 +284,14 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 		return err
 	}
 	_, err = f.svc.EditFromRemote(ctx, user, note.remote(f.base))
+	if errors.Is(err, forum.ErrNotFound) {
+		// Not a forum post: maybe a post of the Following feed.
+		var summary string
+		_ = json.Unmarshal(act.Object, &struct {
+			Summary *string `json:"summary"`
+		}{&summary})
+		_, err = f.svc.EditFollowedNote(ctx, user, forum.FollowedNoteInput{APID: note.ID, HTML: note.Content, Summary: summary})
+	}
 	return refusedIsDone(err)
 }
 
@@ -297,7 +312,12 @@ func (f *Federation) onDelete(ctx context.Context, act *activity, signer string)
 	if err != nil || user == nil {
 		return err
 	}
-	return refusedIsDone(f.svc.DeleteFromRemote(ctx, user, id))
+	err = f.svc.DeleteFromRemote(ctx, user, id)
+	if errors.Is(err, forum.ErrNotFound) {
+		// Not a forum post: maybe a post of the Following feed.
+		_, err = f.svc.DeleteFollowedNote(ctx, user, id)
+	}
+	return refusedIsDone(err)
 }
 
 // onLike counts a remote actor's like of a Hearth post once per actor

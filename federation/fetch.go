@@ -76,6 +76,10 @@ type remoteActorDoc struct {
 		SharedInbox string `json:"sharedInbox"`
 	} `json:"endpoints"`
 	PublicKey json.RawMessage `json:"publicKey"`
+	Summary   string          `json:"summary"`
+	URL       json.RawMessage `json:"url"`
+	Outbox    string          `json:"outbox"`
+	Followers string          `json:"followers"`
 }
 
 type publicKeyDoc struct {
@@ -120,6 +124,8 @@ func parseRemoteActor(body []byte, fetched string) (*models.RemoteActor, error) 
 		PublicKeyPEM: key.PublicKeyPem, KeyID: key.ID,
 		PreferredUsername: truncateString(d.PreferredUsername, 300), Name: truncateString(d.Name, 300),
 		Domain: strings.ToLower(id.Host), IconURL: iconURL(d.Icon),
+		Summary: truncateString(d.Summary, 10000), ProfileURL: truncateString(firstID(d.URL), 2048),
+		Outbox: truncateString(d.Outbox, 2048), FollowersURL: truncateString(d.Followers, 2048),
 	}, nil
 }
 

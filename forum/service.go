@@ -38,6 +38,11 @@ type Service struct {
 	reauth ReauthFunc
 	// site keeps the parsed site settings by version (site_settings.go).
 	site *siteCache
+	// fedi is federation's side of remote follows (remote_follows.go);
+	// nil when none is installed.
+	fedi Fediverse
+	// lookups limits members' lookups of unknown remote accounts.
+	lookups *lookupLimiter
 }
 
 // New builds the service.
@@ -53,6 +58,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		blocks:     &blockCache{},
 		keys:       &keyCache{},
 		site:       &siteCache{},
+		lookups:    &lookupLimiter{},
 	}
 }
 

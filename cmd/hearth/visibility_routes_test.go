@@ -45,12 +45,13 @@ func (f *visFixture) paramValues() map[string][]string {
 		"slug":     {f.privSlug, "x"}, // a thread slug never needs to match: the page redirects to the right one
 		"username": {f.amb.Username, f.member.Username},
 		"tag":      {"zqxtag"},
-		"item":     ids(1),                  // review queue items: staff only
-		"op":       {"lock", "pin", "move"}, // moderation operations: staff only
-		"domain":   {"remote.example"},      // instance blocks: admins only
-		"file":     {"none.png"},            // avatar files
-		"token":    {"bad-token"},           // unsubscribe tokens
-		"*":        {"", "x"},               // catch-alls (static files, unknown API paths)
+		"item":     ids(1),                    // review queue items: staff only
+		"op":       {"lock", "pin", "move"},   // moderation operations: staff only
+		"domain":   {"remote.example"},        // instance blocks: admins only
+		"file":     {"none.png"},              // avatar files
+		"token":    {"bad-token"},             // unsubscribe tokens
+		"acct":     {"nobody@remote.example"}, // remote accounts (name@host): the fixture has none
+		"*":        {"", "x"},                 // catch-alls (static files, unknown API paths)
 	}
 }
 
