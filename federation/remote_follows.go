@@ -173,22 +173,12 @@ func followedNote(raw json.RawMessage, a *models.RemoteActor) (forum.FollowedNot
 		return forum.FollowedNoteInput{}, false
 	}
 	var extra struct {
-		To      json.RawMessage `json:"to"`
-		Cc      json.RawMessage `json:"cc"`
 		URL     json.RawMessage `json:"url"`
 		Summary *string         `json:"summary"`
 	}
 	_ = json.Unmarshal(raw, &extra) // parseNote read the same object
-	public, followers := false, false
-	for _, id := range append(idList(extra.To), idList(extra.Cc)...) {
-		switch {
-		case id == publicAddress || id == "as:Public" || id == "Public":
-			public = true
-		case a.FollowersURL != "" && id == a.FollowersURL:
-			followers = true
-		}
-	}
-	if !public && !followers {
+	public, ok := followedNoteAudience(raw, a)
+	if !ok {
 		return forum.FollowedNoteInput{}, false
 	}
 	published, _ := time.Parse(time.RFC3339, note.Published)
@@ -198,6 +188,28 @@ func followedNote(raw json.RawMessage, a *models.RemoteActor) (forum.FollowedNot
 		in.Summary = *extra.Summary
 	}
 	return in, true
+}
+
+// followedNoteAudience reads an object's to and cc: public when Public is
+// there; ok when it is public or addressed to a's followers collection.
+func followedNoteAudience(raw json.RawMessage, a *models.RemoteActor) (public, ok bool) {
+	var aud struct {
+		To json.RawMessage `json:"to"`
+		Cc json.RawMessage `json:"cc"`
+	}
+	if json.Unmarshal(raw, &aud) != nil {
+		return false, false
+	}
+	followers := false
+	for _, id := range append(idList(aud.To), idList(aud.Cc)...) {
+		switch {
+		case id == publicAddress || id == "as:Public" || id == "Public":
+			public = true
+		case a.FollowersURL != "" && id == a.FollowersURL:
+			followers = true
+		}
+	}
+	return public, public || followers
 }
 
 // idList reads an audience property: one id or a list of them.

@@ -109,6 +109,30 @@ func TestFollowMastodonAccount(t *testing.T) {
 		t.Fatalf("after Accept: %v %q", err, ra.Follow)
 	}
 
+	// Polls of followed accounts are listed for their followers (the
+	// link on /notifications says so); a followers-only poll is not kept,
+	// as its page would be public.
+	for _, aud := range []string{"public", "followers"} {
+		id := d.nextID("users/mia/statuses")
+		q := map[string]any{"id": id, "type": "Question", "attributedTo": s.mia, "content": "<p>A " + aud + " poll</p>",
+			"to": []any{publicAddress}, "cc": []any{s.mia + "/followers"},
+			"oneOf": []any{map[string]any{"type": "Note", "name": "Yes"}, map[string]any{"type": "Note", "name": "No"}}}
+		if aud == "followers" {
+			q["to"], q["cc"] = []any{s.mia + "/followers"}, []any{}
+		}
+		s.deliver(t, "mia", s.hearthInbox, d.wrap("Create", id+"/activity", "mia", q))
+	}
+	for _, c := range []struct {
+		who  *models.User
+		want int
+	}{{s.alice, 1}, {s.bob, 0}} {
+		polls, _, err := svc.FollowedPolls(ctx, c.who, 0)
+		must(t, err)
+		if len(polls) != c.want || c.want == 1 && !strings.Contains(polls[0].HTML, "A public poll") {
+			t.Errorf("%s's followed polls: %d, want %d", c.who.Username, len(polls), c.want)
+		}
+	}
+
 	// Deliveries: public and followers-only posts reach the feed; a
 	// direct message and a post of an account nobody follows do not.
 	public := d.newNote("mia", "", "<p>Fresh public toot</p>")
