@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
@@ -265,18 +268,7 @@ func (r remoteFollows) ReplySent(ctx context.Context, u *models.User, reply, par
 		}
 		inboxes = append(inboxes, followers...)
 	}
-	note := map[string]any{
-		"id":           reply.APID,
-		"type":         "Note",
-		"attributedTo": ref.url,
-		"inReplyTo":    parent.APID,
-		"content":      reply.HTML,
-		"published":    reply.PublishedAt.UTC().Format(time.RFC3339),
-		"to":           to,
-		"cc":           cc,
-		"tag": []any{map[string]any{"type": "Mention", "href": remote.APID,
-			"name": "@" + models.RemoteUserHandle(remote)}},
-	}
+	note := feedReplyNote(ref, reply, parent, remote.APID, models.RemoteUserHandle(remote), to, cc)
 	act := f.wrapActivity("Create", reply.APID+"#create", ref, note, reply.PublishedAt)
 	return f.enqueue(ctx, ref, act, inboxes)
 }
@@ -304,4 +296,43 @@ func (f *Federation) onFollowedCreate(ctx context.Context, act *activity) error 
 	}
 	f.syncAvatar(ctx, u)
 	return refusedIsDone(f.svc.StoreFollowedNote(ctx, u, in))
+}
+
+// feedReplyNote is a member's reply to a followed account's post as a
+// Note, mentioning that account as Mastodon's replies do.
+func feedReplyNote(ref actorRef, reply, parent *models.FollowedNote, authorID, authorHandle string, to, cc []any) map[string]any {
+	return map[string]any{
+		"@context":     jsonLDContext,
+		"id":           reply.APID,
+		"type":         "Note",
+		"attributedTo": ref.url,
+		"inReplyTo":    parent.APID,
+		"content":      reply.HTML,
+		"published":    reply.PublishedAt.UTC().Format(time.RFC3339),
+		"url":          reply.APID,
+		"to":           to,
+		"cc":           cc,
+		"tag":          []any{map[string]any{"type": "Mention", "href": authorID, "name": "@" + authorHandle}},
+	}
+}
+
+// feedReply answers a member's public reply's id (negotiated from
+// /u/{name}/notes/{id}) with its Note, so servers and people who follow
+// the link from the replied-to post find it.
+func (f *Federation) feedReply(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return notFound(c)
+	}
+	fr, err := f.svc.FollowedReply(c.Request().Context(), c.Param("username"), id)
+	if errors.Is(err, forum.ErrNotFound) {
+		return notFound(c)
+	} else if err != nil {
+		return f.serverError(c, err)
+	}
+	ref := f.userRef(fr.Author)
+	handle := strings.TrimPrefix(fr.ParentAuthor.Username, "@")
+	note := feedReplyNote(ref, fr.Reply, fr.Parent, fr.ParentAuthor.RemoteURL, handle,
+		[]any{publicAddress}, []any{ref.followers(), fr.ParentAuthor.RemoteURL})
+	return writeActivity(c, http.StatusOK, note)
 }

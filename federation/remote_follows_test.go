@@ -208,6 +208,11 @@ func TestFollowMastodonAccount(t *testing.T) {
 		!containsID(sent["to"], publicAddress) || !containsID(sent["cc"], s.mia) {
 		t.Fatalf("reply on the wire: %v", sent)
 	}
+	// Its id answers with the same Note, for servers that fetch it.
+	doc := s.h.activity(strings.TrimPrefix(reply.APID, s.h.fed.base), 200)
+	if doc["id"] != reply.APID || doc["inReplyTo"] != public["id"] || doc["attributedTo"] != s.hearthAlice {
+		t.Errorf("reply document: %v", doc)
+	}
 	if _, err := svc.ReplyToFollowedNote(ctx, s.bob, target, "  "); err == nil {
 		t.Error("an empty reply was accepted")
 	}

@@ -228,3 +228,41 @@ func httpURL(s string) string {
 	}
 	return s
 }
+
+// FeedReply is a member's public reply from the Following feed, as its
+// ActivityPub id serves it: the reply, its author and what it answers.
+type FeedReply struct {
+	Reply        *models.FollowedNote
+	Author       *models.User // the member
+	Parent       *models.FollowedNote
+	ParentAuthor *models.User // the remote account
+}
+
+// FollowedReply loads member username's reply id for its public page and
+// ActivityPub document. Only a live reply to a public post is served: a
+// reply to a followers-only post went to its author alone.
+func (s *Service) FollowedReply(ctx context.Context, username string, id int64) (*FeedReply, error) {
+	n, err := s.store.FollowedNoteByID(ctx, id)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	if n.DeletedAt != nil || !n.Public || n.ReplyToID == nil {
+		return nil, ErrNotFound
+	}
+	author, err := s.store.UserByID(ctx, n.AuthorID)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	if author.IsRemote() || author.ErasedAt != nil || !strings.EqualFold(author.Username, username) {
+		return nil, ErrNotFound
+	}
+	parent, err := s.store.FollowedNoteByID(ctx, *n.ReplyToID)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	pa, err := s.store.UserByID(ctx, parent.AuthorID)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	return &FeedReply{Reply: n, Author: author, Parent: parent, ParentAuthor: pa}, nil
+}

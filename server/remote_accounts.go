@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
 )
 
@@ -20,6 +21,7 @@ import (
 func (s *Server) remoteAccountRoutes(g, api *echo.Group) {
 	g.POST("/u/:username/follow", s.followRemote, requireLogin)
 	g.POST("/u/:username/unfollow", s.unfollowRemote, requireLogin)
+	g.GET("/u/:username/notes/:id", s.feedReply)
 	g.GET("/following", s.following, requireLogin)
 	g.POST("/following/:id/reply", s.replyFollowed, requireLogin)
 	api.GET("/remote/:acct", s.apiRemoteAccount)
@@ -218,4 +220,21 @@ func (s *Server) apiReplyFollowed(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, s.followedNoteJSON(n, viewer(c)))
+}
+
+// feedReply is a member's public reply to a fediverse post: the page its
+// ActivityPub id names, for people who follow the link from elsewhere.
+func (s *Server) feedReply(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return forum.ErrNotFound
+	}
+	fr, err := s.forum.FollowedReply(c.Request().Context(), c.Param("username"), id)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, fr.Author.Name()+"’s reply to @"+fr.ParentAuthor.Username)
+	p.Description = markup.Excerpt(fr.Reply.HTML, 200)
+	p.Data = fr
+	return s.tmpl.render(c, http.StatusOK, "feed_reply", p)
 }

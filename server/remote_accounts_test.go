@@ -237,6 +237,11 @@ func TestRemoteFollowAPI(t *testing.T) {
 	if code != http.StatusCreated || len(fake.replies) != 1 || body["ap_id"] != fake.replies[0] || body["in_reply_to"] != "https://social.example/users/mia/statuses/1" {
 		t.Fatalf("reply: %d %v %v", code, body, fake.replies)
 	}
+	// The reply's id is a page anyone can open.
+	page := ts.browser().get(strings.TrimPrefix(body["ap_id"].(string), ts.Cfg.URL))
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "Welcome") || !strings.Contains(page.Body, "Hello API") {
+		t.Errorf("reply page: %d", page.StatusCode)
+	}
 	if code, _ := ts.api(t, http.MethodPost, fmt.Sprintf("/api/v1/following/%d/replies", id), tok, `{"body":" "}`); code != http.StatusUnprocessableEntity {
 		t.Errorf("empty reply: %d", code)
 	}
@@ -323,7 +328,11 @@ func TestFollowingFeedPage(t *testing.T) {
 		t.Errorf("too long a reply: %d, text kept: %v", r.StatusCode, strings.Contains(r.Body, long))
 	}
 	if r := b.post(path, url.Values{"body": {"Lovely"}}); r.StatusCode != http.StatusSeeOther || len(fake.replies) != 1 {
-		t.Errorf("reply: %d %v", r.StatusCode, fake.replies)
+		t.Fatalf("reply: %d %v", r.StatusCode, fake.replies)
+	}
+	// A reply to a followers-only post went to its author alone: no page.
+	if r := ts.browser().get(strings.TrimPrefix(fake.replies[0], ts.Cfg.URL)); r.StatusCode != http.StatusNotFound {
+		t.Errorf("page of a reply to a followers-only post: %d", r.StatusCode)
 	}
 	// Nothing of this is a forum thread.
 	if r := b.get("/"); strings.Contains(r.Body, "Toot number") || strings.Contains(r.Body, "Lovely") {
