@@ -65,6 +65,34 @@ func (r remoteFollows) ResolveAccount(ctx context.Context, name, host string) (*
 	return a, nil
 }
 
+// ResolveProfileURL finds the account a profile page or actor URL names:
+// the URL is fetched as ActivityPub (Mastodon answers /@name with the
+// actor), and the actor id the document claims is then fetched itself, as
+// every actor is, so a page cannot pass off someone else's actor.
+func (r remoteFollows) ResolveProfileURL(ctx context.Context, rawURL string) (*models.RemoteActor, error) {
+	f := r.f
+	body, err := f.signedGet(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || doc.ID == "" {
+		return nil, fmt.Errorf("%s is not an ActivityPub document", rawURL)
+	}
+	a, err := f.remoteActor(ctx, doc.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	u, err := f.svc.RemoteUser(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	f.syncAvatar(ctx, u)
+	return a, nil
+}
+
 // webfingerSelf asks host's WebFinger for acct:name@host and returns the
 // ActivityPub actor its self link names.
 func (f *Federation) webfingerSelf(ctx context.Context, scheme, name, host string) (string, error) {

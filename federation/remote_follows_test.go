@@ -93,6 +93,19 @@ func TestFollowMastodonAccount(t *testing.T) {
 		t.Fatalf("member, account that does not exist: %v", err)
 	}
 
+	// A profile link finds the account too: Mastodon answers /@name with
+	// the actor; Hearth then fetches the id that document claims.
+	pub, _ := publicKeyPEM(&d.keys["rin"].PublicKey)
+	d.mu.Lock()
+	d.statuses[d.base+"/@rin"] = d.flavor.actor(d, "rin", pub)
+	d.mu.Unlock()
+	if h, err := svc.FindRemoteAccount(ctx, s.bob, d.base+"/@rin"); err != nil || h != "rin@remote.test" {
+		t.Fatalf("profile link: %q %v", h, err)
+	}
+	if _, err := svc.FindRemoteAccount(ctx, s.bob, d.base+"/@nobody"); err == nil {
+		t.Fatal("a link to nothing found an account")
+	}
+
 	// Follow: sent from alice's actor to mia, pending until Accept.
 	state, err := svc.FollowRemoteAccount(ctx, s.alice, "mia@remote.test")
 	must(t, err)

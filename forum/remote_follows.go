@@ -25,6 +25,9 @@ type Fediverse interface {
 	// ResolveAccount finds name@host by WebFinger, fetches its actor
 	// through the SSRF-safe client, and stores it.
 	ResolveAccount(ctx context.Context, name, host string) (*models.RemoteActor, error)
+	// ResolveProfileURL finds the account a profile or actor URL names
+	// (the URL's document, then the actor id it claims, fetched itself).
+	ResolveProfileURL(ctx context.Context, rawURL string) (*models.RemoteActor, error)
 	// FetchOutbox reads the first page of the actor's outbox (bounded)
 	// and stores its public posts with StoreFollowedNote.
 	FetchOutbox(ctx context.Context, a *models.RemoteActor) error
@@ -248,4 +251,43 @@ func (l *lookupLimiter) allow(memberID int64, now time.Time) error {
 	c.n++
 	l.counts[memberID] = c
 	return nil
+}
+
+// FindRemoteAccount turns what a member typed to follow someone
+// (@name@host, name@host, or a profile URL such as
+// https://social.example/@name) into the handle of the account's page
+// here. A URL is looked up on its server, so it takes a signed-in member
+// and counts against their lookups.
+func (s *Service) FindRemoteAccount(ctx context.Context, viewer *models.User, query string) (string, error) {
+	if !member(viewer) {
+		return "", ErrUnauthorized
+	}
+	query = strings.TrimSpace(query)
+	invalid := &ValidationError{Fields: map[string]string{"account": "give an account as @name@host or the link to its profile"}}
+	if strings.HasPrefix(query, "https://") || strings.HasPrefix(query, "http://") {
+		if httpURL(query) == "" || s.fedi == nil {
+			return "", invalid
+		}
+		if err := s.lookups.allow(viewer.ID, s.now()); err != nil {
+			return "", err
+		}
+		a, err := s.fedi.ResolveProfileURL(ctx, query)
+		if err != nil {
+			return "", &ValidationError{Fields: map[string]string{"account": "no fediverse account was found at that link"}}
+		}
+		if suspended, err := s.InstanceSuspended(ctx, a.Domain); err != nil {
+			return "", err
+		} else if suspended {
+			return "", &ValidationError{Fields: map[string]string{"account": "that server is blocked here"}}
+		}
+		if _, err := s.RemoteUser(ctx, a); err != nil {
+			return "", err
+		}
+		return models.RemoteUserHandle(a), nil
+	}
+	name, host, ok := ParseRemoteHandle(query)
+	if !ok {
+		return "", invalid
+	}
+	return name + "@" + host, nil
 }

@@ -46,6 +46,10 @@ func (f *countingFediverse) ResolveAccount(context.Context, string, string) (*mo
 	f.resolves++
 	return nil, errors.New("no such account")
 }
+func (f *countingFediverse) ResolveProfileURL(context.Context, string) (*models.RemoteActor, error) {
+	f.resolves++
+	return nil, errors.New("no such account")
+}
 func (f *countingFediverse) FetchOutbox(ctx context.Context, a *models.RemoteActor) error {
 	f.reads++
 	return f.store.SetOutboxFetched(ctx, a.ID, f.now())

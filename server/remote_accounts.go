@@ -23,6 +23,7 @@ func (s *Server) remoteAccountRoutes(g, api *echo.Group) {
 	g.POST("/u/:username/unfollow", s.unfollowRemote, requireLogin)
 	g.GET("/u/:username/notes/:id", s.feedReply)
 	g.GET("/following", s.following, requireLogin)
+	g.GET("/following/find", s.findRemote, requireLogin)
 	g.POST("/following/:id/reply", s.replyFollowed, requireLogin)
 	api.GET("/remote/:acct", s.apiRemoteAccount)
 	api.POST("/remote/:acct/follow", s.apiFollowRemote)
@@ -93,17 +94,26 @@ func (s *Server) following(c echo.Context) error {
 }
 
 func (s *Server) renderFollowing(c echo.Context, status int, replyTo int64, replyErr error) error {
-	page, err := s.forum.FollowingFeed(c.Request().Context(), viewer(c), c.QueryParam("after"))
+	p, err := s.followingPage(c)
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Following")
-	p.NoIndex = true
 	if replyTo != 0 {
 		p.Form = formFrom(c, replyErr)
+		p.Data = FollowingData{FeedPage: p.Data.(FollowingData).FeedPage, ReplyTo: replyTo}
 	}
-	p.Data = FollowingData{FeedPage: page, ReplyTo: replyTo}
 	return s.tmpl.render(c, status, "following", p)
+}
+
+func (s *Server) followingPage(c echo.Context) (*Page, error) {
+	page, err := s.forum.FollowingFeed(c.Request().Context(), viewer(c), c.QueryParam("after"))
+	if err != nil {
+		return nil, err
+	}
+	p := s.page(c, "Following")
+	p.NoIndex = true
+	p.Data = FollowingData{FeedPage: page}
+	return p, nil
 }
 
 func (s *Server) replyFollowed(c echo.Context) error {
@@ -237,4 +247,22 @@ func (s *Server) feedReply(c echo.Context) error {
 	p.Description = markup.Excerpt(fr.Reply.HTML, 200)
 	p.Data = fr
 	return s.tmpl.render(c, http.StatusOK, "feed_reply", p)
+}
+
+// findRemote takes the Following page's "follow an account" box (a GET
+// form: it only finds the page, where Follow is a POST) to the account's
+// page; a bad entry re-renders the feed with the entry kept.
+func (s *Server) findRemote(c echo.Context) error {
+	handle, err := s.forum.FindRemoteAccount(c.Request().Context(), viewer(c), c.QueryParam("account"))
+	if _, invalid := forum.AsValidation(err); invalid {
+		p, perr := s.followingPage(c)
+		if perr != nil {
+			return perr
+		}
+		p.Form = Form{Values: map[string]string{"account": c.QueryParam("account")}, Errors: err.(*forum.ValidationError).Fields}
+		return s.tmpl.render(c, http.StatusUnprocessableEntity, "following", p)
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, remotePath(handle))
 }

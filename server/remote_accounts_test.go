@@ -27,6 +27,12 @@ type fakeFediverse struct {
 func (f *fakeFediverse) ResolveAccount(context.Context, string, string) (*models.RemoteActor, error) {
 	return nil, forum.ErrNotFound
 }
+func (f *fakeFediverse) ResolveProfileURL(_ context.Context, u string) (*models.RemoteActor, error) {
+	if u == "https://social.example/@mia" {
+		return f.store.RemoteActorByAPID(context.Background(), "https://social.example/users/mia")
+	}
+	return nil, forum.ErrNotFound
+}
 func (f *fakeFediverse) FetchOutbox(context.Context, *models.RemoteActor) error { return nil }
 func (f *fakeFediverse) Follow(ctx context.Context, u *models.User, a *models.RemoteActor) error {
 	if _, err := f.store.FollowingOf(ctx, u.ID, a.ID); err == nil {
@@ -306,6 +312,24 @@ func TestFollowingFeedPage(t *testing.T) {
 	}
 	if r := b.get("/following?after=garbage"); r.StatusCode != http.StatusUnprocessableEntity && r.StatusCode != http.StatusBadRequest {
 		t.Errorf("bad cursor: %d", r.StatusCode)
+	}
+
+	// The "follow an account" box finds a page by handle or profile link.
+	for _, c := range []struct{ in, where string }{
+		{"@mia@social.example", "/u/mia@social.example"},
+		{"https://social.example/@mia", "/u/mia@social.example"},
+	} {
+		if r := b.get("/following/find?account=" + url.QueryEscape(c.in)); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != c.where {
+			t.Errorf("find %q: %d %s", c.in, r.StatusCode, r.Header.Get("Location"))
+		}
+	}
+	for _, bad := range []string{"not a handle", "https://social.example/@nobody"} {
+		if r := b.get("/following/find?account=" + url.QueryEscape(bad)); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `value="`+bad+`"`) {
+			t.Errorf("find %q: %d, entry kept: %v", bad, r.StatusCode, strings.Contains(r.Body, bad))
+		}
+	}
+	if r := ts.browser().get("/following/find?account=x@y.example"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		t.Errorf("visitor find: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
 
 	// Accepted: the followers-only post shows.
