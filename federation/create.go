@@ -135,13 +135,18 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 		return err
 	}
 	if note.inReplyTo() == "" {
-		return f.threadFromRemote(ctx, act, note)
+		if started, err := f.threadFromRemote(ctx, act, note); started || err != nil {
+			return err
+		}
 	}
 	if note.typ() != "Note" {
 		return nil
 	}
 	if note.attributedTo() != act.Actor || hostOf(note.ID) != hostOf(act.Actor) {
 		return fmt.Errorf("%w: %s created a Note of %s", errIgnore, act.Actor, note.attributedTo())
+	}
+	if note.inReplyTo() == "" {
+		return f.onFollowedCreate(ctx, act) // a post that answers nothing here
 	}
 	// The parent is read once: ReplyFromRemoteTo does not read it again
 	// (it checks the thread again, in its transaction).
@@ -153,7 +158,9 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 		if pl.waitingFor != "" {
 			return f.addPending(ctx, act.Actor, act.Object, note, pl.waitingFor)
 		}
-		return nil
+		// A reply in a conversation elsewhere: the feed's, if its
+		// author is followed here, and never a category's.
+		return f.onFollowedCreate(ctx, act)
 	}
 	_, err = f.storeReply(ctx, act.Actor, note, pl, act.Raw)
 	return err
@@ -243,6 +250,14 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 	n := note.remote(f.base)
 	n.Activity = act.Raw
 	_, err = f.svc.EditFromRemote(ctx, user, n)
+	if errors.Is(err, forum.ErrNotFound) {
+		// Not a forum post: maybe a post of the Following feed.
+		var summary string
+		_ = json.Unmarshal(act.Object, &struct {
+			Summary *string `json:"summary"`
+		}{&summary})
+		_, err = f.svc.EditFollowedNote(ctx, user, forum.FollowedNoteInput{APID: note.ID, HTML: note.Content, Summary: summary})
+	}
 	return refusedIsDone(err)
 }
 
@@ -263,7 +278,12 @@ func (f *Federation) onDelete(ctx context.Context, act *activity, signer string)
 	if err != nil || user == nil {
 		return err
 	}
-	return refusedIsDone(f.svc.DeleteFromRemote(ctx, user, id, act.Raw))
+	err = f.svc.DeleteFromRemote(ctx, user, id, act.Raw)
+	if errors.Is(err, forum.ErrNotFound) {
+		// Not a forum post: maybe a post of the Following feed.
+		_, err = f.svc.DeleteFollowedNote(ctx, user, id)
+	}
+	return refusedIsDone(err)
 }
 
 // onLike counts a remote actor's like of a Hearth post once per actor

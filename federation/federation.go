@@ -163,6 +163,7 @@ func (f *Federation) Register(e *echo.Echo) {
 
 	// Where Negotiate sends requests for ActivityPub documents.
 	get(negotiatedPrefix+"/u/:username", f.userActor)
+	get(negotiatedPrefix+"/u/:username/notes/:id", f.feedReply)
 	get(negotiatedPrefix+"/c/:slug", f.categoryActor)
 	get(negotiatedPrefix+"/p/:id", f.note)
 	get(negotiatedPrefix+"/t/:id", f.threadContext)

@@ -101,6 +101,9 @@ type remoteActorDoc struct {
 	PublicKey   json.RawMessage `json:"publicKey"`
 	Followers   json.RawMessage `json:"followers"`
 	AlsoKnownAs json.RawMessage `json:"alsoKnownAs"`
+	Summary     string          `json:"summary"`
+	URL         json.RawMessage `json:"url"`
+	Outbox      string          `json:"outbox"`
 }
 
 type publicKeyDoc struct {
@@ -145,8 +148,10 @@ func parseRemoteActor(body []byte, fetched string) (*models.RemoteActor, error) 
 		PublicKeyPEM: key.PublicKeyPem, KeyID: key.ID,
 		PreferredUsername: truncateString(d.PreferredUsername, 300), Name: truncateString(d.Name, 300),
 		Domain: strings.ToLower(id.Host), IconURL: iconURL(d.Icon),
-		FollowersURL: absoluteURL(idOf(d.Followers)),
+		FollowersURL: truncateString(absoluteURL(idOf(d.Followers)), 2048),
 		AlsoKnownAs:  strings.Join(aliasList(d.AlsoKnownAs), "\n"),
+		Summary:      truncateString(d.Summary, 10000), ProfileURL: truncateString(firstID(d.URL), 2048),
+		Outbox: truncateString(d.Outbox, 2048),
 	}, nil
 }
 

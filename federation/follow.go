@@ -137,6 +137,12 @@ func (f *Federation) onAcceptReject(ctx context.Context, act *activity) error {
 	} else if err != nil {
 		return err
 	}
-	_, err = f.store.SetFollowingAccepted(ctx, idOf(act.Object), remote.ID, act.Type == "Accept")
+	if act.Type == "Reject" {
+		// Refused: the follow is gone, so the member may ask again
+		// (Mastodon drops the follow request on Reject too).
+		_, err = f.store.DeleteRejectedFollowing(ctx, idOf(act.Object), remote.ID)
+		return err
+	}
+	_, err = f.store.SetFollowingAccepted(ctx, idOf(act.Object), remote.ID, true)
 	return err
 }

@@ -53,6 +53,7 @@ func newHarnessWith(t *testing.T, change func(*config.Config)) *harness {
 	}
 	fed := New(cfg, env.Svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	env.Svc.SetHooks(fed.Hooks()) // as cmd/hearth wires it
+	env.Svc.SetFediverse(fed.Fediverse())
 	return &harness{t: t, env: env, fed: fed, e: newEcho(fed)}
 }
 

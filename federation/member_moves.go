@@ -23,29 +23,29 @@ const resolveTimeout = 15 * time.Second
 // ResolveAccount finds a fediverse account by handle (@name@host or
 // name@host, through WebFinger) or actor URL, and fetches its actor fresh
 // (its aliases may have just changed), through the SSRF-safe client.
-func (f *Federation) ResolveAccount(ctx context.Context, handle string) (forum.RemoteAccount, error) {
+func (f *Federation) ResolveAccount(ctx context.Context, handle string) (forum.AliasedAccount, error) {
 	ctx, cancel := context.WithTimeout(ctx, resolveTimeout)
 	defer cancel()
 	id := handle
 	if !strings.HasPrefix(handle, "https://") && !strings.HasPrefix(handle, "http://") {
 		var err error
 		if id, err = f.webfingerActor(ctx, handle); err != nil {
-			return forum.RemoteAccount{}, err
+			return forum.AliasedAccount{}, err
 		}
 	}
 	if absoluteURL(id) == "" {
-		return forum.RemoteAccount{}, fmt.Errorf("not an actor id: %q", id)
+		return forum.AliasedAccount{}, fmt.Errorf("not an actor id: %q", id)
 	}
 	if refused, err := f.svc.InboundRefused(ctx, hostOf(id), id); err != nil {
-		return forum.RemoteAccount{}, err
+		return forum.AliasedAccount{}, err
 	} else if refused {
-		return forum.RemoteAccount{}, fmt.Errorf("%s is blocked here", id)
+		return forum.AliasedAccount{}, fmt.Errorf("%s is blocked here", id)
 	}
 	a, err := f.remoteActor(ctx, stripFragment(id), true)
 	if err != nil {
-		return forum.RemoteAccount{}, err
+		return forum.AliasedAccount{}, err
 	}
-	return forum.RemoteAccount{ID: a.APID, Aliases: a.Aliases()}, nil
+	return forum.AliasedAccount{ID: a.APID, Aliases: a.Aliases()}, nil
 }
 
 // webfingerActor looks acct:name@host up on host and returns the actor id

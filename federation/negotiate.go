@@ -17,9 +17,9 @@ import (
 const negotiatedPrefix = "/_ap"
 
 // negotiable matches the page URLs that are also ActivityPub ids: members,
-// categories, posts and threads (with or without the thread's slug; feeds
+// their replies from the Following feed, categories, posts and threads (with or without the thread's slug; feeds
 // such as /t/1/feed.rss have a dot, which slugs never do).
-var negotiable = regexp.MustCompile(`^/(?:u/[^/]+|c/[^/]+|p/[0-9]+|t/[0-9]+(?:/[a-z0-9-]+)?)$`)
+var negotiable = regexp.MustCompile(`^/(?:u/[^/]+(?:/notes/[0-9]+)?|c/[^/]+|p/[0-9]+|t/[0-9]+(?:/[a-z0-9-]+)?)$`)
 
 // Negotiate is an Echo Pre-middleware: a GET or HEAD of a member, category,
 // post or thread URL whose Accept header prefers ActivityPub JSON is routed

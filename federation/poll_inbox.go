@@ -193,6 +193,11 @@ func (f *Federation) onQuestion(ctx context.Context, act *activity, note *noteDo
 		if err != nil || !followed {
 			return err // nobody here asked for this actor's posts
 		}
+		// A standalone poll's page is public: only a public Question
+		// may have one (a followers-only poll would leak to anyone).
+		if public, _ := followedNoteAudience(act.Object, author); !public {
+			return nil
+		}
 	}
 	_, err = f.svc.StoreRemotePoll(ctx, author, q, postID, threadID)
 	return refusedIsDone(err)

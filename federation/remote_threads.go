@@ -59,11 +59,12 @@ func links(raw json.RawMessage) []string {
 }
 
 // threadFromRemote starts a thread from a Create of an object that answers
-// nothing, when it is public and names one of this forum's categories.
-// Anything else is not Hearth's business: done, not kept.
-func (f *Federation) threadFromRemote(ctx context.Context, act *activity, note *noteDoc) error {
+// nothing, when it is public and names one of this forum's categories. It
+// reports whether the object was one (false: not a category's business;
+// the Following feed may keep it).
+func (f *Federation) threadFromRemote(ctx context.Context, act *activity, note *noteDoc) (bool, error) {
 	if !threadStartTypes[note.typ()] {
-		return nil
+		return false, nil
 	}
 	var outer, inner recipients
 	_ = json.Unmarshal(act.Raw, &outer) // parseActivity read it already
@@ -80,30 +81,34 @@ func (f *Federation) threadFromRemote(ctx context.Context, act *activity, note *
 		candidates = append(candidates, links(a.Audience)...)
 	}
 	if !public {
-		return nil
+		return false, nil
 	}
 	candidates = append(note.mentionHrefs(), candidates...)
 	cat, err := f.addressedCategory(ctx, candidates)
 	if err != nil || cat == nil {
-		return err
+		return false, err
 	}
 	if note.attributedTo() != act.Actor || hostOf(note.ID) != hostOf(act.Actor) {
-		return fmt.Errorf("%w: %s created a %s of %s", errIgnore, act.Actor, note.typ(), note.attributedTo())
+		return true, fmt.Errorf("%w: %s created a %s of %s", errIgnore, act.Actor, note.typ(), note.attributedTo())
 	}
 	user, err := f.remoteUser(ctx, act.Actor)
 	if err != nil {
-		return err
+		return true, err
 	}
 	f.syncAvatar(ctx, user)
 	n := note.remote(f.base)
 	n.Activity = act.Raw
-	_, err = f.svc.ThreadFromRemote(ctx, user, cat.id, note.Name, n)
+	thread, err := f.svc.ThreadFromRemote(ctx, user, cat.id, note.Name, n)
 	var rl *forum.RateLimitError
 	if errors.As(err, &rl) {
 		f.log.Info("inbox: thread start refused", "activity", act.ID, "reason", rl.Message)
-		return nil
+		return true, nil
 	}
-	return refusedIsDone(err)
+	if err != nil || thread == nil {
+		return true, refusedIsDone(err)
+	}
+	// Its own conversation elsewhere continues here (and is backfilled).
+	return true, f.recordContext(ctx, note, thread.ID)
 }
 
 // addressedCategory is the first of ids that is one of this forum's

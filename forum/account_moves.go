@@ -23,8 +23,9 @@ import (
 // Both need the member's password again, like the other settings that
 // hand the account over.
 
-// RemoteAccount is a fediverse account as its server describes it.
-type RemoteAccount struct {
+// AliasedAccount is a fediverse account as its server describes it, with
+// the aliases a move checks.
+type AliasedAccount struct {
 	ID      string   // actor id
 	Aliases []string // its alsoKnownAs
 }
@@ -32,7 +33,7 @@ type RemoteAccount struct {
 // AccountResolver finds a fediverse account by handle (@name@host) or
 // actor URL. Federation implements it; cmd/hearth wires it.
 type AccountResolver interface {
-	ResolveAccount(ctx context.Context, handle string) (RemoteAccount, error)
+	ResolveAccount(ctx context.Context, handle string) (AliasedAccount, error)
 }
 
 // SetAccountResolver installs r; call it while wiring, as SetHooks.
@@ -77,20 +78,20 @@ func (s *Service) movingMember(actor *models.User, password string, v validation
 
 // resolveAccount turns what a member typed into a fediverse account, or a
 // validation error on field.
-func (s *Service) resolveAccount(ctx context.Context, field, handle string) (RemoteAccount, error) {
+func (s *Service) resolveAccount(ctx context.Context, field, handle string) (AliasedAccount, error) {
 	handle = strings.TrimSpace(handle)
 	if handle == "" || len(handle) > 2048 {
-		return RemoteAccount{}, &ValidationError{Fields: map[string]string{field: "enter the account as @name@server.example"}}
+		return AliasedAccount{}, &ValidationError{Fields: map[string]string{field: "enter the account as @name@server.example"}}
 	}
 	if s.resolver == nil {
-		return RemoteAccount{}, &ValidationError{Fields: map[string]string{field: "this forum does not federate"}}
+		return AliasedAccount{}, &ValidationError{Fields: map[string]string{field: "this forum does not federate"}}
 	}
 	acct, err := s.resolver.ResolveAccount(ctx, handle)
 	if err != nil {
-		return RemoteAccount{}, &ValidationError{Fields: map[string]string{field: "that account could not be found: check the name and the server"}}
+		return AliasedAccount{}, &ValidationError{Fields: map[string]string{field: "that account could not be found: check the name and the server"}}
 	}
 	if strings.EqualFold(hostOfURL(acct.ID), s.ownHost()) {
-		return RemoteAccount{}, &ValidationError{Fields: map[string]string{field: "that account is on this forum: enter one on another server"}}
+		return AliasedAccount{}, &ValidationError{Fields: map[string]string{field: "that account is on this forum: enter one on another server"}}
 	}
 	return acct, nil
 }

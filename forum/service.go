@@ -51,6 +51,11 @@ type Service struct {
 	mediaReOnce   sync.Once
 	mediaLinkRe   *regexp.Regexp
 	mediaLinkOnce sync.Once
+	// fedi is federation's side of remote follows (remote_follows.go);
+	// nil when none is installed.
+	fedi Fediverse
+	// lookups limits members' lookups of unknown remote accounts.
+	lookups *lookupLimiter
 }
 
 // New builds the service.
@@ -66,6 +71,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		blocks:     &blockCache{},
 		keys:       &keyCache{},
 		site:       &siteCache{},
+		lookups:    &lookupLimiter{},
 	}
 	if cfg.MediaS3URL == "" && cfg.MediaDir != "" {
 		if d, err := media.NewDisk(cfg.MediaDir); err != nil {

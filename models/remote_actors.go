@@ -29,9 +29,17 @@ type RemoteActor struct {
 	AlsoKnownAs  string `gorm:"type:text;not null;default:''"`
 	MovedTo      string `gorm:"size:2048;not null;default:''"`
 	// MoveAt is when the actor's last Move was handled (migration 0462).
-	MoveAt    *time.Time
-	FetchedAt time.Time
-	CreatedAt time.Time
+	MoveAt *time.Time
+	// Summary is the actor's bio as it sent it (HTML, sanitised when
+	// shown); ProfileURL its page on its own server (the actor's url).
+	Summary    string `gorm:"type:text;not null;default:''"`
+	ProfileURL string `gorm:"size:2048;not null;default:''"`
+	Outbox     string `gorm:"size:2048;not null;default:''"`
+	// OutboxFetchedAt is when its outbox was last read for its profile
+	// page; nil when never.
+	OutboxFetchedAt *time.Time
+	FetchedAt       time.Time
+	CreatedAt       time.Time
 }
 
 // DeliveryInbox is where activities for this actor go: the shared inbox
@@ -67,7 +75,8 @@ func (s *Store) UpsertRemoteActor(ctx context.Context, a *RemoteActor) (*RemoteA
 	err := s.DB(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "ap_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"inbox", "shared_inbox", "public_key_pem", "key_id",
-			"preferred_username", "name", "domain", "icon_url", "followers_url", "also_known_as", "fetched_at"}),
+			"preferred_username", "name", "domain", "icon_url", "followers_url", "also_known_as", "fetched_at",
+			"summary", "profile_url", "outbox"}),
 	}).Create(a).Error
 	if err != nil {
 		return nil, err
@@ -111,4 +120,22 @@ func (s *Store) FollowingsOfRemoteActor(ctx context.Context, remoteID int64) ([]
 	var rows []Following
 	err := s.DB(ctx).Where("remote_actor_id = ?", remoteID).Order("id").Find(&rows).Error
 	return rows, err
+}
+
+// RemoteActorByHandle loads a cached actor by its preferred username and
+// domain (case-insensitive), or ErrNotFound: how a remote profile page
+// finds an account already known here.
+func (s *Store) RemoteActorByHandle(ctx context.Context, name, domain string) (*RemoteActor, error) {
+	var a RemoteActor
+	err := s.DB(ctx).Where("LOWER(preferred_username) = ? AND domain = ?", strings.ToLower(name), strings.ToLower(domain)).
+		Order("id").First(&a).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &a, nil
+}
+
+// SetOutboxFetched records when an actor's outbox was last read.
+func (s *Store) SetOutboxFetched(ctx context.Context, id int64, at time.Time) error {
+	return s.DB(ctx).Model(&RemoteActor{}).Where("id = ?", id).Update("outbox_fetched_at", at).Error
 }

@@ -13,13 +13,13 @@ import (
 
 // fakeAccounts resolves handles to accounts with the given aliases, as
 // federation would after WebFinger and a fetch.
-type fakeAccounts map[string]forum.RemoteAccount
+type fakeAccounts map[string]forum.AliasedAccount
 
-func (f fakeAccounts) ResolveAccount(_ context.Context, handle string) (forum.RemoteAccount, error) {
+func (f fakeAccounts) ResolveAccount(_ context.Context, handle string) (forum.AliasedAccount, error) {
 	if a, ok := f[handle]; ok {
 		return a, nil
 	}
-	return forum.RemoteAccount{}, errors.New("no such account")
+	return forum.AliasedAccount{}, errors.New("no such account")
 }
 
 // TestMovePage: the moving page through the real forms. Every form needs

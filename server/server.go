@@ -167,6 +167,7 @@ func (s *Server) routes() *echo.Echo {
 	s.twoFactorRoutes(g)
 	api := g.Group("/api/v1")
 	s.sessionRoutes(g, api)
+	s.remoteAccountRoutes(g, api)
 	s.apiRoutes(api)
 	api.POST("/uploads", s.apiUpload)
 	return e

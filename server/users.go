@@ -14,6 +14,9 @@ import (
 )
 
 func (s *Server) profile(c echo.Context) error {
+	if isRemoteHandle(c.Param("username")) {
+		return s.remoteProfile(c)
+	}
 	pr, err := s.forum.Profile(c.Request().Context(), viewer(c), c.Param("username"))
 	if err != nil {
 		return err

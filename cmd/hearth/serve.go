@@ -78,6 +78,9 @@ func buildApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, e
 	// Forum changes queue their deliveries in the same transaction.
 	svc.SetHooks(fed.Hooks())
 	svc.SetAccountResolver(fed) // members moving between servers
+	// Members following fediverse accounts: lookups, outbox reads,
+	// Follow/Undo and replies go out through federation's client.
+	svc.SetFediverse(fed.Fediverse())
 	fed.Register(srv.Echo())
 	srv.Echo().Pre(fed.Negotiate)
 	// Mail: queued by forum in its transactions, sent by workers that claim

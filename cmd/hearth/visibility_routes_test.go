@@ -51,8 +51,9 @@ func (f *visFixture) paramValues() map[string][]string {
 		"file":     {"none.png"},                                                              // avatar files
 		"hash":     {"0000000000000000000000000000000000000000000000000000000000000000", "x"}, // uploads: public by their unguessable hash
 		"variant":  {"w400", "x"},
-		"token":    {"bad-token"}, // unsubscribe tokens
-		"*":        {"", "x"},     // catch-alls (static files, unknown API paths)
+		"token":    {"bad-token"},             // unsubscribe tokens
+		"acct":     {"nobody@remote.example"}, // remote accounts (name@host): the fixture has none
+		"*":        {"", "x"},                 // catch-alls (static files, unknown API paths)
 	}
 }
 

@@ -63,6 +63,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0461_deliveries_past_block", Migrate: migrateDeliveriesPastBlock},
 		{ID: "0462_remote_actor_move_at", Migrate: migrateRemoteActorMoveAt},
 		{ID: "0463_member_moves", Migrate: migrateMemberMoves},
+		{ID: "0480_remote_follows", Migrate: migrateRemoteFollows},
 		{ID: "0500_uploads", Migrate: migrateUploads},
 	}
 }
