@@ -19,7 +19,14 @@ func TestMemberLastSeenMigrationAndMarkSeen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	seen, _ := s.UserByUsername(ctx, "seen")
+	// Only the id, by a query of its own: a SELECT * of users prepared
+	// before s.Migrate adds later migrations' users columns makes
+	// PostgreSQL refuse that cached plan afterwards ("cached plan must not
+	// change result type").
+	var seen struct{ ID int64 }
+	if err := db.Raw(`SELECT id FROM users WHERE username = ?`, "seen").Scan(&seen).Error; err != nil {
+		t.Fatal(err)
+	}
 	day1, day2 := joined.Add(2*time.Hour), joined.Add(26*time.Hour)
 	for _, at := range []time.Time{day2, day1} {
 		if err := db.Exec(`INSERT INTO member_seen_days (user_id, day, first_at) VALUES (?, ?, ?)`, seen.ID, at.Format(time.DateOnly), at).Error; err != nil {
