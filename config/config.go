@@ -118,11 +118,11 @@ func Defaults() Config {
 		AccountDeletionGrace: 168 * time.Hour,
 
 		FederationRemoteDeletePosts: RemoteDeletePostsDelete,
-		UploadMaxBytes:  10 << 20,
-		UploadDayBytes:  100 << 20,
-		UploadTypes:     "application/pdf,text/plain",
-		UploadMaxPixels: 40_000_000,
-		MediaGCGrace:    24 * time.Hour,
+		UploadMaxBytes:              10 << 20,
+		UploadDayBytes:              100 << 20,
+		UploadTypes:                 "application/pdf,text/plain",
+		UploadMaxPixels:             40_000_000,
+		MediaGCGrace:                24 * time.Hour,
 	}
 }
 
