@@ -69,6 +69,7 @@ func adminCommand() *cli.Command {
 			reset2FACommand(),
 			resetPasswordCommand(),
 			rollupCommand(),
+			migrateDBCommand(),
 		},
 	}
 }
