@@ -70,6 +70,8 @@ func adminCommand() *cli.Command {
 			resetPasswordCommand(),
 			rollupCommand(),
 			migrateDBCommand(),
+			backupCommand(),
+			restoreCommand(),
 		},
 	}
 }
