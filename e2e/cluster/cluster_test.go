@@ -24,19 +24,25 @@ import (
 	"github.com/hearth/hearth/models/modelstest"
 )
 
-const followers = 50
+const (
+	followers = 50
+	// instances the followers live on (each a 127.0.0.1 port): Hearth
+	// limits deliveries in flight per host, as real fan-outs span many.
+	instances = 10
+)
 
-// inboxes is the fediverse: one 127.0.0.1 server holding the inboxes of
-// `followers` remote accounts, counting what each receives by activity id.
+// inboxes is the fediverse: `instances` 127.0.0.1 servers holding the
+// inboxes of `followers` remote accounts, counting what each inbox
+// receives by activity id.
 type inboxes struct {
-	srv *httptest.Server
-	mu  sync.Mutex
-	got map[string]map[string]int // inbox path → activity id → deliveries
+	srvs []*httptest.Server
+	mu   sync.Mutex
+	got  map[string]map[string]int // inbox host and path → activity id → deliveries
 }
 
 func newInboxes(t *testing.T) *inboxes {
 	in := &inboxes{got: map[string]map[string]int{}}
-	in.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		var act struct {
 			ID string `json:"id"`
@@ -46,14 +52,19 @@ func newInboxes(t *testing.T) *inboxes {
 			return
 		}
 		in.mu.Lock()
-		if in.got[r.URL.Path] == nil {
-			in.got[r.URL.Path] = map[string]int{}
+		inbox := r.Host + r.URL.Path
+		if in.got[inbox] == nil {
+			in.got[inbox] = map[string]int{}
 		}
-		in.got[r.URL.Path][act.ID]++
+		in.got[inbox][act.ID]++
 		in.mu.Unlock()
 		w.WriteHeader(http.StatusAccepted)
-	}))
-	t.Cleanup(in.srv.Close)
+	})
+	for range instances {
+		srv := httptest.NewServer(handler)
+		t.Cleanup(srv.Close)
+		in.srvs = append(in.srvs, srv)
+	}
 	return in
 }
 
@@ -169,8 +180,9 @@ func prepare(t *testing.T, dsn, publicURL string, in *inboxes) fixture {
 	}
 	// The remote followers of the category, each with its own inbox.
 	for i := range followers {
-		ra, err := store.UpsertRemoteActor(ctx, &models.RemoteActor{APID: fmt.Sprintf("%s/users/u%d", in.srv.URL, i),
-			Inbox: fmt.Sprintf("%s/users/u%d/inbox", in.srv.URL, i), PreferredUsername: fmt.Sprintf("u%d", i), Domain: "127.0.0.1"})
+		base := in.srvs[i%instances].URL
+		ra, err := store.UpsertRemoteActor(ctx, &models.RemoteActor{APID: fmt.Sprintf("%s/users/u%d", base, i),
+			Inbox: fmt.Sprintf("%s/users/u%d/inbox", base, i), PreferredUsername: fmt.Sprintf("u%d", i), Domain: strings.TrimPrefix(base, "http://")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -381,6 +393,30 @@ func TestThreeProcessesOneDatabase(t *testing.T) {
 			n, _, _ := in.deliveries(before)
 			return n == followers
 		})
+		// Every process presents the same actor and key (made once, by
+		// whichever process signed first).
+		var keys []string
+		for _, p := range c.procs {
+			req, _ := http.NewRequest(http.MethodGet, "http://"+p.addr+"/c/town", nil)
+			req.Host = strings.TrimPrefix(c.url, "http://")
+			req.Header.Set("Accept", "application/activity+json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var actor struct {
+				ID        string `json:"id"`
+				PublicKey struct {
+					PublicKeyPem string `json:"publicKeyPem"`
+				} `json:"publicKey"`
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&actor)
+			resp.Body.Close()
+			keys = append(keys, actor.ID+" "+actor.PublicKey.PublicKeyPem)
+		}
+		if keys[0] != keys[1] || keys[1] != keys[2] || !strings.Contains(keys[0], "PUBLIC KEY") {
+			t.Errorf("the category actor differs between processes:\n%s", strings.Join(keys, "\n"))
+		}
 		time.Sleep(time.Second) // a duplicate would arrive now
 		if n, acts, most := in.deliveries(before); n != followers || acts != 1 || most != 1 {
 			t.Errorf("the thread reached %d of %d inboxes as %d activities, one of them %d times; want one activity, each inbox exactly once", n, followers, acts, most)
