@@ -44,6 +44,9 @@ func migrateDB(ctx context.Context, out io.Writer, from, to string, withSessions
 	if !strings.HasPrefix(to, "postgres://") && !strings.HasPrefix(to, "postgresql://") {
 		return fmt.Errorf("--to must be a PostgreSQL DSN, postgres://USER:PASS@HOST/DB")
 	}
+	if _, err := os.Stat(strings.TrimPrefix(from, "sqlite://")); err != nil {
+		return fmt.Errorf("no database at %s (check --data-dir / --db)", strings.TrimPrefix(from, "sqlite://"))
+	}
 	src, err := models.Open(ctx, from)
 	if err != nil {
 		return fmt.Errorf("cannot open database %s: %s", config.RedactDSN(from), oneLine(err.Error()))

@@ -144,6 +144,7 @@ func TestMigrateDBToPostgres(t *testing.T) {
 	for _, tc := range []struct{ from, to, want string }{
 		{"postgres://h@127.0.0.1:1/x", "postgres://h@127.0.0.1:1/y", "is not SQLite"},
 		{"sqlite://" + filepath.Join(t.TempDir(), "x.db"), "sqlite:///tmp/y.db", "--to must be a PostgreSQL DSN"},
+		{"sqlite://" + filepath.Join(t.TempDir(), "missing.db"), "postgres://h@127.0.0.1:1/y", "no database at"},
 	} {
 		err := migrateDB(ctx, io.Discard, tc.from, tc.to, false)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
