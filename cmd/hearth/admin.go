@@ -69,6 +69,9 @@ func adminCommand() *cli.Command {
 			reset2FACommand(),
 			resetPasswordCommand(),
 			rollupCommand(),
+			migrateDBCommand(),
+			backupCommand(),
+			restoreCommand(),
 		},
 	}
 }
