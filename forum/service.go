@@ -38,6 +38,9 @@ type Service struct {
 	reauth ReauthFunc
 	// site keeps the parsed site settings by version (site_settings.go).
 	site *siteCache
+	// msgHooks resolves and delivers fediverse recipients of private
+	// messages (messages.go); nil when the forum does not federate.
+	msgHooks MessageHooks
 }
 
 // New builds the service.
