@@ -35,6 +35,8 @@ type noteDoc struct {
 	ContentMap   map[string]string `json:"contentMap"`
 	Published    string            `json:"published"`
 	Tag          json.RawMessage   `json:"tag"`
+	To           json.RawMessage   `json:"to"`
+	Cc           json.RawMessage   `json:"cc"`
 }
 
 func parseNote(raw json.RawMessage) (*noteDoc, error) {
@@ -129,6 +131,10 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	}
 	if handled, err := f.createForPoll(ctx, act, note); handled {
 		return err
+	}
+	if note.typ() == "Note" && note.audience(f.base) == audiencePrivate {
+		// Direct or followers-only: never in a thread (addressing.go).
+		return f.createPrivate(ctx, act, note)
 	}
 	if note.typ() != "Note" || note.inReplyTo() == "" {
 		return nil

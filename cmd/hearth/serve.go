@@ -67,6 +67,9 @@ func buildApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, e
 	fed := federation.New(cfg, svc, log)
 	// Forum changes queue their deliveries in the same transaction.
 	svc.SetHooks(fed.Hooks())
+	// Private messages to fediverse accounts: resolved and delivered by
+	// federation too.
+	svc.SetMessageHooks(fed.MessageHooks())
 	fed.Register(srv.Echo())
 	srv.Echo().Pre(fed.Negotiate)
 	// Mail: queued by forum in its transactions, sent by workers that claim

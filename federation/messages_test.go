@@ -1,0 +1,153 @@
+package federation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
+)
+
+// directNote is a status by name addressed only to the given actors (to),
+// with a Mention tag each: what Mastodon sends for "mentioned people
+// only" (direct) visibility.
+func (s *doubleScene) directNote(name, inReplyTo, content string, to ...string) map[string]any {
+	note := s.d.newNote(name, inReplyTo, content)
+	var addr, tags []any
+	for _, a := range to {
+		addr = append(addr, a)
+		tags = append(tags, map[string]any{"type": "Mention", "href": a, "name": "@" + a[strings.LastIndex(a, "/")+1:]})
+	}
+	note["to"], note["cc"], note["tag"] = addr, []any{}, tags
+	return note
+}
+
+func conversationsOf(t *testing.T, h *harness, u *models.User) []forum.ConversationView {
+	t.Helper()
+	l, err := h.env.Svc.Conversations(context.Background(), u, "")
+	must(t, err)
+	return l.Items
+}
+
+// A Mastodon user's direct reply to a thread is not in the thread (page,
+// API read, search) but in the addressed member's messages; unlisted and
+// followers-only replies go where their audience says; the member's
+// answer goes out addressed to exactly that account, and the account's
+// reply to it continues the same conversation.
+func TestDirectMessagesWithMastodon(t *testing.T) {
+	s := newDoubleScene(t, mastodonFlavor{}, "hearth.test", true)
+	h, d, ctx := s.h, s.d, context.Background()
+	h.env.Svc.SetMessageHooks(h.fed.MessageHooks())
+	thread, first := h.env.Thread(s.alice, "general", "Hello, fediverse", "Welcome, everyone.")
+	drain(t, h)
+	noteURL := fmt.Sprintf("%s/p/%d", h.fed.base, first.ID)
+
+	dm := s.directNote("rin", noteURL, "<p>@alice psst zqxdirect</p>", s.hearthAlice)
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", dm["id"].(string)+"/activity", "rin", dm))
+	if posts := s.posts(t, thread.ID); len(posts) != 1 {
+		t.Fatalf("the direct reply is in the thread: %d posts", len(posts))
+	}
+	if res, err := h.env.Svc.Search(ctx, "zqxdirect"); err != nil || len(res.Posts) != 0 {
+		t.Errorf("search finds the direct reply: %+v %v", res, err)
+	}
+	if _, err := h.env.Store.PostByAPID(ctx, dm["id"].(string)); err == nil {
+		t.Errorf("the direct reply was stored as a post")
+	}
+	convs := conversationsOf(t, h, s.alice)
+	if len(convs) != 1 || convs[0].Unread != 1 {
+		t.Fatalf("alice's conversations: %+v", convs)
+	}
+	if len(conversationsOf(t, h, s.bob)) != 0 {
+		t.Errorf("bob got a conversation he was not addressed in")
+	}
+	page, err := h.env.Svc.Conversation(ctx, s.alice, convs[0].ID, "")
+	must(t, err)
+	if len(page.Messages) != 1 || !strings.Contains(page.Messages[0].HTML, "zqxdirect") || page.Messages[0].Author.Username != "rin@remote.test" {
+		t.Fatalf("alice's conversation: %+v", page.Messages)
+	}
+	// Redelivery stores nothing twice.
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", dm["id"].(string)+"/activity2", "rin", dm))
+	if page, _ := h.env.Svc.Conversation(ctx, s.alice, convs[0].ID, ""); len(page.Messages) != 1 {
+		t.Errorf("redelivered DM stored again: %d", len(page.Messages))
+	}
+
+	// Unlisted (Public in cc) is public in the thread; followers-only
+	// addressed to nobody here is nowhere.
+	unlisted := d.newNote("rin", noteURL, "<p>unlisted zqxunlisted</p>", s.hearthAlice)
+	unlisted["to"], unlisted["cc"] = []any{d.actorURL("rin") + "/followers"}, []any{publicAddress, s.hearthAlice}
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", unlisted["id"].(string)+"/activity", "rin", unlisted))
+	followers := d.newNote("rin", noteURL, "<p>followers zqxfollowers</p>")
+	followers["to"], followers["cc"] = []any{d.actorURL("rin") + "/followers"}, []any{}
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", followers["id"].(string)+"/activity", "rin", followers))
+	posts := s.posts(t, thread.ID)
+	if len(posts) != 2 || !strings.Contains(posts[1].HTML, "zqxunlisted") {
+		t.Fatalf("thread after unlisted and followers-only replies: %d posts", len(posts))
+	}
+	if n := len(conversationsOf(t, h, s.alice)); n != 1 {
+		t.Errorf("alice has %d conversations, want 1", n)
+	}
+
+	// alice answers: one Create, to rin only, mentioning rin, in reply to
+	// rin's message.
+	before := len(d.receivedOfType("Create"))
+	m, err := h.env.Svc.SendMessage(ctx, s.alice, convs[0].ID, "hello back zqxanswer")
+	must(t, err)
+	drain(t, h)
+	creates := d.receivedOfType("Create")
+	if len(creates) != before+1 {
+		t.Fatalf("Creates received: %d, want %d", len(creates), before+1)
+	}
+	out := creates[len(creates)-1]
+	obj, _ := out["object"].(map[string]any)
+	for _, doc := range []map[string]any{out, obj} {
+		if fmt.Sprint(doc["to"]) != fmt.Sprint([]any{s.rin}) || len(doc["cc"].([]any)) != 0 {
+			t.Errorf("addressed to %v cc %v, want exactly %s", doc["to"], doc["cc"], s.rin)
+		}
+	}
+	if obj["inReplyTo"] != dm["id"] || !strings.Contains(fmt.Sprint(obj["content"]), "zqxanswer") || !hasMention(obj, s.rin) {
+		t.Errorf("outgoing Note: %v", obj)
+	}
+	if obj["id"] != h.fed.base+fmt.Sprintf("/pm/%d", m.ID) {
+		t.Errorf("Note id %v", obj["id"])
+	}
+
+	// rin's reply to alice's message continues the same conversation.
+	again := s.directNote("rin", obj["id"].(string), "<p>@alice still here zqxcontinued</p>", s.hearthAlice)
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", again["id"].(string)+"/activity", "rin", again))
+	convs = conversationsOf(t, h, s.alice)
+	if len(convs) != 1 {
+		t.Fatalf("the reply started another conversation: %d", len(convs))
+	}
+	page, err = h.env.Svc.Conversation(ctx, s.alice, convs[0].ID, "")
+	must(t, err)
+	if len(page.Messages) != 3 || !strings.Contains(page.Messages[2].HTML, "zqxcontinued") {
+		t.Errorf("conversation after rin's reply: %d messages", len(page.Messages))
+	}
+	if len(s.posts(t, thread.ID)) != 2 {
+		t.Errorf("the continued DM reached the thread")
+	}
+}
+
+// A member writes first to a fediverse account by handle: resolved by
+// WebFinger, delivered to that account's own inbox only.
+func TestMessageToRemoteHandle(t *testing.T) {
+	s := newDoubleScene(t, mastodonFlavor{}, "hearth.test", true)
+	h, d, ctx := s.h, s.d, context.Background()
+	h.env.Svc.SetMessageHooks(h.fed.MessageHooks())
+	_, _, err := h.env.Svc.StartConversation(ctx, s.alice, forum.NewConversation{To: []string{"@mia@remote.test"}, Body: "hi mia zqxfirst"})
+	must(t, err)
+	drain(t, h)
+	creates := d.receivedOfType("Create")
+	if len(creates) != 1 {
+		t.Fatalf("Creates: %d", len(creates))
+	}
+	obj, _ := creates[0]["object"].(map[string]any)
+	if fmt.Sprint(obj["to"]) != fmt.Sprint([]any{s.mia}) || len(obj["cc"].([]any)) != 0 || obj["inReplyTo"] != nil {
+		t.Errorf("first message addressed %v cc %v inReplyTo %v", obj["to"], obj["cc"], obj["inReplyTo"])
+	}
+	if _, _, err := h.env.Svc.StartConversation(ctx, s.alice, forum.NewConversation{To: []string{"nobody@remote.test"}, Body: "x"}); err == nil {
+		t.Errorf("an unknown remote account was accepted")
+	}
+}
