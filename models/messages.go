@@ -300,3 +300,41 @@ func (s *Store) MarkMessageNotificationsRead(ctx context.Context, userID, convID
 	return s.DB(ctx).Model(&Notification{}).Where("user_id = ? AND kind = ? AND post_id = ? AND read_at IS NULL", userID, "message", convID).
 		Update("read_at", now).Error
 }
+
+// MessageReport is a participant's report of one message; Context is the
+// JSON copy of it and the two messages before it, all a moderator sees.
+type MessageReport struct {
+	ID         int64  `gorm:"primaryKey"`
+	MessageID  int64  `gorm:"not null"`
+	ReporterID int64  `gorm:"not null"`
+	AuthorID   int64  `gorm:"not null"`
+	Reason     string `gorm:"size:1000;not null;default:''"`
+	Context    string `gorm:"type:text;not null"`
+	CreatedAt  time.Time
+}
+
+// CreateMessageReport inserts r (unique per message and reporter).
+func (s *Store) CreateMessageReport(ctx context.Context, r *MessageReport) error {
+	return s.DB(ctx).Create(r).Error
+}
+
+// MessageReportsByIDs loads reports by id.
+func (s *Store) MessageReportsByIDs(ctx context.Context, ids []int64) (map[int64]*MessageReport, error) {
+	out := map[int64]*MessageReport{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []MessageReport
+	if err := s.DB(ctx).Where("id IN ?", uniqueIDs(ids)).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		out[rows[i].ID] = &rows[i]
+	}
+	return out, nil
+}
+
+// RemoveMessage replaces a message's text (a moderator removed it).
+func (s *Store) RemoveMessage(ctx context.Context, id int64, body, html string) error {
+	return s.DB(ctx).Model(&Message{}).Where("id = ?", id).Updates(map[string]any{"body": body, "html": html}).Error
+}

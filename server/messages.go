@@ -22,6 +22,7 @@ func (s *Server) messageRoutes(g *echo.Group) {
 	g.POST("/messages/:id", s.sendMessage, requireLogin)
 	g.POST("/messages/:id/leave", s.leaveConversation, requireLogin)
 	g.POST("/messages/:id/mute", s.muteConversation, requireLogin)
+	g.POST("/messages/:id/report", s.reportMessage, requireLogin)
 }
 
 // MessagesData is the /messages page: the list, or search results.
@@ -190,4 +191,25 @@ func (s *Server) messageBlock(c echo.Context) error {
 		s.setFlash(c, name+" can no longer send you messages.")
 	}
 	return c.Redirect(http.StatusSeeOther, "/messages")
+}
+
+// reportMessage reports the message named by the "message" field, which
+// must be in conversation :id, to the review queue.
+func (s *Server) reportMessage(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	msgID, err := strconv.ParseInt(c.FormValue("message"), 10, 64)
+	if err != nil || msgID < 1 {
+		return forum.ErrNotFound
+	}
+	if _, err := s.forum.ReportMessage(c.Request().Context(), viewer(c), id, msgID, c.FormValue("reason")); err != nil {
+		if _, ok := forum.AsValidation(err); ok {
+			return s.renderConversation(c, http.StatusUnprocessableEntity, err)
+		}
+		return err
+	}
+	s.setFlash(c, "Thank you: the message was sent to the moderators, with the two before it. They see nothing else of this conversation.")
+	return c.Redirect(http.StatusSeeOther, conversationPath(id))
 }

@@ -163,3 +163,45 @@ func TestConversationAPI(t *testing.T) {
 		t.Errorf("missing conversation: %d", code)
 	}
 }
+
+// A participant reports a message from the conversation page; the /mod
+// queue shows that copy (and the API lists it), never the conversation.
+func TestReportMessagePage(t *testing.T) {
+	ts := newTestServer(t)
+	admin, ann, bob, eve := ts.browser(), ts.browser(), ts.browser(), ts.browser()
+	admin.signup("boss") // the first account is the administrator
+	ann.signup("ann")
+	bob.signup("bob")
+	eve.signup("eve")
+	res := ann.post("/messages/new", url.Values{"to": {"bob"}, "body": {"earlier zqxearly"}})
+	path := res.Header.Get("Location")
+	ann.post(path, url.Values{"body": {"nasty zqxnasty"}})
+	annUser, _ := ts.Store.UserByUsername(ts.Ctx, "ann")
+	var msgs []models.Message
+	ts.Store.DB(ts.Ctx).Where("user_id = ?", annUser.ID).Order("id").Find(&msgs)
+	if len(msgs) != 2 {
+		t.Fatalf("messages: %d", len(msgs))
+	}
+	report := func() url.Values {
+		return url.Values{"message": {strconv.FormatInt(msgs[1].ID, 10)}, "reason": {"rude"}}
+	}
+	if page := bob.get(path); !strings.Contains(page.Body, `action="`+path+`/report"`) {
+		t.Errorf("no report form on the conversation page")
+	}
+	if res := bob.postRaw(path+"/report", report()); res.StatusCode != http.StatusForbidden {
+		t.Errorf("report without CSRF: %d", res.StatusCode)
+	}
+	if res := eve.post(path+"/report", report()); res.StatusCode != http.StatusNotFound {
+		t.Errorf("non-participant report: %d", res.StatusCode)
+	}
+	if res := bob.post(path+"/report", report()); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("report: %d %s", res.StatusCode, res.Body)
+	}
+	mod := admin.get("/mod")
+	if !strings.Contains(mod.Body, "zqxnasty") || !strings.Contains(mod.Body, "zqxearly") || !strings.Contains(mod.Body, "reported a private message") {
+		t.Errorf("/mod does not show the reported copy")
+	}
+	if res := admin.get(path); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the administrator opens the conversation: %d", res.StatusCode)
+	}
+}

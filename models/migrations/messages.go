@@ -74,3 +74,37 @@ func migrateMessages(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+type v401MessageReport struct {
+	ID         int64  `gorm:"primaryKey"`
+	MessageID  int64  `gorm:"not null;uniqueIndex:idx_message_reports_once"`
+	ReporterID int64  `gorm:"not null;uniqueIndex:idx_message_reports_once"`
+	AuthorID   int64  `gorm:"not null"`
+	Reason     string `gorm:"size:1000;not null;default:''"`
+	Context    string `gorm:"type:text;not null"`
+	CreatedAt  time.Time
+}
+
+func (v401MessageReport) TableName() string { return "message_reports" }
+
+// migrateMessageReports lets a participant report one message to the
+// review queue. The report keeps a copy of that message and the two
+// before it (Context, JSON), which is all a moderator ever sees of the
+// conversation. Its queue item carries message_report_id with post_id 0,
+// so the one-open-item-per-post index leaves message items out, as it
+// does appeals.
+func migrateMessageReports(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&v401MessageReport{}); err != nil {
+		return err
+	}
+	for _, s := range []string{
+		`ALTER TABLE mod_queue_items ADD COLUMN message_report_id BIGINT`,
+		`DROP INDEX IF EXISTS idx_mod_queue_unresolved_post_v2`,
+		`CREATE UNIQUE INDEX idx_mod_queue_unresolved_post_v3 ON mod_queue_items (post_id) WHERE state <> 'resolved' AND kind NOT IN ('appeal', 'message')`,
+	} {
+		if err := tx.Exec(s).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

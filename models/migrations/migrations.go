@@ -57,6 +57,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0370_passkeys", Migrate: migratePasskeys},
 		{ID: "0380_site_files", Migrate: migrateSiteFiles},
 		{ID: "0400_messages", Migrate: migrateMessages},
+		{ID: "0401_message_reports", Migrate: migrateMessageReports},
 	}
 }
 
