@@ -18,7 +18,9 @@ import (
 //     means "not in public timelines" on Mastodon, which still shows it in
 //     its thread; Hearth has no timeline of remote replies (category lists
 //     and feeds list threads, the thread feed is the thread), so an
-//     unlisted reply is shown in its thread like a public one.
+//     unlisted reply is shown in its thread like a public one, and kept
+//     out of search, as Mastodon's app/chewy/public_statuses_index.rb
+//     indexes only visibility: public statuses.
 //   - a Note addressed to the followers collection of a Hearth actor (a
 //     category's, as Lemmy-family servers address a Group) counts as
 //     public: those followers are the forum's public.

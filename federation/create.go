@@ -153,7 +153,9 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 		return err
 	}
 	f.syncAvatar(ctx, user)
-	_, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, note.remote(f.base))
+	rn := note.remote(f.base)
+	rn.Unlisted = note.audience(f.base) == audienceUnlisted
+	_, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, rn)
 	return refusedIsDone(err)
 }
 

@@ -85,6 +85,15 @@ func TestDirectMessagesWithMastodon(t *testing.T) {
 	if len(posts) != 2 || !strings.Contains(posts[1].HTML, "zqxunlisted") {
 		t.Fatalf("thread after unlisted and followers-only replies: %d posts", len(posts))
 	}
+	if res, err := h.env.Svc.Search(ctx, "zqxunlisted"); err != nil || len(res.Posts) != 0 {
+		t.Errorf("search finds the unlisted reply: %+v %v", res, err)
+	}
+	// A public reply is found, so the search above could have found it.
+	public := d.newNote("rin", noteURL, "<p>zqxunlisted too, but public</p>", s.hearthAlice)
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", public["id"].(string)+"/activity", "rin", public))
+	if res, err := h.env.Svc.Search(ctx, "zqxunlisted"); err != nil || len(res.Posts) != 1 || !strings.Contains(res.Posts[0].HTML, "public") {
+		t.Errorf("search for the public reply: %+v %v", res, err)
+	}
 	if n := len(conversationsOf(t, h, s.alice)); n != 1 {
 		t.Errorf("alice has %d conversations, want 1", n)
 	}
@@ -125,7 +134,7 @@ func TestDirectMessagesWithMastodon(t *testing.T) {
 	if len(page.Messages) != 3 || !strings.Contains(page.Messages[2].HTML, "zqxcontinued") {
 		t.Errorf("conversation after rin's reply: %d messages", len(page.Messages))
 	}
-	if len(s.posts(t, thread.ID)) != 2 {
+	if len(s.posts(t, thread.ID)) != 3 {
 		t.Errorf("the continued DM reached the thread")
 	}
 }

@@ -22,6 +22,7 @@ type newPost struct {
 	cat        *models.Category // the thread's category, when already loaded
 	created    time.Time        // zero: now
 	apID       *string          // set for a remote post: no federation hook runs
+	unlisted   bool             // a remote reply addressed unlisted (kept out of search)
 }
 
 // insertReply publishes a reply: the next number under the thread's row
@@ -39,7 +40,7 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 	}
 	post := &models.Post{
 		ThreadID: t.ID, Number: n, UserID: author.ID, ReplyToID: np.replyTo,
-		Body: np.body, HTML: np.html, CreatedAt: created, UpdatedAt: now, APID: np.apID,
+		Body: np.body, HTML: np.html, CreatedAt: created, UpdatedAt: now, APID: np.apID, Unlisted: np.unlisted,
 	}
 	if err := s.store.CreatePost(ctx, post); err != nil {
 		return nil, err

@@ -23,6 +23,8 @@ type RemoteNote struct {
 	// Mentions are the lower-cased names of local members the Note's
 	// Mention tags name; they are notified like members mentioned here.
 	Mentions []string
+	// Unlisted: addressed with Public in cc only (federation/addressing.go).
+	Unlisted bool
 }
 
 // RemoteUser returns the users row standing for a remote actor, creating
@@ -134,7 +136,7 @@ func (s *Service) replyFromRemote(ctx context.Context, author *models.User, thre
 		}
 		// Mentions come from the Note's tags, not its HTML: Mastodon
 		// marks them as links, not @name text.
-		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, cat: cat, created: created, apID: &apID})
+		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, cat: cat, created: created, apID: &apID, unlisted: n.Unlisted})
 		return err
 	})
 	return post, err

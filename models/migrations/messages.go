@@ -87,6 +87,12 @@ type v401MessageReport struct {
 
 func (v401MessageReport) TableName() string { return "message_reports" }
 
+// migrateUnlistedPosts marks remote replies that arrived unlisted, so
+// public search leaves them out.
+func migrateUnlistedPosts(tx *gorm.DB) error {
+	return tx.Exec(`ALTER TABLE posts ADD COLUMN unlisted BOOLEAN NOT NULL DEFAULT false`).Error
+}
+
 // migrateMessageReports lets a participant report one message to the
 // review queue. The report keeps a copy of that message and the two
 // before it (Context, JSON), which is all a moderator ever sees of the

@@ -58,6 +58,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0380_site_files", Migrate: migrateSiteFiles},
 		{ID: "0400_messages", Migrate: migrateMessages},
 		{ID: "0401_message_reports", Migrate: migrateMessageReports},
+		{ID: "0402_unlisted_posts", Migrate: migrateUnlistedPosts},
 	}
 }
 
