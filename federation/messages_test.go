@@ -160,3 +160,44 @@ func TestMessageToRemoteHandle(t *testing.T) {
 		t.Errorf("an unknown remote account was accepted")
 	}
 }
+
+// Blocks apply both ways: a member's block of a remote account drops its
+// direct messages to them; a suspended instance can be neither written to
+// nor heard from.
+func TestDirectMessageBlocks(t *testing.T) {
+	s := newDoubleScene(t, mastodonFlavor{}, "hearth.test", true)
+	h, d, ctx := s.h, s.d, context.Background()
+	h.env.Svc.SetMessageHooks(h.fed.MessageHooks())
+	first := s.directNote("rin", "", "<p>@alice hello zqxhello</p>", s.hearthAlice)
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", first["id"].(string)+"/activity", "rin", first))
+	if n := len(conversationsOf(t, h, s.alice)); n != 1 {
+		t.Fatalf("alice's conversations: %d", n)
+	}
+	if _, err := h.env.Svc.BlockMessages(ctx, s.alice, "rin@remote.test"); err != nil {
+		t.Fatal(err)
+	}
+	again := s.directNote("rin", "", "<p>@alice hello again zqxagain</p>", s.hearthAlice, s.hearthBobURL)
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", again["id"].(string)+"/activity", "rin", again))
+	if n := len(conversationsOf(t, h, s.alice)); n != 1 {
+		t.Errorf("a blocked account's message reached alice: %d conversations", n)
+	}
+	if n := len(conversationsOf(t, h, s.bob)); n != 1 {
+		t.Errorf("bob, who blocks nobody, did not get it: %d", n)
+	}
+	admin := h.env.User("boss", models.RoleAdmin)
+	if _, err := h.env.Svc.BlockInstance(ctx, admin, "remote.test", models.BlockSuspend, "spam"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.env.Svc.StartConversation(ctx, s.bob, forum.NewConversation{To: []string{"mia@remote.test"}, Body: "hi"}); err == nil {
+		t.Errorf("a message to a suspended instance was accepted")
+	}
+	before := len(d.receivedOfType("Create"))
+	convs := conversationsOf(t, h, s.bob)
+	if _, err := h.env.Svc.SendMessage(ctx, s.bob, convs[0].ID, "still there?"); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, h)
+	if n := len(d.receivedOfType("Create")); n != before {
+		t.Errorf("a message was delivered to a suspended instance")
+	}
+}
