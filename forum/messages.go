@@ -121,6 +121,11 @@ func (s *Service) StartConversation(ctx context.Context, actor *models.User, in 
 	if err := v.err(); err != nil {
 		return nil, nil, err
 	}
+	// Checked before resolving too: resolving fediverse names costs
+	// outbound requests, which a flood of refused sends must not buy.
+	if err := s.checkMessageRate(ctx, actor); err != nil {
+		return nil, nil, err
+	}
 	recipients, err := s.resolveRecipients(ctx, actor, names)
 	if err != nil {
 		return nil, nil, err
