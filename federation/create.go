@@ -134,6 +134,10 @@ func (f *Federation) onCreate(ctx context.Context, act *activity, signer string)
 	if handled, err := f.createForPoll(ctx, act, note); handled {
 		return err
 	}
+	if note.typ() == "Note" && note.audience(f.base) == audiencePrivate {
+		// Direct or followers-only: never in a thread (addressing.go).
+		return f.createPrivate(ctx, act, note)
+	}
 	if note.inReplyTo() == "" {
 		if started, err := f.threadFromRemote(ctx, act, note); started || err != nil {
 			return err

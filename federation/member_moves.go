@@ -2,10 +2,7 @@ package federation
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -29,7 +26,7 @@ func (f *Federation) ResolveAccount(ctx context.Context, handle string) (forum.A
 	id := handle
 	if !strings.HasPrefix(handle, "https://") && !strings.HasPrefix(handle, "http://") {
 		var err error
-		if id, err = f.webfingerActor(ctx, handle); err != nil {
+		if id, err = f.webfingerHandle(ctx, handle); err != nil {
 			return forum.AliasedAccount{}, err
 		}
 	}
@@ -48,56 +45,6 @@ func (f *Federation) ResolveAccount(ctx context.Context, handle string) (forum.A
 	return forum.AliasedAccount{ID: a.APID, Aliases: a.Aliases()}, nil
 }
 
-// webfingerActor looks acct:name@host up on host and returns the actor id
-// its self link names. https is asked first; plain http only where
-// --federation-allow-private allows http peers (labs and tests).
-func (f *Federation) webfingerActor(ctx context.Context, handle string) (string, error) {
-	acct := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(handle), "acct:"), "@")
-	name, host, ok := strings.Cut(acct, "@")
-	if !ok || name == "" || host == "" || strings.ContainsAny(host, "/?#@ ") {
-		return "", fmt.Errorf("not a handle: %q", handle)
-	}
-	schemes := []string{"https"}
-	if f.cfg.FederationAllowPrivate {
-		schemes = append(schemes, "http")
-	}
-	var lastErr error
-	for _, scheme := range schemes {
-		u := &url.URL{Scheme: scheme, Host: host, Path: "/.well-known/webfinger",
-			RawQuery: url.Values{"resource": {"acct:" + name + "@" + host}}.Encode()}
-		if err := checkURL(u, f.cfg.FederationAllowPrivate); err != nil {
-			return "", err
-		}
-		resp, err := f.doSignedGet(ctx, u, "application/jrd+json, application/json")
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		body, err := readLimited(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return "", err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return "", fmt.Errorf("webfinger %s: status %d", acct, resp.StatusCode)
-		}
-		var jrd struct {
-			Links []struct {
-				Rel, Type, Href string
-			} `json:"links"`
-		}
-		if err := json.Unmarshal(body, &jrd); err != nil {
-			return "", fmt.Errorf("webfinger %s: %w", acct, err)
-		}
-		for _, l := range jrd.Links {
-			if l.Rel == "self" && (l.Type == activityJSON || strings.HasPrefix(l.Type, ldJSON)) && l.Href != "" {
-				return l.Href, nil
-			}
-		}
-		return "", fmt.Errorf("webfinger %s: no ActivityPub actor", acct)
-	}
-	return "", lastErr
-}
 
 // MemberMoved sends the member's Move to every server that follows them,
 // signed by the member: those servers have their users follow target.
@@ -147,4 +94,15 @@ func addMoveFields(m map[string]any, u *models.User) {
 	if ctx, ok := m["@context"].([]any); ok {
 		m["@context"] = append(append([]any{}, ctx...), moveContext)
 	}
+}
+
+// webfingerHandle is webfingerActor for a handle written @name@host (or
+// acct:name@host).
+func (f *Federation) webfingerHandle(ctx context.Context, handle string) (string, error) {
+	acct := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(handle), "acct:"), "@")
+	name, host, ok := strings.Cut(acct, "@")
+	if !ok || name == "" || host == "" || strings.ContainsAny(host, "/?#@ ") {
+		return "", fmt.Errorf("not a handle: %q", handle)
+	}
+	return f.webfingerActor(ctx, name, host)
 }

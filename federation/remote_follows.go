@@ -36,17 +36,7 @@ type remoteFollows struct{ f *Federation }
 // every actor is (it must claim the id it was fetched from).
 func (r remoteFollows) ResolveAccount(ctx context.Context, name, host string) (*models.RemoteActor, error) {
 	f := r.f
-	schemes := []string{"https"}
-	if f.cfg.FederationAllowPrivate {
-		schemes = append(schemes, "http")
-	}
-	var href string
-	var err error
-	for _, scheme := range schemes {
-		if href, err = f.webfingerSelf(ctx, scheme, name, host); err == nil {
-			break
-		}
-	}
+	href, err := f.webfingerActor(ctx, name, host)
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +81,24 @@ func (r remoteFollows) ResolveProfileURL(ctx context.Context, rawURL string) (*m
 	}
 	f.syncAvatar(ctx, u)
 	return a, nil
+}
+
+// webfingerActor asks host's WebFinger for acct:name@host and returns the
+// actor id its self link names: over https, and plain http too only where
+// --federation-allow-private allows http peers (labs and tests).
+func (f *Federation) webfingerActor(ctx context.Context, name, host string) (string, error) {
+	schemes := []string{"https"}
+	if f.cfg.FederationAllowPrivate {
+		schemes = append(schemes, "http")
+	}
+	var href string
+	var err error
+	for _, scheme := range schemes {
+		if href, err = f.webfingerSelf(ctx, scheme, name, host); err == nil {
+			break
+		}
+	}
+	return href, err
 }
 
 // webfingerSelf asks host's WebFinger for acct:name@host and returns the

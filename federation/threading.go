@@ -94,6 +94,7 @@ func (f *Federation) storeReply(ctx context.Context, actor string, note *noteDoc
 	var post *models.Post
 	n := note.remote(f.base)
 	n.Activity = activity
+	n.Unlisted = note.audience(f.base) == audienceUnlisted
 	if parent != nil {
 		post, err = f.svc.ReplyFromRemoteTo(ctx, user, parent, n)
 	} else {

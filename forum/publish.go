@@ -23,6 +23,7 @@ type newPost struct {
 	created    time.Time        // zero: now
 	apID       *string          // set for a remote post: no outbox hook runs
 	activity   []byte           // a remote post's activity, for the relay
+	unlisted   bool             // a remote reply addressed unlisted (kept out of search)
 }
 
 // insertReply publishes a reply: the next number under the thread's row
@@ -40,7 +41,7 @@ func (s *Service) insertReply(ctx context.Context, author *models.User, t *model
 	}
 	post := &models.Post{
 		ThreadID: t.ID, Number: n, UserID: author.ID, ReplyToID: np.replyTo,
-		Body: np.body, HTML: np.html, CreatedAt: created, UpdatedAt: now, APID: np.apID,
+		Body: np.body, HTML: np.html, CreatedAt: created, UpdatedAt: now, APID: np.apID, Unlisted: np.unlisted,
 	}
 	if err := s.store.CreatePost(ctx, post); err != nil {
 		return nil, err

@@ -44,6 +44,10 @@ type QueueItemView struct {
 	Appeal      *models.Appeal
 	AppealEntry *models.AuditEntry
 	Appellant   *models.User
+	// Report and Reported are a message item's report and its copy of the
+	// reported message with the two before it (message_reports.go).
+	Report   *models.MessageReport
+	Reported []ReportedMessage
 }
 
 // QueuePage is one page of the review queue, oldest first.
@@ -231,7 +235,7 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 		}
 		out[i] = v
 	}
-	return out, nil
+	return s.withMessageReports(ctx, out)
 }
 
 // ResolveQueueItem closes a review item with an action, audited in the same
@@ -270,6 +274,9 @@ func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.
 		}
 		if item.Kind == models.QueueKindAppeal {
 			return s.decideAppealItem(ctx, actor, item, action, note)
+		}
+		if item.Kind == models.QueueKindMessage {
+			return s.resolveMessageItem(ctx, actor, item, action, note)
 		}
 		switch action {
 		case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:

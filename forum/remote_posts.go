@@ -27,6 +27,8 @@ type RemoteNote struct {
 	// accepted, the category's Group relays it to its group-aware
 	// followers (RelayHooks). Empty relays nothing.
 	Activity []byte
+	// Unlisted: addressed with Public in cc only (federation/addressing.go).
+	Unlisted bool
 }
 
 // RemoteUser returns the users row standing for a remote actor, creating
@@ -139,7 +141,7 @@ func (s *Service) replyFromRemote(ctx context.Context, author *models.User, thre
 		}
 		// Mentions come from the Note's tags, not its HTML: Mastodon
 		// marks them as links, not @name text.
-		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, cat: cat, created: created, apID: &apID, activity: n.Activity})
+		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, cat: cat, created: created, apID: &apID, activity: n.Activity, unlisted: n.Unlisted})
 		return err
 	})
 	return post, err

@@ -56,6 +56,9 @@ type Service struct {
 	fedi Fediverse
 	// lookups limits members' lookups of unknown remote accounts.
 	lookups *lookupLimiter
+	// msgHooks resolves and delivers fediverse recipients of private
+	// messages (messages.go); nil when the forum does not federate.
+	msgHooks MessageHooks
 }
 
 // New builds the service.

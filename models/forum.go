@@ -81,6 +81,10 @@ type Post struct {
 	// BoostCount is how many fediverse accounts boosted the post
 	// (migration 0180; rows in post_boosts).
 	BoostCount int `gorm:"not null;default:0"`
+	// Unlisted marks a remote reply addressed with Public in cc only
+	// (migration 0402): shown in its thread, kept out of search, as
+	// Mastodon keeps unlisted statuses out of its public search index.
+	Unlisted bool `gorm:"not null;default:false"`
 }
 
 // PostRevision keeps the body a post had before an edit, so the edit history

@@ -21,6 +21,9 @@ const (
 	// edit caught by a watched word, at the hidden post itself.
 	QueueKindApproval = "approval"
 	QueueKindAppeal   = "appeal"
+	// QueueKindMessage: a participant reported a private message
+	// (forum/message_reports.go).
+	QueueKindMessage = "message"
 )
 
 // AuditEntry records one moderation or administration action: who did what
@@ -63,6 +66,9 @@ type ModQueueItem struct {
 	ResolvedBy *int64
 	HeldPostID *int64 // migration 0090; see QueueKindApproval
 	AppealID   *int64 // set on appeal items (migration 0120); PostID is then 0
+	// MessageReportID is set on message items (migration 0401); PostID
+	// is then 0.
+	MessageReportID *int64
 }
 
 // KeysetCursor is a position in a list ordered by (created_at, id).

@@ -12,7 +12,7 @@ func (s *Store) SearchPosts(ctx context.Context, q string, limit int) ([]Post, e
 	var ps []Post
 	db := s.DB(ctx)
 	if s.Dialect() == "postgres" {
-		err := db.Raw(`SELECT * FROM posts WHERE search @@ websearch_to_tsquery('english', ?) AND deleted_at IS NULL AND hidden_at IS NULL
+		err := db.Raw(`SELECT * FROM posts WHERE search @@ websearch_to_tsquery('english', ?) AND deleted_at IS NULL AND hidden_at IS NULL AND NOT unlisted
 			ORDER BY ts_rank(search, websearch_to_tsquery('english', ?)) DESC, id DESC LIMIT ?`, q, q, limit).Scan(&ps).Error
 		return ps, err
 	}
@@ -21,7 +21,7 @@ func (s *Store) SearchPosts(ctx context.Context, q string, limit int) ([]Post, e
 		return nil, nil
 	}
 	err := db.Raw(`SELECT posts.* FROM post_fts JOIN posts ON posts.id = post_fts.rowid
-		WHERE post_fts MATCH ? AND posts.deleted_at IS NULL AND posts.hidden_at IS NULL ORDER BY post_fts.rank, posts.id DESC LIMIT ?`, match, limit).Scan(&ps).Error
+		WHERE post_fts MATCH ? AND posts.deleted_at IS NULL AND posts.hidden_at IS NULL AND NOT posts.unlisted ORDER BY post_fts.rank, posts.id DESC LIMIT ?`, match, limit).Scan(&ps).Error
 	return ps, err
 }
 

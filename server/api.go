@@ -15,6 +15,7 @@ import (
 
 func (s *Server) apiRoutes(g *echo.Group) {
 	g.GET("/me", s.apiMe)
+	s.messageAPIRoutes(g)
 	g.PUT("/me/password", s.apiChangePassword)
 	g.GET("/categories", s.apiCategories)
 	g.POST("/categories", s.apiCreateCategory)

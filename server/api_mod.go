@@ -41,6 +41,11 @@ type QueueItemJSON struct {
 	// HeldPost is the post an approval item holds back, until approval
 	// publishes it as Post.
 	HeldPost *HeldPostJSON `json:"held_post,omitempty"`
+	// Reported is a message item's copy of the reported private message
+	// and the two before it (all moderators see of the conversation);
+	// Author is who wrote the reported one.
+	Reported []forum.ReportedMessage `json:"reported_messages,omitempty"`
+	Author   *UserJSON               `json:"author,omitempty"`
 }
 
 // AuditEntryJSON is one audit log entry; actor is null for Hearth itself.
@@ -101,6 +106,9 @@ func (s *Server) apiModQueue(c echo.Context) error {
 			hj := s.heldJSON(&it.Held.HeldPost)
 			hj.Author = s.userJSON(it.Held.Author)
 			j.HeldPost = &hj
+		}
+		if it.Report != nil {
+			j.Reported, j.Author = it.Reported, s.userJSON(it.Author)
 		}
 		for _, f := range it.Flags {
 			j.Flags = append(j.Flags, FlagJSON{ID: f.ID, PostID: f.PostID, User: s.userJSON(f.User), Reason: f.Reason,

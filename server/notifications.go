@@ -112,6 +112,10 @@ func (s *Server) apiNotifications(c echo.Context) error {
 				j.URL = s.cfg.URL + n.Link
 			}
 		}
+		if n.Kind == forum.NotifyMessage {
+			// PostID is the conversation: link to it, not to a post.
+			j.URL = s.cfg.URL + conversationPath(n.PostID)
+		}
 		if n.HeldPostID != nil {
 			j.HeldPostID = n.HeldPostID
 			if n.Kind == models.NotifyHeldRejected {

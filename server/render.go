@@ -42,6 +42,9 @@ type Page struct {
 	// always 0 when logged out, which is what keeps it out of the
 	// anonymous page cache.
 	Unread int
+	// UnreadMessages is the viewer's count of conversations with unread
+	// private messages, shown beside Unread.
+	UnreadMessages int
 	// Banner is the staff announcement shown on every page (nil for none);
 	// cached pages include it in their key (see forum.PageVersion).
 	Banner *forum.Banner
@@ -248,6 +251,11 @@ func (s *Server) page(c echo.Context, title string) *Page {
 			s.log.WarnContext(c.Request().Context(), "unread notification count", "error", err)
 		}
 		p.Unread = n
+		m, err := s.forum.UnreadConversations(c.Request().Context(), p.Viewer)
+		if err != nil {
+			s.log.WarnContext(c.Request().Context(), "unread message count", "error", err)
+		}
+		p.UnreadMessages = m
 		p.VerifyEmail = s.forum.NeedsEmailVerification(p.Viewer)
 	}
 	p.Banner = s.banner(c)

@@ -159,6 +159,7 @@ func (s *Server) routes() *echo.Echo {
 	s.applicationRoutes(g)
 
 	s.notificationRoutes(g)
+	s.messageRoutes(g)
 	s.pollRoutes(g)
 	s.notificationLevelRoutes(g)
 	s.mailRoutes(e, g)

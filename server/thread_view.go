@@ -173,7 +173,7 @@ func footKey(it *postItem) string {
 		}
 	}
 	return joinKey("f", strconv.FormatInt(it.ID, 10), strconv.Itoa(it.Number), strconv.Itoa(it.LikeCount), strconv.Itoa(it.Page), string(flags),
-		"b"+strconv.Itoa(it.BoostCount))
+		"b"+strconv.Itoa(it.BoostCount), "u"+it.Author.Username)
 }
 
 // fill renders (or takes from the cache) one partial.

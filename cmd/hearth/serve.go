@@ -81,6 +81,9 @@ func buildApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, e
 	// Members following fediverse accounts: lookups, outbox reads,
 	// Follow/Undo and replies go out through federation's client.
 	svc.SetFediverse(fed.Fediverse())
+	// Private messages to fediverse accounts: resolved and delivered by
+	// federation too.
+	svc.SetMessageHooks(fed.MessageHooks())
 	fed.Register(srv.Echo())
 	srv.Echo().Pre(fed.Negotiate)
 	// Mail: queued by forum in its transactions, sent by workers that claim

@@ -34,9 +34,10 @@ const (
 	markPollOpt  = "zqxoption"
 	markMention  = "zqxmention"
 	markLater    = "zqxlater"
+	markMessage  = "zqxmessage" // a private conversation the member is not in
 )
 
-var markers = []string{markCategory, markTitle, markBody, markRevision, markPoll, markPollOpt, markMention, markLater}
+var markers = []string{markCategory, markTitle, markBody, markRevision, markPoll, markPollOpt, markMention, markLater, markMessage}
 
 // visFixture is the private content and the people who look at it.
 type visFixture struct {
@@ -51,6 +52,7 @@ type visFixture struct {
 	pollThreadID int64
 	pollPostID   int64
 	pollID       int64
+	convID       int64
 	member       *models.User
 	amb          *models.User
 	admin        *models.User
@@ -130,7 +132,17 @@ func newVisFixture(t *testing.T) *visFixture {
 		t.Fatal(err)
 	}
 	f.pollID = poll.ID
-	for _, id := range []int64{f.threadID, f.pollThreadID, f.firstPostID, f.replyID, f.pollPostID, f.pollID} {
+	// Two private conversations between the ambassador and the admin (the
+	// second's id is past the public objects'), the member in neither.
+	for i := 0; i < 2; i++ {
+		c, _, err := svc.StartConversation(ctx, f.amb, forum.NewConversation{To: []string{f.admin.Username}, Subject: "Talk " + markMessage,
+			Body: "Between us: " + markMessage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.convID = c.ID
+	}
+	for _, id := range []int64{f.threadID, f.pollThreadID, f.firstPostID, f.replyID, f.pollPostID, f.pollID, f.convID} {
 		if id < 2 {
 			t.Fatalf("private id %d collides with the public objects' ids", id)
 		}

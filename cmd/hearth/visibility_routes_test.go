@@ -40,8 +40,9 @@ func (f *visFixture) paramValues() map[string][]string {
 		return out
 	}
 	return map[string][]string{
-		// thread, post (first and the edited reply) and poll ids
-		"id":       ids(f.threadID, f.pollThreadID, f.firstPostID, f.replyID, f.pollPostID, f.pollID),
+		// thread, post (first and the edited reply), poll and private
+		// conversation ids
+		"id":       ids(f.threadID, f.pollThreadID, f.firstPostID, f.replyID, f.pollPostID, f.pollID, f.convID),
 		"slug":     {f.privSlug, "x"}, // a thread slug never needs to match: the page redirects to the right one
 		"username": {f.amb.Username, f.member.Username},
 		"tag":      {"zqxtag"},
@@ -295,6 +296,7 @@ func TestEveryRouteKeepsPrivateCategoryPrivate(t *testing.T) {
 		{"/t/" + strconv.FormatInt(f.threadID, 10), markBody},
 		{"/t/" + strconv.FormatInt(f.pollThreadID, 10), markPollOpt},
 		{"/p/" + strconv.FormatInt(f.replyID, 10) + "/revisions", markRevision},
+		{"/messages/" + strconv.FormatInt(f.convID, 10), markMessage},
 	} {
 		res := f.do(amb, http.MethodGet, c.path, "text/html", "", "")
 		if !strings.Contains(strings.ToLower(res.body), c.mark) {
