@@ -45,7 +45,6 @@ func (f *Federation) ResolveAccount(ctx context.Context, handle string) (forum.A
 	return forum.AliasedAccount{ID: a.APID, Aliases: a.Aliases()}, nil
 }
 
-
 // MemberMoved sends the member's Move to every server that follows them,
 // signed by the member: those servers have their users follow target.
 func (o outbox) MemberMoved(ctx context.Context, u *models.User, target string) error {

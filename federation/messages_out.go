@@ -66,7 +66,6 @@ func (o messageOut) ResolveAccount(ctx context.Context, handle string) (*models.
 	return u, nil
 }
 
-
 // MessageCreated queues the message's Create to each remote participant's
 // inbox (their own, not the shared one: a direct message is for them).
 func (o messageOut) MessageCreated(ctx context.Context, c *models.Conversation, m *models.Message, remote []*models.User) error {
