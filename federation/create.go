@@ -35,6 +35,7 @@ type noteDoc struct {
 	ContentMap   map[string]string `json:"contentMap"`
 	Published    string            `json:"published"`
 	Tag          json.RawMessage   `json:"tag"`
+	Attachment   json.RawMessage   `json:"attachment"`
 }
 
 func parseNote(raw json.RawMessage) (*noteDoc, error) {
@@ -62,7 +63,7 @@ func (n *noteDoc) attributedTo() string { return firstID(n.AttributedTo) }
 // the local members its Mention tags name.
 func (n *noteDoc) remote(base string) forum.RemoteNote {
 	published, _ := time.Parse(time.RFC3339, n.Published)
-	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published, Mentions: n.localMentions(base)}
+	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published, Mentions: n.localMentions(base), Attachments: n.attachments()}
 }
 
 // maxNoteTags bounds the tags read from one Note; more is spam.

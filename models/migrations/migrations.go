@@ -57,6 +57,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0370_passkeys", Migrate: migratePasskeys},
 		{ID: "0380_site_files", Migrate: migrateSiteFiles},
 		{ID: "0500_uploads", Migrate: migrateUploads},
+		{ID: "0520_remote_attachments", Migrate: migrateRemoteAttachments},
 	}
 }
 
