@@ -26,7 +26,7 @@ const maxAttachmentsRead = 32
 // Remote media fetching.
 const (
 	remoteMediaFetchTimeout = 20 * time.Second
-	remoteMediaLease        = 2 * remoteMediaFetchTimeout
+	remoteMediaLease        = (remoteMediaBatch + 1) * remoteMediaFetchTimeout // a whole batch of timeouts, so no claim runs out mid-batch
 	remoteMediaBatch        = 4
 )
 

@@ -188,7 +188,11 @@ func (s *Service) remoteAttachmentViews(ctx context.Context, views []PostView) (
 	}
 	on := s.RemoteMediaCacheOn()
 	out := make(map[int64][]RemoteAttachmentView, len(ids))
+	var evicted []int64
 	for _, r := range rows {
+		if on && r.State == models.RemoteMediaEvicted {
+			evicted = append(evicted, r.ID)
+		}
 		v := RemoteAttachmentView{ID: r.ID, Kind: r.Kind, Name: r.Name, Origin: r.URL, Width: r.Width, Height: r.Height}
 		if on && r.State == models.RemoteMediaCached && r.Width > 0 && r.Height > 0 {
 			v.Local = "/media/remote/" + strconv.FormatInt(r.ID, 10)
@@ -199,6 +203,15 @@ func (s *Service) remoteAttachmentViews(ctx context.Context, views []PostView) (
 			}
 		}
 		out[r.PostID] = append(out[r.PostID], v)
+	}
+	// An evicted copy is wanted again: the worker fetches it anew (this
+	// view shows the link; the copy touches the thread when it is made,
+	// so cached pages show it from then on). One statement, only on a
+	// page that shows evicted images.
+	if len(evicted) > 0 {
+		if err := s.store.RequeueEvicted(ctx, evicted, s.now()); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

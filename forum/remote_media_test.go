@@ -109,6 +109,14 @@ func TestRemoteMediaEviction(t *testing.T) {
 	if v := tp.Attachments[a.PostID]; len(v) != 1 || v[0].Local == "" {
 		t.Fatalf("cached image on the page: %+v", v)
 	}
+	// Shown again, the evicted image is fetched again (a cache miss).
+	if state(b) != models.RemoteMediaPending {
+		t.Fatalf("evicted image shown: %s, want back in the queue", state(b))
+	}
+	rows, err := e.Svc.ClaimRemoteMedia(e.Ctx, time.Minute, 10)
+	if err != nil || len(rows) != 1 || rows[0].ID != b.ID {
+		t.Fatalf("claimed %+v (%v), want the evicted image", rows, err)
+	}
 }
 
 // TestRemoteAttachmentBounds: a Note's attachments are bounded (count,
@@ -175,5 +183,26 @@ func TestRemoteAttachmentBounds(t *testing.T) {
 	}
 	if rows, _ = e.Store.RemoteAttachmentsOf(e.Ctx, p.ID); len(rows) != 1 || rows[0].Kind != "video" {
 		t.Fatalf("after an Update with one video: %+v", rows)
+	}
+}
+
+// TestRemoteAccountDeletedDropsAttachments: an account deleted at its
+// origin takes its posts' attachments with it.
+func TestRemoteAccountDeletedDropsAttachments(t *testing.T) {
+	e := forumtest.New(t)
+	e.Category("general")
+	alice := e.User("alice", models.RoleMember)
+	rin := e.RemoteUser("rin", "remote.test")
+	th, first := e.Thread(alice, "general", "Pictures", "Post yours.")
+	r := remoteImagePost(t, e, rin, th.ID, first.ID, 1, colorPNG(t, color.White))
+	a, err := e.Store.RemoteActorByAPID(e.Ctx, "https://remote.test/users/rin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Svc.RemoteAccountDeleted(e.Ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := e.Store.RemoteAttachmentsOf(e.Ctx, r.PostID); err != nil || len(rows) != 0 {
+		t.Fatalf("after the account's deletion: %d attachments (%v)", len(rows), err)
 	}
 }

@@ -66,6 +66,12 @@ func (s *Store) DeleteRemoteAttachments(ctx context.Context, postID int64) error
 	return s.DB(ctx).Where("post_id = ?", postID).Delete(&RemoteAttachment{}).Error
 }
 
+// DeleteRemoteAttachmentsBy drops the attachments of every post of userID
+// (a remote account deleted at its origin).
+func (s *Store) DeleteRemoteAttachmentsBy(ctx context.Context, userID int64) error {
+	return s.DB(ctx).Where("post_id IN (SELECT id FROM posts WHERE user_id = ?)", userID).Delete(&RemoteAttachment{}).Error
+}
+
 // RemoteAttachmentsOf lists a post's attachments in their order.
 func (s *Store) RemoteAttachmentsOf(ctx context.Context, postID int64) ([]RemoteAttachment, error) {
 	var rows []RemoteAttachment
@@ -173,6 +179,16 @@ func (s *Store) EvictRemoteAttachment(ctx context.Context, r *RemoteAttachment, 
 	}
 	res := q.Updates(map[string]any{"state": RemoteMediaEvicted, "hash": "", "size": 0, "updated_at": now})
 	return res.RowsAffected == 1, res.Error
+}
+
+// RequeueEvicted puts evicted attachments among ids back in the fetch
+// queue (a page shows them again: the cache's miss path).
+func (s *Store) RequeueEvicted(ctx context.Context, ids []int64, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.DB(ctx).Model(&RemoteAttachment{}).Where("id IN ? AND state = ?", ids, RemoteMediaEvicted).
+		Updates(map[string]any{"state": RemoteMediaPending, "attempts": 0, "next_at": nil, "updated_at": now}).Error
 }
 
 // SaveRemoteUpload records the local copy of a remote file in uploads (no
