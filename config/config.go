@@ -90,6 +90,13 @@ type Config struct {
 	UploadTypes     string        // comma-separated non-image types accepted (served as downloads)
 	UploadMaxPixels int           // images with more pixels are refused before decoding
 	MediaGCGrace    time.Duration // an unreferenced file is collected this long after its last upload
+	// MediaRemoteCache copies images attached to posts from the fediverse
+	// into the media store and serves them from here (readers' browsers
+	// never contact the remote server); off, the page links to the
+	// origin instead and never shows a remote <img>. MediaRemoteCacheMax
+	// bounds the copies' total bytes; the least recently used go first.
+	MediaRemoteCache    bool
+	MediaRemoteCacheMax int64
 }
 
 // Remote account deletion: what happens to the posts.
@@ -123,6 +130,9 @@ func Defaults() Config {
 		UploadTypes:                 "application/pdf,text/plain",
 		UploadMaxPixels:             40_000_000,
 		MediaGCGrace:                24 * time.Hour,
+
+		MediaRemoteCache:    true,
+		MediaRemoteCacheMax: 2 << 30,
 	}
 }
 
@@ -163,6 +173,9 @@ func (c *Config) Normalize() error {
 	}
 	if c.MediaGCGrace < time.Minute {
 		return fmt.Errorf("--media-gc-grace / HEARTH_MEDIA_GC_GRACE must be at least 1m (default 24h), got %s", c.MediaGCGrace)
+	}
+	if c.MediaRemoteCacheMax < 1<<20 {
+		return fmt.Errorf("--media-remote-cache-max / HEARTH_MEDIA_REMOTE_CACHE_MAX must be at least 1048576 bytes (default 2 GB), got %d", c.MediaRemoteCacheMax)
 	}
 	if !strings.HasPrefix(c.DB, "sqlite://") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return fmt.Errorf("--db / HEARTH_DB must start with sqlite:// or postgres://, got %q", RedactDSN(c.DB))

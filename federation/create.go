@@ -37,6 +37,8 @@ type noteDoc struct {
 	// when public.
 	To json.RawMessage `json:"to"`
 	Cc json.RawMessage `json:"cc"`
+	// Attachment lists its files (remote_media.go reads them).
+	Attachment json.RawMessage `json:"attachment"`
 }
 
 func parseNote(raw json.RawMessage) (*noteDoc, error) {
@@ -65,7 +67,7 @@ func (n *noteDoc) context() string      { return stripFragment(firstID(n.Context
 // the local members its Mention tags name.
 func (n *noteDoc) remote(base string) forum.RemoteNote {
 	published, _ := time.Parse(time.RFC3339, n.Published)
-	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published, Mentions: n.localMentions(base)}
+	return forum.RemoteNote{APID: n.ID, HTML: n.Content, Published: published, Mentions: n.localMentions(base), Attachments: n.attachments()}
 }
 
 // maxNoteTags bounds the tags read from one Note; more is spam.

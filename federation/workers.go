@@ -44,6 +44,13 @@ func (f *Federation) Run(ctx context.Context, workers int) {
 		wg.Add(1)
 		go loop("inbox", f.processInbox)
 	}
+	// Remote media: trim the cache first (its bound may have been
+	// lowered since the last run), then copy images as they arrive.
+	if _, err := f.svc.EvictRemoteMedia(ctx); err != nil && ctx.Err() == nil {
+		f.log.Error("federation worker", "queue", "remote media", "error", err)
+	}
+	wg.Add(1)
+	go loop("remote media", f.fetchRemoteMedia)
 	f.limiter.setTotal(max(1, workers) * deliveryParallel)
 	wg.Add(2)
 	go func() { defer wg.Done(); f.runDeliveries(ctx) }()

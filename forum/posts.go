@@ -63,6 +63,9 @@ type ThreadPage struct {
 	CanReply   bool
 	// SolutionPostID is the reply marked as answering the thread, or 0.
 	SolutionPostID int64
+	// Attachments are the files of the page's remote posts, by post id
+	// (remote_media.go); nil when it has none.
+	Attachments map[int64][]RemoteAttachmentView
 	// Pending are the viewer's own replies waiting for approval here,
 	// shown only to them (logged-in pages are never cached).
 	Pending []models.HeldPost
@@ -174,6 +177,9 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 		return nil, err
 	}
 	tp := &ThreadPage{Thread: t, Category: cat, Tags: tags[t.ID], Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t)}
+	if tp.Attachments, err = s.remoteAttachmentViews(ctx, views); err != nil {
+		return nil, err
+	}
 	sol, err := s.store.SolutionOf(ctx, t.ID)
 	switch {
 	case err == nil:
@@ -414,6 +420,11 @@ func (s *Service) deletePost(ctx context.Context, actor *models.User, postID int
 		// Its files are collected once nothing else shows them.
 		if err := s.store.SetPostUploads(ctx, p.ID, nil); err != nil {
 			return err
+		}
+		if p.APID != nil {
+			if err := s.store.DeleteRemoteAttachments(ctx, p.ID); err != nil {
+				return err
+			}
 		}
 		return s.hooks.PostDeleted(ctx, p)
 	})

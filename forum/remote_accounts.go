@@ -50,6 +50,10 @@ func (s *Service) RemoteAccountDeleted(ctx context.Context, a *models.RemoteActo
 		if err != nil {
 			return err
 		}
+		// Their attachments go too; the media collector takes the copies.
+		if err := s.store.DeleteRemoteAttachmentsBy(ctx, u.ID); err != nil {
+			return err
+		}
 		boosted, err := s.store.RemoveBoostsBy(ctx, u.ID)
 		if err != nil {
 			return err

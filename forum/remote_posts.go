@@ -29,6 +29,8 @@ type RemoteNote struct {
 	Activity []byte
 	// Unlisted: addressed with Public in cc only (federation/addressing.go).
 	Unlisted bool
+	// Attachments are the Note's files (remote_media.go bounds them).
+	Attachments []RemoteAttachmentIn
 }
 
 // RemoteUser returns the users row standing for a remote actor, creating
@@ -93,7 +95,7 @@ func (s *Service) replyFromRemote(ctx context.Context, author *models.User, thre
 	html := markup.SanitizeHTML(n.HTML)
 	body := markup.PlainText(html)
 	v := validation{}
-	checkText(v, "body", body, 1, bodyMaxRunes)
+	checkText(v, "body", body, n.minBody(), bodyMaxRunes)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -142,7 +144,11 @@ func (s *Service) replyFromRemote(ctx context.Context, author *models.User, thre
 		// Mentions come from the Note's tags, not its HTML: Mastodon
 		// marks them as links, not @name text.
 		post, err = s.insertReply(ctx, author, t, newPost{body: body, html: html, mentions: n.Mentions, replyTo: replyTo, parent: parent, cat: cat, created: created, apID: &apID, activity: n.Activity, unlisted: n.Unlisted})
-		return err
+		if err != nil || len(n.Attachments) == 0 {
+			return err
+		}
+		// One batch insert, only for a Note that has attachments.
+		return s.store.AddRemoteAttachments(ctx, remoteAttachmentRows(post.ID, n.Attachments, now))
 	})
 	return post, err
 }
@@ -215,7 +221,7 @@ func (s *Service) EditFromRemote(ctx context.Context, author *models.User, n Rem
 	html := markup.SanitizeHTML(n.HTML)
 	body := markup.PlainText(html)
 	v := validation{}
-	checkText(v, "body", body, 1, bodyMaxRunes)
+	checkText(v, "body", body, n.minBody(), bodyMaxRunes)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -226,7 +232,13 @@ func (s *Service) EditFromRemote(ctx context.Context, author *models.User, n Rem
 			return err
 		}
 		post = p
-		if p.DeletedAt != nil || p.HTML == html {
+		if p.DeletedAt != nil {
+			return nil
+		}
+		if err := s.replaceRemoteAttachments(ctx, p.ID, n.Attachments); err != nil {
+			return err
+		}
+		if p.HTML == html {
 			return nil
 		}
 		hold, err := s.remoteWords(ctx, &body, &html)
@@ -271,6 +283,10 @@ func (s *Service) DeleteFromRemote(ctx context.Context, author *models.User, apI
 		}
 		now := s.now()
 		if err := s.store.UpdatePostFields(ctx, p.ID, map[string]any{"deleted_at": now, "deleted_by": author.ID, "updated_at": now}); err != nil {
+			return err
+		}
+		// Its cached files go with the media collector after its grace.
+		if err := s.store.DeleteRemoteAttachments(ctx, p.ID); err != nil {
 			return err
 		}
 		if err := s.store.TouchThread(ctx, p.ThreadID, now); err != nil {

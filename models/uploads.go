@@ -106,7 +106,8 @@ func (s *Store) PostUploads(ctx context.Context, postID int64) ([]Upload, error)
 
 // UnreferencedUploads lists up to limit uploads no post references (nor
 // a post waiting for approval, which has no id to reference yet), no
-// member uses as avatar (avatar_file "media:<hash><ext>"), last uploaded before cutoff: what the garbage
+// member uses as avatar (avatar_file "media:<hash><ext>"), no remote post's attachment
+// holds as its cached copy (remote_attachments), last uploaded before cutoff: what the garbage
 // collector may delete.
 func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time, limit int) ([]Upload, error) {
 	var us []Upload
@@ -114,6 +115,7 @@ func (s *Store) UnreferencedUploads(ctx context.Context, cutoff time.Time, limit
 		Where("NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.hash = uploads.hash)").
 		Where("NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file LIKE 'media:' || uploads.hash || '%')").
 		Where("NOT EXISTS (SELECT 1 FROM held_posts h WHERE h.state = 'pending' AND h.body LIKE '%' || uploads.hash || '%')").
+		Where("NOT EXISTS (SELECT 1 FROM remote_attachments ra WHERE ra.hash = uploads.hash)").
 		Order("last_used_at").Limit(limit).Find(&us).Error
 	return us, err
 }
@@ -127,6 +129,7 @@ func (s *Store) DeleteUploadIfUnreferenced(ctx context.Context, hash string, cut
 		Where("NOT EXISTS (SELECT 1 FROM upload_refs r WHERE r.hash = uploads.hash)").
 		Where("NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file LIKE 'media:' || uploads.hash || '%')").
 		Where("NOT EXISTS (SELECT 1 FROM held_posts h WHERE h.state = 'pending' AND h.body LIKE '%' || uploads.hash || '%')").
+		Where("NOT EXISTS (SELECT 1 FROM remote_attachments ra WHERE ra.hash = uploads.hash)").
 		Delete(&Upload{})
 	return res.RowsAffected == 1, res.Error
 }

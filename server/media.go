@@ -183,6 +183,48 @@ func (s *Server) serveMedia(c echo.Context) error {
 	if variant != "" && !forum.HasVariant(u, variant) {
 		return forum.ErrNotFound
 	}
+	return s.sendBlob(c, u, variant)
+}
+
+// serveRemoteMedia is GET /media/remote/{id}[/{variant}]: the local copy
+// of an image attached to a post from the fediverse, to viewers who may
+// see that post (forum.RemoteMediaFile applies the visibility rule, and
+// says 404 while the copy is not made, after eviction and with
+// --media-remote-cache off). The browser never learns the origin's URL
+// from here. Cached privately for a day: an id's copy may be evicted
+// and fetched again, and its post may be in a private category.
+func (s *Server) serveRemoteMedia(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	variant := c.Param("variant")
+	if variant != "" && !media.ValidVariant(variant) {
+		return forum.ErrNotFound
+	}
+	u, err := s.forum.RemoteMediaFile(c.Request().Context(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	if variant != "" && !forum.HasVariant(u, variant) {
+		return forum.ErrNotFound
+	}
+	h := c.Response().Header()
+	etag := `"` + u.Hash + variant + `"`
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "private, max-age=86400")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return s.sendBlob(c, u, variant)
+}
+
+// sendBlob writes the bytes of upload u (or its variant) from the store,
+// with ranges when the store can seek.
+func (s *Server) sendBlob(c echo.Context, u *models.Upload, variant string) error {
+	ctx, hash, h := c.Request().Context(), u.Hash, c.Response().Header()
 	blobs, err := s.forum.Media()
 	if err != nil {
 		return err

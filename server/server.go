@@ -102,6 +102,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/avatars/:file", s.avatar)
 	e.GET("/media/:hash", s.serveMedia)
 	e.GET("/media/:hash/:variant", s.serveMedia)
+	e.GET("/media/remote/:id", s.serveRemoteMedia)
+	e.GET("/media/remote/:id/:variant", s.serveRemoteMedia)
 
 	g := e.Group("", s.authenticate, s.csrf, s.requireSecondFactor)
 	g.GET("/", s.home)

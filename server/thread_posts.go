@@ -7,14 +7,15 @@ import (
 )
 
 // postList writes a thread page's posts: for each, an <article> around its
-// cached head and foot fragments (see fillFragments) and its poll, if any.
+// cached head and foot fragments (see fillFragments), its poll and its
+// remote attachments, if any.
 // It is Go rather than a {{range}} in thread.html because the range was
 // the largest single cost of a member's 100-post page: html/template
 // calls its escapers and the index builtin through reflection for every
 // value of every post (about a fifth of the page's CPU), only to copy
 // fragments that are already HTML. What it writes is exactly what that
 // range wrote (TestPostListMatchesTheTemplate).
-func (r *renderer) postList(items []postItem, polls map[int64]*pollItem) (template.HTML, error) {
+func (r *renderer) postList(items []postItem, polls map[int64]*pollItem, atts map[int64][]attachItem) (template.HTML, error) {
 	size := 0
 	for i := range items {
 		size += len(items[i].Head) + len(items[i].Foot) + 200
@@ -43,6 +44,12 @@ func (r *renderer) postList(items []postItem, polls map[int64]*pollItem) (templa
 				if err := r.parts.ExecuteTemplate(&b, "poll", p); err != nil {
 					return "", err
 				}
+			}
+			// A remote post's files, under its body; outside the cached
+			// head, since a copy being made or evicted changes them.
+			if a := atts[it.ID]; len(a) > 0 {
+				b.WriteString("\n    ")
+				writeAttachments(&b, a)
 			}
 			b.WriteString("\n    ")
 			b.WriteString(string(it.Foot))

@@ -54,7 +54,7 @@ func TestPostListMatchesTheTemplate(t *testing.T) {
 		if err := ref.ExecuteTemplate(&want, "ref", map[string]any{"Items": items, "Polls": polls}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := r.postList(items, polls)
+		got, err := r.postList(items, polls, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestPostListMatchesTheTemplate(t *testing.T) {
 			t.Fatalf("postList differs from the template:\n got: %q\nwant: %q", got, want.String())
 		}
 	}
-	if got, _ := r.postList(items, polls); !strings.Contains(string(got), "Yes &lt;really&gt;") {
+	if got, _ := r.postList(items, polls, nil); !strings.Contains(string(got), "Yes &lt;really&gt;") {
 		t.Fatal("poll option not escaped")
 	}
 }

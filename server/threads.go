@@ -239,7 +239,7 @@ func (s *Server) thread(c echo.Context) error {
 		return err
 	}
 	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
-	if data.Posts, err = s.tmpl.postList(data.Items, data.Polls); err != nil {
+	if data.Posts, err = s.tmpl.postList(data.Items, data.Polls, attachItems(tp.Attachments)); err != nil {
 		return err
 	}
 	if n := len(tp.Posts); n > 0 {
@@ -309,7 +309,7 @@ func (s *Server) reply(c echo.Context) error {
 		if err := s.fillFragments(data.Items); err != nil {
 			return err
 		}
-		if data.Posts, perr = s.tmpl.postList(data.Items, nil); perr != nil {
+		if data.Posts, perr = s.tmpl.postList(data.Items, nil, attachItems(tp.Attachments)); perr != nil {
 			return perr
 		}
 		p.Data = data

@@ -63,6 +63,8 @@ func serveFlags() []cli.Flag {
 		&cli.IntFlag{Name: "upload-max-pixels", EnvVars: []string{"HEARTH_UPLOAD_MAX_PIXELS"}, Value: d.UploadMaxPixels, Usage: "images with more pixels are refused (checked from the header, before decoding)"},
 		&cli.StringFlag{Name: "upload-types", EnvVars: []string{"HEARTH_UPLOAD_TYPES"}, Value: d.UploadTypes, Usage: "comma-separated types besides JPEG, PNG, GIF and WebP images that members may attach; they are served as downloads"},
 		&cli.DurationFlag{Name: "media-gc-grace", EnvVars: []string{"HEARTH_MEDIA_GC_GRACE"}, Value: d.MediaGCGrace, Usage: "an uploaded file no post uses is deleted this long after its last upload"},
+		&cli.BoolFlag{Name: "media-remote-cache", EnvVars: []string{"HEARTH_MEDIA_REMOTE_CACHE"}, Value: d.MediaRemoteCache, Usage: "copy images attached to posts from the fediverse into the media store and serve them from here, so readers' browsers never contact the remote server (off: the thread links to the original instead)"},
+		&cli.Int64Flag{Name: "media-remote-cache-max", EnvVars: []string{"HEARTH_MEDIA_REMOTE_CACHE_MAX"}, Value: d.MediaRemoteCacheMax, Usage: "bytes the copies of remote images may take in all; the least recently viewed are dropped beyond it"},
 		&cli.BoolFlag{Name: "require-2fa-for-staff", EnvVars: []string{"HEARTH_REQUIRE_2FA_FOR_STAFF"}, Usage: "moderators and admins must turn on two-factor login: until they do, they can only enrol or log out"},
 	)
 }
@@ -121,6 +123,8 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 		cfg.UploadMaxPixels = c.Int("upload-max-pixels")
 		cfg.UploadTypes = c.String("upload-types")
 		cfg.MediaGCGrace = c.Duration("media-gc-grace")
+		cfg.MediaRemoteCache = c.Bool("media-remote-cache")
+		cfg.MediaRemoteCacheMax = c.Int64("media-remote-cache-max")
 	}
 	cfg.Version = Version
 	if err := cfg.Normalize(); err != nil {

@@ -68,6 +68,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0463_member_moves", Migrate: migrateMemberMoves},
 		{ID: "0480_remote_follows", Migrate: migrateRemoteFollows},
 		{ID: "0500_uploads", Migrate: migrateUploads},
+		{ID: "0520_remote_attachments", Migrate: migrateRemoteAttachments},
 	}
 }
 
