@@ -5,6 +5,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,10 +74,27 @@ func (b *browser) clickAsync(sel, want string) {
 	get(b, "click "+sel, chromedp.Evaluate[any](fmt.Sprintf("document.querySelector(%q).click()", sel)))
 	deadline := time.Now().Add(stepTimeout)
 	for time.Now().Before(deadline) {
-		if b.here() == want {
+		if b.hereNow() == want {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	b.t.Fatalf("click %s: still at %s, want %s… (errors: %v)", sel, b.here(), want, b.errors())
+}
+
+// hereNow is here for a poll: while the script's submit navigates the tab,
+// reading the location can fail ("Inspected target navigated or closed"),
+// which only means "not there yet"; the poll asks again.
+func (b *browser) hereNow() string {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		return ""
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(u.Path+"#"+u.Fragment, "#")
 }
