@@ -110,7 +110,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 			werr = c.String(ae.Status, ae.Message)
 		}
 	default:
-		p := s.page(c, http.StatusText(ae.Status))
+		p := s.page(c, errorTitle(ae.Status))
 		p.NoIndex = true
 		p.Data = ae
 		if rerr := s.tmpl.render(c, ae.Status, "error", p); rerr != nil {
@@ -131,4 +131,19 @@ const statusClientClosed = 499
 // else is still an error.
 func clientAborted(c echo.Context, err error) bool {
 	return errors.Is(err, context.Canceled) && errors.Is(c.Request().Context().Err(), context.Canceled)
+}
+
+// errorTitle is an error page's heading in words a reader uses: "Page not
+// found" rather than the status text "Not Found" (which the page used to
+// show twice, as the heading and again in the title).
+func errorTitle(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Page not found"
+	case http.StatusForbidden:
+		return "You cannot see this page"
+	case http.StatusInternalServerError:
+		return "Something went wrong"
+	}
+	return http.StatusText(status)
 }

@@ -43,7 +43,7 @@ func TestMessagesPages(t *testing.T) {
 		t.Fatalf("redirect to %q", path)
 	}
 	home := bob.get("/")
-	if !strings.Contains(home.Body, "Messages (1)") {
+	if !strings.Contains(home.Body, `aria-label="Messages, 1 unread"`) {
 		t.Errorf("bob's header has no unread message count")
 	}
 	list := bob.get("/messages")
@@ -54,7 +54,7 @@ func TestMessagesPages(t *testing.T) {
 	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "zqxpm") {
 		t.Fatalf("bob reads: %d", page.StatusCode)
 	}
-	if home := bob.get("/"); strings.Contains(home.Body, "Messages (1)") {
+	if home := bob.get("/"); strings.Contains(home.Body, `aria-label="Messages, 1 unread"`) {
 		t.Errorf("count stayed after reading")
 	}
 	if res := bob.post(path, url.Values{"body": {"Feed it zqxreply"}}); res.StatusCode != http.StatusSeeOther {

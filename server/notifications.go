@@ -23,8 +23,9 @@ func (s *Server) notificationRoutes(g *echo.Group) {
 
 // NotificationsData is the notifications page.
 type NotificationsData struct {
-	Items []forum.NotificationView
-	Next  string
+	Items  []forum.NotificationView
+	Groups []notificationGroup // Items folded into lines (notification_groups.go)
+	Next   string
 }
 
 func (s *Server) notifications(c echo.Context) error {
@@ -34,7 +35,7 @@ func (s *Server) notifications(c echo.Context) error {
 	}
 	p := s.page(c, "Notifications")
 	p.NoIndex = true
-	p.Data = NotificationsData{Items: l.Items, Next: l.Next}
+	p.Data = NotificationsData{Items: l.Items, Groups: groupNotifications(l.Items), Next: l.Next}
 	return s.tmpl.render(c, http.StatusOK, "notifications", p)
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
@@ -79,7 +78,9 @@ type renderer struct {
 	parts *template.Template // partials, for fragments rendered on their own
 }
 
-func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
+// now is the forum's clock (Service.Now), so relative dates follow a pinned
+// or shifted clock like everything else.
+func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (*renderer, error) {
 	funcs := template.FuncMap{
 		"asset": a.url,
 		"html":  func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitised by forum/markup
@@ -91,9 +92,14 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 			}
 			return out
 		},
-		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":        func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
-		"ago":         ago,
+		"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
+		"ago":          func(t time.Time) string { return relTime(now(), t) },
+		"avatarColour": userColour,
+		"badgeCount":   badgeCount,
+		"pager": func(t *models.Thread, page, pages int, label string) pagerArgs {
+			return pagerArgs{Thread: t, Page: page, Pages: pages, Label: label}
+		},
 		"userURL":     profilePath,
 		"avatarURL":   avatarURL,
 		"siteFileURL": siteFileURL,
@@ -112,7 +118,7 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"abs":          func(p string) string { return baseURL + p },
 		"excerpt":      markup.Excerpt,
 		"canEdit":      forum.CanEditPost,
-		"threadItems":  threadItems,
+		"threadItems":  func(ts []forum.ThreadSummary) []threadItem { return threadItems(ts, now()) },
 		"isStaff":      func(u *models.User) bool { return u != nil && u.IsStaff() },
 		"canModTools":  forum.CanUseModTools,
 		"canApprove":   forum.CanApprove,
@@ -125,12 +131,7 @@ func newRenderer(a *assets, baseURL string, perPage int) (*renderer, error) {
 		"minutes":      Minutes,
 		"slowEvery":    forum.SlowModeEvery,
 		"slowInput":    forum.SlowModeInput,
-		"initial": func(u *models.User) string {
-			if u == nil || u.Username == "" {
-				return "?"
-			}
-			return strings.ToUpper(u.Username[:1])
-		},
+		"initial":      userInitials,
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partials/*.html")
 	if err != nil {
@@ -219,21 +220,6 @@ func avatarURL(u *models.User) string {
 		return "/media/" + h
 	}
 	return "/avatars/" + u.AvatarFile
-}
-
-func ago(t time.Time) string {
-	d := clock.Now().Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + "m ago"
-	case d < 24*time.Hour:
-		return strconv.Itoa(int(d.Hours())) + "h ago"
-	case d < 30*24*time.Hour:
-		return strconv.Itoa(int(d.Hours()/24)) + "d ago"
-	}
-	return t.UTC().Format("Jan 2006")
 }
 
 // page starts a Page with what every page needs.

@@ -44,7 +44,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	tmpl, err := newRenderer(a, cfg.URL, cfg.PostsPerPage)
+	tmpl, err := newRenderer(a, cfg.URL, cfg.PostsPerPage, svc.Now)
 	if err != nil {
 		return nil, err
 	}

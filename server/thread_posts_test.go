@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/hearth/hearth/clock"
 	"html/template"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func TestPostListMatchesTheTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := newRenderer(a, "http://forum.test", 100)
+	r, err := newRenderer(a, "http://forum.test", 100, clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,6 +59,7 @@ type authorItem struct {
 	URL       string
 	AvatarURL string
 	Initial   string
+	Colour    string // avatar-cN: the generated avatar's background
 	Role      string // empty for plain members
 	// Remote authors: Handle is "@name@domain", Domain their server; URL
 	// and AvatarURL then point at their server, not at this one.
@@ -83,7 +84,7 @@ func newAuthorItem(u *models.User) authorItem {
 		a.Handle, a.Domain, a.URL = "@"+u.Username, u.Domain, u.RemoteURL
 	}
 	if u.Username != "" {
-		a.Initial = string([]rune(u.Username)[:1])
+		a.Initial, a.Colour = userInitials(u), userColour(u)
 	}
 	if u.Role != models.RoleMember {
 		a.Role = u.Role
@@ -91,7 +92,7 @@ func newAuthorItem(u *models.User) authorItem {
 	return a
 }
 
-func postItems(views []forum.PostView, page int, member bool) []postItem {
+func postItems(views []forum.PostView, page int, member bool, now time.Time) []postItem {
 	out := make([]postItem, len(views))
 	authors := map[int64]authorItem{}
 	for i := range views {
@@ -120,7 +121,7 @@ func postItems(views []forum.PostView, page int, member bool) []postItem {
 			}
 			it.ISO = v.CreatedAt.UTC().Format(time.RFC3339)
 			it.Date = v.CreatedAt.UTC().Format("2 Jan 2006 15:04")
-			it.Ago = ago(v.CreatedAt)
+			it.Ago = relTime(now, v.CreatedAt)
 			if v.EditedAt != nil && it.Hidden != "placeholder" { // its history is staff-only (CanSeeRevisions)
 				it.Edited = v.EditedAt.UTC().Format("2 Jan 2006 15:04")
 			}

@@ -226,7 +226,7 @@ func (s *Server) thread(c echo.Context) error {
 		{Title: tp.Thread.Title + " (RSS)", Type: "application/rss+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.rss"},
 		{Title: tp.Thread.Title + " (Atom)", Type: "application/atom+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.atom"},
 	}
-	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, viewer(c) != nil)}
+	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, viewer(c) != nil, s.forum.Now())}
 	if err := s.fillFragments(data.Items); err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func (s *Server) reply(c echo.Context) error {
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
 		p.Form.Values["body"] = body // with the Markdown of a file stored before the text was refused
-		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true), ReplyTo: replyTo}
+		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true, s.forum.Now()), ReplyTo: replyTo}
 		if err := s.fillFragments(data.Items); err != nil {
 			return err
 		}
