@@ -77,3 +77,43 @@ func TestDirectMessageUpdateAndDelete(t *testing.T) {
 		t.Errorf("mia's conversation: %+v", page.Messages)
 	}
 }
+
+// A member who blocked a remote account after a group conversation began
+// hears no more from it there: its reply does not join the conversation
+// (no message, no unread count), and the member it was also addressed to
+// still gets it.
+func TestDirectMessageBlockInExistingConversation(t *testing.T) {
+	s := newDoubleScene(t, mastodonFlavor{}, "hearth.test", true)
+	h, d, ctx := s.h, s.d, context.Background()
+	h.env.Svc.SetMessageHooks(h.fed.MessageHooks())
+	first := s.directNote("rin", "", "<p>@alice @bob hello both</p>", s.hearthAlice, s.hearthBobURL)
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", first["id"].(string)+"/activity", "rin", first))
+	convs := conversationsOf(t, h, s.alice)
+	if len(convs) != 1 {
+		t.Fatalf("alice's conversations: %d", len(convs))
+	}
+	_, err := h.env.Svc.Conversation(ctx, s.alice, convs[0].ID, "") // read: unread 0
+	must(t, err)
+	if _, err := h.env.Svc.BlockMessages(ctx, s.alice, "rin@remote.test"); err != nil {
+		t.Fatal(err)
+	}
+	reply := s.directNote("rin", first["id"].(string), "<p>@alice @bob still here zqxblocked</p>", s.hearthAlice, s.hearthBobURL)
+	s.deliver(t, "rin", s.hearthInbox, d.wrap("Create", reply["id"].(string)+"/activity", "rin", reply))
+	convs = conversationsOf(t, h, s.alice)
+	if len(convs) != 1 || convs[0].Unread != 0 {
+		t.Fatalf("alice's conversations after the block: %+v", convs)
+	}
+	page, err := h.env.Svc.Conversation(ctx, s.alice, convs[0].ID, "")
+	must(t, err)
+	for _, m := range page.Messages {
+		if strings.Contains(m.HTML, "zqxblocked") {
+			t.Errorf("the blocked account's reply reached alice's conversation")
+		}
+	}
+	if hits, _ := h.env.Svc.SearchMessages(ctx, s.alice, "zqxblocked"); len(hits) != 0 {
+		t.Errorf("alice finds the blocked reply by search")
+	}
+	if hits, err := h.env.Svc.SearchMessages(ctx, s.bob, "zqxblocked"); err != nil || len(hits) != 1 {
+		t.Errorf("bob, who blocks nobody, did not get the reply: %v %v", hits, err)
+	}
+}
