@@ -262,7 +262,13 @@ func (f *Federation) onUpdate(ctx context.Context, act *activity, signer string)
 		_ = json.Unmarshal(act.Object, &struct {
 			Summary *string `json:"summary"`
 		}{&summary})
-		_, err = f.svc.EditFollowedNote(ctx, user, forum.FollowedNoteInput{APID: note.ID, HTML: note.Content, Summary: summary})
+		var ok bool
+		ok, err = f.svc.EditFollowedNote(ctx, user, forum.FollowedNoteInput{APID: note.ID, HTML: note.Content, Summary: summary})
+		if err == nil && !ok {
+			// Nor a followed note: maybe a direct message received
+			// (forum/messages_remote_edit.go checks it is theirs).
+			err = f.svc.EditMessageFromRemote(ctx, user, n)
+		}
 	}
 	return refusedIsDone(err)
 }
@@ -287,7 +293,11 @@ func (f *Federation) onDelete(ctx context.Context, act *activity, signer string)
 	err = f.svc.DeleteFromRemote(ctx, user, id, act.Raw)
 	if errors.Is(err, forum.ErrNotFound) {
 		// Not a forum post: maybe a post of the Following feed.
-		_, err = f.svc.DeleteFollowedNote(ctx, user, id)
+		var ok bool
+		ok, err = f.svc.DeleteFollowedNote(ctx, user, id)
+		if err == nil && !ok {
+			err = f.svc.DeleteMessageFromRemote(ctx, user, id) // maybe a direct message
+		}
 	}
 	return refusedIsDone(err)
 }

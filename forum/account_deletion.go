@@ -179,6 +179,9 @@ func (s *Service) eraseAccount(ctx context.Context, userID int64) (bool, error) 
 				return err
 			}
 		}
+		if err := s.eraseMessagesOf(ctx, u, now); err != nil {
+			return err
+		}
 		if h, ok := s.hooks.(AccountHooks); ok {
 			if err := h.AccountDeleted(ctx, u); err != nil {
 				return err
@@ -195,6 +198,27 @@ func (s *Service) eraseAccount(ctx context.Context, userID int64) (bool, error) 
 		})
 	})
 	return won, err
+}
+
+// erasedMessage is what a message of an erased account shows in its
+// conversation, in place of the text.
+const erasedMessage = "<p><em>This message was deleted with its author's account.</em></p>"
+
+// eraseMessagesOf erases the text of every private message u wrote,
+// whatever they chose for their posts (messages were never public, so
+// there is nothing to keep them for), leaving a placeholder so the other
+// participants' conversations still read in order, as a deleted post
+// does in a thread; then takes u out of every conversation (the row stays,
+// left, so the placeholders keep naming "deleted member") and drops the
+// message blocks made by or against them.
+func (s *Service) eraseMessagesOf(ctx context.Context, u *models.User, now time.Time) error {
+	if err := s.store.EraseMessagesOf(ctx, u.ID, "This message was deleted with its author's account.", erasedMessage); err != nil {
+		return err
+	}
+	if err := s.store.LeaveAllConversations(ctx, u.ID, now); err != nil {
+		return err
+	}
+	return s.store.DeleteMessageBlocksOf(ctx, u.ID)
 }
 
 // DeletedMemberName is how an erased account shows beside its kept posts.

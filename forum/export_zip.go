@@ -16,7 +16,8 @@ import (
 
 // exportZip builds the member's export: profile.json, posts.json and one
 // Markdown file per post under posts/, bookmarks.json,
-// notification-levels.json (the member's own choices), and outbox.json,
+// notification-levels.json (the member's own choices), messages.json
+// (their private messages, export_messages.go), and outbox.json,
 // an ActivityStreams OrderedCollection of the Create{Note} activities of
 // their public posts, with the ids Hearth federates them under, so a
 // fediverse server can import it. Posts in private categories are in
@@ -94,6 +95,13 @@ func (s *Service) exportZip(ctx context.Context, u *models.User) ([]byte, error)
 		return nil, err
 	}
 	if err := putJSON("outbox.json", s.exportOutbox(u, posts)); err != nil {
+		return nil, err
+	}
+	convs, err := s.exportMessages(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if err := putJSON("messages.json", convs); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {

@@ -276,6 +276,12 @@ func (s *Service) SendMessage(ctx context.Context, actor *models.User, convID in
 		if err != nil {
 			return err
 		}
+		// After the participant check, so a silenced outsider still gets
+		// 404, never word that the conversation exists; then the same
+		// rule as starting one: a silenced member writes to nobody.
+		if err := s.checkNotSilenced(ctx, actor); err != nil {
+			return err
+		}
 		if err := s.checkMessageRate(ctx, actor); err != nil {
 			return err
 		}

@@ -34,7 +34,8 @@ func (s *Service) messageByRef(ctx context.Context, ref MessageRef) (*models.Mes
 // local members named: a reply to a message of a conversation its author
 // is in continues that conversation; anything else starts one between the
 // author and those members. Members who blocked the author are left out
-// (and nothing is stored when that leaves nobody). A Note stored before
+// (and nothing is stored when that leaves nobody), and a conversation in
+// which someone blocked the author is not continued. A Note stored before
 // (redelivery) is not stored again.
 func (s *Service) ReceivePrivateMessage(ctx context.Context, author *models.User, names []string, inReplyTo MessageRef, n RemoteNote) error {
 	if author == nil || !author.IsRemote() || n.APID == "" {
@@ -87,6 +88,29 @@ func (s *Service) ReceivePrivateMessage(ctx context.Context, author *models.User
 		c, err := s.continuedConversation(ctx, author, inReplyTo)
 		if err != nil {
 			return err
+		}
+		if c != nil {
+			// A participant who blocked the author hears no more from
+			// them there: as a local sender is refused a conversation
+			// with someone who blocks them (checkMessageBlocks), the
+			// message does not join it, and goes to the members it was
+			// addressed to who do not block the author, in a new
+			// conversation.
+			others, err := s.otherParticipants(ctx, c.ID, author.ID)
+			if err != nil {
+				return err
+			}
+			ids := make([]int64, len(others))
+			for i, u := range others {
+				ids[i] = u.ID
+			}
+			blockers, err := s.store.MessageBlockers(ctx, author.ID, ids)
+			if err != nil {
+				return err
+			}
+			if len(blockers) > 0 {
+				c = nil
+			}
 		}
 		if c == nil {
 			now := s.now()

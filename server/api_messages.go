@@ -16,6 +16,7 @@ func (s *Server) messageAPIRoutes(g *echo.Group) {
 	g.POST("/conversations", s.apiStartConversation)
 	g.GET("/conversations/:id/messages", s.apiConversationMessages)
 	g.POST("/conversations/:id/messages", s.apiSendMessage)
+	g.POST("/conversations/:id/messages/:message/reports", s.apiReportMessage)
 }
 
 // ConversationJSON is a conversation as the API shows it.
@@ -128,4 +129,34 @@ func (s *Server) apiSendMessage(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, map[string]any{"id": m.ID, "url": s.cfg.URL + conversationPath(id) + "#m" + itoa64(m.ID)})
+}
+
+// apiReportMessage reports one message of a conversation the caller is in
+// to the review queue (named like POST /posts/{id}/flags: a report is a
+// thing created under what it is about). Anyone not in the conversation,
+// and a message not in it, get 404.
+func (s *Server) apiReportMessage(c echo.Context) error {
+	u := viewer(c)
+	if u == nil {
+		return forum.ErrUnauthorized
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	msgID, err := idParam(c, "message")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := s.forum.ReportMessage(c.Request().Context(), u, id, msgID, in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"id": r.ID, "message_id": r.MessageID})
 }

@@ -53,6 +53,7 @@ type visFixture struct {
 	pollPostID   int64
 	pollID       int64
 	convID       int64
+	msgID        int64 // the second conversation's message
 	member       *models.User
 	amb          *models.User
 	admin        *models.User
@@ -135,12 +136,12 @@ func newVisFixture(t *testing.T) *visFixture {
 	// Two private conversations between the ambassador and the admin (the
 	// second's id is past the public objects'), the member in neither.
 	for i := 0; i < 2; i++ {
-		c, _, err := svc.StartConversation(ctx, f.amb, forum.NewConversation{To: []string{f.admin.Username}, Subject: "Talk " + markMessage,
+		c, m, err := svc.StartConversation(ctx, f.amb, forum.NewConversation{To: []string{f.admin.Username}, Subject: "Talk " + markMessage,
 			Body: "Between us: " + markMessage})
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.convID = c.ID
+		f.convID, f.msgID = c.ID, m.ID
 	}
 	for _, id := range []int64{f.threadID, f.pollThreadID, f.firstPostID, f.replyID, f.pollPostID, f.pollID, f.convID} {
 		if id < 2 {

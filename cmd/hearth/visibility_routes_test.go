@@ -43,6 +43,7 @@ func (f *visFixture) paramValues() map[string][]string {
 		// thread, post (first and the edited reply), poll and private
 		// conversation ids
 		"id":       ids(f.threadID, f.pollThreadID, f.firstPostID, f.replyID, f.pollPostID, f.pollID, f.convID),
+		"message":  ids(f.msgID),      // a private message, in conversation f.convID
 		"slug":     {f.privSlug, "x"}, // a thread slug never needs to match: the page redirects to the right one
 		"username": {f.amb.Username, f.member.Username},
 		"tag":      {"zqxtag"},
