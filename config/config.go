@@ -272,9 +272,18 @@ func (c Config) TrustedProxyNets() ([]*net.IPNet, error) {
 		if part == "" {
 			continue
 		}
+		// A bare address is the one-host network (a single proxy).
+		if ip := net.ParseIP(part); ip != nil {
+			bits := 128
+			if ip4 := ip.To4(); ip4 != nil {
+				ip, bits = ip4, 32
+			}
+			nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
 		_, n, err := net.ParseCIDR(part)
 		if err != nil {
-			return nil, fmt.Errorf("--trusted-proxies / HEARTH_TRUSTED_PROXIES: %q is not a network like 10.0.0.0/8", part)
+			return nil, fmt.Errorf("--trusted-proxies / HEARTH_TRUSTED_PROXIES: %q is neither an address like 10.0.0.2 nor a network like 10.0.0.0/8", part)
 		}
 		nets = append(nets, n)
 	}

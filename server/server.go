@@ -80,14 +80,8 @@ func (s *Server) routes() *echo.Echo {
 	e.Pre(headAsGet)
 	// The peer address is the client unless it is a configured proxy, so
 	// login limits cannot be dodged with a forged X-Forwarded-For.
-	e.IPExtractor = echo.ExtractIPDirect()
-	if nets, _ := s.cfg.TrustedProxyNets(); len(nets) > 0 {
-		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-		for _, n := range nets {
-			opts = append(opts, echo.TrustIPRange(n))
-		}
-		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
-	}
+	nets, _ := s.cfg.TrustedProxyNets() // checked by Config.Normalize
+	e.IPExtractor = clientIPExtractor(nets)
 
 	e.Use(middleware.RequestID())
 	e.Use(s.metrics.middleware)
