@@ -29,10 +29,12 @@ type Server struct {
 	assets  *assets
 	echo    *echo.Echo
 	metrics *metrics
-	cache   *anonCache
-	frags   *fragments
-	stats   *statsCache
-	media   mediaInfo
+	// delivery holds the federation delivery metrics (DeliveryObserver).
+	delivery *deliveryMetrics
+	cache    *anonCache
+	frags    *fragments
+	stats    *statsCache
+	media    mediaInfo
 	// healthID names this process's /healthz probe row (see healthz).
 	healthID string
 }
@@ -52,7 +54,11 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache(), frags: newFragments(),
+	d := newDeliveryMetrics()
+	if err := registerQueueMetrics(reg, newQueueCollector(svc.Store(), svc.Now, log), d); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, delivery: d, cache: newAnonCache(), frags: newFragments(),
 		stats: newStatsCache(), healthID: processID()}
 	s.echo = s.routes()
 	return s, nil
