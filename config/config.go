@@ -49,6 +49,10 @@ type Config struct {
 	// it the public /metrics is 404.
 	MetricsAddr  string
 	MetricsToken string
+	// DBMaxConns caps the database connections one process keeps open;
+	// 0 keeps the built-in pool (20 on PostgreSQL, 8 on SQLite). Several
+	// processes on one PostgreSQL need their sum under max_connections.
+	DBMaxConns int
 	// RequireTwoFactorForStaff sends a moderator or admin without a second
 	// factor to enrolment, and lets them do nothing else, until they
 	// turn one on (forum.MustEnrolSecondFactor).
@@ -210,6 +214,9 @@ func (c *Config) Normalize() error {
 	}
 	if _, err := c.TrustedProxyNets(); err != nil {
 		return err
+	}
+	if c.DBMaxConns < 0 || c.DBMaxConns > 1000 {
+		return fmt.Errorf("--db-max-conns / HEARTH_DB_MAX_CONNS must be between 1 and 1000 (0: the built-in pool), got %d", c.DBMaxConns)
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
