@@ -49,6 +49,10 @@ type Config struct {
 	// it the public /metrics is 404.
 	MetricsAddr  string
 	MetricsToken string
+	// DBMaxConns caps the database connections one process keeps open;
+	// 0 keeps the built-in pool (20 on PostgreSQL, 8 on SQLite). Several
+	// processes on one PostgreSQL need their sum under max_connections.
+	DBMaxConns int
 	// RequireTwoFactorForStaff sends a moderator or admin without a second
 	// factor to enrolment, and lets them do nothing else, until they
 	// turn one on (forum.MustEnrolSecondFactor).
@@ -211,6 +215,9 @@ func (c *Config) Normalize() error {
 	if _, err := c.TrustedProxyNets(); err != nil {
 		return err
 	}
+	if c.DBMaxConns < 0 || c.DBMaxConns > 1000 {
+		return fmt.Errorf("--db-max-conns / HEARTH_DB_MAX_CONNS must be between 1 and 1000 (0: the built-in pool), got %d", c.DBMaxConns)
+	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			return fmt.Errorf("--metrics-addr / HEARTH_METRICS_ADDR %q is not a host:port like localhost:9464 (empty turns the metrics listener off)", c.MetricsAddr)
@@ -272,9 +279,18 @@ func (c Config) TrustedProxyNets() ([]*net.IPNet, error) {
 		if part == "" {
 			continue
 		}
+		// A bare address is the one-host network (a single proxy).
+		if ip := net.ParseIP(part); ip != nil {
+			bits := 128
+			if ip4 := ip.To4(); ip4 != nil {
+				ip, bits = ip4, 32
+			}
+			nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
 		_, n, err := net.ParseCIDR(part)
 		if err != nil {
-			return nil, fmt.Errorf("--trusted-proxies / HEARTH_TRUSTED_PROXIES: %q is not a network like 10.0.0.0/8", part)
+			return nil, fmt.Errorf("--trusted-proxies / HEARTH_TRUSTED_PROXIES: %q is neither an address like 10.0.0.2 nor a network like 10.0.0.0/8", part)
 		}
 		nets = append(nets, n)
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -201,8 +202,22 @@ func TestTrustedProxies(t *testing.T) {
 	if len(nets) != 2 {
 		t.Fatalf("nets: %v", nets)
 	}
-	c.TrustedProxies = "10.0.0.1"
-	if err := c.Normalize(); err == nil || !strings.Contains(err.Error(), "HEARTH_TRUSTED_PROXIES") {
-		t.Fatalf("bad CIDR: %v", err)
+	// Bare addresses are one-host networks, IPv4 and IPv6 alike.
+	c.TrustedProxies = "10.0.0.1, ::1"
+	if err := c.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	nets, _ = c.TrustedProxyNets()
+	if len(nets) != 2 || nets[0].String() != "10.0.0.1/32" || nets[1].String() != "::1/128" {
+		t.Fatalf("single addresses: %v", nets)
+	}
+	if nets[0].Contains(net.ParseIP("10.0.0.2")) {
+		t.Fatal("10.0.0.1 trusted its neighbour")
+	}
+	for _, bad := range []string{"10.0.0.0/33", "proxy.example", "10.0.0.1/8/2"} {
+		c.TrustedProxies = bad
+		if err := c.Normalize(); err == nil || !strings.Contains(err.Error(), "HEARTH_TRUSTED_PROXIES") {
+			t.Fatalf("%q accepted: %v", bad, err)
+		}
 	}
 }

@@ -97,6 +97,7 @@ func (f *Federation) dispatch(ctx context.Context, wg *sync.WaitGroup) (int, err
 // attempt sends one job and records the outcome, for the job and for its
 // host's health.
 func (f *Federation) attempt(ctx context.Context, j *models.Delivery) {
+	started := time.Now() // wall time: how long the peer took, whatever the injected clock says
 	err := f.post(ctx, j)
 	if ctx.Err() != nil {
 		// Shutting down mid-request says nothing about the peer; the job
@@ -105,6 +106,9 @@ func (f *Federation) attempt(ctx context.Context, j *models.Delivery) {
 	}
 	f.recordHostOutcome(context.WithoutCancel(ctx), hostOf(j.InboxURL), err)
 	now := f.now()
+	if f.observeDelivery != nil {
+		f.observeDelivery(hostOf(j.InboxURL), time.Since(started), now.Sub(j.CreatedAt), err)
+	}
 	state, next, msg := models.QueueDone, now, ""
 	if err != nil {
 		msg = err.Error()
@@ -119,6 +123,16 @@ func (f *Federation) attempt(ctx context.Context, j *models.Delivery) {
 	}
 	f.finish(ctx, j, state, next, msg)
 }
+
+// DeliveryObserver hears one delivery attempt's outcome: the inbox's host,
+// how long the attempt took, how long since the job was queued (by the
+// federation clock), and the error (nil when delivered).
+type DeliveryObserver func(host string, took, sinceQueued time.Duration, err error)
+
+// SetDeliveryObserver makes every later delivery attempt report to obs
+// (cmd/hearth serve passes the server's metrics). Call it before the
+// workers start.
+func (f *Federation) SetDeliveryObserver(obs DeliveryObserver) { f.observeDelivery = obs }
 
 // finish records a job's new state, unless the job has been claimed again
 // since j was (see FinishDelivery).

@@ -72,6 +72,10 @@ type Federation struct {
 	// (follow_blocks.go).
 	blockedFollows *blockedFollowRejects
 
+	// observeDelivery, when set, hears every delivery attempt's outcome
+	// (SetDeliveryObserver): the server's Prometheus metrics.
+	observeDelivery DeliveryObserver
+
 	// pending bounds the replies kept until their parent arrives
 	// (pending_replies.go).
 	pending pendingLimits

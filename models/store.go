@@ -138,6 +138,27 @@ func (s *Store) SetClock(now func() time.Time) {
 	s.db.Config.NowFunc = func() time.Time { return storeTime(now()) }
 }
 
+// SetMaxConns caps the connections the pool keeps open, and keeps as
+// many idle (see Open: reopening after a burst costs more than holding).
+func (s *Store) SetMaxConns(n int) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(n)
+	return nil
+}
+
+// MaxConns is the pool's cap on open connections.
+func (s *Store) MaxConns() int {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return 0
+	}
+	return sqlDB.Stats().MaxOpenConnections
+}
+
 // Close releases the connection pool.
 func (s *Store) Close() error {
 	sqlDB, err := s.db.DB()

@@ -39,6 +39,8 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
 				slog.String("path", v.URIPath), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency),
+				// The member's address, not the proxy's (--trusted-proxies).
+				slog.String("client_ip", clientIP(c)),
 			}
 			if u := viewer(c); u != nil {
 				attrs = append(attrs, slog.String("actor", u.Username))

@@ -29,10 +29,12 @@ type Server struct {
 	assets  *assets
 	echo    *echo.Echo
 	metrics *metrics
-	cache   *anonCache
-	frags   *fragments
-	stats   *statsCache
-	media   mediaInfo
+	// delivery holds the federation delivery metrics (DeliveryObserver).
+	delivery *deliveryMetrics
+	cache    *anonCache
+	frags    *fragments
+	stats    *statsCache
+	media    mediaInfo
 	// healthID names this process's /healthz probe row (see healthz).
 	healthID string
 }
@@ -52,7 +54,11 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, cache: newAnonCache(), frags: newFragments(),
+	d := newDeliveryMetrics()
+	if err := registerQueueMetrics(reg, newQueueCollector(svc.Store(), svc.Now, log), d); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, delivery: d, cache: newAnonCache(), frags: newFragments(),
 		stats: newStatsCache(), healthID: processID()}
 	s.echo = s.routes()
 	return s, nil
@@ -80,14 +86,8 @@ func (s *Server) routes() *echo.Echo {
 	e.Pre(headAsGet)
 	// The peer address is the client unless it is a configured proxy, so
 	// login limits cannot be dodged with a forged X-Forwarded-For.
-	e.IPExtractor = echo.ExtractIPDirect()
-	if nets, _ := s.cfg.TrustedProxyNets(); len(nets) > 0 {
-		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-		for _, n := range nets {
-			opts = append(opts, echo.TrustIPRange(n))
-		}
-		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
-	}
+	nets, _ := s.cfg.TrustedProxyNets() // checked by Config.Normalize
+	e.IPExtractor = clientIPExtractor(nets)
 
 	e.Use(middleware.RequestID())
 	e.Use(s.metrics.middleware)

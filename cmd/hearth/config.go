@@ -51,7 +51,8 @@ func serveFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "needs-response-after", EnvVars: []string{"HEARTH_NEEDS_RESPONSE_AFTER"}, Value: forum.DefaultNeedsResponseWait, Usage: "how long a thread goes unanswered before it joins the community's needs-response queue (0s: as soon as it is posted)"},
 		&cli.BoolFlag{Name: "require-email-verification", EnvVars: []string{"HEARTH_REQUIRE_EMAIL_VERIFICATION"}, DefaultText: "on with --smtp-url, off without", Usage: "members must verify their email address before they post (the default depends on --smtp-url: without it the mail only goes to the log)"},
 		&cli.StringFlag{Name: "smtp-url", EnvVars: []string{"HEARTH_SMTP_URL"}, Usage: "smtp://user:pass@host:port?from=ADDR (smtps:// for TLS from the start); without from, mail comes from noreply@<host of --url>; empty logs mail instead of sending"},
-		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated networks of load balancers whose X-Forwarded-For names the client (e.g. 10.0.0.0/8)"},
+		&cli.StringFlag{Name: "trusted-proxies", EnvVars: []string{"HEARTH_TRUSTED_PROXIES"}, Usage: "comma-separated addresses or networks of the reverse proxies in front (e.g. 127.0.0.1 or 10.0.0.0/8): only a request from one of them may name the client in X-Forwarded-For (rightmost hop not in this list) or X-Real-IP; login limits and the log use that address (empty: the socket address, headers ignored)"},
+		&cli.IntFlag{Name: "db-max-conns", EnvVars: []string{"HEARTH_DB_MAX_CONNS"}, DefaultText: "20 on PostgreSQL, 8 on SQLite", Usage: "database connections this process keeps open at most (all kept idle between bursts); with several processes on one PostgreSQL keep their sum under its max_connections"},
 		&cli.StringFlag{Name: "metrics-addr", EnvVars: []string{"HEARTH_METRICS_ADDR"}, Value: d.MetricsAddr, Usage: "separate listen address for /metrics (keep it private; empty: no separate listener)"},
 		&cli.StringFlag{Name: "account-deletion-posts", EnvVars: []string{"HEARTH_ACCOUNT_DELETION_POSTS"}, Value: d.AccountDeletionPosts, Usage: "what a member deleting their account may do with their posts: choice (they pick), keep (kept under \"deleted member\") or erase"},
 		&cli.DurationFlag{Name: "account-deletion-grace", EnvVars: []string{"HEARTH_ACCOUNT_DELETION_GRACE"}, Value: d.AccountDeletionGrace, Usage: "how long an account deletion waits, so the member can cancel it, before the account is erased (at least 1m)"},
@@ -108,6 +109,7 @@ func loadConfig(c *cli.Context) (config.Config, error) {
 	cfg.TrustedProxies = c.String("trusted-proxies")
 	if c.Command.Name == "serve" {
 		cfg.MetricsAddr = c.String("metrics-addr")
+		cfg.DBMaxConns = c.Int("db-max-conns")
 		cfg.MetricsToken = c.String("metrics-token")
 		cfg.RequireTwoFactorForStaff = c.Bool("require-2fa-for-staff")
 		cfg.AccountDeletionPosts = c.String("account-deletion-posts")
@@ -150,6 +152,12 @@ func openService(ctx context.Context, cfg config.Config) (*forum.Service, error)
 	store, err := models.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database %s: %s (check --db / HEARTH_DB, and that the server is running)", config.RedactDSN(cfg.DB), oneLine(err.Error()))
+	}
+	if cfg.DBMaxConns > 0 {
+		if err := store.SetMaxConns(cfg.DBMaxConns); err != nil {
+			_ = store.Close()
+			return nil, err
+		}
 	}
 	if err := store.Migrate(); err != nil {
 		_ = store.Close()

@@ -84,6 +84,8 @@ func buildApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, e
 	// Private messages to fediverse accounts: resolved and delivered by
 	// federation too.
 	svc.SetMessageHooks(fed.MessageHooks())
+	// Delivery latency and per-host failures go to /metrics.
+	fed.SetDeliveryObserver(srv.DeliveryObserver())
 	fed.Register(srv.Echo())
 	srv.Echo().Pre(fed.Negotiate)
 	// Mail: queued by forum in its transactions, sent by workers that claim

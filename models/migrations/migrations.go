@@ -5,6 +5,7 @@ package migrations
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
@@ -72,8 +73,34 @@ func All() []*gormigrate.Migration {
 	}
 }
 
-// Run applies all pending migrations.
+// Run applies all pending migrations. Several processes may start together
+// on one database (replicas, a rolling upgrade): on PostgreSQL they take
+// turns under a session advisory lock, so the first applies the migrations
+// and the others then find nothing to do, instead of racing to create the
+// same tables. The lock is keyed by the schema, so separate schemas in one
+// database (tests) do not wait for each other. An SQLite file is served by
+// one process; its Runs take turns inside that process.
 func Run(db *gorm.DB) error {
+	if db.Dialector.Name() != "postgres" {
+		sqliteMigrating.Lock()
+		defer sqliteMigrating.Unlock()
+		return run(db)
+	}
+	// The advisory lock belongs to a session, so lock, migrate and unlock
+	// all run on one connection.
+	return db.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec(`SELECT pg_advisory_lock(hashtext('hearth migrations ' || current_schema()))`).Error; err != nil {
+			return fmt.Errorf("lock for migrations: %w", err)
+		}
+		defer conn.Exec(`SELECT pg_advisory_unlock(hashtext('hearth migrations ' || current_schema()))`)
+		return run(conn)
+	})
+}
+
+// sqliteMigrating serializes Run on SQLite within this process.
+var sqliteMigrating sync.Mutex
+
+func run(db *gorm.DB) error {
 	if err := migrator(db).Migrate(); err != nil {
 		return fmt.Errorf("apply migrations: %w", err)
 	}
