@@ -91,9 +91,14 @@ func (s *Service) SearchWith(ctx context.Context, sq SearchQuery) (*SearchResult
 		if res.ThreadCount, err = s.store.CountSearch(ctx, SearchThreads, sq.Q, *f); err != nil {
 			return nil, err
 		}
-		hits, err := s.store.SearchThreadHits(ctx, sq.Q, *f, cur, limit+1)
-		if err != nil {
-			return nil, err
+		if sq.Kind == "" && after != nil {
+			limit = 0 // later pages of posts do not repeat the titles shown on the first
+		}
+		var hits []models.ThreadHit
+		if limit > 0 {
+			if hits, err = s.store.SearchThreadHits(ctx, sq.Q, *f, cur, limit+1); err != nil {
+				return nil, err
+			}
 		}
 		more := len(hits) > limit
 		if more {

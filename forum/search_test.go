@@ -162,6 +162,13 @@ func TestSearchPagingVisitsEveryResultOnce(t *testing.T) {
 			if res.Next == "" {
 				break
 			}
+			if pages == 0 && sort == "date" {
+				// Both kinds: the first page shows the thread titles, later ones only posts.
+				both, err := e.Svc.SearchWith(e.Ctx, forum.SearchQuery{Q: "paging", After: res.Next, Sort: sort})
+				if err != nil || len(both.Threads) != 0 || both.ThreadCount != 1 {
+					t.Fatalf("titles repeated on a later page: %+v %v", both, err)
+				}
+			}
 			q.After = res.Next
 		}
 		if len(seen) != 45 {
