@@ -3,44 +3,220 @@ package models
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode"
+
+	"gorm.io/gorm"
 )
 
-// SearchPosts finds visible posts matching the words of q, best match first:
-// PostgreSQL full-text search on the generated tsvector, SQLite FTS5 elsewhere.
-func (s *Store) SearchPosts(ctx context.Context, q string, limit int) ([]Post, error) {
-	var ps []Post
-	db := s.DB(ctx)
-	if s.Dialect() == "postgres" {
-		err := db.Raw(`SELECT * FROM posts WHERE search @@ websearch_to_tsquery('english', ?) AND deleted_at IS NULL AND hidden_at IS NULL AND NOT unlisted
-			ORDER BY ts_rank(search, websearch_to_tsquery('english', ?)) DESC, id DESC LIMIT ?`, q, q, limit).Scan(&ps).Error
-		return ps, err
-	}
-	match := ftsQuery(q)
-	if match == "" {
-		return nil, nil
-	}
-	err := db.Raw(`SELECT posts.* FROM post_fts JOIN posts ON posts.id = post_fts.rowid
-		WHERE post_fts MATCH ? AND posts.deleted_at IS NULL AND posts.hidden_at IS NULL AND NOT posts.unlisted ORDER BY post_fts.rank, posts.id DESC LIMIT ?`, match, limit).Scan(&ps).Error
-	return ps, err
+// Highlight sentinels: the database marks matched words with these
+// private-use characters (never with HTML), and the caller escapes the text
+// before it turns them into <mark>. Any in the stored text are removed on
+// PostgreSQL before ts_headline; on SQLite the caller pairs them safely.
+const (
+	MarkStart = "\uE000"
+	MarkEnd   = "\uE001"
+)
+
+// SearchFilter narrows a search. Hidden is the viewer's hidden categories
+// (models.OutsideCategories); From is inclusive, To exclusive; ByDate sorts
+// newest first instead of best match first.
+type SearchFilter struct {
+	CategoryID int64
+	UserID     int64
+	From, To   *time.Time
+	Hidden     []int64
+	ByDate     bool
 }
 
-// SearchThreads finds threads whose title matches q.
-func (s *Store) SearchThreads(ctx context.Context, q string, limit int) ([]Thread, error) {
-	var ts []Thread
+// SearchCursor is a keyset position in search results: (Rank, ID) when
+// sorted by relevance, (At, ID) when sorted by date.
+type SearchCursor struct {
+	Rank float64
+	At   time.Time
+	ID   int64
+}
+
+// PostHit is a matching post with its rank and a highlighted snippet (with
+// MarkStart/MarkEnd around matched words, otherwise plain text).
+type PostHit struct {
+	Post
+	Rank    float64
+	Snippet string
+}
+
+// ThreadHit is a thread whose title matches, the title highlighted.
+type ThreadHit struct {
+	Thread
+	Rank    float64
+	Snippet string
+}
+
+// pgLT stands in for "<" inside ts_headline (see snippet).
+const pgLT = "\uE002"
+
+func unLT(s string) string { return strings.ReplaceAll(s, pgLT, "<") }
+
+// pgConfig is the text search configuration the generated tsvector columns
+// were built with (migrateSearch); queries must use the same one or stems
+// do not meet. The forum has no language setting yet, so it stays English.
+const pgConfig = "english"
+
+const pgQuery = "websearch_to_tsquery('" + pgConfig + "', ?)"
+
+// searchBase builds the FROM/WHERE shared by a search's page and its count.
+// kind is "posts" or "threads"; it returns the query, the rank expression
+// (with its argument) and false when the text holds no searchable word.
+func (s *Store) searchBase(ctx context.Context, kind, q string, f SearchFilter) (*gorm.DB, string, []any, bool) {
 	db := s.DB(ctx)
-	if s.Dialect() == "postgres" {
-		err := db.Raw(`SELECT * FROM threads WHERE search @@ websearch_to_tsquery('english', ?) AND deleted_at IS NULL
-			ORDER BY ts_rank(search, websearch_to_tsquery('english', ?)) DESC, last_post_at DESC LIMIT ?`, q, q, limit).Scan(&ts).Error
-		return ts, err
+	pg := s.Dialect() == "postgres"
+	var tx *gorm.DB
+	var rank string
+	var rankArgs []any
+	if kind == "threads" {
+		if pg {
+			tx = db.Table("threads").Where("threads.search @@ "+pgQuery, q)
+			rank, rankArgs = "ts_rank(threads.search, "+pgQuery+")::float8", []any{q}
+		} else {
+			m := ftsQuery(q)
+			if m == "" {
+				return nil, "", nil, false
+			}
+			tx = db.Table("thread_fts").Joins("JOIN threads ON threads.id = thread_fts.rowid").Where("thread_fts MATCH ?", m)
+			rank = "bm25(thread_fts)"
+		}
+		tx = tx.Where("threads.deleted_at IS NULL")
+		if f.UserID != 0 {
+			tx = tx.Where("threads.user_id = ?", f.UserID)
+		}
+		tx = dateRange(tx, "threads.created_at", f)
+	} else {
+		if pg {
+			tx = db.Table("posts").Where("posts.search @@ "+pgQuery, q)
+			rank, rankArgs = "ts_rank(posts.search, "+pgQuery+")::float8", []any{q}
+		} else {
+			m := ftsQuery(q)
+			if m == "" {
+				return nil, "", nil, false
+			}
+			tx = db.Table("post_fts").Joins("JOIN posts ON posts.id = post_fts.rowid").Where("post_fts MATCH ?", m)
+			rank = "bm25(post_fts)"
+		}
+		tx = tx.Joins("JOIN threads ON threads.id = posts.thread_id").
+			Where("posts.deleted_at IS NULL AND posts.hidden_at IS NULL AND NOT posts.unlisted AND threads.deleted_at IS NULL")
+		if f.UserID != 0 {
+			tx = tx.Where("posts.user_id = ?", f.UserID)
+		}
+		tx = dateRange(tx, "posts.created_at", f)
 	}
-	match := ftsQuery(q)
-	if match == "" {
+	if f.CategoryID != 0 {
+		tx = tx.Where("threads.category_id = ?", f.CategoryID)
+	}
+	return tx.Scopes(OutsideCategories("threads.category_id", f.Hidden)), rank, rankArgs, true
+}
+
+func dateRange(tx *gorm.DB, col string, f SearchFilter) *gorm.DB {
+	if f.From != nil {
+		tx = tx.Where(col+" >= ?", f.From.UTC())
+	}
+	if f.To != nil {
+		tx = tx.Where(col+" < ?", f.To.UTC())
+	}
+	return tx
+}
+
+// searchPage wraps the matching rows (with their rank) in a subquery and
+// adds the keyset condition and order on it. Relevance: PostgreSQL's
+// ts_rank is higher for better matches, SQLite's bm25 lower; ties by id.
+// SQLite's auxiliary functions (bm25) are not reliable in a WHERE, so the
+// rank is compared as the subquery's column, and LIMIT -1 keeps SQLite from
+// flattening the subquery back into one.
+func (s *Store) searchPage(ctx context.Context, inner *gorm.DB, f SearchFilter, after *SearchCursor, limit int) *gorm.DB {
+	pg := s.Dialect() == "postgres"
+	if !pg {
+		inner = inner.Limit(-1)
+	}
+	tx := s.DB(ctx).Table("(?) AS hits", inner).Select("*")
+	if f.ByDate {
+		if after != nil {
+			at := after.At.UTC()
+			tx = tx.Where("(hits.created_at < ? OR (hits.created_at = ? AND hits.id < ?))", at, at, after.ID)
+		}
+		return tx.Order("hits.created_at DESC, hits.id DESC").Limit(limit)
+	}
+	cmp, dir := ">", "ASC"
+	if pg {
+		cmp, dir = "<", "DESC"
+	}
+	if after != nil {
+		tx = tx.Where("(hits.rank "+cmp+" ? OR (hits.rank = ? AND hits.id < ?))", after.Rank, after.Rank, after.ID)
+	}
+	return tx.Order("hits.rank " + dir + ", hits.id DESC").Limit(limit)
+}
+
+// snippet is the highlight expression and its arguments: a fragment of the
+// post body, or the whole thread title.
+func (s *Store) snippet(kind, q string) (string, []any) {
+	if s.Dialect() == "postgres" {
+		col, opts := "posts.body", "StartSel="+MarkStart+", StopSel="+MarkEnd+", MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
+		if kind == "threads" {
+			col, opts = "threads.title", "StartSel="+MarkStart+", StopSel="+MarkEnd+", HighlightAll=true"
+		}
+		// ts_headline's parser drops what looks like an HTML tag; "<" is
+		// stood in for by pgLT so the author's text comes back whole (and is
+		// escaped by the caller), then restored in unLT.
+		return "ts_headline('" + pgConfig + "', replace(translate(" + col + ", chr(57344) || chr(57345) || chr(57346), ''), '<', chr(57346)), " + pgQuery + ", ?)", []any{q, opts}
+	}
+	if kind == "threads" {
+		return "highlight(thread_fts, 0, ?, ?)", []any{MarkStart, MarkEnd}
+	}
+	return "snippet(post_fts, 0, ?, ?, '…', 32)", []any{MarkStart, MarkEnd}
+}
+
+// SearchPostHits finds visible, listed posts matching q in threads outside
+// f.Hidden, one keyset page after the cursor.
+func (s *Store) SearchPostHits(ctx context.Context, q string, f SearchFilter, after *SearchCursor, limit int) ([]PostHit, error) {
+	tx, rank, rankArgs, ok := s.searchBase(ctx, "posts", q, f)
+	if !ok {
 		return nil, nil
 	}
-	err := db.Raw(`SELECT threads.* FROM thread_fts JOIN threads ON threads.id = thread_fts.rowid
-		WHERE thread_fts MATCH ? AND threads.deleted_at IS NULL ORDER BY thread_fts.rank, threads.last_post_at DESC LIMIT ?`, match, limit).Scan(&ts).Error
-	return ts, err
+	snip, snipArgs := s.snippet("posts", q)
+	args := append(append([]any{}, rankArgs...), snipArgs...)
+	tx = tx.Select("posts.*, "+rank+" AS rank, "+snip+" AS snippet", args...)
+	var hits []PostHit
+	err := s.searchPage(ctx, tx, f, after, limit).Scan(&hits).Error
+	for i := range hits {
+		hits[i].Snippet = unLT(hits[i].Snippet)
+	}
+	return hits, err
+}
+
+// SearchThreadHits finds live threads whose title matches q.
+func (s *Store) SearchThreadHits(ctx context.Context, q string, f SearchFilter, after *SearchCursor, limit int) ([]ThreadHit, error) {
+	tx, rank, rankArgs, ok := s.searchBase(ctx, "threads", q, f)
+	if !ok {
+		return nil, nil
+	}
+	snip, snipArgs := s.snippet("threads", q)
+	args := append(append([]any{}, rankArgs...), snipArgs...)
+	tx = tx.Select("threads."+strings.ReplaceAll(threadColumns, ", ", ", threads.")+", "+rank+" AS rank, "+snip+" AS snippet", args...)
+	var hits []ThreadHit
+	err := s.searchPage(ctx, tx, f, after, limit).Scan(&hits).Error
+	for i := range hits {
+		hits[i].Snippet = unLT(hits[i].Snippet)
+	}
+	return hits, err
+}
+
+// CountSearch counts every match of q under f (kind "posts" or "threads").
+func (s *Store) CountSearch(ctx context.Context, kind, q string, f SearchFilter) (int64, error) {
+	tx, _, _, ok := s.searchBase(ctx, kind, q, f)
+	if !ok {
+		return 0, nil
+	}
+	var n int64
+	err := tx.Count(&n).Error
+	return n, err
 }
 
 // ftsQuery turns free text into a safe FTS5 query: every word quoted (so

@@ -14,14 +14,32 @@ func (s *Server) apiTag(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"tag": tag.Name, "thread_count": tag.ThreadCount, "threads": s.summariesJSON(ts)})
 }
 
+// apiSearch answers /api/v1/search with the fields of the /search form
+// (q, type, category, author, from, to, sort, after): the counts, the
+// results with their highlighted snippets (escaped HTML with <mark>), and
+// "next", the cursor of the following page ("" on the last).
 func (s *Server) apiSearch(c echo.Context) error {
-	res, err := s.forum.Search(c.Request().Context(), c.QueryParam("q"))
+	res, err := s.forum.SearchWith(c.Request().Context(), searchQuery(c))
 	if err != nil {
 		return err
 	}
-	posts := make([]PostJSON, len(res.Posts))
-	for i := range res.Posts {
-		posts[i] = s.postJSON(&res.Posts[i].Post, res.Posts[i].Author)
+	type postHit struct {
+		PostJSON
+		SnippetHTML string `json:"snippet_html"`
 	}
-	return c.JSON(http.StatusOK, map[string]any{"query": res.Query, "threads": s.summariesJSON(res.Threads), "posts": posts})
+	type threadHit struct {
+		ThreadJSON
+		TitleHTML string `json:"title_html"`
+	}
+	posts := make([]postHit, len(res.Posts))
+	for i := range res.Posts {
+		posts[i] = postHit{s.postJSON(&res.Posts[i].Post, res.Posts[i].Author), res.Posts[i].Snippet}
+	}
+	sums := s.summariesJSON(res.Threads)
+	threads := make([]threadHit, len(sums))
+	for i := range sums {
+		threads[i] = threadHit{sums[i], res.TitleMarks[res.Threads[i].ID]}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"query": res.Query, "thread_count": res.ThreadCount, "post_count": res.PostCount,
+		"threads": threads, "posts": posts, "next": res.Next})
 }

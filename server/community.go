@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -17,6 +18,7 @@ import (
 
 func (s *Server) communityRoutes(g *echo.Group) {
 	g.GET("/community", s.communityPage, requireLogin)
+	g.POST("/community/threads/:id/assign", s.assignForm, requireLogin)
 	g.GET("/community/stats.csv", s.communityStatsCSV, requireLogin)
 	g.GET("/community/campaigns", s.campaignsPage, requireLogin)
 	g.POST("/community/campaigns", s.createCampaignForm, requireLogin)
@@ -41,6 +43,11 @@ type CommunityData struct {
 	Range     Form  // from/to as typed, with errors
 	CSVURL    string
 	Presets   []RangePreset
+	// Tiles sum the window up against the previous one of equal length
+	// (PrevFrom..PrevTo, both days included).
+	Tiles            []forum.StatsTile
+	Days             int
+	PrevFrom, PrevTo string
 }
 
 // RangePreset is a quick link to a common window.
@@ -86,6 +93,13 @@ func (s *Server) communityAnalytics(c echo.Context, d *CommunityData) error {
 	}
 	j := s.statsJSON(st)
 	d.Stats = &j
+	d.Days = st.WindowDays()
+	d.PrevFrom, d.PrevTo = forum.PreviousWindow(st)
+	prev, err := s.communityStats(c, d.PrevFrom, d.PrevTo)
+	if err != nil {
+		return err
+	}
+	d.Tiles = forum.StatsTiles(st, prev)
 	if d.Range.Values["from"] == "" && d.Range.Values["to"] == "" {
 		d.Range.Values["from"], d.Range.Values["to"] = j.From, j.To
 	}
@@ -139,4 +153,44 @@ func Percent(share float64) string {
 // Minutes formats a wait in seconds as minutes with one decimal.
 func Minutes(seconds int64) string {
 	return strconv.FormatFloat(float64(seconds)/60, 'f', 1, 64)
+}
+
+// assignForm is the queue's assignment form: the same domain call as
+// POST /api/v1/threads/{id}/assign (forum.Assign checks who may), from a
+// page with CSRF. A bad username or date comes back as a flash with the
+// row to retry; nothing else was typed.
+func (s *Server) assignForm(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	back := "/community"
+	if cat := c.FormValue("category"); cat != "" {
+		back += "?" + url.Values{"category": {cat}}.Encode()
+	}
+	back += "#thread-" + strconv.FormatInt(id, 10)
+	var due *time.Time
+	if d := strings.TrimSpace(c.FormValue("due")); d != "" {
+		t, err := time.Parse("2006-01-02", d)
+		if err != nil {
+			s.setFlash(c, "Not assigned: use a due date like 2026-01-31.")
+			return c.Redirect(http.StatusSeeOther, back)
+		}
+		t = t.Add(24*time.Hour - time.Second) // due by the end of that day (UTC)
+		due = &t
+	}
+	_, assignee, err := s.forum.Assign(c.Request().Context(), viewer(c), id, c.FormValue("username"), due)
+	if ve, ok := forum.AsValidation(err); ok {
+		msg := ve.Fields["username"]
+		if msg == "" {
+			msg = ve.Error()
+		}
+		s.setFlash(c, "Not assigned: "+msg+".")
+		return c.Redirect(http.StatusSeeOther, back)
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "Assigned to "+assignee.Username+".")
+	return c.Redirect(http.StatusSeeOther, back)
 }

@@ -121,6 +121,7 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 		"threadItems":  func(ts []forum.ThreadSummary) []threadItem { return threadItems(ts, now()) },
 		"isStaff":      func(u *models.User) bool { return u != nil && u.IsStaff() },
 		"canModTools":  forum.CanUseModTools,
+		"canAssign":    forum.CanAssign,
 		"canApprove":   forum.CanApprove,
 		"canVouch":     func(actor, target *models.User) bool { return forum.CanVouch(actor, target) && forum.InSandbox(target) },
 		"canModThread": forum.CanLockThread,
