@@ -343,3 +343,29 @@ func TestAPISuggestMembers(t *testing.T) {
 		t.Errorf("anonymous: %d", st)
 	}
 }
+
+// TestTagsHelpSaysWhatTheParserTakes: every tag field says "commas or
+// spaces", and the parser takes both, mixed.
+func TestTagsHelpSaysWhatTheParserTakes(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("bread")
+	b := ts.browser()
+	b.signup("cal")
+	const help = "Separate with commas or spaces, up to 5"
+	if page := b.get("/new").Body; !strings.Contains(page, help) || strings.Contains(page, "Separate with commas,") {
+		t.Error("the new-thread form's tag help differs")
+	}
+	res := b.post("/new", url.Values{"category": {"bread"}, "title": {"Rye starter"}, "tags": {"rye starter,crumb, #Flour"}, "body": {"Day one"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", res.StatusCode, res.Body)
+	}
+	page := b.get(res.Header.Get("Location")).Body
+	if !strings.Contains(page, help) || strings.Contains(page, "space separated") {
+		t.Error("the edit-tags form's help differs")
+	}
+	for _, tag := range []string{"/tags/rye", "/tags/starter", "/tags/crumb", "/tags/flour"} {
+		if !strings.Contains(page, `href="`+tag+`"`) {
+			t.Errorf("tag %s missing", tag)
+		}
+	}
+}
