@@ -70,6 +70,25 @@ func TestBrowserEditor(t *testing.T) {
 	b.waitFor(`document.getElementById('reply-body').value === 'Thanks @alice '`)
 	b.waitFor(`document.getElementById('reply-mentions').hidden`)
 
+	// The toolbar wraps the selection; it exists only with JavaScript.
+	b.eval(`var t = document.getElementById('reply-body'); t.value = 'make this loud'; t.focus(); t.setSelectionRange(10, 14)`)
+	b.eval(`Array.prototype.filter.call(document.querySelectorAll('#reply .editor-toolbar button'), function (x) { return x.textContent === 'Bold'; })[0].click()`)
+	if v := b.value("#reply-body"); v != "make this **loud**" {
+		t.Fatalf("Bold gave %q", v)
+	}
+
+	// "Reply" on a post with some of its text selected quotes only that.
+	b.eval(`var t = document.getElementById('reply-body'); t.value = ''`)
+	b.eval(`var body = document.querySelector('#post-1 .post-body p'); var r = document.createRange(); r.setStart(body.firstChild, 5); r.setEnd(body.firstChild, 10); var s = getSelection(); s.removeAllRanges(); s.addRange(r)`)
+	b.eval(`document.querySelector('#post-1 a[data-quote]').click()`)
+	if v := b.value("#reply-body"); v != "> **@alice** wrote:\n>\n> went \n\n" && v != "> **@alice** wrote:\n>\n> went\n\n" {
+		t.Fatalf("quoting the selection gave %q", v)
+	}
+	if rt := b.evalString(`document.querySelector('#reply input[name=reply_to]').value`); rt == "" {
+		t.Fatal("the quote did not set reply_to")
+	}
+	b.eval(`var t = document.getElementById('reply-body'); t.value = 'Thanks @alice '`)
+
 	// Posting clears the draft.
 	b.click(`form[action$="/reply"] button[type=submit]`, "/t/")
 	b.open(threadPath)
