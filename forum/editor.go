@@ -107,10 +107,20 @@ func (s *Service) DiscardDraft(ctx context.Context, actor *models.User, threadID
 // suggestMax is how many accounts an @mention suggestion lists.
 const suggestMax = 8
 
+// MemberSuggestion is one account an @mention being typed may mean.
+type MemberSuggestion struct {
+	Handle      string // what follows the @: username, or name@host
+	DisplayName string
+	Remote      bool
+	User        *models.User // nil for a fediverse account known only as an actor
+}
+
 // SuggestMembers lists the accounts an @mention being typed may mean:
 // local members by username or display-name prefix, then known fediverse
-// accounts as name@host. Members only; q may start with "@".
-func (s *Service) SuggestMembers(ctx context.Context, actor *models.User, q string) ([]models.User, error) {
+// accounts as name@host (authors of posts here first, then other actors
+// this server has seen). Never suspended, erased or unapproved members,
+// nor accounts on a suspended instance. Members only; q may start with "@".
+func (s *Service) SuggestMembers(ctx context.Context, actor *models.User, q string) ([]MemberSuggestion, error) {
 	if actor == nil {
 		return nil, ErrUnauthorized
 	}
@@ -118,5 +128,41 @@ func (s *Service) SuggestMembers(ctx context.Context, actor *models.User, q stri
 	if q == "" || utf8.RuneCountInString(q) > 100 {
 		return nil, nil
 	}
-	return s.store.SuggestMembers(ctx, q, suggestMax, s.now())
+	out := []MemberSuggestion{}
+	// Twice the room: some remote ones may be on suspended instances.
+	users, err := s.store.SuggestMembers(ctx, q, 2*suggestMax, s.now())
+	if err != nil {
+		return nil, err
+	}
+	for i := range users {
+		u := &users[i]
+		if len(out) == suggestMax {
+			return out, nil
+		}
+		if u.IsRemote() {
+			if off, err := s.InstanceSuspended(ctx, u.Domain); err != nil {
+				return nil, err
+			} else if off {
+				continue
+			}
+		}
+		out = append(out, MemberSuggestion{Handle: u.Username, DisplayName: u.DisplayName, Remote: u.IsRemote(), User: u})
+	}
+	actors, err := s.store.SuggestRemoteActors(ctx, q, 2*suggestMax)
+	if err != nil {
+		return nil, err
+	}
+	for i := range actors {
+		a := &actors[i]
+		if len(out) == suggestMax {
+			break
+		}
+		if off, err := s.InstanceSuspended(ctx, a.Domain); err != nil {
+			return nil, err
+		} else if off {
+			continue
+		}
+		out = append(out, MemberSuggestion{Handle: models.RemoteUserHandle(a), DisplayName: a.Name, Remote: true})
+	}
+	return out, nil
 }

@@ -60,3 +60,19 @@ func (s *Store) SuggestMembers(ctx context.Context, prefix string, limit int, no
 		Limit(limit).Find(&out).Error
 	return out, err
 }
+
+// SuggestRemoteActors lists up to limit fediverse actors this server knows
+// (seen, followed, following) that have no users row yet, whose username,
+// name or name@host starts with prefix (lowercase), for @ suggestions.
+func (s *Store) SuggestRemoteActors(ctx context.Context, prefix string, limit int) ([]RemoteActor, error) {
+	pat := likeEscape(prefix) + "%"
+	var out []RemoteActor
+	err := s.DB(ctx).Model(&RemoteActor{}).
+		Where("remote_actors.preferred_username <> '' AND remote_actors.domain <> ''").
+		Where(`(LOWER(remote_actors.preferred_username) LIKE ? ESCAPE '\' OR LOWER(remote_actors.name) LIKE ? ESCAPE '\'
+			OR LOWER(remote_actors.preferred_username || '@' || remote_actors.domain) LIKE ? ESCAPE '\')`, pat, pat, pat).
+		Where("NOT EXISTS (SELECT 1 FROM users WHERE users.remote_actor_id = remote_actors.id)").
+		Order("LOWER(remote_actors.preferred_username), remote_actors.domain").
+		Limit(limit).Find(&out).Error
+	return out, err
+}

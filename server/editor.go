@@ -260,11 +260,12 @@ func (s *Server) apiSuggestMembers(c echo.Context) error {
 		return err
 	}
 	out := make([]MemberSuggestion, 0, len(us))
-	for i := range us {
-		u := &us[i]
-		m := MemberSuggestion{Handle: u.Username, DisplayName: u.DisplayName, Remote: u.IsRemote()}
-		if a := avatarURL(u); a != "" {
-			m.AvatarURL = s.cfg.URL + a
+	for _, f := range us {
+		m := MemberSuggestion{Handle: f.Handle, DisplayName: f.DisplayName, Remote: f.Remote}
+		if f.User != nil {
+			if a := avatarURL(f.User); a != "" {
+				m.AvatarURL = s.cfg.URL + a
+			}
 		}
 		out = append(out, m)
 	}

@@ -304,6 +304,27 @@ func TestAPISuggestMembers(t *testing.T) {
 	if _, err := ts.Store.UpsertRemoteUser(ts.Ctx, ra, ts.Svc.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// Known only as actors (followed, seen): suggested after authors.
+	for _, a := range []models.RemoteActor{
+		{APID: "https://other.example/users/annette", PreferredUsername: "annette", Name: "Annette", Domain: "other.example"},
+		{APID: "https://bad.example/users/annoy", PreferredUsername: "annoy", Domain: "bad.example"},
+		{APID: "https://sub.bad.example/users/anneliese", PreferredUsername: "anneliese", Domain: "sub.bad.example"},
+	} {
+		if _, err := ts.Store.UpsertRemoteActor(ts.Ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad, err := ts.Store.UpsertRemoteActor(ts.Ctx, &models.RemoteActor{APID: "https://bad.example/users/annotator", PreferredUsername: "annotator", Domain: "bad.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Store.UpsertRemoteUser(ts.Ctx, bad, ts.Svc.Now()); err != nil {
+		t.Fatal(err)
+	}
+	admin := ts.User("boss", models.RoleAdmin)
+	if _, err := ts.Svc.BlockInstance(ts.Ctx, admin, "bad.example", models.BlockSuspend, "spam"); err != nil {
+		t.Fatal(err)
+	}
 	tok := ts.token(t, "viewer", models.RoleMember)
 	handles := func(q string) []string {
 		t.Helper()
@@ -324,6 +345,9 @@ func TestAPISuggestMembers(t *testing.T) {
 		{"@annab", []string{"annabel"}},
 		{"ANNI", []string{"bob", "annika@social.example"}}, // display name; local first
 		{"annika@soc", []string{"annika@social.example"}},
+		{"anne", []string{"annette@other.example"}},          // an actor without a users row; not anneliese (suspended subdomain)
+		{"annette@other", []string{"annette@other.example"}}, // name@host
+		{"anno", nil}, // suspended instance: neither its author nor its actor
 		{"sus", nil},
 		{"gone", nil},
 		{"Ann Gone", nil},
