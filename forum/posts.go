@@ -113,10 +113,16 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		}
 		if adm.hold != "" {
 			held = &models.HeldPost{UserID: actor.ID, ThreadID: t.ID, ReplyToID: replyTo, Body: adm.body, HTML: adm.rendered.HTML, Reason: adm.hold}
-			return s.hold(ctx, held)
+			if err := s.hold(ctx, held); err != nil {
+				return err
+			}
+			return s.store.DeleteDraft(ctx, actor.ID, t.ID) // posted, if held: the draft is done
 		}
 		post, err = s.insertReply(ctx, actor, t, newPost{body: adm.body, html: adm.rendered.HTML, mentions: adm.rendered.Mentions, replyTo: replyTo, cat: cat})
-		return err
+		if err != nil {
+			return err
+		}
+		return s.store.DeleteDraft(ctx, actor.ID, t.ID)
 	})
 	if err == nil && held != nil {
 		return nil, &HeldError{Held: held}

@@ -114,7 +114,10 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 			// until the first post is approved.
 			held = &models.HeldPost{UserID: actor.ID, CategoryID: cat.ID, Title: adm.title, Tags: strings.Join(tags, ","),
 				Body: adm.body, HTML: adm.rendered.HTML, Reason: adm.hold}
-			return s.hold(ctx, held)
+			if err := s.hold(ctx, held); err != nil {
+				return err
+			}
+			return s.store.DeleteDraft(ctx, actor.ID, 0)
 		}
 		var addPoll func(context.Context, *models.Thread, *models.Post) error
 		if in.Poll != nil {
@@ -123,7 +126,10 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 			}
 		}
 		thread, post, err = s.insertThread(ctx, actor, cat, adm.title, tags, adm.body, adm.rendered, time.Time{}, nil, addPoll)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.store.DeleteDraft(ctx, actor.ID, 0) // the new-thread draft became this thread
 	})
 	if err == nil && held != nil {
 		return nil, nil, &HeldError{Held: held}

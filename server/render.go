@@ -106,6 +106,9 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 		"imageType":   imageMediaType,
 		"threadURL":   threadURL,
 		"attachFor":   func(id string, f Form) attachFields { return attachFields{ID: id, Form: f} },
+		"editorPreview": func(id string, html template.HTML) editorPreview {
+			return editorPreview{ID: id, HTML: html}
+		},
 		"pageURL": func(t *models.Thread, page int) string {
 			if page <= 1 {
 				return threadURL(t)
@@ -271,6 +274,13 @@ func formFrom(c echo.Context, err error) Form {
 		f.Error = err.Error()
 	}
 	return f
+}
+
+// editorPreview is what the editor_preview partial needs: the id prefix
+// and the rendered preview ("" hides it until static/editor.js fills it).
+type editorPreview struct {
+	ID   string
+	HTML template.HTML
 }
 
 // attachFields is what the attach_fields partial needs: the id prefix of

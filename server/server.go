@@ -171,6 +171,7 @@ func (s *Server) routes() *echo.Echo {
 	api := g.Group("/api/v1")
 	s.sessionRoutes(g, api)
 	s.remoteAccountRoutes(g, api)
+	s.editorAPIRoutes(api)
 	s.apiRoutes(api)
 	api.POST("/uploads", s.apiUpload)
 	return e

@@ -109,6 +109,7 @@ type CategoryData struct {
 // NewThreadData fills the compose form.
 type NewThreadData struct {
 	Categories []models.Category
+	Preview    template.HTML // the message as it will look (server/editor.go)
 }
 
 func (s *Server) newThreadForm(c echo.Context) error {
@@ -117,6 +118,9 @@ func (s *Server) newThreadForm(c echo.Context) error {
 		return err
 	}
 	p.Form = Form{Values: map[string]string{"category": c.Param("slug")}}
+	if err := s.fillNewThreadDraft(c, &p.Form); err != nil {
+		return err
+	}
 	return s.tmpl.render(c, http.StatusOK, "new_thread", p)
 }
 
@@ -141,6 +145,9 @@ func (s *Server) createThread(c echo.Context) error {
 	body, upStatus := c.FormValue("body"), 0
 	if err == nil {
 		body, upStatus, err = s.attachFromForm(c, body)
+	}
+	if action := c.FormValue("action"); action == actionPreview || action == actionDraft {
+		return s.newThreadEditorAction(c, category, action, body, upStatus, err)
 	}
 	if err == nil {
 		t, _, err = s.forum.CreateThread(c.Request().Context(), viewer(c), forum.NewThread{
@@ -182,6 +189,7 @@ type ThreadData struct {
 	ReplyTo int64
 	Polls   map[int64]*pollItem // by post id; see server/polls.go
 	Level   *LevelControl       // the viewer's watch / track / mute; nil when logged out
+	Preview template.HTML       // the reply box's text as it will look (server/editor.go)
 }
 
 func (s *Server) thread(c echo.Context) error {
@@ -248,10 +256,13 @@ func (s *Server) thread(c echo.Context) error {
 		}
 	}
 	p.Form = Form{Values: map[string]string{}}
+	if err := s.fillReplyDraft(c, id, &p.Form); err != nil {
+		return err
+	}
 	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {
 		if quote, err := s.forum.QuoteFor(ctx, viewer(c), rt); err == nil {
 			data.ReplyTo = rt
-			p.Form.Values["body"] = quote
+			p.Form.Values["body"] = joinParagraphs(p.Form.Values["body"], quote) // after the draft, never instead of it
 			p.Form.Values["reply_to"] = strconv.FormatInt(rt, 10)
 		}
 	}
@@ -267,6 +278,9 @@ func (s *Server) reply(c echo.Context) error {
 	replyTo, _ := strconv.ParseInt(c.FormValue("reply_to"), 10, 64)
 	ctx := c.Request().Context()
 	body, upStatus, err := s.attachFromForm(c, c.FormValue("body"))
+	if action := c.FormValue("action"); action == actionPreview || action == actionDraft {
+		return s.replyEditorAction(c, id, replyTo, action, body, upStatus, err)
+	}
 	var post *models.Post
 	if err == nil {
 		post, err = s.forum.Reply(ctx, viewer(c), id, forum.NewReply{Body: body, ReplyTo: replyTo})
@@ -292,30 +306,37 @@ func (s *Server) reply(c echo.Context) error {
 		if upStatus != 0 {
 			status = upStatus
 		}
-		// Show the last page with the reply box holding what was typed.
-		last, perr := s.forum.LastPage(ctx, id)
-		if perr != nil {
-			return perr
-		}
-		tp, perr := s.forum.ThreadPage(ctx, viewer(c), id, last)
-		if perr != nil {
-			return perr
-		}
-		p := s.page(c, tp.Thread.Title)
-		p.NoIndex = true
-		p.Form = formFrom(c, err)
-		p.Form.Values["body"] = body // with the Markdown of a file stored before the text was refused
-		data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true, s.forum.Now()), ReplyTo: replyTo}
-		if err := s.fillFragments(data.Items); err != nil {
-			return err
-		}
-		if data.Posts, perr = s.tmpl.postList(data.Items, nil, attachItems(tp.Attachments)); perr != nil {
-			return perr
-		}
-		p.Data = data
-		return s.tmpl.render(c, status, "thread", p)
+		return s.renderReplyForm(c, id, replyTo, body, status, err, "")
 	}
 	return c.Redirect(http.StatusSeeOther, s.postLocation(post))
+}
+
+// renderReplyForm shows the thread's last page with the reply box holding
+// what was typed (body, with the Markdown of a file stored before the text
+// was refused), the form's errors from err, and a preview when one is given.
+func (s *Server) renderReplyForm(c echo.Context, id, replyTo int64, body string, status int, err error, preview template.HTML) error {
+	ctx := c.Request().Context()
+	last, perr := s.forum.LastPage(ctx, id)
+	if perr != nil {
+		return perr
+	}
+	tp, perr := s.forum.ThreadPage(ctx, viewer(c), id, last)
+	if perr != nil {
+		return perr
+	}
+	p := s.page(c, tp.Thread.Title)
+	p.NoIndex = true
+	p.Form = formFrom(c, err)
+	p.Form.Values["body"] = body
+	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true, s.forum.Now()), ReplyTo: replyTo, Preview: preview}
+	if err := s.fillFragments(data.Items); err != nil {
+		return err
+	}
+	if data.Posts, perr = s.tmpl.postList(data.Items, nil, attachItems(tp.Attachments)); perr != nil {
+		return perr
+	}
+	p.Data = data
+	return s.tmpl.render(c, status, "thread", p)
 }
 
 func (s *Server) bookmark(c echo.Context) error {

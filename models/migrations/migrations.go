@@ -70,6 +70,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0480_remote_follows", Migrate: migrateRemoteFollows},
 		{ID: "0500_uploads", Migrate: migrateUploads},
 		{ID: "0520_remote_attachments", Migrate: migrateRemoteAttachments},
+		{ID: "0550_drafts", Migrate: migrateDrafts},
 	}
 }
 
