@@ -79,3 +79,45 @@ func TestThreadModerateMenu(t *testing.T) {
 		t.Fatalf("merge did not act: %+v %v", got, err)
 	}
 }
+
+// TestPostModerateMenu: each post has its own Moderate menu for staff with
+// a labelled reason the author will see; all menus share the page's one
+// form, so the reason typed under one post must reach that post alone.
+func TestPostModerateMenu(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	ts.User("boss", models.RoleAdmin)
+	author := ts.User("author", models.RoleMember)
+	th, p1 := ts.Thread(author, "general", "Starter loaf", "how do I feed it")
+	p2 := ts.Reply(author, th.ID, "buy watches")
+	path := fmt.Sprintf("/t/%d", th.ID)
+
+	member := ts.browser()
+	member.login("author")
+	if r := member.get(path); strings.Contains(r.Body, "post-mod-menu") {
+		t.Fatal("a member sees a post's Moderate menu")
+	}
+	staff := ts.browser()
+	staff.login("boss")
+	r := staff.get(path)
+	for _, p := range []*models.Post{p1, p2} {
+		want := fmt.Sprintf(`<label for="mod-reason-%d">Reason, shown to the author</label>`, p.ID)
+		if !strings.Contains(r.Body, want) || !strings.Contains(r.Body, fmt.Sprintf(`name="reason_%d" form="post-action"`, p.ID)) {
+			t.Errorf("post %d has no labelled reason in its menu", p.ID)
+		}
+	}
+	form := url.Values{"on": {"1"}, fmt.Sprintf("reason_%d", p1.ID): {""}, fmt.Sprintf("reason_%d", p2.ID): {"selling watches"}}
+	if res := staff.post(fmt.Sprintf("/p/%d/hide", p2.ID), form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("hide: %d", res.StatusCode)
+	}
+	form = url.Values{fmt.Sprintf("reason_%d", p1.ID): {"wrong post"}, fmt.Sprintf("reason_%d", p2.ID): {"duplicate"}}
+	if res := staff.post(fmt.Sprintf("/p/%d/delete", p2.ID), form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: %d", res.StatusCode)
+	}
+	for action, want := range map[string]string{"post.hide": "selling watches", "post.delete": "duplicate"} {
+		es, err := ts.Store.AuditEntries(ts.Ctx, models.AuditQuery{Action: action}, 5)
+		if err != nil || len(es) != 1 || es[0].TargetID != p2.ID || es[0].Reason != want {
+			t.Errorf("%s: %+v %v, want reason %q on post %d", action, es, err, want, p2.ID)
+		}
+	}
+}
