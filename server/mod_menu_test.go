@@ -121,3 +121,26 @@ func TestPostModerateMenu(t *testing.T) {
 		}
 	}
 }
+
+// TestStaffNavIsCompact: the staff links are marked nav-staff (app.css
+// shows them as icons from 1024 px so the header stays one row at 1366 px;
+// measured in headless Chromium) and keep their text labels and titles.
+func TestStaffNavIsCompact(t *testing.T) {
+	ts := newTestServer(t)
+	ts.User("boss", models.RoleAdmin)
+	ts.User("plain", models.RoleMember)
+	admin := ts.browser()
+	admin.login("boss")
+	r := admin.get("/")
+	for href, label := range map[string]string{"/mod": "Moderation", "/community": "Community", "/admin": "Admin"} {
+		re := regexp.MustCompile(`<li class="nav-staff"><a class="nav-icon" href="` + href + `" title="` + label + `"><svg[^>]*>.*?</svg><span class="nav-label">` + label + `</span></a></li>`)
+		if !re.MatchString(r.Body) {
+			t.Errorf("the %s link is not a labelled staff icon", href)
+		}
+	}
+	member := ts.browser()
+	member.login("plain")
+	if r := member.get("/"); strings.Contains(r.Body, "nav-staff") {
+		t.Error("a member's nav has staff links")
+	}
+}
