@@ -48,6 +48,10 @@ type QueueItemView struct {
 	// reported message with the two before it (message_reports.go).
 	Report   *models.MessageReport
 	Reported []ReportedMessage
+	// Thread is the post's thread, so a card names it; Record sums up
+	// the author's moderation record (queue_cards.go).
+	Thread *models.Thread
+	Record models.RecordSummary
 }
 
 // QueuePage is one page of the review queue, oldest first.
@@ -55,6 +59,9 @@ type QueuePage struct {
 	State string
 	Items []QueueItemView
 	Next  string // cursor for the following page, empty on the last
+	// Counts is how many items the viewer may see in each state, for
+	// the Open, Claimed and Resolved tabs.
+	Counts map[string]int64
 }
 
 // Queue lists review items in a state (default open), oldest first so
@@ -87,16 +94,23 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
 	}
 	var items []models.ModQueueItem
+	var counts map[string]int64
 	if CanModerate(actor) || kinds != nil {
 		items, err = s.store.QueueItems(ctx, state, kinds, cur, QueuePerPage+1)
+		if err == nil {
+			counts, err = s.store.QueueCounts(ctx, kinds, nil)
+		}
 	} else {
 		// A category moderator sees only their categories' items.
 		items, err = s.store.QueueItemsInCategories(ctx, state, actor.RoleCategoryIDs, cur, QueuePerPage+1)
+		if err == nil {
+			counts, err = s.store.QueueCounts(ctx, nil, append([]int64{}, actor.RoleCategoryIDs...))
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	page := &QueuePage{State: state}
+	page := &QueuePage{State: state, Counts: counts}
 	if len(items) > QueuePerPage {
 		items = items[:QueuePerPage]
 		last := items[len(items)-1]
@@ -125,15 +139,18 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 	for _, h := range held {
 		threadIDs = append(threadIDs, h.ThreadID)
 	}
-	threads, err := s.store.ThreadsByIDs(ctx, threadIDs)
-	if err != nil {
-		return nil, err
-	}
 	cats, err := s.store.Categories(ctx)
 	if err != nil {
 		return nil, err
 	}
 	posts, err := s.store.PostsByIDs(ctx, postIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range posts {
+		threadIDs = append(threadIDs, p.ThreadID)
+	}
+	threads, err := s.store.ThreadsByIDs(ctx, threadIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -192,11 +209,24 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 	if err != nil {
 		return nil, err
 	}
+	var authorIDs []int64
+	for _, p := range posts {
+		authorIDs = append(authorIDs, p.UserID)
+	}
+	for _, h := range held {
+		authorIDs = append(authorIDs, h.UserID)
+	}
+	records, err := s.store.RecordSummaries(ctx, authorIDs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]QueueItemView, len(items))
 	for i, it := range items {
 		v := QueueItemView{ModQueueItem: it, Post: posts[it.PostID], Hidden: hidden[it.PostID], Reasons: map[string]int{}}
 		if v.Post != nil {
 			v.Author = users[v.Post.UserID]
+			v.Thread = threads[v.Post.ThreadID]
+			v.Record = records[v.Post.UserID]
 		}
 		if it.HeldPostID != nil && held[*it.HeldPostID] != nil {
 			h := held[*it.HeldPostID]
@@ -207,6 +237,7 @@ func (s *Service) queueViews(ctx context.Context, items []models.ModQueueItem) (
 				}
 			}
 			v.Author = users[h.UserID]
+			v.Record = records[h.UserID]
 		}
 		if it.AssigneeID != nil {
 			v.Assignee = users[*it.AssigneeID]

@@ -85,7 +85,7 @@ func TestAdminEditCategoryForm(t *testing.T) {
 	if err != nil || len(rows) != 1 || rows[0].TargetID != c.ID {
 		t.Fatalf("audit: %+v %v", rows, err)
 	}
-	if log := admin.get("/mod/audit?target_type=category"); !strings.Contains(log.Body, "category.edit") ||
+	if log := admin.get("/mod/audit?target_type=category"); !strings.Contains(log.Body, "edited the category <a href=\"/c/") ||
 		!strings.Contains(log.Body, `<option value="category" selected>`) {
 		t.Fatal("the audit log page does not list the edit under the category filter")
 	}

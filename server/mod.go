@@ -65,6 +65,10 @@ func (s *Server) modResolve(c echo.Context) error {
 type ModAuditData struct {
 	Filter forum.AuditFilter
 	Page   *forum.AuditPage
+	// Sentences tell Page.Entries in words, in the same order; Kinds is
+	// the filter's list, from the same table.
+	Sentences []forum.AuditSentence
+	Kinds     []forum.AuditKind
 	// NextURL keeps the filter on the link to older entries.
 	NextURL string
 }
@@ -78,7 +82,11 @@ func (s *Server) modAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := ModAuditData{Filter: f, Page: page}
+	sentences, err := s.forum.AuditSentences(c.Request().Context(), viewer(c), page.Entries)
+	if err != nil {
+		return err
+	}
+	d := ModAuditData{Filter: f, Page: page, Sentences: sentences, Kinds: forum.AuditKinds()}
 	if page.Next != "" {
 		q := c.QueryParams()
 		q.Set("before", page.Next)

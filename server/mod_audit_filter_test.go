@@ -23,7 +23,7 @@ func TestAuditFilterKeepsUserTarget(t *testing.T) {
 	b := ts.browser()
 	b.login("moddy")
 	r := b.get("/mod/audit?target_type=user&target_id=" + strconv.FormatInt(target.ID, 10))
-	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "user.warn") {
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `warned <a href="/u/rowdy">rowdy</a> <span class="audit-reason">— calm down</span>`) {
 		t.Fatalf("filtered audit: %d", r.StatusCode)
 	}
 	for _, want := range []string{`<option value="user" selected>`, `<option value="instance"`, `name="target_id" value="` + strconv.FormatInt(target.ID, 10) + `"`} {

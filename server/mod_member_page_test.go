@@ -69,7 +69,7 @@ func TestStaffMemberPageAccount(t *testing.T) {
 	if r := target.get("/settings"); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the member is still signed in: %d", r.StatusCode)
 	}
-	if r := mod.get("/mod/audit?action=user.session_end"); !strings.Contains(r.Body, "user.session_end") {
+	if r := mod.get("/mod/audit?action=user.session_end"); !strings.Contains(r.Body, `ended a session of <a href="/u/target">target</a>`) {
 		t.Fatal("the sign-out is not audited")
 	}
 	if code, _ := ts.api(t, "POST", "/api/v1/mod/users/target/sessions/end", modTok, `{"session":"`+sid+`"}`); code != http.StatusNotFound {

@@ -91,10 +91,10 @@ func TestModPagesAndForms(t *testing.T) {
 		t.Fatal("locked thread shows no Unlock form")
 	}
 	r = mod.get("/mod/audit?action=thread.lock")
-	if r.StatusCode != 200 || !strings.Contains(r.Body, "moddy") || strings.Contains(r.Body, "queue.hide") {
+	if r.StatusCode != 200 || !strings.Contains(r.Body, `>moddy</a> locked ‘<a href="`) || strings.Contains(r.Body, `hid <a href="/p/`) {
 		t.Fatalf("audit page (filtered): %d", r.StatusCode)
 	}
-	if r := mod.get("/mod/audit"); !strings.Contains(r.Body, "queue.hide") || !strings.Contains(r.Body, "off topic") {
+	if r := mod.get("/mod/audit"); !strings.Contains(r.Body, fmt.Sprintf(`>moddy</a> hid <a href="/p/%d">a post</a> by <a href="/u/author">author</a> in ‘<a href="%s`, p.ID, threadPath)) || !strings.Contains(r.Body, "from the review queue <span class=\"audit-reason\">— off topic</span>") {
 		t.Fatal("audit page lacks the resolution")
 	}
 }

@@ -84,7 +84,7 @@ func (s *Server) deletePost(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if err := s.forum.DeletePostWithReason(ctx, viewer(c), id, c.FormValue("reason")); err != nil {
+	if err := s.forum.DeletePostWithReason(ctx, viewer(c), id, postReason(c, id)); err != nil {
 		return err
 	}
 	p, _, err := s.forum.PostFor(ctx, viewer(c), id)
@@ -104,7 +104,7 @@ func (s *Server) hidePost(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	on := c.FormValue("on") != "0"
-	if err := s.forum.SetPostHidden(ctx, viewer(c), id, on, c.FormValue("reason")); err != nil {
+	if err := s.forum.SetPostHidden(ctx, viewer(c), id, on, postReason(c, id)); err != nil {
 		return err
 	}
 	p, _, err := s.forum.PostFor(ctx, viewer(c), id)
@@ -173,4 +173,15 @@ func (s *Server) markSolution(c echo.Context) error {
 	}
 	s.setFlash(c, "Marked as the solution. Thanks for closing the loop!")
 	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
+}
+
+// postReason is the reason a moderator gave for hiding or deleting post id.
+// Every post's Moderate menu submits the thread page's one shared form, so
+// its field is named reason_<id> (the others' fields come along, empty);
+// the API and older forms send plain "reason".
+func postReason(c echo.Context, id int64) string {
+	if r := c.FormValue("reason_" + strconv.FormatInt(id, 10)); r != "" {
+		return r
+	}
+	return c.FormValue("reason")
 }

@@ -183,7 +183,7 @@ func TestAdminSiteFormShowsEverywhere(t *testing.T) {
 		t.Fatalf("audit entries: %v %v", ents, err)
 	}
 	audit := admin.get("/mod/audit?action=site.update")
-	if audit.StatusCode != http.StatusOK || !strings.Contains(audit.Body, "site.update") {
+	if audit.StatusCode != http.StatusOK || !strings.Contains(audit.Body, "changed the site settings (") {
 		t.Fatalf("audit log page: %d", audit.StatusCode)
 	}
 
