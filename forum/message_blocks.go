@@ -53,6 +53,12 @@ func (s *Service) MessageBlocks(ctx context.Context, actor *models.User) ([]*mod
 	for i, r := range rows {
 		ids[i] = r.BlockedID
 	}
+	return s.userCardsInOrder(ctx, ids)
+}
+
+// userCardsInOrder loads the members ids name, in that order, leaving out
+// any that are gone.
+func (s *Service) userCardsInOrder(ctx context.Context, ids []int64) ([]*models.User, error) {
 	cards, err := s.store.UserCards(ctx, ids)
 	if err != nil {
 		return nil, err

@@ -311,17 +311,7 @@ func (s *Service) otherParticipants(ctx context.Context, convID, userID int64) (
 			ids = append(ids, p.UserID)
 		}
 	}
-	cards, err := s.store.UserCards(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*models.User, 0, len(ids))
-	for _, id := range ids {
-		if u := cards[id]; u != nil {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return s.userCardsInOrder(ctx, ids)
 }
 
 // addMessage renders and stores a message (local Markdown when apID is
