@@ -49,8 +49,15 @@ func TestBrowserCategoryModeratorButtons(t *testing.T) {
 	for _, sel := range buttons {
 		b.expectText(sel, "")
 	}
+	// Hide and Delete sit in the post's Moderate menu: open it as a
+	// moderator would (a closed <details> hides its buttons' text).
+	openPostMenu := func() {
+		get(b, "open post 1's Moderate menu", chromedp.Evaluate[any](`document.querySelector("#post-1 details.post-mod-menu > summary").click()`))
+	}
+	openPostMenu()
 	b.click(`#post-1 button[formaction$="/hide"]`, path.Dir(threads["Help"]))
 	b.expectText(".flash", "Post hidden pending review.")
+	openPostMenu()
 	b.expectText(`#post-1 button[formaction$="/hide"]`, "Unhide")
 	b.expectText("#post-1 .post-body", "Some text in Help")
 	b.expectNoConsoleErrors()
