@@ -58,22 +58,11 @@ func copyTable(ctx context.Context, stx, dtx *sql.Tx, table string, cols []colum
 		args, n = args[:0], 0
 		return nil
 	}
-	raw := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range raw {
-		ptrs[i] = &raw[i]
-	}
-	row := make([]any, len(cols))
+	scan := newRowScanner(cols)
 	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return sum, err
-		}
-		for i, c := range cols {
-			v, err := normalize(c.kind, raw[i])
-			if err != nil {
-				return sum, fmt.Errorf("column %s, row %d: %w", c.name, sum.rows+1, err)
-			}
-			row[i] = v
+		row, err := scan.next(rows)
+		if err != nil {
+			return sum, fmt.Errorf("row %d: %w", sum.rows+1, err)
 		}
 		sum.add(kinds, row)
 		args = append(args, row...)
@@ -104,26 +93,47 @@ func tableSum(ctx context.Context, tx *sql.Tx, table string, cols []column) (che
 		return sum, err
 	}
 	defer rows.Close()
-	raw := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range raw {
-		ptrs[i] = &raw[i]
-	}
-	row := make([]any, len(cols))
+	scan := newRowScanner(cols)
 	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
+		row, err := scan.next(rows)
+		if err != nil {
 			return sum, err
-		}
-		for i, c := range cols {
-			v, err := normalize(c.kind, raw[i])
-			if err != nil {
-				return sum, fmt.Errorf("column %s: %w", c.name, err)
-			}
-			row[i] = v
 		}
 		sum.add(kinds, row)
 	}
 	return sum, rows.Err()
+}
+
+// rowScanner reads rows of cols into one reused slice, each value
+// normalized the same way on both sides of a copy, so the source's and
+// the target's checksums compare.
+type rowScanner struct {
+	cols      []column
+	raw, ptrs []any
+	row       []any
+}
+
+func newRowScanner(cols []column) *rowScanner {
+	sc := &rowScanner{cols: cols, raw: make([]any, len(cols)), ptrs: make([]any, len(cols)), row: make([]any, len(cols))}
+	for i := range sc.raw {
+		sc.ptrs[i] = &sc.raw[i]
+	}
+	return sc
+}
+
+// next scans the current row; the slice it returns is reused by the next call.
+func (sc *rowScanner) next(rows *sql.Rows) ([]any, error) {
+	if err := rows.Scan(sc.ptrs...); err != nil {
+		return nil, err
+	}
+	for i, c := range sc.cols {
+		v, err := normalize(c.kind, sc.raw[i])
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.name, err)
+		}
+		sc.row[i] = v
+	}
+	return sc.row, nil
 }
 
 // resetSequences moves every serial or identity column's sequence past the
