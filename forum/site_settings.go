@@ -51,6 +51,8 @@ type Site struct {
 	SignupMode string
 	// AmbassadorsInvite lets ambassadors make invite links too.
 	AmbassadorsInvite bool
+	// Language is the forum's default language code (never empty).
+	Language string
 }
 
 // SitePage returns one of the Markdown pages ("rules", "terms",
@@ -144,7 +146,10 @@ func (s *Service) buildSite(row *models.SiteSettings) *Site {
 		Version: row.Version, Name: row.Name, Description: row.Description,
 		LogoFile: row.LogoFile, FaviconFile: row.FaviconFile, Accent: row.Accent, ContactEmail: row.ContactEmail,
 		Rules: row.Rules, Terms: row.Terms, Privacy: row.Privacy, SignupMode: row.SignupMode,
-		AmbassadorsInvite: row.AmbassadorsInvite,
+		AmbassadorsInvite: row.AmbassadorsInvite, Language: row.Language,
+	}
+	if site.Language == "" {
+		site.Language = "en"
 	}
 	if site.SignupMode == "" {
 		site.SignupMode = SignupOpen

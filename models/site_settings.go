@@ -27,8 +27,13 @@ type SiteSettings struct {
 	SignupMode string
 	// AmbassadorsInvite (migration 0352) lets ambassadors make invites.
 	AmbassadorsInvite bool
-	UpdatedBy         int64
-	UpdatedAt         time.Time
+	// Language (migration 0580) is the forum's default language code
+	// ("" for English): pages for visitors whose browser asks for no
+	// language we have, mails to members who chose none, and search
+	// stemming on PostgreSQL.
+	Language  string
+	UpdatedBy int64
+	UpdatedAt time.Time
 }
 
 // TableName keeps the plural table name of the migration.

@@ -86,6 +86,9 @@ type User struct {
 	// their actor carries movedTo and their profile says where they went.
 	AlsoKnownAs string `gorm:"type:text;not null;default:''"`
 	MovedTo     string `gorm:"size:2048;not null;default:''"`
+	// Language (migration 0580) is the member's chosen language code; ""
+	// follows their browser, then the forum's default (i18n.Catalog.Pick).
+	Language string `gorm:"size:16;not null;default:''"`
 }
 
 // Aliases lists the actor ids in AlsoKnownAs.

@@ -4,7 +4,6 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/hearth/hearth/models"
@@ -66,45 +65,6 @@ func userInitials(u *models.User) string {
 		return "?"
 	}
 	return initials(u.DisplayName, u.Username)
-}
-
-// relTime says how long ago t was, as of now (the forum's clock, so tests
-// and shifted clocks agree): "just now", "5 minutes ago", "3 hours ago",
-// "yesterday", "4 days ago", then the date: "12 Oct" within the current
-// year and "12 Oct 2025" before it, so an old post never reads as just
-// "Oct 2025". The exact time goes in the <time> element's title.
-func relTime(now, t time.Time) string {
-	d := now.Sub(t)
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit + " ago"
-		}
-		return strconv.Itoa(n) + " " + unit + "s ago"
-	}
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d.Minutes()), "minute")
-	case d < 24*time.Hour:
-		return plural(int(d.Hours()), "hour")
-	}
-	nowDay := dayOf(now)
-	days := int(nowDay.Sub(dayOf(t)).Hours() / 24)
-	switch {
-	case days <= 1:
-		return "yesterday"
-	case days < 7:
-		return strconv.Itoa(days) + " days ago"
-	case t.UTC().Year() == now.UTC().Year():
-		return t.UTC().Format("2 Jan")
-	}
-	return t.UTC().Format("2 Jan 2006")
-}
-
-func dayOf(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // pagerArgs feeds the pagination partial with a landmark name of its own,

@@ -10,10 +10,12 @@ import (
 )
 
 func TestRelTime(t *testing.T) {
+	en := testCatalog(t).Get("en")
 	// now is derived from the running clock, never a pinned calendar date;
 	// cases that need a time of day or a year boundary build on its day.
 	now := time.Now().UTC()
-	day := dayOf(now)
+	y, m, d := now.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	noon := day.Add(12 * time.Hour)
 	for _, tc := range []struct {
 		name   string
@@ -33,8 +35,8 @@ func TestRelTime(t *testing.T) {
 		{"over a year", now, now.AddDate(-1, -1, 0), now.AddDate(-1, -1, 0).Format("2 Jan 2006")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := relTime(tc.now, tc.t); got != tc.want {
-				t.Errorf("relTime = %q, want %q", got, tc.want)
+			if got := en.Ago(tc.now, tc.t); got != tc.want {
+				t.Errorf("Ago = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 	"github.com/hearth/hearth/templates"
 )
@@ -53,6 +54,9 @@ type Page struct {
 	// Site is the operator's settings (name, logo, colour, footer links);
 	// SiteName is Site.Name. Cached pages include its version in their key.
 	Site *forum.Site
+	// Lang is the language the page is written in (<html lang>): the
+	// templates of that language render it.
+	Lang *i18n.Lang
 }
 
 // FeedLink advertises an RSS/Atom feed in <head>.
@@ -72,19 +76,86 @@ func (f Form) V(name string) string { return f.Values[name] }
 func (f Form) E(name string) string { return f.Errors[name] }
 
 // renderer holds every page template, parsed once at start so a broken
-// template fails startup instead of a request.
+// template fails startup instead of a request: one set per language, each
+// with the language's t/tn/th, ago and date functions bound, so a template
+// calls {{t "thread.reply"}} and a page costs no lookup of its language per
+// call. pages and parts are the default language's set.
 type renderer struct {
+	pages  map[string]*template.Template
+	parts  *template.Template // partials, for fragments rendered on their own
+	byLang map[string]*templateSet
+	cat    *i18n.Catalog
+}
+
+// templateSet is one language's parsed templates.
+type templateSet struct {
 	pages map[string]*template.Template
-	parts *template.Template // partials, for fragments rendered on their own
+	parts *template.Template
 }
 
 // now is the forum's clock (Service.Now), so relative dates follow a pinned
 // or shifted clock like everything else.
-func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (*renderer, error) {
-	funcs := template.FuncMap{
-		"asset": a.url,
-		"html":  func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitised by forum/markup
-		"add":   func(a, b int) int { return a + b },
+func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time, cat *i18n.Catalog) (*renderer, error) {
+	r := &renderer{byLang: map[string]*templateSet{}, cat: cat}
+	for _, l := range cat.Langs() {
+		set, err := parseTemplates(templateFuncs(a, baseURL, perPage, now, l))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", l.Code, err)
+		}
+		r.byLang[l.Code] = set
+	}
+	def := r.byLang[i18n.Default]
+	r.pages, r.parts = def.pages, def.parts
+	return r, nil
+}
+
+// set returns the templates of language l (the default for nil).
+func (r *renderer) set(l *i18n.Lang) *templateSet {
+	if l != nil {
+		if s := r.byLang[l.Code]; s != nil {
+			return s
+		}
+	}
+	return r.byLang[i18n.Default]
+}
+
+func parseTemplates(funcs template.FuncMap) (*templateSet, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	files, err := fs.Glob(templates.FS, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	parts, err := base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	set := &templateSet{pages: map[string]*template.Template{}, parts: parts}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(templates.FS, f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		set.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return set, nil
+}
+
+// templateFuncs are the functions every template may call, with l's
+// messages, dates and numbers.
+func templateFuncs(a *assets, baseURL string, perPage int, now func() time.Time, l *i18n.Lang) template.FuncMap {
+	return template.FuncMap{
+		"t":        l.T,
+		"tn":       l.N,
+		"th":       l.HTML,
+		"tnh":      l.NHTML,
+		"num":      l.Num,
+		"langCode": func() string { return l.Code },
+		"asset":    a.url,
+		"html":     func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitised by forum/markup
+		"add":      func(a, b int) int { return a + b },
 		"seq": func(from, to int) []int {
 			var out []int
 			for i := from; i <= to && len(out) < 1000; i++ {
@@ -93,8 +164,9 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 			return out
 		},
 		"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04") },
-		"ago":          func(t time.Time) string { return relTime(now(), t) },
+		"date":         l.DateTime,
+		"day":          l.Date,
+		"ago":          func(t time.Time) string { return l.Ago(now(), t) },
 		"avatarColour": userColour,
 		"badgeCount":   badgeCount,
 		"pager": func(t *models.Thread, page, pages int, label string) pagerArgs {
@@ -121,7 +193,7 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 		"abs":          func(p string) string { return baseURL + p },
 		"excerpt":      markup.Excerpt,
 		"canEdit":      forum.CanEditPost,
-		"threadItems":  func(ts []forum.ThreadSummary) []threadItem { return threadItems(ts, now()) },
+		"threadItems":  func(ts []forum.ThreadSummary) []threadItem { return threadItems(ts, now(), l) },
 		"isStaff":      func(u *models.User) bool { return u != nil && u.IsStaff() },
 		"canModTools":  forum.CanUseModTools,
 		"canAssign":    forum.CanAssign,
@@ -137,27 +209,6 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 		"slowInput":    forum.SlowModeInput,
 		"initial":      userInitials,
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partials/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse layout: %w", err)
-	}
-	files, err := fs.Glob(templates.FS, "pages/*.html")
-	if err != nil {
-		return nil, err
-	}
-	parts, err := base.Clone()
-	if err != nil {
-		return nil, err
-	}
-	r := &renderer{pages: map[string]*template.Template{}, parts: parts}
-	for _, f := range files {
-		t, err := template.Must(base.Clone()).ParseFS(templates.FS, f)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", f, err)
-		}
-		r.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
-	}
-	return r, nil
 }
 
 func (r *renderer) render(c echo.Context, status int, name string, p *Page) error {
@@ -172,7 +223,7 @@ var bufs = sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(64 << 10);
 // half a page), passes the finished bytes to keep (which must copy what it
 // keeps), then writes them.
 func (r *renderer) send(c echo.Context, status int, name string, p *Page, keep func([]byte)) error {
-	t, ok := r.pages[name]
+	t, ok := r.set(p.Lang).pages[name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
@@ -194,9 +245,9 @@ func (r *renderer) send(c echo.Context, status int, name string, p *Page, keep f
 
 // fragment renders one partial template on its own, as safe HTML to embed in
 // a page.
-func (r *renderer) fragment(name string, data any) (template.HTML, error) {
+func (r *renderer) fragment(l *i18n.Lang, name string, data any) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := r.parts.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := r.set(l).parts.ExecuteTemplate(&buf, name, data); err != nil {
 		return "", fmt.Errorf("render %s: %w", name, err)
 	}
 	return template.HTML(buf.String()), nil // #nosec G203 -- produced by html/template
@@ -233,6 +284,7 @@ func (s *Server) page(c echo.Context, title string) *Page {
 		Canonical: s.cfg.URL + c.Request().URL.Path,
 		Viewer:    viewer(c), CSRF: csrfToken(c), Flash: takeFlash(c),
 	}
+	p.Lang = s.lang(c)
 	if p.Viewer != nil {
 		// A failed count must not fail the page it decorates; the header
 		// just shows no number this time.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 )
 
 // Server is the web application.
@@ -46,7 +47,11 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	tmpl, err := newRenderer(a, cfg.URL, cfg.PostsPerPage, svc.Now)
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := newRenderer(a, cfg.URL, cfg.PostsPerPage, svc.Now, cat)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 )
 
 // threadItem is a thread row flattened for the thread_list partial, for the
@@ -34,14 +35,14 @@ type tagItem struct {
 	Name, URL string
 }
 
-func threadItems(ts []forum.ThreadSummary, now time.Time) []threadItem {
+func threadItems(ts []forum.ThreadSummary, now time.Time, l *i18n.Lang) []threadItem {
 	out := make([]threadItem, len(ts))
 	for i := range ts {
 		t := &ts[i]
 		it := threadItem{
 			URL: threadURL(&t.Thread), Title: t.Title, Pinned: t.Pinned, Locked: t.Locked,
 			Author: newAuthorItem(t.Author), Replies: t.Replies(), Unread: t.Unread,
-			LastISO: t.LastPostAt.UTC().Format(time.RFC3339), LastDate: t.LastPostAt.UTC().Format("2 Jan 2006 15:04"), LastAgo: relTime(now, t.LastPostAt),
+			LastISO: t.LastPostAt.UTC().Format(time.RFC3339), LastDate: l.DateTime(t.LastPostAt), LastAgo: l.Ago(now, t.LastPostAt),
 		}
 		if t.Category != nil {
 			it.Category = &categoryItem{URL: "/c/" + t.Category.Slug, Name: t.Category.Name, Color: t.Category.Color}

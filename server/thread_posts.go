@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+
+	"github.com/hearth/hearth/i18n"
 )
 
 // postList writes a thread page's posts: for each, an <article> around its
@@ -15,7 +17,7 @@ import (
 // value of every post (about a fifth of the page's CPU), only to copy
 // fragments that are already HTML. What it writes is exactly what that
 // range wrote (TestPostListMatchesTheTemplate).
-func (r *renderer) postList(items []postItem, polls map[int64]*pollItem, atts map[int64][]attachItem) (template.HTML, error) {
+func (r *renderer) postList(l *i18n.Lang, items []postItem, polls map[int64]*pollItem, atts map[int64][]attachItem) (template.HTML, error) {
 	size := 0
 	for i := range items {
 		size += len(items[i].Head) + len(items[i].Foot) + 200
@@ -34,14 +36,14 @@ func (r *renderer) postList(items []postItem, polls map[int64]*pollItem, atts ma
 		if it.Deleted {
 			b.WriteString("\n    <div class=\"post-gutter\"><span class=\"avatar avatar-initial\" aria-hidden=\"true\">–</span></div>" +
 				"\n    <div class=\"post-main\">\n      <header class=\"post-header\">" +
-				"\n        <span id=\"post-" + n + "-label\" class=\"visually-hidden\">Post " + n + ", deleted</span>" +
+				"\n        <span id=\"post-" + n + "-label\" class=\"visually-hidden\">" + template.HTMLEscapeString(l.T("post.deleted_label", "Number", n)) + "</span>" +
 				"\n        <span class=\"post-when\"><a class=\"post-number\" href=\"" + it.URL + "\">#" + n + "</a></span>" +
-				"\n      </header>\n      <p class=\"post-placeholder\">This post was deleted.</p>\n    </div>")
+				"\n      </header>\n      <p class=\"post-placeholder\">" + template.HTMLEscapeString(l.T("post.deleted")) + "</p>\n    </div>")
 		} else {
 			b.WriteString("\n    ")
 			b.WriteString(string(it.Head))
 			if p := polls[it.ID]; p != nil {
-				if err := r.parts.ExecuteTemplate(&b, "poll", p); err != nil {
+				if err := r.set(l).parts.ExecuteTemplate(&b, "poll", p); err != nil {
 					return "", err
 				}
 			}

@@ -37,7 +37,7 @@ func TestPostListMatchesTheTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := newRenderer(a, "http://forum.test", 100, clock.Now)
+	r, err := newRenderer(a, "http://forum.test", 100, clock.Now, testCatalog(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestPostListMatchesTheTemplate(t *testing.T) {
 		if err := ref.ExecuteTemplate(&want, "ref", map[string]any{"Items": items, "Polls": polls}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := r.postList(items, polls, nil)
+		got, err := r.postList(r.cat.Get("en"), items, polls, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func TestPostListMatchesTheTemplate(t *testing.T) {
 			t.Fatalf("postList differs from the template:\n got: %q\nwant: %q", got, want.String())
 		}
 	}
-	if got, _ := r.postList(items, polls, nil); !strings.Contains(string(got), "Yes &lt;really&gt;") {
+	if got, _ := r.postList(r.cat.Get("en"), items, polls, nil); !strings.Contains(string(got), "Yes &lt;really&gt;") {
 		t.Fatal("poll option not escaped")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -92,7 +93,7 @@ func newAuthorItem(u *models.User) authorItem {
 	return a
 }
 
-func postItems(views []forum.PostView, page int, member bool, now time.Time) []postItem {
+func postItems(views []forum.PostView, page int, member bool, now time.Time, l *i18n.Lang) []postItem {
 	out := make([]postItem, len(views))
 	authors := map[int64]authorItem{}
 	for i := range views {
@@ -120,10 +121,10 @@ func postItems(views []forum.PostView, page int, member bool, now time.Time) []p
 				it.Origin = *v.APID
 			}
 			it.ISO = v.CreatedAt.UTC().Format(time.RFC3339)
-			it.Date = v.CreatedAt.UTC().Format("2 Jan 2006 15:04")
-			it.Ago = relTime(now, v.CreatedAt)
+			it.Date = l.DateTime(v.CreatedAt)
+			it.Ago = l.Ago(now, v.CreatedAt)
 			if v.EditedAt != nil && it.Hidden != "placeholder" { // its history is staff-only (CanSeeRevisions)
-				it.Edited = v.EditedAt.UTC().Format("2 Jan 2006 15:04")
+				it.Edited = l.DateTime(*v.EditedAt)
 			}
 			if v.ReplyTo != nil {
 				r := &replyItem{URL: "/p/" + strconv.FormatInt(v.ReplyTo.ID, 10), Number: v.ReplyTo.Number}
@@ -178,11 +179,12 @@ func footKey(it *postItem) string {
 }
 
 // fill renders (or takes from the cache) one partial.
-func (s *Server) fill(name, key string, it *postItem) (template.HTML, error) {
+func (s *Server) fill(l *i18n.Lang, name, key string, it *postItem) (template.HTML, error) {
+	key = l.Code + "|" + key // the fragment's words are in l
 	if h, ok := s.frags.lru.Get(key); ok {
 		return h, nil
 	}
-	h, err := s.tmpl.fragment(name, it)
+	h, err := s.tmpl.fragment(l, name, it)
 	if err != nil {
 		return "", err
 	}
@@ -191,17 +193,17 @@ func (s *Server) fill(name, key string, it *postItem) (template.HTML, error) {
 }
 
 // fillFragments renders each live post's head and foot.
-func (s *Server) fillFragments(items []postItem) error {
+func (s *Server) fillFragments(l *i18n.Lang, items []postItem) error {
 	var err error
 	for i := range items {
 		it := &items[i]
 		if it.Deleted {
 			continue
 		}
-		if it.Head, err = s.fill("post_head", headKey(it), it); err != nil {
+		if it.Head, err = s.fill(l, "post_head", headKey(it), it); err != nil {
 			return err
 		}
-		if it.Foot, err = s.fill("post_foot", footKey(it), it); err != nil {
+		if it.Foot, err = s.fill(l, "post_foot", footKey(it), it); err != nil {
 			return err
 		}
 	}

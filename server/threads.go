@@ -65,7 +65,7 @@ func (s *Server) category(c echo.Context) error {
 			return err
 		}
 		keepVersion(c, v)
-		cacheKey = "c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + v.Key
+		cacheKey = s.lang(c).Code + ":c:" + c.Param("slug") + ":" + c.QueryParam("after") + ":" + v.Key
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
 			return c.HTMLBlob(http.StatusOK, b)
@@ -211,7 +211,7 @@ func (s *Server) thread(c echo.Context) error {
 			return s.mergedRedirect(c, id, err)
 		}
 		keepVersion(c, v)
-		cacheKey = threadCacheKey(id, page, v.Key)
+		cacheKey = s.lang(c).Code + ":" + threadCacheKey(id, page, v.Key)
 		if b, ok := s.cache.get(cacheKey); ok {
 			c.Response().Header().Set("X-Hearth-Cache", "hit")
 			return c.HTMLBlob(http.StatusOK, b)
@@ -234,8 +234,8 @@ func (s *Server) thread(c echo.Context) error {
 		{Title: tp.Thread.Title + " (RSS)", Type: "application/rss+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.rss"},
 		{Title: tp.Thread.Title + " (Atom)", Type: "application/atom+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.atom"},
 	}
-	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, viewer(c) != nil, s.forum.Now())}
-	if err := s.fillFragments(data.Items); err != nil {
+	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, viewer(c) != nil, s.forum.Now(), s.lang(c))}
+	if err := s.fillFragments(s.lang(c), data.Items); err != nil {
 		return err
 	}
 	if data.Polls, err = s.threadPolls(c, tp); err != nil {
@@ -247,7 +247,7 @@ func (s *Server) thread(c echo.Context) error {
 		return err
 	}
 	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
-	if data.Posts, err = s.tmpl.postList(data.Items, data.Polls, attachItems(tp.Attachments)); err != nil {
+	if data.Posts, err = s.tmpl.postList(s.lang(c), data.Items, data.Polls, attachItems(tp.Attachments)); err != nil {
 		return err
 	}
 	if n := len(tp.Posts); n > 0 {
@@ -328,11 +328,11 @@ func (s *Server) renderReplyForm(c echo.Context, id, replyTo int64, body string,
 	p.NoIndex = true
 	p.Form = formFrom(c, err)
 	p.Form.Values["body"] = body
-	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true, s.forum.Now()), ReplyTo: replyTo, Preview: preview}
-	if err := s.fillFragments(data.Items); err != nil {
+	data := ThreadData{ThreadPage: tp, Items: postItems(tp.Posts, tp.Page, true, s.forum.Now(), s.lang(c)), ReplyTo: replyTo, Preview: preview}
+	if err := s.fillFragments(s.lang(c), data.Items); err != nil {
 		return err
 	}
-	if data.Posts, perr = s.tmpl.postList(data.Items, nil, attachItems(tp.Attachments)); perr != nil {
+	if data.Posts, perr = s.tmpl.postList(s.lang(c), data.Items, nil, attachItems(tp.Attachments)); perr != nil {
 		return perr
 	}
 	p.Data = data

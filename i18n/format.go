@@ -1,0 +1,66 @@
+package i18n
+
+import (
+	"strconv"
+	"time"
+)
+
+// Num writes n the language's way: 1,234 in English, 1.234 in German.
+func (l *Lang) Num(n int) string {
+	if n > -1000 && n < 1000 {
+		return strconv.Itoa(n) // no separator to place: skip the printer
+	}
+	return l.printer.Sprint(n)
+}
+
+// months are the catalog ids of the abbreviated month names.
+var months = [...]string{
+	"date.month.jan", "date.month.feb", "date.month.mar", "date.month.apr",
+	"date.month.may", "date.month.jun", "date.month.jul", "date.month.aug",
+	"date.month.sep", "date.month.oct", "date.month.nov", "date.month.dec",
+}
+
+// Date writes a day with its month and year: "2 Jan 2026", "2. Jan. 2026".
+func (l *Lang) Date(t time.Time) string {
+	t = t.UTC()
+	return l.T("date.day_month_year", "Day", t.Day(), "Month", l.T(months[t.Month()-1]), "Year", t.Year())
+}
+
+// DateTime writes Date with the time of day (UTC).
+func (l *Lang) DateTime(t time.Time) string {
+	t = t.UTC()
+	return l.T("date.date_time", "Date", l.Date(t), "Time", t.Format("15:04"))
+}
+
+// Ago says how long ago t was, as of now (the forum's clock, so tests and
+// shifted clocks agree): "just now", "5 minutes ago", "3 hours ago",
+// "yesterday", "4 days ago", then the date: the day and month within the
+// current year, with the year before it, so an old post never reads as
+// just "Oct 2025". Pages put the exact time in the <time> element's title.
+func (l *Lang) Ago(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return l.T("time.just_now")
+	case d < time.Hour:
+		return l.N("time.minutes_ago", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return l.N("time.hours_ago", int(d.Hours()))
+	}
+	days := int(dayOf(now).Sub(dayOf(t)).Hours() / 24)
+	switch {
+	case days <= 1:
+		return l.T("time.yesterday")
+	case days < 7:
+		return l.N("time.days_ago", days)
+	case t.UTC().Year() == now.UTC().Year():
+		t = t.UTC()
+		return l.T("date.day_month", "Day", t.Day(), "Month", l.T(months[t.Month()-1]))
+	}
+	return l.Date(t)
+}
+
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

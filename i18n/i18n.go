@@ -1,0 +1,363 @@
+// Package i18n holds Hearth's message catalogs and picks a language for a
+// request: the member's setting, then the browser's Accept-Language, then
+// the site's default.
+//
+// Catalogs are TOML files in locales/, one per area and language
+// (locales/<area>.<lang>.toml), read with go-i18n so plural forms follow
+// CLDR rules. Every language has every key: a test fails otherwise. A
+// message without placeholders is looked up in a plain map, so a page that
+// calls T a thousand times pays a thousand map reads and no allocation.
+package i18n
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+//go:embed locales/*.toml
+var localeFiles embed.FS
+
+// Default is the language used when nothing else chooses one, and the one
+// every other language is checked against.
+const Default = "en"
+
+// Catalog is every language's messages, loaded once at start.
+type Catalog struct {
+	langs   map[string]*Lang
+	order   []string // codes, Default first, then alphabetical
+	matcher language.Matcher
+}
+
+// Lang is one language: its messages and how it writes numbers and dates.
+// Safe for concurrent use.
+type Lang struct {
+	Code string // BCP 47 code as in <html lang>: "en", "de"
+	Name string // the language's own name for itself: "English", "Deutsch"
+
+	tag      language.Tag
+	msgs     map[string]*compiled
+	printer  *message.Printer
+	fallback *Lang // Default, for an id this language lacks (never in a tested build)
+}
+
+// compiled is one message split at its placeholders, per plural form.
+type compiled struct {
+	plain string // the text when there is one form and no placeholder
+	forms map[plural.Form][]segment
+}
+
+// segment is literal text, or a placeholder {{.Key}} when key is set.
+type segment struct{ text, key string }
+
+// Load reads the embedded catalogs.
+func Load() (*Catalog, error) { return LoadFS(localeFiles, "locales") }
+
+// LoadFS reads catalogs from dir in fsys: files named <area>.<lang>.toml.
+func LoadFS(fsys fs.FS, dir string) (*Catalog, error) {
+	bundle := goi18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(fsys, path.Join(dir, "*.toml"))
+	if err != nil {
+		return nil, err
+	}
+	msgs := map[string][]*goi18n.Message{}
+	for _, f := range files {
+		mf, err := bundle.LoadMessageFileFS(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", f, err)
+		}
+		code := mf.Tag.String()
+		msgs[code] = append(msgs[code], mf.Messages...)
+	}
+	if len(msgs[Default]) == 0 {
+		return nil, fmt.Errorf("catalog: no %q messages in %s", Default, dir)
+	}
+	c := &Catalog{langs: map[string]*Lang{}}
+	var tags []language.Tag
+	for code, ms := range msgs {
+		tag := language.MustParse(code)
+		l := &Lang{Code: code, tag: tag, msgs: map[string]*compiled{}, printer: message.NewPrinter(tag)}
+		for _, m := range ms {
+			if l.msgs[m.ID] != nil {
+				return nil, fmt.Errorf("catalog %s: %q defined twice", code, m.ID)
+			}
+			cm, err := compile(m)
+			if err != nil {
+				return nil, fmt.Errorf("catalog %s: %q: %w", code, m.ID, err)
+			}
+			l.msgs[m.ID] = cm
+		}
+		l.Name = l.T("language.self")
+		if l.Name == "language.self" {
+			l.Name = code
+		}
+		c.langs[code] = l
+		c.order = append(c.order, code)
+	}
+	sort.Slice(c.order, func(i, j int) bool {
+		if (c.order[i] == Default) != (c.order[j] == Default) {
+			return c.order[i] == Default
+		}
+		return c.order[i] < c.order[j]
+	})
+	for _, code := range c.order {
+		tags = append(tags, c.langs[code].tag)
+		if code != Default {
+			c.langs[code].fallback = c.langs[Default]
+		}
+	}
+	c.matcher = language.NewMatcher(tags)
+	return c, nil
+}
+
+// Langs lists the languages, the default first.
+func (c *Catalog) Langs() []*Lang {
+	out := make([]*Lang, 0, len(c.order))
+	for _, code := range c.order {
+		out = append(out, c.langs[code])
+	}
+	return out
+}
+
+// Get returns the language with this exact code, or nil.
+func (c *Catalog) Get(code string) *Lang { return c.langs[code] }
+
+// Supported reports whether code names a language with a catalog.
+func (c *Catalog) Supported(code string) bool { return c.langs[code] != nil }
+
+// Pick chooses the language for a request: the member's setting when it
+// names a supported language, then the best match for the Accept-Language
+// header, then the site's default, then Default.
+func (c *Catalog) Pick(member, acceptLanguage, site string) *Lang {
+	if l := c.langs[member]; l != nil {
+		return l
+	}
+	if acceptLanguage != "" {
+		if tags, _, err := language.ParseAcceptLanguage(acceptLanguage); err == nil && len(tags) > 0 {
+			if _, i, conf := c.matcher.Match(tags...); conf >= language.High {
+				return c.langs[c.order[i]]
+			}
+		}
+	}
+	if l := c.langs[site]; l != nil {
+		return l
+	}
+	return c.langs[Default]
+}
+
+// Has reports whether this language has the message id.
+func (l *Lang) Has(id string) bool { return l.msgs[id] != nil }
+
+// IDs lists the message ids this language has, sorted.
+func (l *Lang) IDs() []string {
+	out := make([]string, 0, len(l.msgs))
+	for id := range l.msgs {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Placeholders lists the placeholder keys message id uses in any form,
+// sorted: translations must use the same ones.
+func (l *Lang) Placeholders(id string) []string {
+	m := l.msgs[id]
+	if m == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, segs := range m.forms {
+		for _, sg := range segs {
+			if sg.key != "" {
+				seen[sg.key] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Plural reports whether message id has plural forms.
+func (l *Lang) Plural(id string) bool {
+	m := l.msgs[id]
+	return m != nil && len(m.forms) > 1
+}
+
+// T returns message id with its placeholders filled from key/value pairs:
+// T("thread.by", "Name", "ana"). A missing id falls back to the default
+// language, then to the id itself, so a page never fails for a message
+// (the catalog tests keep that from happening).
+func (l *Lang) T(id string, kv ...any) string {
+	m := l.msgs[id]
+	if m == nil {
+		if l.fallback != nil {
+			return l.fallback.T(id, kv...)
+		}
+		return id
+	}
+	if m.plain != "" || len(m.forms) == 0 {
+		return m.plain
+	}
+	return fill(m.forms[plural.Other], kv, "", false)
+}
+
+// N returns the plural form of message id for count, with {{.Count}} (the
+// count written the language's way) and the key/value pairs filled in.
+func (l *Lang) N(id string, count int, kv ...any) string {
+	m := l.msgs[id]
+	if m == nil {
+		if l.fallback != nil {
+			return l.fallback.N(id, count, kv...)
+		}
+		return id
+	}
+	return fill(l.form(m, count), kv, l.Num(count), false)
+}
+
+// HTML is T for messages that hold markup of their own (trusted: they come
+// from the catalog) with placeholders that are text, escaped here, or
+// template.HTML, kept as they are.
+func (l *Lang) HTML(id string, kv ...any) template.HTML {
+	m := l.msgs[id]
+	if m == nil {
+		if l.fallback != nil {
+			return l.fallback.HTML(id, kv...)
+		}
+		return template.HTML(template.HTMLEscapeString(id)) // #nosec G203 -- escaped
+	}
+	if m.plain != "" || len(m.forms) == 0 {
+		return template.HTML(m.plain) // #nosec G203 -- catalog text, written by the project
+	}
+	return template.HTML(fill(m.forms[plural.Other], kv, "", true)) // #nosec G203 -- catalog text; arguments escaped in fill
+}
+
+// NHTML is N for messages with markup, arguments escaped as in HTML.
+func (l *Lang) NHTML(id string, count int, kv ...any) template.HTML {
+	m := l.msgs[id]
+	if m == nil {
+		if l.fallback != nil {
+			return l.fallback.NHTML(id, count, kv...)
+		}
+		return template.HTML(template.HTMLEscapeString(id)) // #nosec G203 -- escaped
+	}
+	return template.HTML(fill(l.form(m, count), kv, l.Num(count), true)) // #nosec G203 -- catalog text; arguments escaped in fill
+}
+
+func (l *Lang) form(m *compiled, count int) []segment {
+	n := count
+	if n < 0 {
+		n = -n
+	}
+	if segs, ok := m.forms[plural.Cardinal.MatchPlural(l.tag, n, 0, 0, 0, 0)]; ok {
+		return segs
+	}
+	return m.forms[plural.Other]
+}
+
+// fill writes segs with placeholders from kv (and Count); escape HTML-escapes
+// arguments that are not template.HTML.
+func fill(segs []segment, kv []any, count string, escape bool) string {
+	var b strings.Builder
+	for _, sg := range segs {
+		if sg.key == "" {
+			b.WriteString(sg.text)
+			continue
+		}
+		var v any = nil
+		if sg.key == "Count" && count != "" {
+			v = count
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if k, ok := kv[i].(string); ok && k == sg.key {
+				v = kv[i+1]
+				break
+			}
+		}
+		var s string
+		switch x := v.(type) {
+		case nil:
+		case string:
+			s = x
+		case template.HTML:
+			if escape {
+				b.WriteString(string(x))
+				continue
+			}
+			s = string(x)
+		default:
+			s = fmt.Sprint(x)
+		}
+		if escape {
+			s = template.HTMLEscapeString(s)
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// compile splits every form of m at its placeholders. Only {{.Key}} is
+// allowed: a catalog holds text, not logic.
+func compile(m *goi18n.Message) (*compiled, error) {
+	forms := map[plural.Form]string{
+		plural.Zero: m.Zero, plural.One: m.One, plural.Two: m.Two,
+		plural.Few: m.Few, plural.Many: m.Many, plural.Other: m.Other,
+	}
+	cm := &compiled{forms: map[plural.Form][]segment{}}
+	for f, src := range forms {
+		if src == "" && f != plural.Other {
+			continue
+		}
+		segs, err := split(src)
+		if err != nil {
+			return nil, err
+		}
+		cm.forms[f] = segs
+	}
+	if len(cm.forms) == 1 && len(cm.forms[plural.Other]) <= 1 {
+		if segs := cm.forms[plural.Other]; len(segs) == 0 || segs[0].key == "" {
+			cm.plain = m.Other
+		}
+	}
+	return cm, nil
+}
+
+func split(src string) ([]segment, error) {
+	var out []segment
+	for src != "" {
+		i := strings.Index(src, "{{")
+		if i < 0 {
+			out = append(out, segment{text: src})
+			break
+		}
+		if i > 0 {
+			out = append(out, segment{text: src[:i]})
+		}
+		j := strings.Index(src[i:], "}}")
+		if j < 0 {
+			return nil, fmt.Errorf("unclosed {{ in %q", src)
+		}
+		inner := strings.TrimSpace(src[i+2 : i+j])
+		key := strings.TrimPrefix(inner, ".")
+		if key == inner || key == "" || strings.ContainsAny(key, " .|()\"") {
+			return nil, fmt.Errorf("placeholder {{%s}} in %q: only {{.Key}} is allowed", inner, src)
+		}
+		out = append(out, segment{key: key})
+		src = src[i+j+2:]
+	}
+	return out, nil
+}

@@ -1,0 +1,442 @@
+package server
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"text/template/parse"
+
+	"golang.org/x/net/html"
+
+	"github.com/hearth/hearth/i18n"
+	"github.com/hearth/hearth/templates"
+)
+
+// notYetTranslated lists the templates whose words are still written in
+// English in the template itself. It shrinks to nothing as each is moved
+// into the catalogs; TestNoUntranslatedTemplateText checks every other one.
+var notYetTranslated = map[string]bool{
+	"pages/account_delete.html":        true,
+	"pages/account_export.html":        true,
+	"pages/account_move.html":          true,
+	"pages/admin.html":                 true,
+	"pages/admin_category.html":        true,
+	"pages/admin_instances.html":       true,
+	"pages/admin_invites.html":         true,
+	"pages/admin_site.html":            true,
+	"pages/admin_users.html":           true,
+	"pages/announcements.html":         true,
+	"pages/bookmarks.html":             true,
+	"pages/campaign.html":              true,
+	"pages/campaigns.html":             true,
+	"pages/category.html":              true,
+	"pages/community.html":             true,
+	"pages/conversation.html":          true,
+	"pages/edit_post.html":             true,
+	"pages/email_verify.html":          true,
+	"pages/error.html":                 true,
+	"pages/feed_reply.html":            true,
+	"pages/flag.html":                  true,
+	"pages/following.html":             true,
+	"pages/held.html":                  true,
+	"pages/home.html":                  true,
+	"pages/instances_blocked.html":     true,
+	"pages/login.html":                 true,
+	"pages/login_2fa.html":             true,
+	"pages/message_new.html":           true,
+	"pages/messages.html":              true,
+	"pages/mod.html":                   true,
+	"pages/mod_ambassadors.html":       true,
+	"pages/mod_applications.html":      true,
+	"pages/mod_audit.html":             true,
+	"pages/mod_members.html":           true,
+	"pages/mod_user.html":              true,
+	"pages/new_thread.html":            true,
+	"pages/notices.html":               true,
+	"pages/notifications.html":         true,
+	"pages/password_forgot.html":       true,
+	"pages/password_reset.html":        true,
+	"pages/poll.html":                  true,
+	"pages/polls.html":                 true,
+	"pages/profile.html":               true,
+	"pages/recovery_codes.html":        true,
+	"pages/remote_profile.html":        true,
+	"pages/revisions.html":             true,
+	"pages/search.html":                true,
+	"pages/settings.html":              true,
+	"pages/signup.html":                true,
+	"pages/site_page.html":             true,
+	"pages/tag.html":                   true,
+	"pages/thread.html":                true,
+	"pages/two_factor.html":            true,
+	"pages/unavailable.html":           true,
+	"pages/unsubscribe.html":           true,
+	"pages/watched_words.html":         true,
+	"partials/attach.html":             true,
+	"partials/category.html":           true,
+	"partials/chart.html":              true,
+	"partials/editor.html":             true,
+	"partials/email_verify.html":       true,
+	"partials/fediverse.html":          true,
+	"partials/notification_level.html": true,
+	"partials/pagination.html":         true,
+	"partials/poll.html":               true,
+	"partials/post.html":               true,
+	"partials/settings_address.html":   true,
+	"partials/settings_leave.html":     true,
+	"partials/settings_password.html":  true,
+	"partials/settings_security.html":  true,
+	"partials/thread_list.html":        true,
+	"partials/user.html":               true,
+}
+
+// translatedAttrs are the attributes whose values people read or hear.
+var translatedAttrs = map[string]bool{
+	"title": true, "alt": true, "placeholder": true, "aria-label": true,
+	"aria-description": true, "aria-roledescription": true, "label": true,
+}
+
+// words finds text a reader would read: two letters in a row.
+var words = regexp.MustCompile(`\pL\pL`)
+
+// TestNoUntranslatedTemplateText fails when a template holds words of its
+// own (text between tags, or a title/alt/placeholder/aria-label/label, or
+// a button's value) instead of calling the catalog with t, tn, th or tnh.
+func TestNoUntranslatedTemplateText(t *testing.T) {
+	files := templateFiles(t)
+	for _, name := range files {
+		if notYetTranslated[name] {
+			continue
+		}
+		for _, f := range untranslated(t, name) {
+			t.Errorf("%s: untranslated %q: put it in a catalog (i18n/locales) and call {{t \"...\"}}", name, f)
+		}
+	}
+	for name := range notYetTranslated {
+		if !contains(files, name) {
+			t.Errorf("notYetTranslated names %s, which does not exist", name)
+		}
+	}
+}
+
+// TestUntranslatedTextIsFound keeps the check above honest: it must find
+// words in text, in read attributes and in button values, and must not
+// flag markup, actions or attributes nobody reads.
+func TestUntranslatedTextIsFound(t *testing.T) {
+	cases := []struct {
+		src  string
+		want []string
+	}{
+		{`<p>Hello {{.Name}}</p>`, []string{"Hello"}},
+		{`<a href="/x" title="Open it">{{t "a.b"}}</a>`, []string{"Open it"}},
+		{`<input type="submit" value="Save">`, []string{"Save"}},
+		{`<input type="hidden" name="kind" value="reply">`, nil},
+		{`<div class="post-list" id="main">{{t "a.b"}} · {{.N}} — 3</div>`, nil},
+		{`{{if .X}}<b>Only</b>{{else}}{{t "a.b"}}{{end}}`, []string{"Only"}},
+		{`<img alt="" src="{{.U}}"><svg viewBox="0 0 1 1"><path d="M1 1"/></svg>`, nil},
+		{`{{/* a comment with words */}}<span aria-label="{{t "a.b" "N" 1}}">x</span>`, nil},
+	}
+	for _, tc := range cases {
+		got := findUntranslated(t, "test", tc.src)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s: found %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+// TestEveryMessageIDExists fails when a template or Go file asks for a
+// message id the catalogs lack (TestEveryLanguageIsComplete in i18n then
+// checks that every language has each English id).
+func TestEveryMessageIDExists(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := cat.Get(i18n.Default)
+	used := map[string]string{} // id -> where
+	for _, name := range templateFiles(t) {
+		for _, id := range templateMessageIDs(t, name) {
+			used[id] = name
+		}
+	}
+	for id, where := range goMessageIDs(t, "..") {
+		used[id] = where
+	}
+	if len(used) == 0 {
+		t.Fatal("no message ids found: the scan is broken")
+	}
+	ids := make([]string, 0, len(used))
+	for id := range used {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if !en.Has(id) {
+			t.Errorf("%s uses message %q, which i18n/locales lacks", used[id], id)
+		}
+	}
+}
+
+func templateFiles(t *testing.T) []string {
+	var out []string
+	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil || len(out) == 0 {
+		t.Fatalf("templates: %v (%d files)", err, len(out))
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// parseTemplateFile parses one file into its trees (one per define).
+func parseTemplateFile(t *testing.T, name, src string) map[string]*parse.Tree {
+	funcs := map[string]any{}
+	for k := range templateFuncs(&assets{}, "", 1, nil, testCatalog(t).Get(i18n.Default)) {
+		funcs[k] = true
+	}
+	trees, err := parse.Parse(name, src, "{{", "}}", funcs, builtinNames)
+	if err != nil {
+		t.Fatalf("parse %s: %v", name, err)
+	}
+	return trees
+}
+
+var builtinNames = map[string]any{
+	"and": true, "call": true, "html": true, "index": true, "slice": true, "js": true, "len": true, "not": true,
+	"or": true, "print": true, "printf": true, "println": true, "urlquery": true, "eq": true, "ge": true,
+	"gt": true, "le": true, "lt": true, "ne": true,
+}
+
+func untranslated(t *testing.T, name string) []string {
+	src, err := fs.ReadFile(templates.FS, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return findUntranslated(t, name, string(src))
+}
+
+// findUntranslated joins a template's text with every action replaced by
+// a marker, reads the result as HTML and returns the words it finds.
+func findUntranslated(t *testing.T, name, src string) []string {
+	var b strings.Builder
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.TextNode:
+			b.Write(n.Text)
+		case *parse.IfNode:
+			b.WriteString("\x00")
+			walk(n.List)
+			if n.ElseList != nil {
+				walk(n.ElseList)
+			}
+		case *parse.RangeNode:
+			b.WriteString("\x00")
+			walk(n.List)
+			if n.ElseList != nil {
+				walk(n.ElseList)
+			}
+		case *parse.WithNode:
+			b.WriteString("\x00")
+			walk(n.List)
+			if n.ElseList != nil {
+				walk(n.ElseList)
+			}
+		case *parse.CommentNode:
+		default:
+			b.WriteString("\x00")
+		}
+	}
+	trees := parseTemplateFile(t, name, src)
+	names := make([]string, 0, len(trees))
+	for k := range trees {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if trees[k].Root != nil {
+			walk(trees[k].Root)
+			b.WriteString("\n")
+		}
+	}
+	var found []string
+	z := html.NewTokenizer(strings.NewReader(b.String()))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		switch tt {
+		case html.TextToken:
+			if s := strings.TrimSpace(strings.NewReplacer("\x00", " ", "\ufffd", " ").Replace(tok.Data)); words.MatchString(s) {
+				found = append(found, s)
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			inputType := ""
+			for _, a := range tok.Attr {
+				if a.Key == "type" {
+					inputType = a.Val
+				}
+			}
+			for _, a := range tok.Attr {
+				read := translatedAttrs[a.Key] ||
+					(a.Key == "value" && tok.Data == "input" && (inputType == "submit" || inputType == "button" || inputType == "reset"))
+				if s := strings.TrimSpace(strings.ReplaceAll(a.Val, "\x00", " ")); read && words.MatchString(s) {
+					found = append(found, s)
+				}
+			}
+		}
+	}
+	return found
+}
+
+// templateMessageIDs lists the constant ids passed to t, tn, th and tnh.
+func templateMessageIDs(t *testing.T, name string) []string {
+	src, err := fs.ReadFile(templates.FS, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.PipeNode:
+			if n != nil {
+				for _, c := range n.Cmds {
+					walk(c)
+				}
+			}
+		case *parse.CommandNode:
+			if len(n.Args) >= 2 {
+				if id, ok := n.Args[0].(*parse.IdentifierNode); ok && isMessageFunc(id.Ident) {
+					if s, ok := n.Args[1].(*parse.StringNode); ok {
+						ids = append(ids, s.Text)
+					}
+				}
+			}
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.IfNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			walk(n.Pipe)
+		}
+	}
+	for _, tree := range parseTemplateFile(t, name, string(src)) {
+		walk(tree.Root)
+	}
+	return ids
+}
+
+func isMessageFunc(name string) bool {
+	return name == "t" || name == "tn" || name == "th" || name == "tnh"
+}
+
+// messageID is what a catalog id looks like; Go strings that do not look
+// like one (a dynamic id built from parts) are not checked here.
+var messageID = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)+$`)
+
+// goMessageIDs finds constant ids in Go calls of T, N, HTML, NHTML (on an
+// i18n.Lang) and t (Server.t, whose id is the second argument) under root.
+func goMessageIDs(t *testing.T, root string) map[string]string {
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f, err := parser.ParseFile(fset, p, src, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			arg := -1
+			switch sel.Sel.Name {
+			case "T", "N", "HTML", "NHTML":
+				arg = 0
+			case "t":
+				arg = 1
+			}
+			if arg < 0 || len(call.Args) <= arg {
+				return true
+			}
+			lit, ok := call.Args[arg].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			if id, err := strconv.Unquote(lit.Value); err == nil && messageID.MatchString(id) {
+				out[id] = fset.Position(lit.Pos()).String()
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
