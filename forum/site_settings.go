@@ -10,6 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -75,7 +76,9 @@ type SiteInput struct {
 	Name, Description, Accent, ContactEmail *string
 	Rules, Terms, Privacy                   *string
 	SignupMode                              *string
-	AmbassadorsInvite                       *bool
+	// Language is the forum's default language code (i18n.Codes).
+	Language          *string
+	AmbassadorsInvite *bool
 	// Logo and Favicon are uploaded image bytes (nil: unchanged).
 	Logo, Favicon []byte
 	// RemoveLogo and RemoveFavicon go back to the default image.
@@ -282,6 +285,12 @@ func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err e
 	check("rules", &in.Rules, false, maxRunes(sitePageMaxRunes, "the rules"))
 	check("terms", &in.Terms, false, maxRunes(sitePageMaxRunes, "the terms"))
 	check("privacy", &in.Privacy, false, maxRunes(sitePageMaxRunes, "the privacy policy"))
+	check("language", &in.Language, true, func(v string) string {
+		if !i18n.Known(v) {
+			return "choose one of the languages this forum has: " + strings.Join(i18n.Codes(), ", ")
+		}
+		return ""
+	})
 	check("signup_mode", &in.SignupMode, true, func(v string) string {
 		if !signupModes[v] {
 			return "choose open, approval, invite or closed"
@@ -322,6 +331,10 @@ func applySiteInput(cur models.SiteSettings, in SiteInput, setLogo bool, logo st
 		in.SignupMode = nil // "" already means open
 	}
 	set("signup_mode", &next.SignupMode, in.SignupMode)
+	if in.Language != nil && next.Language == "" && *in.Language == "en" {
+		in.Language = nil // "" already means English
+	}
+	set("language", &next.Language, in.Language)
 	if in.AmbassadorsInvite != nil && *in.AmbassadorsInvite != next.AmbassadorsInvite {
 		next.AmbassadorsInvite = *in.AmbassadorsInvite
 		changed = append(changed, "ambassadors_invite")

@@ -361,3 +361,36 @@ func split(src string) ([]segment, error) {
 	}
 	return out, nil
 }
+
+// Codes lists the languages the embedded catalogs provide, Default first,
+// from the files' names alone: what the domain layer checks a chosen
+// language against without loading the messages.
+func Codes() []string {
+	files, _ := fs.Glob(localeFiles, "locales/*.toml")
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range files {
+		parts := strings.Split(path.Base(f), ".")
+		if len(parts) == 3 && !seen[parts[1]] {
+			seen[parts[1]] = true
+			out = append(out, parts[1])
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i] == Default) != (out[j] == Default) {
+			return out[i] == Default
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// Known reports whether code is one of Codes.
+func Known(code string) bool {
+	for _, c := range Codes() {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}

@@ -214,6 +214,7 @@ func parseTemplateFile(t *testing.T, name, src string) map[string]*parse.Tree {
 	for k := range templateFuncs(&assets{}, "", 1, nil, testCatalog(t).Get(i18n.Default)) {
 		funcs[k] = true
 	}
+	funcs["languages"] = true // added by newRenderer
 	trees, err := parse.Parse(name, src, "{{", "}}", funcs, builtinNames)
 	if err != nil {
 		t.Fatalf("parse %s: %v", name, err)

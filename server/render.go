@@ -98,7 +98,9 @@ type templateSet struct {
 func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time, cat *i18n.Catalog) (*renderer, error) {
 	r := &renderer{byLang: map[string]*templateSet{}, cat: cat}
 	for _, l := range cat.Langs() {
-		set, err := parseTemplates(templateFuncs(a, baseURL, perPage, now, l))
+		funcs := templateFuncs(a, baseURL, perPage, now, l)
+		funcs["languages"] = cat.Langs
+		set, err := parseTemplates(funcs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", l.Code, err)
 		}

@@ -110,6 +110,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/media/remote/:id", s.serveRemoteMedia)
 	e.GET("/media/remote/:id/:variant", s.serveRemoteMedia)
 
+	e.POST("/language", s.switchLanguage, s.authenticate, s.languageCSRF)
+
 	g := e.Group("", s.authenticate, s.csrf, s.requireSecondFactor)
 	g.GET("/", s.home)
 	g.GET("/signup", s.signupForm)

@@ -140,7 +140,7 @@ func (s *Server) adminSite(c echo.Context) error {
 	site := s.site(c)
 	f := Form{Values: map[string]string{
 		"name": site.Name, "description": site.Description, "accent": site.Accent, "contact_email": site.ContactEmail,
-		"rules": site.Rules, "terms": site.Terms, "privacy": site.Privacy, "signup_mode": site.SignupMode, "ambassadors_invite": boolValue(site.AmbassadorsInvite),
+		"rules": site.Rules, "terms": site.Terms, "privacy": site.Privacy, "signup_mode": site.SignupMode, "language": site.Language, "ambassadors_invite": boolValue(site.AmbassadorsInvite),
 	}, Errors: map[string]string{}}
 	return s.renderAdminSite(c, http.StatusOK, f)
 }
@@ -169,6 +169,9 @@ func (s *Server) adminSaveSite(c echo.Context) error {
 	} {
 		v := c.FormValue(name)
 		*dst = &v
+	}
+	if v := c.FormValue("language"); v != "" {
+		in.Language = &v
 	}
 	if v := c.FormValue("signup_mode"); v != "" {
 		in.SignupMode = &v
@@ -234,6 +237,8 @@ type SiteJSON struct {
 	Terms        string `json:"terms"`
 	Privacy      string `json:"privacy"`
 	SignupMode   string `json:"signup_mode"`
+	// Language is the forum's default language code.
+	Language string `json:"language"`
 	// AmbassadorsInvite lets ambassadors make invite links.
 	AmbassadorsInvite bool `json:"ambassadors_invite"`
 }
@@ -248,7 +253,7 @@ func (s *Server) siteJSON(site *forum.Site) SiteJSON {
 	return SiteJSON{Version: site.Version, Name: site.Name, Description: site.Description,
 		LogoURL: abs(site.LogoFile), FaviconURL: abs(site.FaviconFile), Accent: site.Accent,
 		ContactEmail: site.ContactEmail, Rules: site.Rules, Terms: site.Terms, Privacy: site.Privacy, SignupMode: site.SignupMode,
-		AmbassadorsInvite: site.AmbassadorsInvite}
+		Language: site.Language, AmbassadorsInvite: site.AmbassadorsInvite}
 }
 
 func (s *Server) apiSite(c echo.Context) error {
@@ -287,6 +292,7 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 		Logo         *string `json:"logo"`
 		Favicon      *string `json:"favicon"`
 		SignupMode   *string `json:"signup_mode"`
+		Language     *string `json:"language"`
 		// AmbassadorsInvite: may ambassadors make invite links.
 		AmbassadorsInvite *bool `json:"ambassadors_invite"`
 	}
@@ -295,7 +301,7 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 	}
 	in := forum.SiteInput{Name: body.Name, Description: body.Description, Accent: body.Accent,
 		ContactEmail: body.ContactEmail, Rules: body.Rules, Terms: body.Terms, Privacy: body.Privacy, SignupMode: body.SignupMode,
-		AmbassadorsInvite: body.AmbassadorsInvite}
+		Language: body.Language, AmbassadorsInvite: body.AmbassadorsInvite}
 	bad := map[string]string{}
 	image := func(field string, v *string, dst *[]byte, remove *bool) {
 		switch {
