@@ -82,6 +82,7 @@ func (s *Service) SearchWith(ctx context.Context, sq SearchQuery) (*SearchResult
 	if f == nil { // an author or category that does not exist matches nothing
 		return res, nil
 	}
+	f.Language = s.searchLanguage(ctx)
 	if sq.Kind != SearchPosts {
 		limit := searchTitlesSeen
 		var cur *models.SearchCursor

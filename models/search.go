@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -27,6 +28,9 @@ type SearchFilter struct {
 	From, To   *time.Time
 	Hidden     []int64
 	ByDate     bool
+	// Language is the forum's language code: on PostgreSQL the search
+	// words are stemmed in it (see pgConfig).
+	Language string
 }
 
 // SearchCursor is a keyset position in search results: (Rank, ID) when
@@ -57,12 +61,28 @@ const pgLT = "\uE002"
 
 func unLT(s string) string { return strings.ReplaceAll(s, pgLT, "<") }
 
-// pgConfig is the text search configuration the generated tsvector columns
-// were built with (migrateSearch); queries must use the same one or stems
-// do not meet. The forum has no language setting yet, so it stays English.
-const pgConfig = "english"
+// searchConfigs maps a language code to the PostgreSQL text search
+// configuration its words are stemmed with. It mirrors the CASE of the
+// generated search columns (migration 0595): a code missing here is
+// English in both.
+var searchConfigs = map[string]string{
+	"en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
+	"nl": "dutch", "pt": "portuguese", "sv": "swedish", "da": "danish", "fi": "finnish",
+	"nb": "norwegian", "ru": "russian",
+}
 
-const pgQuery = "websearch_to_tsquery('" + pgConfig + "', ?)"
+// pgConfig is the configuration for a forum language: queries must stem
+// with the one the vectors were built with, or stems do not meet.
+func pgConfig(lang string) string {
+	if c, ok := searchConfigs[lang]; ok {
+		return c
+	}
+	return "english"
+}
+
+// pgQuery is the tsquery of the search text in lang's configuration (a
+// constant from searchConfigs, never input, so it is safe to splice).
+func pgQuery(lang string) string { return "websearch_to_tsquery('" + pgConfig(lang) + "', ?)" }
 
 // searchBase builds the FROM/WHERE shared by a search's page and its count.
 // kind is "posts" or "threads"; it returns the query, the rank expression
@@ -75,8 +95,8 @@ func (s *Store) searchBase(ctx context.Context, kind, q string, f SearchFilter) 
 	var rankArgs []any
 	if kind == "threads" {
 		if pg {
-			tx = db.Table("threads").Where("threads.search @@ "+pgQuery, q)
-			rank, rankArgs = "ts_rank(threads.search, "+pgQuery+")::float8", []any{q}
+			tx = db.Table("threads").Where("threads.search @@ "+pgQuery(f.Language), q)
+			rank, rankArgs = "ts_rank(threads.search, "+pgQuery(f.Language)+")::float8", []any{q}
 		} else {
 			m := ftsQuery(q)
 			if m == "" {
@@ -92,8 +112,8 @@ func (s *Store) searchBase(ctx context.Context, kind, q string, f SearchFilter) 
 		tx = dateRange(tx, "threads.created_at", f)
 	} else {
 		if pg {
-			tx = db.Table("posts").Where("posts.search @@ "+pgQuery, q)
-			rank, rankArgs = "ts_rank(posts.search, "+pgQuery+")::float8", []any{q}
+			tx = db.Table("posts").Where("posts.search @@ "+pgQuery(f.Language), q)
+			rank, rankArgs = "ts_rank(posts.search, "+pgQuery(f.Language)+")::float8", []any{q}
 		} else {
 			m := ftsQuery(q)
 			if m == "" {
@@ -156,7 +176,7 @@ func (s *Store) searchPage(ctx context.Context, inner *gorm.DB, f SearchFilter, 
 
 // snippet is the highlight expression and its arguments: a fragment of the
 // post body, or the whole thread title.
-func (s *Store) snippet(kind, q string) (string, []any) {
+func (s *Store) snippet(kind, q, lang string) (string, []any) {
 	if s.Dialect() == "postgres" {
 		col, opts := "posts.body", "StartSel="+MarkStart+", StopSel="+MarkEnd+", MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
 		if kind == "threads" {
@@ -165,7 +185,7 @@ func (s *Store) snippet(kind, q string) (string, []any) {
 		// ts_headline's parser drops what looks like an HTML tag; "<" is
 		// stood in for by pgLT so the author's text comes back whole (and is
 		// escaped by the caller), then restored in unLT.
-		return "ts_headline('" + pgConfig + "', replace(translate(" + col + ", chr(57344) || chr(57345) || chr(57346), ''), '<', chr(57346)), " + pgQuery + ", ?)", []any{q, opts}
+		return "ts_headline('" + pgConfig(lang) + "', replace(translate(" + col + ", chr(57344) || chr(57345) || chr(57346), ''), '<', chr(57346)), " + pgQuery(lang) + ", ?)", []any{q, opts}
 	}
 	if kind == "threads" {
 		return "highlight(thread_fts, 0, ?, ?)", []any{MarkStart, MarkEnd}
@@ -180,7 +200,7 @@ func (s *Store) SearchPostHits(ctx context.Context, q string, f SearchFilter, af
 	if !ok {
 		return nil, nil
 	}
-	snip, snipArgs := s.snippet("posts", q)
+	snip, snipArgs := s.snippet("posts", q, f.Language)
 	args := append(append([]any{}, rankArgs...), snipArgs...)
 	tx = tx.Select("posts.*, "+rank+" AS rank, "+snip+" AS snippet", args...)
 	var hits []PostHit
@@ -197,7 +217,7 @@ func (s *Store) SearchThreadHits(ctx context.Context, q string, f SearchFilter, 
 	if !ok {
 		return nil, nil
 	}
-	snip, snipArgs := s.snippet("threads", q)
+	snip, snipArgs := s.snippet("threads", q, f.Language)
 	args := append(append([]any{}, rankArgs...), snipArgs...)
 	tx = tx.Select("threads."+strings.ReplaceAll(threadColumns, ", ", ", threads.")+", "+rank+" AS rank, "+snip+" AS snippet", args...)
 	var hits []ThreadHit
@@ -236,4 +256,26 @@ func ftsQuery(q string) string {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, " ")
+}
+
+// RestemBatch sets search_lang to lang on up to n rows of table ("posts"
+// or "threads") built for another language, so PostgreSQL rebuilds their
+// generated search vectors; "" counts as English (the default before a
+// row is first rebuilt). Rows another transaction holds are skipped. It
+// returns how many rows it changed.
+func (s *Store) RestemBatch(ctx context.Context, table, lang string, n int) (int64, error) {
+	if table != "posts" && table != "threads" {
+		return 0, fmt.Errorf("restem: unknown table %q", table)
+	}
+	if _, ok := searchConfigs[lang]; !ok {
+		lang = "en"
+	}
+	other := "search_lang <> ?"
+	args := []any{lang, lang}
+	if lang == "en" {
+		other = "search_lang NOT IN (?, '')"
+	}
+	res := s.DB(ctx).Exec(`UPDATE `+table+` SET search_lang = ? WHERE id IN (
+		SELECT id FROM `+table+` WHERE `+other+` ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)`, append(args, n)...)
+	return res.RowsAffected, res.Error
 }

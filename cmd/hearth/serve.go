@@ -129,6 +129,7 @@ func serve(parent context.Context, cfg config.Config) error {
 	}
 	go svc.RunMaintenance(ctx, log)
 	go svc.RunAccountJobs(ctx, log)
+	go svc.RunSearchLanguage(ctx, log)
 	go svc.RunMediaGC(ctx, log)
 	// Community analytics: fill and settle past days' rollups (claimed per
 	// day, so several processes share the work).
