@@ -23,6 +23,10 @@ type SearchQuery struct {
 	From, To string // YYYY-MM-DD, both days included
 	Sort     string // "" or "relevance", "date"
 	After    string
+	// Language is the forum's language (Site.Language), which PostgreSQL
+	// stems the words in; "" reads it from the site settings. Pages pass
+	// the settings they already read with their banner.
+	Language string
 }
 
 // Search kinds and orders.
@@ -82,7 +86,10 @@ func (s *Service) SearchWith(ctx context.Context, sq SearchQuery) (*SearchResult
 	if f == nil { // an author or category that does not exist matches nothing
 		return res, nil
 	}
-	f.Language = s.searchLanguage(ctx)
+	f.Language = sq.Language
+	if f.Language == "" {
+		f.Language = s.searchLanguage(ctx)
+	}
 	if sq.Kind != SearchPosts {
 		limit := searchTitlesSeen
 		var cur *models.SearchCursor

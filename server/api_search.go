@@ -19,7 +19,7 @@ func (s *Server) apiTag(c echo.Context) error {
 // results with their highlighted snippets (escaped HTML with <mark>), and
 // "next", the cursor of the following page ("" on the last).
 func (s *Server) apiSearch(c echo.Context) error {
-	res, err := s.forum.SearchWith(c.Request().Context(), searchQuery(c))
+	res, err := s.forum.SearchWith(c.Request().Context(), s.searchQuery(c))
 	if err != nil {
 		return err
 	}

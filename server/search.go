@@ -11,8 +11,8 @@ import (
 
 // searchQuery reads the search form's fields (the same names on /search and
 // /api/v1/search).
-func searchQuery(c echo.Context) forum.SearchQuery {
-	return forum.SearchQuery{
+func (s *Server) searchQuery(c echo.Context) forum.SearchQuery {
+	return forum.SearchQuery{Language: s.site(c).Language,
 		Q: c.QueryParam("q"), Kind: c.QueryParam("type"), Category: c.QueryParam("category"),
 		Author: c.QueryParam("author"), From: c.QueryParam("from"), To: c.QueryParam("to"),
 		Sort: c.QueryParam("sort"), After: c.QueryParam("after"),
@@ -38,7 +38,7 @@ func (SearchData) ThreadURL(t forum.ThreadSummary) string { return threadURL(&t.
 
 func (s *Server) search(c echo.Context) error {
 	ctx := c.Request().Context()
-	sq := searchQuery(c)
+	sq := s.searchQuery(c)
 	status := http.StatusOK
 	res, err := s.forum.SearchWith(ctx, sq)
 	form := Form{Values: map[string]string{}}
