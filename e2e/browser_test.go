@@ -256,7 +256,12 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T, execPath, base string) *browser {
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), overallTimeout)
+	return newBrowserTimeout(t, execPath, base, overallTimeout)
+}
+
+// newBrowserTimeout is newBrowser for a session longer than overallTimeout.
+func newBrowserTimeout(t *testing.T, execPath, base string, timeout time.Duration) *browser {
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(execPath),
 		chromedp.Headless,

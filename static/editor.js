@@ -121,11 +121,11 @@
     text.parentNode.insertBefore(list, text.nextSibling);
     text.setAttribute("aria-autocomplete", "list");
     text.setAttribute("aria-controls", list.id);
-    text.setAttribute("aria-expanded", "false");
+    // No aria-expanded: a textarea is a textbox, which does not take it
+    // (axe-core aria-allowed-attr, critical); the list's hidden says it.
     var items = [], active = -1, word = null, asked = 0, mtimer = null;
     function close() {
       list.hidden = true; list.textContent = ""; items = []; active = -1;
-      text.setAttribute("aria-expanded", "false");
       text.removeAttribute("aria-activedescendant");
     }
     function mark(i) {
@@ -149,7 +149,7 @@
         list.appendChild(li); items.push(li);
       });
       if (!items.length) return;
-      list.hidden = false; text.setAttribute("aria-expanded", "true"); mark(0);
+      list.hidden = false; mark(0);
     }
     text.addEventListener("input", function () {
       var m = /(^|\s)@([\w.-]+(@[\w.-]*)?)$/.exec(text.value.slice(0, text.selectionStart));
