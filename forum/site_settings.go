@@ -51,6 +51,10 @@ type Site struct {
 	SignupMode string
 	// AmbassadorsInvite lets ambassadors make invite links too.
 	AmbassadorsInvite bool
+	// IntroductionsCategory is the slug of the category new members are
+	// pointed to for introducing themselves; "" lets the forum guess from
+	// the categories' names (forum/member_hints.go).
+	IntroductionsCategory string
 }
 
 // SitePage returns one of the Markdown pages ("rules", "terms",
@@ -74,6 +78,8 @@ type SiteInput struct {
 	Rules, Terms, Privacy                   *string
 	SignupMode                              *string
 	AmbassadorsInvite                       *bool
+	// IntroductionsCategory: a category slug, or "" to guess.
+	IntroductionsCategory *string
 	// Logo and Favicon are uploaded image bytes (nil: unchanged).
 	Logo, Favicon []byte
 	// RemoveLogo and RemoveFavicon go back to the default image.
@@ -144,7 +150,7 @@ func (s *Service) buildSite(row *models.SiteSettings) *Site {
 		Version: row.Version, Name: row.Name, Description: row.Description,
 		LogoFile: row.LogoFile, FaviconFile: row.FaviconFile, Accent: row.Accent, ContactEmail: row.ContactEmail,
 		Rules: row.Rules, Terms: row.Terms, Privacy: row.Privacy, SignupMode: row.SignupMode,
-		AmbassadorsInvite: row.AmbassadorsInvite,
+		AmbassadorsInvite: row.AmbassadorsInvite, IntroductionsCategory: row.IntroductionsCategory,
 	}
 	if site.SignupMode == "" {
 		site.SignupMode = SignupOpen
@@ -181,6 +187,9 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 		return nil, ErrForbidden
 	}
 	logo, favicon, err := s.checkSiteInput(&in)
+	if err == nil {
+		err = s.checkIntroductionsCategory(ctx, in.IntroductionsCategory)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +292,7 @@ func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err e
 		}
 		return ""
 	})
+	check("introductions_category", &in.IntroductionsCategory, true, func(string) string { return "" })
 	if in.Logo != nil {
 		logo = checkSiteImage("logo", in.Logo, errs)
 	}
@@ -317,6 +327,7 @@ func applySiteInput(cur models.SiteSettings, in SiteInput, setLogo bool, logo st
 		in.SignupMode = nil // "" already means open
 	}
 	set("signup_mode", &next.SignupMode, in.SignupMode)
+	set("introductions_category", &next.IntroductionsCategory, in.IntroductionsCategory)
 	if in.AmbassadorsInvite != nil && *in.AmbassadorsInvite != next.AmbassadorsInvite {
 		next.AmbassadorsInvite = *in.AmbassadorsInvite
 		changed = append(changed, "ambassadors_invite")

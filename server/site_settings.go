@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
 )
 
 // Site settings: the operator's name, description, logo, favicon, accent
@@ -134,6 +135,9 @@ func (s *Server) sitePage(kind string) echo.HandlerFunc {
 // AdminSiteData is the site settings page.
 type AdminSiteData struct {
 	Site *forum.Site
+	// Categories are the public categories, to choose where newcomers
+	// introduce themselves.
+	Categories []models.Category
 }
 
 func (s *Server) adminSite(c echo.Context) error {
@@ -141,6 +145,7 @@ func (s *Server) adminSite(c echo.Context) error {
 	f := Form{Values: map[string]string{
 		"name": site.Name, "description": site.Description, "accent": site.Accent, "contact_email": site.ContactEmail,
 		"rules": site.Rules, "terms": site.Terms, "privacy": site.Privacy, "signup_mode": site.SignupMode, "ambassadors_invite": boolValue(site.AmbassadorsInvite),
+		"introductions_category": site.IntroductionsCategory,
 	}, Errors: map[string]string{}}
 	return s.renderAdminSite(c, http.StatusOK, f)
 }
@@ -149,10 +154,20 @@ func (s *Server) renderAdminSite(c echo.Context, status int, f Form) error {
 	if !forum.CanAdminister(viewer(c)) {
 		return forum.ErrForbidden
 	}
+	all, err := s.forum.Categories(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var public []models.Category
+	for _, cat := range all {
+		if !cat.AmbassadorsOnly {
+			public = append(public, cat)
+		}
+	}
 	p := s.page(c, "Site settings")
 	p.NoIndex = true
 	p.Form = f
-	p.Data = AdminSiteData{Site: p.Site}
+	p.Data = AdminSiteData{Site: p.Site, Categories: public}
 	return s.tmpl.render(c, status, "admin_site", p)
 }
 
@@ -169,6 +184,10 @@ func (s *Server) adminSaveSite(c echo.Context) error {
 	} {
 		v := c.FormValue(name)
 		*dst = &v
+	}
+	if _, ok := c.Request().Form["introductions_category"]; ok {
+		v := c.FormValue("introductions_category")
+		in.IntroductionsCategory = &v
 	}
 	if v := c.FormValue("signup_mode"); v != "" {
 		in.SignupMode = &v
@@ -236,6 +255,9 @@ type SiteJSON struct {
 	SignupMode   string `json:"signup_mode"`
 	// AmbassadorsInvite lets ambassadors make invite links.
 	AmbassadorsInvite bool `json:"ambassadors_invite"`
+	// IntroductionsCategory is the slug of the category new members are
+	// pointed to for introductions; "" guesses from the names.
+	IntroductionsCategory string `json:"introductions_category"`
 }
 
 func (s *Server) siteJSON(site *forum.Site) SiteJSON {
@@ -248,7 +270,7 @@ func (s *Server) siteJSON(site *forum.Site) SiteJSON {
 	return SiteJSON{Version: site.Version, Name: site.Name, Description: site.Description,
 		LogoURL: abs(site.LogoFile), FaviconURL: abs(site.FaviconFile), Accent: site.Accent,
 		ContactEmail: site.ContactEmail, Rules: site.Rules, Terms: site.Terms, Privacy: site.Privacy, SignupMode: site.SignupMode,
-		AmbassadorsInvite: site.AmbassadorsInvite}
+		AmbassadorsInvite: site.AmbassadorsInvite, IntroductionsCategory: site.IntroductionsCategory}
 }
 
 func (s *Server) apiSite(c echo.Context) error {
@@ -289,13 +311,15 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 		SignupMode   *string `json:"signup_mode"`
 		// AmbassadorsInvite: may ambassadors make invite links.
 		AmbassadorsInvite *bool `json:"ambassadors_invite"`
+		// IntroductionsCategory: a public category's slug, "" to guess.
+		IntroductionsCategory *string `json:"introductions_category"`
 	}
 	if err := bindJSON(c, &body); err != nil {
 		return err
 	}
 	in := forum.SiteInput{Name: body.Name, Description: body.Description, Accent: body.Accent,
 		ContactEmail: body.ContactEmail, Rules: body.Rules, Terms: body.Terms, Privacy: body.Privacy, SignupMode: body.SignupMode,
-		AmbassadorsInvite: body.AmbassadorsInvite}
+		AmbassadorsInvite: body.AmbassadorsInvite, IntroductionsCategory: body.IntroductionsCategory}
 	bad := map[string]string{}
 	image := func(field string, v *string, dst *[]byte, remove *bool) {
 		switch {
