@@ -52,7 +52,7 @@ func (s *Service) MemberHints(ctx context.Context, viewer *models.User, site *Si
 	}
 	var out []MemberHint
 	if !dismissed[HintIntroductions] {
-		if c := introductionsCategory(site.IntroductionsCategory, tree); c != nil {
+		if c := introductionsCategory(site.IntroductionsCategoryID, tree); c != nil {
 			out = append(out, MemberHint{Name: HintIntroductions, Category: c})
 		}
 	}
@@ -77,10 +77,10 @@ func (s *Service) DismissHint(ctx context.Context, viewer *models.User, name str
 // category the administrator chose in the site settings when the viewer
 // can see it, else the first whose slug or name says so ("intro…",
 // "welcome"), else none (no hint rather than a wrong place).
-func introductionsCategory(chosen string, tree []CategoryNode) *models.Category {
+func introductionsCategory(chosen int64, tree []CategoryNode) *models.Category {
 	var guess *models.Category
 	visit := func(c *models.Category) bool {
-		if chosen != "" && c.Slug == chosen {
+		if chosen != 0 && c.ID == chosen {
 			return true
 		}
 		if guess == nil && !c.AmbassadorsOnly && looksLikeIntroductions(c) {
@@ -122,15 +122,31 @@ func followableCategory(tree []CategoryNode) *models.Category {
 	return nil
 }
 
-// checkIntroductionsCategory refuses a chosen category that does not exist
-// or never federates publicly (the ambassadors' own).
-func (s *Service) checkIntroductionsCategory(ctx context.Context, slug *string) error {
-	if slug == nil || *slug == "" {
-		return nil
+// introductionsCategoryID resolves the chosen category's slug to its id
+// (nil: unchanged; 0: guess), refusing one that does not exist or is not
+// public (the ambassadors' own).
+func (s *Service) introductionsCategoryID(ctx context.Context, slug *string) (*int64, error) {
+	if slug == nil {
+		return nil, nil
 	}
-	c, err := s.store.CategoryBySlug(ctx, *slug)
-	if err != nil || c.AmbassadorsOnly {
-		return &ValidationError{Fields: map[string]string{"introductions_category": "choose one of the public categories"}}
+	var id int64
+	if *slug != "" {
+		c, err := s.store.CategoryBySlug(ctx, *slug)
+		if err != nil || c.AmbassadorsOnly {
+			return nil, &ValidationError{Fields: map[string]string{"introductions_category": "choose one of the public categories"}}
+		}
+		id = c.ID
 	}
-	return nil
+	return &id, nil
+}
+
+// IntroductionsCategorySlug is the slug of the category chosen for
+// introductions, "" when none is chosen or it is gone.
+func IntroductionsCategorySlug(site *Site, cats []models.Category) string {
+	for _, c := range cats {
+		if site.IntroductionsCategoryID != 0 && c.ID == site.IntroductionsCategoryID {
+			return c.Slug
+		}
+	}
+	return ""
 }

@@ -51,10 +51,11 @@ type Site struct {
 	SignupMode string
 	// AmbassadorsInvite lets ambassadors make invite links too.
 	AmbassadorsInvite bool
-	// IntroductionsCategory is the slug of the category new members are
-	// pointed to for introducing themselves; "" lets the forum guess from
-	// the categories' names (forum/member_hints.go).
-	IntroductionsCategory string
+	// IntroductionsCategoryID is the category new members are pointed to
+	// for introducing themselves; 0 lets the forum guess from the
+	// categories' names (forum/member_hints.go). By id, so a rename keeps
+	// the choice.
+	IntroductionsCategoryID int64
 }
 
 // SitePage returns one of the Markdown pages ("rules", "terms",
@@ -78,7 +79,7 @@ type SiteInput struct {
 	Rules, Terms, Privacy                   *string
 	SignupMode                              *string
 	AmbassadorsInvite                       *bool
-	// IntroductionsCategory: a category slug, or "" to guess.
+	// IntroductionsCategory: a public category's slug, or "" to guess.
 	IntroductionsCategory *string
 	// Logo and Favicon are uploaded image bytes (nil: unchanged).
 	Logo, Favicon []byte
@@ -150,7 +151,7 @@ func (s *Service) buildSite(row *models.SiteSettings) *Site {
 		Version: row.Version, Name: row.Name, Description: row.Description,
 		LogoFile: row.LogoFile, FaviconFile: row.FaviconFile, Accent: row.Accent, ContactEmail: row.ContactEmail,
 		Rules: row.Rules, Terms: row.Terms, Privacy: row.Privacy, SignupMode: row.SignupMode,
-		AmbassadorsInvite: row.AmbassadorsInvite, IntroductionsCategory: row.IntroductionsCategory,
+		AmbassadorsInvite: row.AmbassadorsInvite, IntroductionsCategoryID: row.IntroductionsCategoryID,
 	}
 	if site.SignupMode == "" {
 		site.SignupMode = SignupOpen
@@ -187,8 +188,9 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 		return nil, ErrForbidden
 	}
 	logo, favicon, err := s.checkSiteInput(&in)
+	var introID *int64
 	if err == nil {
-		err = s.checkIntroductionsCategory(ctx, in.IntroductionsCategory)
+		introID, err = s.introductionsCategoryID(ctx, in.IntroductionsCategory)
 	}
 	if err != nil {
 		return nil, err
@@ -210,6 +212,10 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 			return nil, mapNotFound(err)
 		}
 		next, changed := applySiteInput(*cur, in, logo != nil, logoName, favicon != nil, faviconName)
+		if introID != nil && *introID != next.IntroductionsCategoryID {
+			next.IntroductionsCategoryID = *introID
+			changed = append(changed, "introductions_category")
+		}
 		if len(changed) == 0 {
 			return s.SiteAt(ctx, cur.Version)
 		}
@@ -327,7 +333,6 @@ func applySiteInput(cur models.SiteSettings, in SiteInput, setLogo bool, logo st
 		in.SignupMode = nil // "" already means open
 	}
 	set("signup_mode", &next.SignupMode, in.SignupMode)
-	set("introductions_category", &next.IntroductionsCategory, in.IntroductionsCategory)
 	if in.AmbassadorsInvite != nil && *in.AmbassadorsInvite != next.AmbassadorsInvite {
 		next.AmbassadorsInvite = *in.AmbassadorsInvite
 		changed = append(changed, "ambassadors_invite")

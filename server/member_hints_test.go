@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/models"
 )
 
@@ -140,7 +141,7 @@ func TestAdminSiteIntroductionsCategory(t *testing.T) {
 	admin := ts.browser()
 	admin.signup("admin1")
 	ts.Category("general")
-	ts.Category("hello")
+	hello := ts.Category("hello")
 	page := admin.get("/admin/site").Body
 	if !strings.Contains(page, `name="introductions_category"`) || !strings.Contains(page, `<option value="hello">`) {
 		t.Fatalf("site settings page has no introductions choice: %s", page)
@@ -157,7 +158,33 @@ func TestAdminSiteIntroductionsCategory(t *testing.T) {
 		t.Fatal("the chosen category is not selected after saving")
 	}
 	site, err := ts.Svc.Site(ts.Ctx)
-	if err != nil || site.IntroductionsCategory != "hello" || site.Name != "Forum" {
+	if err != nil || site.IntroductionsCategoryID != hello.ID || site.Name != "Forum" {
 		t.Fatalf("saved site: %+v %v", site, err)
+	}
+
+	// The choice is kept by id: renaming the category keeps it.
+	newSlug := "say-hi"
+	if _, err := ts.Svc.UpdateCategory(ts.Ctx, mustUser(t, ts, "admin1"), "hello", forum.CategoryEdit{Slug: &newSlug}); err != nil {
+		t.Fatal(err)
+	}
+	if page := admin.get("/admin/site").Body; !strings.Contains(page, `<option value="say-hi" selected>`) {
+		t.Fatal("the renamed category is not selected")
+	}
+	tok := ts.token(t, "admin2", models.RoleAdmin)
+	if code, body := ts.api(t, http.MethodGet, "/api/v1/admin/site", tok, ""); code != http.StatusOK || body["introductions_category"] != "say-hi" {
+		t.Fatalf("GET site after the rename: %d %v", code, body)
+	}
+	b := ts.browser()
+	b.signup("newbie")
+	if home := b.get("/").Body; !strings.Contains(home, `Say hello in <a href="/c/say-hi">`) {
+		t.Fatalf("after the rename the hint does not point to the renamed category: %s", home)
+	}
+	// Choosing nothing goes back to guessing.
+	form.Set("introductions_category", "")
+	if r := admin.post("/admin/site", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("clear: %d", r.StatusCode)
+	}
+	if site, _ := ts.Svc.Site(ts.Ctx); site.IntroductionsCategoryID != 0 {
+		t.Fatalf("cleared choice kept %d", site.IntroductionsCategoryID)
 	}
 }

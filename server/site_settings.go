@@ -145,7 +145,6 @@ func (s *Server) adminSite(c echo.Context) error {
 	f := Form{Values: map[string]string{
 		"name": site.Name, "description": site.Description, "accent": site.Accent, "contact_email": site.ContactEmail,
 		"rules": site.Rules, "terms": site.Terms, "privacy": site.Privacy, "signup_mode": site.SignupMode, "ambassadors_invite": boolValue(site.AmbassadorsInvite),
-		"introductions_category": site.IntroductionsCategory,
 	}, Errors: map[string]string{}}
 	return s.renderAdminSite(c, http.StatusOK, f)
 }
@@ -163,6 +162,9 @@ func (s *Server) renderAdminSite(c echo.Context, status int, f Form) error {
 		if !cat.AmbassadorsOnly {
 			public = append(public, cat)
 		}
+	}
+	if _, typed := f.Values["introductions_category"]; !typed {
+		f.Values["introductions_category"] = forum.IntroductionsCategorySlug(s.site(c), public)
 	}
 	p := s.page(c, "Site settings")
 	p.NoIndex = true
@@ -260,7 +262,15 @@ type SiteJSON struct {
 	IntroductionsCategory string `json:"introductions_category"`
 }
 
-func (s *Server) siteJSON(site *forum.Site) SiteJSON {
+func (s *Server) siteJSON(c echo.Context, site *forum.Site) (SiteJSON, error) {
+	intro := ""
+	if site.IntroductionsCategoryID != 0 {
+		cats, err := s.forum.Categories(c.Request().Context())
+		if err != nil {
+			return SiteJSON{}, err
+		}
+		intro = forum.IntroductionsCategorySlug(site, cats)
+	}
 	abs := func(name string) string {
 		if name == "" {
 			return ""
@@ -270,7 +280,7 @@ func (s *Server) siteJSON(site *forum.Site) SiteJSON {
 	return SiteJSON{Version: site.Version, Name: site.Name, Description: site.Description,
 		LogoURL: abs(site.LogoFile), FaviconURL: abs(site.FaviconFile), Accent: site.Accent,
 		ContactEmail: site.ContactEmail, Rules: site.Rules, Terms: site.Terms, Privacy: site.Privacy, SignupMode: site.SignupMode,
-		AmbassadorsInvite: site.AmbassadorsInvite, IntroductionsCategory: site.IntroductionsCategory}
+		AmbassadorsInvite: site.AmbassadorsInvite, IntroductionsCategory: intro}, nil
 }
 
 func (s *Server) apiSite(c echo.Context) error {
@@ -285,7 +295,11 @@ func (s *Server) apiSite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.siteJSON(site))
+	out, err := s.siteJSON(c, site)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // apiSaveSite changes the fields present in the body. Images are base64
@@ -344,7 +358,11 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.siteJSON(site))
+	out, err := s.siteJSON(c, site)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // imageMediaType is a site image's type, from the extension forum gave it
