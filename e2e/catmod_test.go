@@ -60,5 +60,15 @@ func TestBrowserCategoryModeratorButtons(t *testing.T) {
 	openPostMenu()
 	b.expectText(`#post-1 button[formaction$="/hide"]`, "Unhide")
 	b.expectText("#post-1 .post-body", "Some text in Help")
+
+	// Delete asks first without a script's dialog: the red "Delete…"
+	// only opens a disclosure; the submit inside it deletes.
+	if get(b, "delete confirmation closed", chromedp.Evaluate[bool](`document.querySelector("#post-1 details.post-delete").open`)) {
+		t.Fatal("the Delete confirmation starts open")
+	}
+	get(b, "open the Delete confirmation", chromedp.Evaluate[any](`document.querySelector("#post-1 details.post-delete > summary").click()`))
+	b.expectText(`#post-1 details.post-delete button[formaction$="/delete"]`, "Yes, delete post #1")
+	b.click(`#post-1 details.post-delete button[formaction$="/delete"]`, path.Dir(threads["Help"]))
+	b.expectText(".flash", "Post deleted.")
 	b.expectNoConsoleErrors()
 }

@@ -133,6 +133,12 @@ func (s *Service) AuditSentences(ctx context.Context, viewer *models.User, entri
 	if !CanModerate(viewer) {
 		return nil, ErrForbidden
 	}
+	return s.auditSentences(ctx, viewer, entries)
+}
+
+// auditSentences is AuditSentences for a caller that already checked the
+// viewer may read these entries (the review queue's appeal cards).
+func (s *Service) auditSentences(ctx context.Context, viewer *models.User, entries []AuditEntryView) ([]AuditSentence, error) {
 	var postIDs, threadIDs, userIDs []int64
 	details := make([]map[string]any, len(entries))
 	for i, e := range entries {

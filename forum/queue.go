@@ -44,6 +44,9 @@ type QueueItemView struct {
 	Appeal      *models.Appeal
 	AppealEntry *models.AuditEntry
 	Appellant   *models.User
+	// AppealSentence is AppealEntry told as the audit log tells it
+	// ("mod1 hid a post by carol in ‘Title’ — spam"), with its links.
+	AppealSentence *AuditSentence
 	// Report and Reported are a message item's report and its copy of the
 	// reported message with the two before it (message_reports.go).
 	Report   *models.MessageReport
@@ -117,6 +120,9 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 		page.Next = formatKeyset(last.CreatedAt, last.ID)
 	}
 	page.Items, err = s.queueViews(ctx, items)
+	if err == nil {
+		err = s.withAppealSentences(ctx, actor, page.Items)
+	}
 	return page, err
 }
 

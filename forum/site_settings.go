@@ -54,6 +54,11 @@ type Site struct {
 	AmbassadorsInvite bool
 	// Language is the forum's default language code (never empty).
 	Language string
+	// IntroductionsCategoryID is the category new members are pointed to
+	// for introducing themselves; 0 lets the forum guess from the
+	// categories' names (forum/member_hints.go). By id, so a rename keeps
+	// the choice.
+	IntroductionsCategoryID int64
 }
 
 // SitePage returns one of the Markdown pages ("rules", "terms",
@@ -79,6 +84,8 @@ type SiteInput struct {
 	// Language is the forum's default language code (i18n.Codes).
 	Language          *string
 	AmbassadorsInvite *bool
+	// IntroductionsCategory: a public category's slug, or "" to guess.
+	IntroductionsCategory *string
 	// Logo and Favicon are uploaded image bytes (nil: unchanged).
 	Logo, Favicon []byte
 	// RemoveLogo and RemoveFavicon go back to the default image.
@@ -150,6 +157,7 @@ func (s *Service) buildSite(row *models.SiteSettings) *Site {
 		LogoFile: row.LogoFile, FaviconFile: row.FaviconFile, Accent: row.Accent, ContactEmail: row.ContactEmail,
 		Rules: row.Rules, Terms: row.Terms, Privacy: row.Privacy, SignupMode: row.SignupMode,
 		AmbassadorsInvite: row.AmbassadorsInvite, Language: row.Language,
+		IntroductionsCategoryID: row.IntroductionsCategoryID,
 	}
 	if site.Language == "" {
 		site.Language = "en"
@@ -189,6 +197,10 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 		return nil, ErrForbidden
 	}
 	logo, favicon, err := s.checkSiteInput(&in)
+	var introID *int64
+	if err == nil {
+		introID, err = s.introductionsCategoryID(ctx, in.IntroductionsCategory)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +221,10 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 			return nil, mapNotFound(err)
 		}
 		next, changed := applySiteInput(*cur, in, logo != nil, logoName, favicon != nil, faviconName)
+		if introID != nil && *introID != next.IntroductionsCategoryID {
+			next.IntroductionsCategoryID = *introID
+			changed = append(changed, "introductions_category")
+		}
 		if len(changed) == 0 {
 			return s.SiteAt(ctx, cur.Version)
 		}
@@ -297,6 +313,7 @@ func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err e
 		}
 		return ""
 	})
+	check("introductions_category", &in.IntroductionsCategory, true, func(string) string { return "" })
 	if in.Logo != nil {
 		logo = checkSiteImage("logo", in.Logo, errs)
 	}

@@ -32,7 +32,7 @@ var accountTables = []string{
 	"sessions", "tokens", "notifications", "bookmarks", "notification_levels",
 	"mails", "mail_settings", "trusted_logins", "login_alerts", "account_exports",
 	"two_factors", "recovery_codes", "pending_logins", "passkeys", "web_authn_challenges",
-	"drafts",
+	"drafts", "dismissed_hints",
 }
 
 // DeleteAccountRows deletes the member's rows in accountTables.

@@ -31,9 +31,12 @@ type SiteSettings struct {
 	// ("" for English): pages for visitors whose browser asks for no
 	// language we have, mails to members who chose none, and search
 	// stemming on PostgreSQL.
-	Language  string
-	UpdatedBy int64
-	UpdatedAt time.Time
+	Language string
+	// IntroductionsCategoryID (migration 0570) is the category where
+	// newcomers are pointed to introduce themselves; 0 guesses.
+	IntroductionsCategoryID int64
+	UpdatedBy               int64
+	UpdatedAt               time.Time
 }
 
 // TableName keeps the plural table name of the migration.
@@ -72,9 +75,9 @@ var ErrStale = errors.New("changed since it was read")
 func (s *Store) SaveSiteSettings(ctx context.Context, ss *SiteSettings, expect int64) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		res := s.DB(ctx).Exec(`UPDATE site_settings SET version = version + 1, name = ?, description = ?, logo_file = ?,
-			favicon_file = ?, accent = ?, contact_email = ?, rules = ?, terms = ?, privacy = ?, signup_mode = ?, ambassadors_invite = ?, language = ?, updated_by = ?, updated_at = ?
+			favicon_file = ?, accent = ?, contact_email = ?, rules = ?, terms = ?, privacy = ?, signup_mode = ?, ambassadors_invite = ?, language = ?, introductions_category_id = ?, updated_by = ?, updated_at = ?
 			WHERE id = ? AND version = ?`, ss.Name, ss.Description, ss.LogoFile, ss.FaviconFile, ss.Accent, ss.ContactEmail,
-			ss.Rules, ss.Terms, ss.Privacy, ss.SignupMode, ss.AmbassadorsInvite, ss.Language, ss.UpdatedBy, ss.UpdatedAt, siteSettingsID, expect)
+			ss.Rules, ss.Terms, ss.Privacy, ss.SignupMode, ss.AmbassadorsInvite, ss.Language, ss.IntroductionsCategoryID, ss.UpdatedBy, ss.UpdatedAt, siteSettingsID, expect)
 		if res.Error != nil {
 			return res.Error
 		}

@@ -168,6 +168,7 @@ func (s *Server) routes() *echo.Echo {
 	s.applicationRoutes(g)
 
 	s.notificationRoutes(g)
+	s.memberHintRoutes(g)
 	s.messageRoutes(g)
 	s.pollRoutes(g)
 	s.notificationLevelRoutes(g)

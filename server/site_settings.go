@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
 )
 
 // Site settings: the operator's name, description, logo, favicon, accent
@@ -134,6 +135,9 @@ func (s *Server) sitePage(kind string) echo.HandlerFunc {
 // AdminSiteData is the site settings page.
 type AdminSiteData struct {
 	Site *forum.Site
+	// Categories are the public categories, to choose where newcomers
+	// introduce themselves.
+	Categories []models.Category
 }
 
 func (s *Server) adminSite(c echo.Context) error {
@@ -149,10 +153,23 @@ func (s *Server) renderAdminSite(c echo.Context, status int, f Form) error {
 	if !forum.CanAdminister(viewer(c)) {
 		return forum.ErrForbidden
 	}
+	all, err := s.forum.Categories(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var public []models.Category
+	for _, cat := range all {
+		if !cat.AmbassadorsOnly {
+			public = append(public, cat)
+		}
+	}
+	if _, typed := f.Values["introductions_category"]; !typed {
+		f.Values["introductions_category"] = forum.IntroductionsCategorySlug(s.site(c), public)
+	}
 	p := s.page(c, "Site settings")
 	p.NoIndex = true
 	p.Form = f
-	p.Data = AdminSiteData{Site: p.Site}
+	p.Data = AdminSiteData{Site: p.Site, Categories: public}
 	return s.tmpl.render(c, status, "admin_site", p)
 }
 
@@ -172,6 +189,10 @@ func (s *Server) adminSaveSite(c echo.Context) error {
 	}
 	if v := c.FormValue("language"); v != "" {
 		in.Language = &v
+	}
+	if _, ok := c.Request().Form["introductions_category"]; ok {
+		v := c.FormValue("introductions_category")
+		in.IntroductionsCategory = &v
 	}
 	if v := c.FormValue("signup_mode"); v != "" {
 		in.SignupMode = &v
@@ -241,9 +262,20 @@ type SiteJSON struct {
 	Language string `json:"language"`
 	// AmbassadorsInvite lets ambassadors make invite links.
 	AmbassadorsInvite bool `json:"ambassadors_invite"`
+	// IntroductionsCategory is the slug of the category new members are
+	// pointed to for introductions; "" guesses from the names.
+	IntroductionsCategory string `json:"introductions_category"`
 }
 
-func (s *Server) siteJSON(site *forum.Site) SiteJSON {
+func (s *Server) siteJSON(c echo.Context, site *forum.Site) (SiteJSON, error) {
+	intro := ""
+	if site.IntroductionsCategoryID != 0 {
+		cats, err := s.forum.Categories(c.Request().Context())
+		if err != nil {
+			return SiteJSON{}, err
+		}
+		intro = forum.IntroductionsCategorySlug(site, cats)
+	}
 	abs := func(name string) string {
 		if name == "" {
 			return ""
@@ -253,7 +285,7 @@ func (s *Server) siteJSON(site *forum.Site) SiteJSON {
 	return SiteJSON{Version: site.Version, Name: site.Name, Description: site.Description,
 		LogoURL: abs(site.LogoFile), FaviconURL: abs(site.FaviconFile), Accent: site.Accent,
 		ContactEmail: site.ContactEmail, Rules: site.Rules, Terms: site.Terms, Privacy: site.Privacy, SignupMode: site.SignupMode,
-		Language: site.Language, AmbassadorsInvite: site.AmbassadorsInvite}
+		Language: site.Language, AmbassadorsInvite: site.AmbassadorsInvite, IntroductionsCategory: intro}, nil
 }
 
 func (s *Server) apiSite(c echo.Context) error {
@@ -268,7 +300,11 @@ func (s *Server) apiSite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.siteJSON(site))
+	out, err := s.siteJSON(c, site)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // apiSaveSite changes the fields present in the body. Images are base64
@@ -295,13 +331,15 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 		Language     *string `json:"language"`
 		// AmbassadorsInvite: may ambassadors make invite links.
 		AmbassadorsInvite *bool `json:"ambassadors_invite"`
+		// IntroductionsCategory: a public category's slug, "" to guess.
+		IntroductionsCategory *string `json:"introductions_category"`
 	}
 	if err := bindJSON(c, &body); err != nil {
 		return err
 	}
 	in := forum.SiteInput{Name: body.Name, Description: body.Description, Accent: body.Accent,
 		ContactEmail: body.ContactEmail, Rules: body.Rules, Terms: body.Terms, Privacy: body.Privacy, SignupMode: body.SignupMode,
-		Language: body.Language, AmbassadorsInvite: body.AmbassadorsInvite}
+		Language: body.Language, AmbassadorsInvite: body.AmbassadorsInvite, IntroductionsCategory: body.IntroductionsCategory}
 	bad := map[string]string{}
 	image := func(field string, v *string, dst *[]byte, remove *bool) {
 		switch {
@@ -326,7 +364,11 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.siteJSON(site))
+	out, err := s.siteJSON(c, site)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // imageMediaType is a site image's type, from the extension forum gave it

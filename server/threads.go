@@ -21,6 +21,9 @@ type HomeData struct {
 	Latest     []forum.ThreadSummary
 	NoUsers    bool
 	Pinned     []models.Thread // pinned on the home page by staff
+	// Hints are the first-time hints for a new member (never for
+	// visitors: the home page is not in the anonymous cache).
+	Hints []forum.MemberHint
 }
 
 func (s *Server) home(c echo.Context) error {
@@ -45,11 +48,15 @@ func (s *Server) home(c echo.Context) error {
 		return err
 	}
 	p := s.page(c, "Categories")
+	hints, err := s.forum.MemberHints(ctx, viewer(c), p.Site, tree)
+	if err != nil {
+		return err
+	}
 	p.Description = "A community forum."
 	if p.Site.Description != "" {
 		p.Description = p.Site.Description
 	}
-	p.Data = HomeData{Categories: tree, Latest: latest, NoUsers: n == 0, Pinned: pins}
+	p.Data = HomeData{Categories: tree, Latest: latest, NoUsers: n == 0, Pinned: pins, Hints: hints}
 	return s.tmpl.render(c, http.StatusOK, "home", p)
 }
 

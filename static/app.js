@@ -2,17 +2,6 @@
 (function () {
   "use strict";
 
-  // Ask before submitting forms or buttons marked data-confirm (e.g.
-  // deleting a post, whose button submits the page's shared action form).
-  document.addEventListener("submit", function (e) {
-    var form = e.target;
-    if (!(form instanceof HTMLFormElement)) return;
-    var msg = (e.submitter && e.submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) {
-      e.preventDefault();
-    }
-  });
-
   // Ctrl+Enter / Cmd+Enter in a textarea submits its form.
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;

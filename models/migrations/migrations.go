@@ -71,6 +71,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0500_uploads", Migrate: migrateUploads},
 		{ID: "0520_remote_attachments", Migrate: migrateRemoteAttachments},
 		{ID: "0550_drafts", Migrate: migrateDrafts},
+		{ID: "0570_member_hints", Migrate: migrateMemberHints},
 		{ID: "0580_languages", Migrate: migrateLanguages},
 		{ID: "0595_search_language", Migrate: migrateSearchLanguage},
 	}
