@@ -71,16 +71,58 @@ func (f Form) V(name string) string { return f.Values[name] }
 // E returns the error for a field.
 func (f Form) E(name string) string { return f.Errors[name] }
 
-// renderer holds every page template, parsed once at start so a broken
-// template fails startup instead of a request.
+// renderer holds every page template. Each page's file is parsed at start,
+// so a broken template fails startup instead of a request; the page's
+// executable set is built on its first render (see pageTemplate).
 type renderer struct {
-	pages map[string]*template.Template
+	fsys  fs.FS              // where the templates are (templates.FS)
+	base  *template.Template // layout and partials; never executed, pages clone it
+	pages map[string]*pageTemplate
 	parts *template.Template // partials, for fragments rendered on their own
+}
+
+// pageTemplate is one page's template set, built once, on first use. A
+// page's set is a copy of the layout and every partial plus the page:
+// html/template copies the parse trees on Clone because escaping rewrites
+// them. Built for all 56 pages at start, those copies were 16 MB of a 22 MB
+// idle heap (go tool pprof on an inuse_space profile, docs/BENCHMARKS.md,
+// memory), while a process serves a handful of pages most of the time.
+type pageTemplate struct {
+	file string
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// page returns the named page's template set, building it on first use.
+func (r *renderer) page(name string) (*template.Template, error) {
+	p, ok := r.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	p.once.Do(func() {
+		t, err := r.base.Clone()
+		if err == nil {
+			t, err = t.ParseFS(r.fsys, p.file)
+		}
+		if err != nil {
+			p.err = fmt.Errorf("parse %s: %w", p.file, err)
+			return
+		}
+		p.t = t
+	})
+	return p.t, p.err
 }
 
 // now is the forum's clock (Service.Now), so relative dates follow a pinned
 // or shifted clock like everything else.
 func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (*renderer, error) {
+	return newRendererFS(templates.FS, a, baseURL, perPage, now)
+}
+
+// newRendererFS is newRenderer on the templates in fsys (tests pass their
+// own).
+func newRendererFS(fsys fs.FS, a *assets, baseURL string, perPage int, now func() time.Time) (*renderer, error) {
 	funcs := template.FuncMap{
 		"asset": a.url,
 		"html":  func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitised by forum/markup
@@ -137,11 +179,11 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 		"slowInput":    forum.SlowModeInput,
 		"initial":      userInitials,
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partials/*.html")
+	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "layout.html", "partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
-	files, err := fs.Glob(templates.FS, "pages/*.html")
+	files, err := fs.Glob(fsys, "pages/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -149,13 +191,14 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, parts: parts}
+	r := &renderer{fsys: fsys, base: base, pages: map[string]*pageTemplate{}, parts: parts}
 	for _, f := range files {
-		t, err := template.Must(base.Clone()).ParseFS(templates.FS, f)
-		if err != nil {
+		// Parsed alone, with the functions, to fail now on a syntax error
+		// or an unknown function; the tree is garbage once checked.
+		if _, err := template.New(path.Base(f)).Funcs(funcs).ParseFS(fsys, f); err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
-		r.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+		r.pages[strings.TrimSuffix(path.Base(f), ".html")] = &pageTemplate{file: f}
 	}
 	return r, nil
 }
@@ -172,9 +215,9 @@ var bufs = sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(64 << 10);
 // half a page), passes the finished bytes to keep (which must copy what it
 // keeps), then writes them.
 func (r *renderer) send(c echo.Context, status int, name string, p *Page, keep func([]byte)) error {
-	t, ok := r.pages[name]
-	if !ok {
-		return fmt.Errorf("no template %q", name)
+	t, err := r.page(name)
+	if err != nil {
+		return err
 	}
 	buf := bufs.Get().(*bytes.Buffer)
 	buf.Reset()
