@@ -85,8 +85,9 @@ type renderer struct {
 // page's set is a copy of the layout and every partial plus the page:
 // html/template copies the parse trees on Clone because escaping rewrites
 // them. Built for all 56 pages at start, those copies were 16 MB of a 22 MB
-// idle heap (go tool pprof on an inuse_space profile, docs/BENCHMARKS.md,
-// memory), while a process serves a handful of pages most of the time.
+// idle heap (go tool pprof -top on an inuse_space profile of hearth serve
+// on the .ci/load.sh forum), while a process serves a handful of pages
+// most of the time.
 type pageTemplate struct {
 	file string
 	once sync.Once
