@@ -50,8 +50,9 @@ type Config struct {
 	MetricsAddr  string
 	MetricsToken string
 	// DBMaxConns caps the database connections one process keeps open;
-	// 0 keeps the built-in pool (20 on PostgreSQL, 8 on SQLite). Several
-	// processes on one PostgreSQL need their sum under max_connections.
+	// 0 keeps the built-in pool (20 on PostgreSQL; on SQLite twice the
+	// CPUs, at least 4). Several processes on one PostgreSQL need their
+	// sum under max_connections.
 	DBMaxConns int
 	// RequireTwoFactorForStaff sends a moderator or admin without a second
 	// factor to enrolment, and lets them do nothing else, until they

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/hearth/hearth/models"
@@ -125,76 +124,43 @@ func (s *Service) RollupRange(ctx context.Context, from, to time.Time) (done, bu
 
 // RollupPending computes the past days that are missing or not settled
 // (computed less than rollupSettle after they ended), oldest first, from
-// the first post on (at most rollupLookback days back).
-func (s *Service) RollupPending(ctx context.Context) (int, error) {
+// the first post on (at most rollupLookback days back). limit > 0 stops
+// after that many days, and more reports that days are still pending, so
+// the worker can spread a long catch-up over several passes (see
+// RunRollups). Oldest first matters: a day's weekly and monthly active
+// counts read the days before it, so each day must follow its past.
+func (s *Service) RollupPending(ctx context.Context, limit int) (done int, more bool, err error) {
 	now := s.now()
 	today := dayStart(now)
 	first, err := s.store.FirstPostAt(ctx)
 	if err != nil || first == nil {
-		return 0, err
+		return 0, false, err
 	}
 	start := dayStart(*first)
 	if lb := today.AddDate(0, 0, -rollupLookback); start.Before(lb) {
 		start = lb
 	}
 	if !start.Before(today) {
-		return 0, nil
+		return 0, false, nil
 	}
 	computed, err := s.store.RollupComputed(ctx, dayKey(start), dayKey(today.Add(-day24)))
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	n := 0
 	for d := start; d.Before(today); d = d.Add(day24) {
 		if at, ok := computed[dayKey(d)]; ok && !at.Before(d.Add(day24+rollupSettle)) {
 			continue
 		}
+		if limit > 0 && done == limit {
+			return done, true, nil
+		}
 		if err := s.RollupDay(ctx, d); err != nil && err != ErrRollupBusy {
-			return n, err
+			return done, false, err
 		}
-		n++
+		done++
 		if ctx.Err() != nil {
-			return n, ctx.Err()
+			return done, false, ctx.Err()
 		}
 	}
-	return n, nil
-}
-
-// RunRollups keeps the rollups up to date until ctx ends: past days at
-// start, then every interval, each pass followed by refreshing the default
-// stats window's contributor sums; today's partial (see rollup_partial.go)
-// at start, then every partialRefresh. Every process may run it; claims
-// keep them apart.
-func (s *Service) RunRollups(ctx context.Context, log *slog.Logger, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	p := time.NewTicker(partialRefresh)
-	defer p.Stop()
-	pending, partial := true, true
-	for {
-		if pending {
-			if n, err := s.RollupPending(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("rollup: compute pending days", "error", err)
-			} else if n > 0 {
-				log.Info("rollup: computed days", "days", n)
-			}
-			if err := s.RefreshContributorSums(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("rollup: refresh contributor sums", "error", err)
-			}
-		}
-		if partial {
-			if _, err := s.RefreshTodayPartial(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("rollup: refresh today's partial", "error", err)
-			}
-		}
-		pending, partial = false, false
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			pending = true
-		case <-p.C:
-			partial = true
-		}
-	}
+	return done, false, nil
 }

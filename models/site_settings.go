@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 )
@@ -57,12 +56,25 @@ func (s *Store) SiteSettings(ctx context.Context) (*SiteSettings, error) {
 // SiteSettingsVersion reads only the settings' version: what a page that
 // has no version read of its own checks its cached settings against.
 func (s *Store) SiteSettingsVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.DB(ctx).Raw(`SELECT version FROM site_settings WHERE id = ?`, siteSettingsID).Row().Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
+	// Rows, not Row: with gorm's prepared statements (SQLite) a failed
+	// prepare (a canceled request) came back as an empty sql.Row, and
+	// scanning that panics.
+	rows, err := s.DB(ctx).Raw(`SELECT version FROM site_settings WHERE id = ?`, siteSettingsID).Rows()
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
 		return 0, ErrNotFound
 	}
-	return v, err
+	var v int64
+	if err := rows.Scan(&v); err != nil {
+		return 0, err
+	}
+	return v, rows.Err()
 }
 
 // ErrStale is a write refused because the row changed since it was read.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -55,7 +56,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "mmap_size(268435456)")
+		// No memory map: pages are read into SQLite's own cache (2 MB a
+		// connection, the default cache_size) through the kernel's page
+		// cache. A 256 MB map put every page a process had read into its
+		// resident memory, so RSS grew with the file (30 MB of a 63 MB
+		// file on the .ci/load.sh forum) and said nothing about what the
+		// process needs; side by side on that forum, member pages cost the
+		// same CPU without it (4.07-4.70 ms a request with the map,
+		// 4.22-4.32 without, three runs each) and peak memory under load
+		// was no higher (97-102 MB against 102-109 MB).
+		q.Add("_pragma", "mmap_size(0)")
 		q.Set("_txlock", "immediate")
 		dialector = sqlite.Open(path + "?" + q.Encode())
 	} else {
@@ -84,8 +94,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	if isSQLite {
-		sqlDB.SetMaxOpenConns(8)
-		sqlDB.SetMaxIdleConns(8)
+		n := SQLitePoolSize()
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
 	} else {
 		// As many idle as open: a connection closed after a burst must be
 		// opened again for the next one (a server process, and password
@@ -102,6 +113,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return &Store{db: db}, nil
 }
+
+// SQLitePoolSize is the built-in SQLite pool: twice the CPUs Go runs on,
+// at least 4. The pure-Go driver's queries are CPU work, so connections
+// beyond what the CPUs can run only wait, and each open one holds its own
+// schema, statements and page cache. On the 2-core load machine
+// (.ci/load.sh forum, member pages, wrk 16 connections, two alternating
+// runs) 4 connections served 802-861 requests at 4.5-5.0 ms CPU each
+// against 8 connections' 748-764 at 4.8-5.0 ms, with peak resident memory
+// 89-93 MB against 100-104 MB.
+func SQLitePoolSize() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 // withoutJIT turns PostgreSQL's JIT compilation off for Hearth's sessions
 // unless the DSN sets jit itself. PostgreSQL compiles any query its planner

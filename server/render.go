@@ -75,32 +75,82 @@ func (f Form) V(name string) string { return f.Values[name] }
 // E returns the error for a field.
 func (f Form) E(name string) string { return f.Errors[name] }
 
-// renderer holds every page template, parsed once at start so a broken
-// template fails startup instead of a request: one set per language, each
-// with the language's t/tn/th, ago and date functions bound, so a template
-// calls {{t "thread.reply"}} and a page costs no lookup of its language per
-// call. pages and parts are the default language's set.
+// renderer holds every page template: one set per language, each with the
+// language's t/tn/th, ago and date functions bound, so a template calls
+// {{t "thread.reply"}} and a page costs no lookup of its language per call.
+// Each page's file is parsed at start, so a broken template fails startup
+// instead of a request; a page's executable set is built on its first
+// render in that language (see pageTemplate). pages and parts are the
+// default language's.
 type renderer struct {
-	pages  map[string]*template.Template
+	pages  map[string]*pageTemplate
 	parts  *template.Template // partials, for fragments rendered on their own
 	byLang map[string]*templateSet
 	cat    *i18n.Catalog
 }
 
-// templateSet is one language's parsed templates.
+// templateSet is one language's templates.
 type templateSet struct {
-	pages map[string]*template.Template
+	fsys  fs.FS              // where the templates are (templates.FS)
+	base  *template.Template // layout and partials; never executed, pages clone it
+	pages map[string]*pageTemplate
 	parts *template.Template
+}
+
+// pageTemplate is one page's template set, built once, on first use. A
+// page's set is a copy of the layout and every partial plus the page:
+// html/template copies the parse trees on Clone because escaping rewrites
+// them. Built for all 56 pages at start, those copies were 16 MB of a 22 MB
+// idle heap (go tool pprof -top on an inuse_space profile of hearth serve
+// on the .ci/load.sh forum), while a process serves a handful of pages
+// most of the time; with a set per language, building them all would
+// double that.
+type pageTemplate struct {
+	file string
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// page returns the named page's template set, building it on first use.
+func (s *templateSet) page(name string) (*template.Template, error) {
+	p, ok := s.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %q", name)
+	}
+	p.once.Do(func() {
+		t, err := s.base.Clone()
+		if err == nil {
+			t, err = t.ParseFS(s.fsys, p.file)
+		}
+		if err != nil {
+			p.err = fmt.Errorf("parse %s: %w", p.file, err)
+			return
+		}
+		p.t = t
+	})
+	return p.t, p.err
+}
+
+// page returns the default language's page (tests).
+func (r *renderer) page(name string) (*template.Template, error) {
+	return r.byLang[i18n.Default].page(name)
 }
 
 // now is the forum's clock (Service.Now), so relative dates follow a pinned
 // or shifted clock like everything else.
 func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time, cat *i18n.Catalog) (*renderer, error) {
+	return newRendererFS(templates.FS, a, baseURL, perPage, now, cat)
+}
+
+// newRendererFS is newRenderer on the templates in fsys (tests pass their
+// own).
+func newRendererFS(fsys fs.FS, a *assets, baseURL string, perPage int, now func() time.Time, cat *i18n.Catalog) (*renderer, error) {
 	r := &renderer{byLang: map[string]*templateSet{}, cat: cat}
 	for _, l := range cat.Langs() {
 		funcs := templateFuncs(a, baseURL, perPage, now, l)
 		funcs["languages"] = cat.Langs
-		set, err := parseTemplates(funcs)
+		set, err := parseTemplates(fsys, funcs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", l.Code, err)
 		}
@@ -121,12 +171,12 @@ func (r *renderer) set(l *i18n.Lang) *templateSet {
 	return r.byLang[i18n.Default]
 }
 
-func parseTemplates(funcs template.FuncMap) (*templateSet, error) {
-	base, err := template.New("").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partials/*.html")
+func parseTemplates(fsys fs.FS, funcs template.FuncMap) (*templateSet, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "layout.html", "partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
-	files, err := fs.Glob(templates.FS, "pages/*.html")
+	files, err := fs.Glob(fsys, "pages/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -134,13 +184,14 @@ func parseTemplates(funcs template.FuncMap) (*templateSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := &templateSet{pages: map[string]*template.Template{}, parts: parts}
+	set := &templateSet{fsys: fsys, base: base, pages: map[string]*pageTemplate{}, parts: parts}
 	for _, f := range files {
-		t, err := template.Must(base.Clone()).ParseFS(templates.FS, f)
-		if err != nil {
+		// Parsed alone, with the functions, to fail now on a syntax error
+		// or an unknown function; the tree is garbage once checked.
+		if _, err := template.New(path.Base(f)).Funcs(funcs).ParseFS(fsys, f); err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
-		set.pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+		set.pages[strings.TrimSuffix(path.Base(f), ".html")] = &pageTemplate{file: f}
 	}
 	return set, nil
 }
@@ -225,9 +276,9 @@ var bufs = sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(64 << 10);
 // half a page), passes the finished bytes to keep (which must copy what it
 // keeps), then writes them.
 func (r *renderer) send(c echo.Context, status int, name string, p *Page, keep func([]byte)) error {
-	t, ok := r.set(p.Lang).pages[name]
-	if !ok {
-		return fmt.Errorf("no template %q", name)
+	t, err := r.set(p.Lang).page(name)
+	if err != nil {
+		return err
 	}
 	buf := bufs.Get().(*bytes.Buffer)
 	buf.Reset()

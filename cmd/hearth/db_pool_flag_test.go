@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hearth/hearth/models"
 	"github.com/hearth/hearth/models/modelstest"
 )
 
@@ -12,7 +13,7 @@ import (
 // openService opens, and 0 keeps the built-in pool; a value out of range
 // is refused naming the flag.
 func TestDBMaxConnsFlag(t *testing.T) {
-	builtIn := 8
+	builtIn := models.SQLitePoolSize()
 	if modelstest.IsPostgres() {
 		builtIn = 20
 	}

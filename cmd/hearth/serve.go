@@ -132,8 +132,9 @@ func serve(parent context.Context, cfg config.Config) error {
 	go svc.RunSearchLanguage(ctx, log)
 	go svc.RunMediaGC(ctx, log)
 	// Community analytics: fill and settle past days' rollups (claimed per
-	// day, so several processes share the work).
-	go svc.RunRollups(ctx, log, 10*time.Minute)
+	// day, so several processes share the work), a week of days per pass so
+	// a long catch-up is spread over minutes instead of done at start.
+	go svc.RunRollups(ctx, log, forum.DefaultRollupSchedule())
 	// Scheduled announcements: published (and federated) when due.
 	go svc.RunPublisher(ctx, log, 30*time.Second)
 	// Federation workers: inbox processing and deliveries, from tables, so
