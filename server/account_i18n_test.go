@@ -3,8 +3,11 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hearth/hearth/models"
 )
 
 // getIn fetches path as a browser asking for language lang ("" sends no
@@ -94,5 +97,40 @@ func TestAccountPagesInGerman(t *testing.T) {
 	}
 	if page := b.getIn("/settings", "de"); !strings.Contains(page.Body, "Profil gespeichert.") {
 		t.Error("the German flash after saving the profile is missing")
+	}
+}
+
+// TestNotificationsPageInGerman: a grouped notification line is one German
+// sentence, its verb in the plural for two people, and the page without
+// a language says the same in English.
+func TestNotificationsPageInGerman(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	b := ts.browser()
+	b.signup("alice")
+	alice, err := ts.Store.UserByUsername(ts.Ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := ts.User("bob", models.RoleMember)
+	cy := ts.User("cy", models.RoleMember)
+	th, _ := ts.Thread(alice, "general", "Notify me", "First post.")
+	ts.Reply(bob, th.ID, "A reply for alice.")
+	ts.Reply(cy, th.ID, "Another reply for alice.")
+
+	tags := regexp.MustCompile(`<[^>]+>`)
+	text := func(s string) string { return strings.Join(strings.Fields(tags.ReplaceAllString(s, " ")), " ") }
+	de := b.getIn("/notifications", "de")
+	for _, want := range []string{"2 ungelesen", "Alle als gelesen markieren", "cy und bob haben in Notify me geantwortet", "(ungelesen)"} {
+		if !strings.Contains(text(de.Body), want) {
+			t.Errorf("German notifications lack %q:\n%s", want, text(de.Body))
+		}
+	}
+	if !strings.Contains(de.Body, `<a href="/u/cy">cy</a> und <a href="/u/bob">bob</a> haben in <a href="/p/`) {
+		t.Errorf("the German line does not link the people and the thread:\n%s", de.Body)
+	}
+	en := b.getIn("/notifications", "")
+	if !strings.Contains(text(en.Body), "cy and bob replied in Notify me") || !strings.Contains(text(en.Body), "2 unread") {
+		t.Errorf("English notifications changed:\n%s", text(en.Body))
 	}
 }
