@@ -224,14 +224,6 @@ func (s *Service) eraseMessagesOf(ctx context.Context, u *models.User, now time.
 // DeletedMemberName is how an erased account shows beside its kept posts.
 const DeletedMemberName = "deleted member"
 
-// DeletionGraceText is the grace period in words, for the deletion page.
-func (s *Service) DeletionGraceText() string {
-	g := s.deletionGrace()
-	if g%(24*time.Hour) == 0 {
-		if d := int(g / (24 * time.Hour)); d != 1 {
-			return strconv.Itoa(d) + " days"
-		}
-		return "1 day"
-	}
-	return g.String()
-}
+// DeletionGrace is how long a member may cancel their deletion, for the
+// deletion page (which says it in the reader's language).
+func (s *Service) DeletionGrace() time.Duration { return s.deletionGrace() }

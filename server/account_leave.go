@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) renderExportPage(c echo.Context, status int, form Form) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Export your data")
+	p := s.page(c, s.t(c, "account.export.title"))
 	p.NoIndex = true
 	p.Form = form
 	p.Data = ExportPageData{ExportStatus: st}
@@ -63,7 +64,7 @@ func (s *Server) requestExport(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Your export is being prepared; you will get a notification when it is ready.")
+	s.setFlash(c, s.t(c, "account.export.requested"))
 	return c.Redirect(http.StatusSeeOther, "/settings/export")
 }
 
@@ -99,13 +100,13 @@ type DeletePageData struct {
 
 func (s *Server) renderDeletePage(c echo.Context, status int, form Form) error {
 	u := viewer(c)
-	p := s.page(c, "Delete your account")
+	p := s.page(c, s.t(c, "account.delete.title"))
 	p.NoIndex = true
 	if form.Values == nil {
 		form.Values = map[string]string{}
 	}
 	p.Form = form
-	p.Data = DeletePageData{Policy: s.forum.DeletionPostsChoice(), DeleteAt: u.DeleteAt, Grace: s.forum.DeletionGraceText()}
+	p.Data = DeletePageData{Policy: s.forum.DeletionPostsChoice(), DeleteAt: u.DeleteAt, Grace: graceText(s.lang(c), s.forum.DeletionGrace())}
 	return s.tmpl.render(c, status, "account_delete", p)
 }
 
@@ -132,7 +133,7 @@ func (s *Server) deleteAccount(c echo.Context) error {
 	// Every session is gone, this one too.
 	s.clearCookie(c, sessionCookie)
 	s.rotateCSRF(c)
-	s.setFlash(c, "Your account will be deleted on "+at.UTC().Format("2 Jan 2006 15:04 MST")+". Log in before then to cancel.")
+	s.setFlash(c, s.t(c, "account.delete.scheduled", "Date", s.t(c, "account.utc", "Date", s.lang(c).DateTime(at))))
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -143,8 +144,20 @@ func (s *Server) cancelDeletion(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Your account will not be deleted. Welcome back.")
+	s.setFlash(c, s.t(c, "account.delete.cancelled"))
 	return c.Redirect(http.StatusSeeOther, "/settings")
+}
+
+// graceText is the deletion grace period in words: whole days or hours
+// in the page's language, else Go's duration (an operator's odd setting).
+func graceText(l *i18n.Lang, g time.Duration) string {
+	switch {
+	case g > 0 && g%(24*time.Hour) == 0:
+		return l.N("account.delete.grace_days", int(g/(24*time.Hour)))
+	case g > 0 && g%time.Hour == 0:
+		return l.N("account.delete.grace_hours", int(g/time.Hour))
+	}
+	return g.String()
 }
 
 // ExportJSON is an export as the API shows it.

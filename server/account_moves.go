@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,17 +27,29 @@ type MovePageData struct {
 	ActorID string
 	Aliases []string
 	MovedTo string
+	// MovedToHref is MovedTo when it is an http(s) URL, for the link in a
+	// catalog sentence (which html/template's URL filter does not see).
+	MovedToHref string
+}
+
+// webHref is s when it is an absolute http or https URL, else "".
+func webHref(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return ""
+	}
+	return s
 }
 
 func (s *Server) renderMovePage(c echo.Context, status int, form Form) error {
 	u := viewer(c)
-	p := s.page(c, "Moving to another server")
+	p := s.page(c, s.t(c, "account.move.title"))
 	p.NoIndex = true
 	if form.Values == nil {
 		form.Values = map[string]string{}
 	}
 	p.Form = form
-	p.Data = MovePageData{ActorID: s.forum.MemberActorID(u), Aliases: u.Aliases(), MovedTo: u.MovedTo}
+	p.Data = MovePageData{ActorID: s.forum.MemberActorID(u), Aliases: u.Aliases(), MovedTo: u.MovedTo, MovedToHref: webHref(u.MovedTo)}
 	return s.tmpl.render(c, status, "account_move", p)
 }
 
@@ -52,7 +65,7 @@ func (s *Server) moveAccount(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "You have moved to "+target+". Your followers on the fediverse are being told.")
+	s.setFlash(c, s.t(c, "account.move.done", "Target", target))
 	return c.Redirect(http.StatusSeeOther, "/settings/move")
 }
 
@@ -63,7 +76,7 @@ func (s *Server) addAlias(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Alias added: that account can now move here.")
+	s.setFlash(c, s.t(c, "account.move.alias_added"))
 	return c.Redirect(http.StatusSeeOther, "/settings/move")
 }
 
@@ -71,6 +84,6 @@ func (s *Server) removeAlias(c echo.Context) error {
 	if err := s.forum.RemoveAccountAlias(c.Request().Context(), viewer(c), c.FormValue("alias")); err != nil {
 		return err
 	}
-	s.setFlash(c, "Alias removed.")
+	s.setFlash(c, s.t(c, "account.move.alias_removed"))
 	return c.Redirect(http.StatusSeeOther, "/settings/move")
 }

@@ -42,7 +42,7 @@ func (s *Server) signupData(c echo.Context, campaign, invite string) (SignupData
 	if n > 0 {
 		switch d.Mode {
 		case forum.SignupClosed:
-			d.Refused = "Sign-ups are closed on this forum."
+			d.Refused = s.t(c, "account.signup.closed")
 		case forum.SignupInvite:
 			d.Refused = s.forum.InviteState(ctx, invite)
 		}
@@ -55,7 +55,7 @@ func (s *Server) signupForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Sign up")
+	p := s.page(c, s.t(c, "account.signup.title"))
 	p.Data = d
 	return s.tmpl.render(c, http.StatusOK, "signup", p)
 }
@@ -75,7 +75,7 @@ func (s *Server) signup(c echo.Context) error {
 			return derr
 		}
 		d.Refused = "" // the refusal shows with the form, what was typed kept
-		p := s.page(c, "Sign up")
+		p := s.page(c, s.t(c, "account.signup.title"))
 		p.Data = d
 		p.Form = formFrom(c, err)
 		status := http.StatusUnprocessableEntity
@@ -86,22 +86,22 @@ func (s *Server) signup(c echo.Context) error {
 	}
 	if u.AwaitingApproval {
 		// No session: the account cannot log in until it is approved.
-		s.setFlash(c, "Thanks, "+u.Username+"! Your application is waiting for a moderator; you will get an email when it is decided.")
+		s.setFlash(c, s.t(c, "account.signup.awaiting", "Name", u.Username))
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	if err := s.startSession(c, u.ID); err != nil {
 		return err
 	}
-	msg := "Welcome to the community, " + u.Username + "!"
+	msg := s.t(c, "account.signup.welcome", "Name", u.Username)
 	if first {
-		msg = "Welcome, " + u.Username + "! You are the first member, so you are the administrator: create categories from the admin page."
+		msg = s.t(c, "account.signup.welcome_first", "Name", u.Username)
 	}
 	s.setFlash(c, msg)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
 func (s *Server) loginForm(c echo.Context) error {
-	p := s.page(c, "Log in")
+	p := s.page(c, s.t(c, "account.login.title"))
 	p.Form = Form{Values: map[string]string{"next": safeNext(c.QueryParam("next"))}}
 	return s.tmpl.render(c, http.StatusOK, "login", p)
 }
@@ -124,7 +124,7 @@ func (s *Server) finishLogin(c echo.Context, r *forum.LoginResult, err error) er
 		if status == 0 {
 			return err
 		}
-		p := s.page(c, "Log in")
+		p := s.page(c, s.t(c, "account.login.title"))
 		p.Form = formFrom(c, err)
 		p.Form.Values["next"] = safeNext(c.FormValue("next"))
 		delete(p.Form.Values, "credential")

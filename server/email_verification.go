@@ -29,7 +29,7 @@ type VerifyData struct {
 func (s *Server) verifyEmail(c echo.Context) error {
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	u, err := s.forum.VerifyEmail(c.Request().Context(), c.Param("token"))
-	p := s.page(c, "Verify your email address")
+	p := s.page(c, s.t(c, "account.email_verify.title"))
 	p.NoIndex = true
 	status := http.StatusOK
 	switch ve, isVE := forum.AsValidation(err); {
@@ -54,7 +54,7 @@ func (s *Server) resendVerification(c echo.Context) error {
 	u := viewer(c)
 	if err := s.forum.ResendVerification(c.Request().Context(), u); err != nil {
 		if _, ok := forum.AsValidation(err); ok {
-			s.setFlash(c, "Your email address is already verified.")
+			s.setFlash(c, s.t(c, "account.email_verify.already"))
 			return c.Redirect(http.StatusSeeOther, "/settings")
 		}
 		return err
@@ -63,7 +63,7 @@ func (s *Server) resendVerification(c echo.Context) error {
 	if addr == "" {
 		addr = u.Email
 	}
-	s.setFlash(c, "We sent a new link to "+addr+". It works once, for 24 hours.")
+	s.setFlash(c, s.t(c, "account.email_verify.resent", "Email", addr))
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 
@@ -72,6 +72,6 @@ func (s *Server) changeEmail(c echo.Context) error {
 	if err != nil {
 		return s.settingsError(c, err)
 	}
-	s.setFlash(c, "We sent a link to "+viewer(c).PendingEmail+"; your address changes when you follow it. Until then mail keeps going to "+viewer(c).Email+".")
+	s.setFlash(c, s.t(c, "account.email_verify.change_sent", "New", viewer(c).PendingEmail, "Current", viewer(c).Email))
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }

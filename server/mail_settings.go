@@ -39,7 +39,7 @@ func (s *Server) saveMailSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "Email settings saved.")
+	s.setFlash(c, s.t(c, "account.settings.email_saved"))
 	return c.Redirect(http.StatusSeeOther, "/settings#email-settings")
 }
 
@@ -70,10 +70,10 @@ func (s *Server) apiSaveMailSettings(c echo.Context) error {
 
 // UnsubscribeData is the unsubscribe page.
 type UnsubscribeData struct {
-	Token string
-	What  string
-	Done  bool
-	Error string
+	Token  string
+	Digest bool // the link stops the weekly digest, else notification mail
+	Done   bool
+	Error  string
 }
 
 // unsubscribeForm confirms before changing anything: link scanners in mail
@@ -91,17 +91,17 @@ func (s *Server) unsubscribe(c echo.Context) error {
 }
 
 func (s *Server) unsubscribePage(c echo.Context, token string, u *forum.Unsubscription, err error, done bool) error {
-	p := s.page(c, "Unsubscribe")
+	p := s.page(c, s.t(c, "account.unsubscribe.title"))
 	p.NoIndex = true
 	status := http.StatusOK
 	d := UnsubscribeData{Token: token, Done: done}
 	switch {
 	case errors.Is(err, forum.ErrBadUnsubscribe), errors.Is(err, forum.ErrNotFound):
-		status, d.Error, d.Done = http.StatusBadRequest, forum.ErrBadUnsubscribe.Error(), false
+		status, d.Error, d.Done = http.StatusBadRequest, s.t(c, "account.unsubscribe.bad_link"), false
 	case err != nil:
 		return err
 	default:
-		d.What = u.What()
+		d.Digest = u.Scope == models.ScopeDigest
 	}
 	p.Data = d
 	return s.tmpl.render(c, status, "unsubscribe", p)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/models"
 )
 
 // messageRoutes adds the private message pages. Every one needs a login;
@@ -33,6 +35,34 @@ type MessagesData struct {
 	Blocked []string
 }
 
+// Names is a conversation's people as a list ("ana, ben"), one value for
+// a catalog sentence.
+func (MessagesData) Names(us []*models.User) string {
+	names := make([]string, len(us))
+	for i, u := range us {
+		names[i] = u.Name()
+	}
+	return strings.Join(names, ", ")
+}
+
+// ConversationData is a conversation's page.
+type ConversationData struct {
+	*forum.ConversationPage
+}
+
+// Between is the people in it, each linked to their profile, as one value
+// for a catalog sentence.
+func (d ConversationData) Between() template.HTML {
+	var b strings.Builder
+	for i, u := range d.Participants {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`<a href="` + template.HTMLEscapeString(profilePath(u)) + `">` + template.HTMLEscapeString(u.Name()) + `</a>`)
+	}
+	return template.HTML(b.String()) // #nosec G203 -- every part escaped above
+}
+
 func (s *Server) messagesPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := viewer(c)
@@ -52,14 +82,14 @@ func (s *Server) messagesPage(c echo.Context) error {
 	for _, b := range blocked {
 		data.Blocked = append(data.Blocked, b.Username)
 	}
-	p := s.page(c, "Messages")
+	p := s.page(c, s.t(c, "account.messages.title"))
 	p.NoIndex = true
 	p.Data = data
 	return s.tmpl.render(c, http.StatusOK, "messages", p)
 }
 
 func (s *Server) newMessageForm(c echo.Context) error {
-	p := s.page(c, "New message")
+	p := s.page(c, s.t(c, "account.message_new.title"))
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"to": c.QueryParam("to"), "subject": c.QueryParam("subject")}}
 	return s.tmpl.render(c, http.StatusOK, "message_new", p)
@@ -92,7 +122,7 @@ func (s *Server) startConversation(c echo.Context) error {
 		if !ok {
 			return err
 		}
-		p := s.page(c, "New message")
+		p := s.page(c, s.t(c, "account.message_new.title"))
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
 		if _, isVal := forum.AsValidation(err); !isVal {
@@ -122,11 +152,11 @@ func (s *Server) renderConversation(c echo.Context, status int, err error) error
 	}
 	title := cp.Subject
 	if title == "" {
-		title = "Conversation"
+		title = s.t(c, "account.conversation.untitled")
 	}
 	p := s.page(c, title)
 	p.NoIndex = true
-	p.Data = cp
+	p.Data = ConversationData{cp}
 	if err != nil {
 		p.Form = formFrom(c, err)
 		if _, isVal := forum.AsValidation(err); !isVal {
@@ -159,7 +189,7 @@ func (s *Server) leaveConversation(c echo.Context) error {
 	if err := s.forum.LeaveConversation(c.Request().Context(), viewer(c), id); err != nil {
 		return err
 	}
-	s.setFlash(c, "You left the conversation.")
+	s.setFlash(c, s.t(c, "account.conversation.left"))
 	return c.Redirect(http.StatusSeeOther, "/messages")
 }
 
@@ -183,12 +213,12 @@ func (s *Server) messageBlock(c echo.Context) error {
 		if err := s.forum.UnblockMessages(ctx, viewer(c), name); err != nil {
 			return err
 		}
-		s.setFlash(c, name+" may send you messages again.")
+		s.setFlash(c, s.t(c, "account.messages.unblocked", "Name", name))
 	} else {
 		if _, err := s.forum.BlockMessages(ctx, viewer(c), name); err != nil {
 			return err
 		}
-		s.setFlash(c, name+" can no longer send you messages.")
+		s.setFlash(c, s.t(c, "account.messages.blocked", "Name", name))
 	}
 	return c.Redirect(http.StatusSeeOther, "/messages")
 }
@@ -210,6 +240,6 @@ func (s *Server) reportMessage(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Thank you: the message was sent to the moderators, with the two before it. They see nothing else of this conversation.")
+	s.setFlash(c, s.t(c, "account.conversation.reported"))
 	return c.Redirect(http.StatusSeeOther, conversationPath(id))
 }

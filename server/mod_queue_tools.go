@@ -163,7 +163,7 @@ func (s *Server) renderNotices(c echo.Context, status int, f Form, appealing int
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Moderation notices")
+	p := s.page(c, s.t(c, "account.notices.title"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = NoticesData{Notices: ns, Appealing: appealing}
@@ -181,7 +181,7 @@ func (s *Server) appeal(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Your appeal was sent; a moderator will review it.")
+	s.setFlash(c, s.t(c, "account.notices.appeal_sent"))
 	return c.Redirect(http.StatusSeeOther, "/notices")
 }
 
@@ -195,11 +195,11 @@ func (s *Server) suspendedAppeal(c echo.Context) error {
 		if _, ok := forum.AsValidation(err); !ok && !errors.As(err, &rl) && !errors.Is(err, forum.ErrConflict) {
 			return err
 		}
-		p := s.page(c, "Log in")
+		p := s.page(c, s.t(c, "account.login.title"))
 		p.Form = formFrom(c, err)
 		return s.tmpl.render(c, http.StatusUnprocessableEntity, "login", p)
 	}
-	p := s.page(c, "Log in")
-	p.Flash = "Your appeal was sent; a moderator will review it. You will be able to log in if it is granted or when the suspension ends."
+	p := s.page(c, s.t(c, "account.login.title"))
+	p.Flash = s.t(c, "account.login.appeal_sent")
 	return s.tmpl.render(c, http.StatusOK, "login", p)
 }

@@ -1,15 +1,18 @@
 package server
 
 import (
+	"html/template"
 	"strconv"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
 // notificationGroup is one line of the notifications page: notifications of
 // the same kind about the same thing, all unread or all read, shown as one
-// sentence ("Ana, Ben and 3 others liked your post in …"). Three people
+// sentence ("Ana, Ben and 3 others liked your post in …", in the
+// reader's language). Three people
 // liking a post used to be three lines. The API still lists every
 // notification on its own; this is only how the page reads.
 type notificationGroup struct {
@@ -75,64 +78,67 @@ func hasActor(list []*models.User, u *models.User) bool {
 	return false
 }
 
-// namePart is one piece of a group's "who" phrase: a member (linked on the
-// page) or plain words.
-type namePart struct {
-	Before string
-	User   *models.User
-	Text   string
-}
-
-// Who is the group's actors as a phrase: "Ana", "Ana and Ben", "Ana, Ben
-// and Carol", then "Ana, Ben and 3 others" from four people on.
-func (g notificationGroup) Who() []namePart {
-	name := func(u *models.User) namePart {
-		if u == nil {
-			return namePart{Text: "someone"}
-		}
-		return namePart{User: u}
-	}
-	shown, others := g.Actors, 0
-	if len(shown) > 3 {
-		shown, others = shown[:2], len(g.Actors)-2
-	}
-	var out []namePart
-	for i, u := range shown {
-		p := name(u)
-		switch {
-		case i == 0:
-		case i == len(shown)-1 && others == 0:
-			p.Before = " and "
-		default:
-			p.Before = ", "
-		}
-		out = append(out, p)
-	}
-	if others > 0 {
-		word := " others"
-		if others == 1 {
-			word = " other"
-		}
-		out = append(out, namePart{Before: " and ", Text: strconv.Itoa(others) + word})
-	}
-	if len(out) > 0 && out[0].User == nil && out[0].Text == "someone" {
-		out[0].Text = "Someone"
-	}
-	return out
+// Who is the group's actors as a phrase in l's words, each member linked
+// to their profile: "Ana", "Ana and Ben", "Ana, Ben and Carol", then "Ana,
+// Ben and 3 others" from four people on. The phrase is one catalog message
+// per shape, so a language orders and joins the names its own way.
+func (g notificationGroup) Who(l *i18n.Lang) template.HTML {
+	return template.HTML(g.who(l, true)) // #nosec G203 -- catalog text; names escaped by Lang.HTML
 }
 
 // WhoText is Who in plain words, for tests and accessible names.
-func (g notificationGroup) WhoText() string {
-	s := ""
-	for _, p := range g.Who() {
-		s += p.Before
-		if p.User != nil {
-			s += p.User.Name()
-		} else {
-			s += p.Text
+func (g notificationGroup) WhoText(l *i18n.Lang) string { return g.who(l, false) }
+
+func (g notificationGroup) who(l *i18n.Lang, markup bool) string {
+	name := func(i int, u *models.User) any {
+		switch {
+		case u == nil && i == 0:
+			return l.T("account.notifications.someone_first")
+		case u == nil:
+			return l.T("account.notifications.someone")
+		case markup:
+			return l.HTML("account.notifications.member_link", "URL", profilePath(u), "Name", u.Name())
 		}
+		return u.Name()
 	}
-	return s
+	msg := func(id string, kv ...any) string {
+		if markup {
+			return string(l.HTML(id, kv...))
+		}
+		return l.T(id, kv...)
+	}
+	a := g.Actors
+	switch len(a) {
+	case 0:
+		return ""
+	case 1:
+		switch v := name(0, a[0]).(type) {
+		case template.HTML:
+			return string(v)
+		case string:
+			if markup {
+				return template.HTMLEscapeString(v)
+			}
+			return v
+		}
+	case 2:
+		return msg("account.notifications.who_two", "A", name(0, a[0]), "B", name(1, a[1]))
+	case 3:
+		return msg("account.notifications.who_three", "A", name(0, a[0]), "B", name(1, a[1]), "C", name(2, a[2]))
+	}
+	if markup {
+		return string(l.NHTML("account.notifications.who_more", len(a)-2, "A", name(0, a[0]), "B", name(1, a[1])))
+	}
+	return l.N("account.notifications.who_more", len(a)-2, "A", name(0, a[0]), "B", name(1, a[1]))
+}
+
+// HeldPath is the page of the held post a held_rejected line is about, ""
+// when it names none.
+func (g notificationGroup) HeldPath() string {
+	if g.First.HeldPostID == nil {
+		return ""
+	}
+	return "/held/" + strconv.FormatInt(*g.First.HeldPostID, 10)
 }
 
 // Faces is up to three actors with a picture or generated avatar to show.

@@ -33,7 +33,7 @@ func (s *Server) notifications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Notifications")
+	p := s.page(c, s.t(c, "account.notifications.title"))
 	p.NoIndex = true
 	p.Data = NotificationsData{Items: l.Items, Groups: groupNotifications(l.Items), Next: l.Next}
 	return s.tmpl.render(c, http.StatusOK, "notifications", p)

@@ -57,7 +57,7 @@ func (s *Server) addPasskey(c echo.Context) error {
 		}
 		return s.securityErrorKeeping(c, err, map[string]string{"passkey_name": c.FormValue("name")})
 	}
-	s.setFlash(c, "Your passkey is added: logging in now takes your password and a passkey (or a code from your app).")
+	s.setFlash(c, s.t(c, "account.settings_security.passkey_added_flash"))
 	return c.Redirect(http.StatusSeeOther, "/settings#passkeys")
 }
 
@@ -69,7 +69,7 @@ func (s *Server) removePasskey(c echo.Context) error {
 	if err := s.forum.RemovePasskey(c.Request().Context(), viewer(c), id, c.FormValue("password"), clientIP(c)); err != nil {
 		return s.securityError(c, err)
 	}
-	s.setFlash(c, "That passkey is removed.")
+	s.setFlash(c, s.t(c, "account.settings_security.passkey_removed"))
 	return c.Redirect(http.StatusSeeOther, "/settings#passkeys")
 }
 

@@ -38,9 +38,9 @@ func (s *Server) changePassword(c echo.Context) error {
 	if err := s.forum.ChangePassword(c.Request().Context(), viewer(c), in); err != nil {
 		return s.settingsError(c, err)
 	}
-	msg := "Password changed. Every other browser was signed out."
+	msg := s.t(c, "account.settings_password.changed")
 	if in.RevokeTokens {
-		msg = "Password changed. Every other browser was signed out and every API token revoked."
+		msg = s.t(c, "account.settings_password.changed_tokens")
 	}
 	s.setFlash(c, msg)
 	return c.Redirect(http.StatusSeeOther, "/settings")
@@ -50,7 +50,7 @@ func (s *Server) changePassword(c echo.Context) error {
 type ForgotData struct{ Sent bool }
 
 func (s *Server) forgotPasswordForm(c echo.Context) error {
-	p := s.page(c, "Forgot your password?")
+	p := s.page(c, s.t(c, "account.password_forgot.title"))
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"login": c.QueryParam("login")}}
 	p.Data = ForgotData{}
@@ -59,7 +59,7 @@ func (s *Server) forgotPasswordForm(c echo.Context) error {
 
 func (s *Server) forgotPassword(c echo.Context) error {
 	err := s.forum.RequestPasswordReset(c.Request().Context(), c.FormValue("login"), clientIP(c))
-	p := s.page(c, "Forgot your password?")
+	p := s.page(c, s.t(c, "account.password_forgot.title"))
 	p.NoIndex = true
 	p.Data = ForgotData{}
 	if err != nil {
@@ -86,7 +86,7 @@ type ResetData struct {
 }
 
 func (s *Server) resetPage(c echo.Context, status int, form Form, invalid bool) error {
-	p := s.page(c, "Choose a new password")
+	p := s.page(c, s.t(c, "account.password_reset.title"))
 	p.NoIndex = true
 	p.Form = form
 	p.Data = ResetData{Token: c.Param("token"), Invalid: invalid}
@@ -122,7 +122,7 @@ func (s *Server) resetPassword(c echo.Context) error {
 		s.clearCookie(c, sessionCookie)
 		s.rotateCSRF(c)
 	}
-	s.setFlash(c, "Your password was changed and every browser signed out. Log in with the new password.")
+	s.setFlash(c, s.t(c, "account.password_reset.done"))
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 

@@ -52,7 +52,7 @@ func (s *Server) blockedInstances(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Blocked instances")
+	p := s.page(c, s.t(c, "account.instances_blocked.title"))
 	p.Data = BlockedInstancesData{Blocks: bs}
 	return s.tmpl.render(c, http.StatusOK, "instances_blocked", p)
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +22,7 @@ func (s *Server) sessionRoutes(g *echo.Group, api *echo.Group) {
 type SecurityData struct {
 	TwoFactor bool // an authenticator app (TOTP) is on
 	Passkeys  []forum.PasskeyView
-	CodesLeft int64
+	CodesLeft int // unused recovery codes (an int: the page counts it with tn)
 	Sessions  []forum.SessionView
 	Err       error // could not load; the section says so and the page still works
 }
@@ -48,7 +47,9 @@ func (s *Server) securityData(c echo.Context) *SecurityData {
 		return d
 	}
 	if d.TwoFactor {
-		d.CodesLeft, d.Err = s.forum.RecoveryCodesLeft(ctx, u)
+		var n int64
+		n, d.Err = s.forum.RecoveryCodesLeft(ctx, u)
+		d.CodesLeft = int(n)
 	}
 	return d
 }
@@ -57,7 +58,7 @@ func (s *Server) signOutSession(c echo.Context) error {
 	if err := s.forum.EndOwnSession(c.Request().Context(), viewer(c), c.Param("id")); err != nil {
 		return err
 	}
-	s.setFlash(c, "That session is signed out.")
+	s.setFlash(c, s.t(c, "account.settings_security.session_signed_out"))
 	return c.Redirect(http.StatusSeeOther, "/settings#sessions")
 }
 
@@ -66,11 +67,7 @@ func (s *Server) signOutOthers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "Signed out everywhere else (" + strconv.FormatInt(n, 10) + " sessions)."
-	if n == 1 {
-		msg = "Signed out everywhere else (1 session)."
-	}
-	s.setFlash(c, msg)
+	s.setFlash(c, s.lang(c).N("account.settings_security.others_signed_out", int(n)))
 	return c.Redirect(http.StatusSeeOther, "/settings#sessions")
 }
 

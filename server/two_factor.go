@@ -61,7 +61,7 @@ func (s *Server) secondStepForm(c echo.Context) error {
 	if ck, err := c.Cookie(pendingLoginCookie); err != nil || ck.Value == "" {
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
-	p := s.page(c, "Two-factor login")
+	p := s.page(c, s.t(c, "account.login_2fa.title"))
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"next": safeNext(c.QueryParam("next"))}}
 	return s.tmpl.render(c, http.StatusOK, "login_2fa", p)
@@ -86,14 +86,14 @@ func (s *Server) finishSecondStep(c echo.Context, r *forum.LoginResult, err erro
 	if err != nil {
 		if errors.Is(err, forum.ErrLoginExpired) {
 			s.clearCookie(c, pendingLoginCookie)
-			s.setFlash(c, "That login expired (you have five minutes to enter the code). Enter your password again.")
+			s.setFlash(c, s.t(c, "account.login_2fa.expired"))
 			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(safeNext(c.FormValue("next"))))
 		}
 		status, err := loginRefusal(c, err)
 		if status == 0 {
 			return err
 		}
-		p := s.page(c, "Two-factor login")
+		p := s.page(c, s.t(c, "account.login_2fa.title"))
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
 		p.Form.Values["next"] = safeNext(c.FormValue("next"))
@@ -126,7 +126,7 @@ func (s *Server) renderEnrol(c echo.Context, status int, formErr error) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Turn on two-factor login")
+	p := s.page(c, s.t(c, "account.two_factor.title"))
 	p.NoIndex = true
 	if formErr != nil {
 		p.Form = formFrom(c, formErr)
@@ -148,7 +148,7 @@ func (s *Server) enrol(c echo.Context) error {
 }
 
 func (s *Server) showRecoveryCodes(c echo.Context, codes []string, enabled bool) error {
-	p := s.page(c, "Your recovery codes")
+	p := s.page(c, s.t(c, "account.recovery_codes.title"))
 	p.NoIndex = true
 	p.Data = RecoveryCodesData{Codes: codes, Enabled: enabled}
 	// Shown once: keep them out of every cache.
@@ -161,7 +161,7 @@ func (s *Server) disableTwoFactor(c echo.Context) error {
 	if err != nil {
 		return s.securityError(c, err)
 	}
-	s.setFlash(c, "Two-factor login is off: your password alone logs you in now.")
+	s.setFlash(c, s.t(c, "account.two_factor.off"))
 	return c.Redirect(http.StatusSeeOther, "/settings#two-factor")
 }
 
@@ -186,7 +186,7 @@ func (s *Server) securityErrorKeeping(c echo.Context, err error, keep map[string
 	}
 	status := formErrorStatus(c, err)
 	u := viewer(c)
-	p := s.page(c, "Settings")
+	p := s.page(c, s.t(c, "account.settings.title"))
 	p.NoIndex = true
 	p.Form = formFrom(c, err)
 	p.Form.Values = map[string]string{"display_name": u.DisplayName, "bio": u.Bio}

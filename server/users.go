@@ -51,7 +51,7 @@ type SettingsData struct {
 
 func (s *Server) settingsForm(c echo.Context) error {
 	u := viewer(c)
-	p := s.page(c, "Settings")
+	p := s.page(c, s.t(c, "account.settings.title"))
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"display_name": u.DisplayName, "bio": u.Bio}}
 	p.Data = SettingsData{Mail: s.mailSetting(c), Security: s.securityData(c)}
@@ -65,7 +65,7 @@ func (s *Server) saveSettings(c echo.Context) error {
 	if err != nil {
 		return s.settingsError(c, err)
 	}
-	s.setFlash(c, "Profile saved.")
+	s.setFlash(c, s.t(c, "account.settings.profile_saved"))
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 
@@ -73,7 +73,7 @@ func (s *Server) settingsError(c echo.Context, err error) error {
 	if _, ok := forum.AsValidation(err); !ok {
 		return err
 	}
-	p := s.page(c, "Settings")
+	p := s.page(c, s.t(c, "account.settings.title"))
 	p.NoIndex = true
 	p.Form = formFrom(c, err)
 	if _, ok := p.Form.Values["display_name"]; !ok {
@@ -86,7 +86,7 @@ func (s *Server) settingsError(c echo.Context, err error) error {
 func (s *Server) uploadAvatar(c echo.Context) error {
 	fh, err := c.FormFile("avatar")
 	if err != nil {
-		return s.settingsError(c, &forum.ValidationError{Fields: map[string]string{"avatar": "choose an image file"}})
+		return s.settingsError(c, &forum.ValidationError{Fields: map[string]string{"avatar": s.t(c, "account.settings.avatar_missing")}})
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Server) uploadAvatar(c echo.Context) error {
 	if err := s.forum.SetAvatar(c.Request().Context(), viewer(c), data); err != nil {
 		return s.settingsError(c, err)
 	}
-	s.setFlash(c, "Avatar updated.")
+	s.setFlash(c, s.t(c, "account.settings.avatar_saved"))
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 
@@ -110,7 +110,7 @@ func (s *Server) createTokenForm(c echo.Context) error {
 		return s.settingsError(c, err)
 	}
 	u := viewer(c)
-	p := s.page(c, "Settings")
+	p := s.page(c, s.t(c, "account.settings.title"))
 	p.NoIndex = true
 	p.Form = Form{Values: map[string]string{"display_name": u.DisplayName, "bio": u.Bio}}
 	p.Data = SettingsData{NewToken: tok, Mail: s.mailSetting(c), Security: s.securityData(c)}
