@@ -11,15 +11,6 @@ import (
 	"github.com/hearth/hearth/models"
 )
 
-// getIn fetches path with an Accept-Language header ("" for none).
-func (b *browser) getIn(path, acceptLanguage string) *response {
-	req, _ := http.NewRequest(http.MethodGet, b.ts.URL+path, nil)
-	if acceptLanguage != "" {
-		req.Header.Set("Accept-Language", acceptLanguage)
-	}
-	return b.do(req)
-}
-
 // inGerman reports whether a page is written in German: its lang and a
 // word from the layout.
 func inGerman(r *response) bool {
