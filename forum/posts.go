@@ -2,7 +2,6 @@ package forum
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -167,32 +166,22 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 		return nil, ErrNotFound
 	}
 	pp := s.cfg.PostsPerPage
-	posts, err := s.store.PostsInRange(ctx, t.ID, (page-1)*pp+1, page*pp)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := s.store.ThreadTags(ctx, []int64{t.ID})
+	rows, err := s.threadPageRows(ctx, t, (page-1)*pp+1, page*pp)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.LoadScope(ctx, viewer); err != nil {
 		return nil, err
 	}
-	views, err := s.postViews(ctx, viewer, posts, t.CategoryID)
+	views, err := s.postViews(ctx, viewer, rows, t.CategoryID)
 	if err != nil {
 		return nil, err
 	}
-	tp := &ThreadPage{Thread: t, Category: cat, Tags: tags[t.ID], Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t)}
+	tp := &ThreadPage{Thread: t, Category: cat, Tags: rows.tags, Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t)}
 	if tp.Attachments, err = s.remoteAttachmentViews(ctx, views); err != nil {
 		return nil, err
 	}
-	sol, err := s.store.SolutionOf(ctx, t.ID)
-	switch {
-	case err == nil:
-		tp.SolutionPostID = sol.PostID
-	case !errors.Is(err, models.ErrNotFound):
-		return nil, err
-	}
+	tp.SolutionPostID = rows.solution
 	for i := range tp.Posts {
 		v := &tp.Posts[i]
 		v.IsSolution = v.ID == tp.SolutionPostID
@@ -200,8 +189,10 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	}
 	if len(views) > 0 && views[0].Number == 1 {
 		tp.Author = views[0].Author
-	} else if tp.Author, err = s.store.UserByID(ctx, t.UserID); err != nil {
-		return nil, err
+	} else if tp.Author = rows.users[t.UserID]; tp.Author == nil {
+		if tp.Author, err = s.store.UserByID(ctx, t.UserID); err != nil {
+			return nil, err
+		}
 	}
 	if viewer != nil {
 		if tp.Bookmarked, err = s.store.IsBookmarked(ctx, viewer.ID, t.ID); err != nil {
@@ -216,34 +207,21 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	return tp, nil
 }
 
-// postViews attaches authors, the posts answered and the viewer's likes and
-// permissions, in a fixed number of queries. The posts are all in one
-// thread of category categoryID, which decides what a category moderator
-// may do with them; the viewer's scope must be loaded (LoadScope).
-func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []models.Post, categoryID int64) ([]PostView, error) {
-	userIDs := make([]int64, 0, len(posts))
-	postIDs := make([]int64, 0, len(posts))
-	var parentIDs []int64
-	for _, p := range posts {
-		userIDs = append(userIDs, p.UserID)
-		postIDs = append(postIDs, p.ID)
-		if p.ReplyToID != nil {
-			parentIDs = append(parentIDs, *p.ReplyToID)
-		}
-	}
-	parents, err := s.store.PostsByIDs(ctx, parentIDs)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range parents {
-		userIDs = append(userIDs, p.UserID)
-	}
-	users, err := s.store.UserCards(ctx, userIDs)
-	if err != nil {
-		return nil, err
-	}
+// postViews builds the viewer's view of a page's rows (threadPageRows):
+// their likes in one query, their permissions and what they may see of
+// hidden and deleted posts. The posts are all in one thread of category
+// categoryID, which decides what a category moderator may do with them; the
+// viewer's scope must be loaded (LoadScope). rows is shared: it is read,
+// never changed.
+func (s *Service) postViews(ctx context.Context, viewer *models.User, rows *pageRows, categoryID int64) ([]PostView, error) {
+	posts, parents, users := rows.posts, rows.parents, rows.users
 	liked := map[int64]bool{}
-	if viewer != nil {
+	if viewer != nil && len(posts) > 0 {
+		postIDs := make([]int64, len(posts))
+		for i := range posts {
+			postIDs[i] = posts[i].ID
+		}
+		var err error
 		if liked, err = s.store.LikedPostIDs(ctx, viewer.ID, postIDs); err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 )
@@ -49,12 +48,21 @@ func (s *Store) SiteSettings(ctx context.Context) (*SiteSettings, error) {
 // SiteSettingsVersion reads only the settings' version: what a page that
 // has no version read of its own checks its cached settings against.
 func (s *Store) SiteSettingsVersion(ctx context.Context) (int64, error) {
+	// Rows, not Row: when the query fails (a busy database under load),
+	// gorm's Row hands back a *sql.Row whose Scan panics on its nil rows.
 	var v int64
-	err := s.DB(ctx).Raw(`SELECT version FROM site_settings WHERE id = ?`, siteSettingsID).Row().Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
+	rows, err := s.DB(ctx).Raw(`SELECT version FROM site_settings WHERE id = ?`, siteSettingsID).Rows()
+	if err != nil {
+		return 0, err
 	}
-	return v, err
+	defer rows.Close()
+	if err := firstRow(rows); err != nil {
+		return 0, err
+	}
+	if err := rows.Scan(&v); err != nil {
+		return 0, err
+	}
+	return v, rows.Close()
 }
 
 // ErrStale is a write refused because the row changed since it was read.

@@ -53,6 +53,8 @@ type Page struct {
 	// Site is the operator's settings (name, logo, colour, footer links);
 	// SiteName is Site.Name. Cached pages include its version in their key.
 	Site *forum.Site
+
+	splice *bytes.Buffer // a part rendered outside the template (page_splice.go)
 }
 
 // FeedLink advertises an RSS/Atom feed in <head>.
@@ -186,6 +188,9 @@ func (r *renderer) send(c echo.Context, status int, name string, p *Page, keep f
 	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	if p.splice != nil {
+		return writeSpliced(c, status, buf.Bytes(), p.splice.Bytes(), keep)
+	}
 	if keep != nil {
 		keep(buf.Bytes())
 	}
@@ -234,18 +239,7 @@ func (s *Server) page(c echo.Context, title string) *Page {
 		Viewer:    viewer(c), CSRF: csrfToken(c), Flash: takeFlash(c),
 	}
 	if p.Viewer != nil {
-		// A failed count must not fail the page it decorates; the header
-		// just shows no number this time.
-		n, err := s.forum.UnreadCount(c.Request().Context(), p.Viewer)
-		if err != nil {
-			s.log.WarnContext(c.Request().Context(), "unread notification count", "error", err)
-		}
-		p.Unread = n
-		m, err := s.forum.UnreadConversations(c.Request().Context(), p.Viewer)
-		if err != nil {
-			s.log.WarnContext(c.Request().Context(), "unread message count", "error", err)
-		}
-		p.UnreadMessages = m
+		s.memberChrome(c, p) // counts, banner and site in one query (member_chrome.go)
 		p.VerifyEmail = s.forum.NeedsEmailVerification(p.Viewer)
 	}
 	p.Banner = s.banner(c)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"html/template"
@@ -247,9 +248,13 @@ func (s *Server) thread(c echo.Context) error {
 		return err
 	}
 	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
-	if data.Posts, err = s.tmpl.postList(data.Items, data.Polls, attachItems(tp.Attachments)); err != nil {
+	posts := bufs.Get().(*bytes.Buffer)
+	posts.Reset()
+	defer putBuf(posts)
+	if err := s.tmpl.writePostList(posts, data.Items, data.Polls, attachItems(tp.Attachments)); err != nil {
 		return err
 	}
+	data.Posts = p.spliceHere(posts)
 	if n := len(tp.Posts); n > 0 {
 		if err := s.forum.SeenThread(ctx, viewer(c), id, tp.Posts[n-1].Number); err != nil {
 			return err
