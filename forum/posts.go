@@ -65,6 +65,9 @@ type ThreadPage struct {
 	// Attachments are the files of the page's remote posts, by post id
 	// (remote_media.go); nil when it has none.
 	Attachments map[int64][]RemoteAttachmentView
+	// PollPosts are the posts on the page that carry a poll (PollsForPosts
+	// gives the viewer's view of each); nil when none does.
+	PollPosts map[int64]bool
 	// Pending are the viewer's own replies waiting for approval here,
 	// shown only to them (logged-in pages are never cached).
 	Pending []models.HeldPost
@@ -181,7 +184,7 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	if tp.Attachments, err = s.remoteAttachmentViews(ctx, views); err != nil {
 		return nil, err
 	}
-	tp.SolutionPostID = rows.solution
+	tp.SolutionPostID, tp.PollPosts = rows.solution, rows.polls
 	for i := range tp.Posts {
 		v := &tp.Posts[i]
 		v.IsSolution = v.ID == tp.SolutionPostID

@@ -24,6 +24,7 @@ type pageRows struct {
 	users    map[int64]*models.User
 	tags     []string
 	solution int64
+	polls    map[int64]bool // the posts that carry a poll
 }
 
 // pageRowsCache shares pageRows among requests, logged in or not. The key
@@ -93,6 +94,20 @@ func (s *Service) threadPageRows(ctx context.Context, t *models.Thread, from, to
 	}
 	if r.users, err = s.store.UserCards(ctx, userIDs); err != nil {
 		return nil, err
+	}
+	postIDs := make([]int64, len(posts))
+	for i := range posts {
+		postIDs[i] = posts[i].ID
+	}
+	polls, err := s.store.PollsByPostIDs(ctx, postIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range polls {
+		if r.polls == nil {
+			r.polls = map[int64]bool{}
+		}
+		r.polls[*p.PostID] = true
 	}
 	tags, err := s.store.ThreadTags(ctx, []int64{t.ID})
 	if err != nil {
