@@ -78,11 +78,13 @@ func (f Form) E(name string) string { return f.Errors[name] }
 type renderer struct {
 	pages map[string]*template.Template
 	parts *template.Template // partials, for fragments rendered on their own
+	rows  *rowCache          // thread list rows (thread_list_view.go)
 }
 
 // now is the forum's clock (Service.Now), so relative dates follow a pinned
 // or shifted clock like everything else.
 func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (*renderer, error) {
+	r := &renderer{pages: map[string]*template.Template{}, rows: newRowCache()}
 	funcs := template.FuncMap{
 		"asset": a.url,
 		"html":  func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitised by forum/markup
@@ -123,7 +125,7 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 		"abs":          func(p string) string { return baseURL + p },
 		"excerpt":      markup.Excerpt,
 		"canEdit":      forum.CanEditPost,
-		"threadItems":  func(ts []forum.ThreadSummary) []threadItem { return threadItems(ts, now()) },
+		"threadRows":   func(ts []forum.ThreadSummary) (template.HTML, error) { return r.threadRows(ts, now()) },
 		"isStaff":      func(u *models.User) bool { return u != nil && u.IsStaff() },
 		"canModTools":  forum.CanUseModTools,
 		"canAssign":    forum.CanAssign,
@@ -151,7 +153,7 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, parts: parts}
+	r.parts = parts
 	for _, f := range files {
 		t, err := template.Must(base.Clone()).ParseFS(templates.FS, f)
 		if err != nil {
