@@ -49,13 +49,15 @@ func (ts *testServer) secondProcess(t *testing.T) *testServer {
 	return &testServer{Env: &forumtest.Env{T: t, Svc: svc, Store: ts.Store, Cfg: ts.Cfg, Ctx: ts.Ctx}, URL: hs.URL, srv: hs}
 }
 
-// The statements a signed-in member's page costs once warm (session, user
-// and sanctions; the page's gate and version; the header; the viewer's
-// likes, bookmark, held replies, watch level, read mark and draft; polls).
+// The statements a signed-in member's page costs once warm: the session
+// with its member and suspension; the page's gate with its version; the
+// header's counts with banner and site; then the viewer's own state (thread:
+// likes, bookmark, held replies, watch level, read mark, draft; category:
+// watch level, read marks, muted categories) and the category's followers.
 // Raise them only with a reason: each is a round trip on every member page.
 const (
-	memberThreadStatements   = 12
-	memberCategoryStatements = 9
+	memberThreadStatements   = 9
+	memberCategoryStatements = 7
 )
 
 // TestMemberPageStatements pins how many statements a signed-in member's
