@@ -65,6 +65,11 @@ type ThreadPage struct {
 	// Attachments are the files of the page's remote posts, by post id
 	// (remote_media.go); nil when it has none.
 	Attachments map[int64][]RemoteAttachmentView
+	// Level is the viewer's watch level on the thread, as ThreadLevel
+	// gives it (nil for nobody); LastRead the last post number they read
+	// before this view (for SeenThreadAfter).
+	Level    *LevelState
+	LastRead int
 	// PollPosts are the posts on the page that carry a poll (PollsForPosts
 	// gives the viewer's view of each); nil when none does.
 	PollPosts map[int64]bool
@@ -198,8 +203,14 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 		}
 	}
 	if viewer != nil {
-		if tp.Bookmarked, err = s.store.IsBookmarked(ctx, viewer.ID, t.ID); err != nil {
+		// The viewer's bookmark, watch level and read mark in one query.
+		st, err := s.store.ViewerThreadState(ctx, viewer.ID, t.ID, t.CategoryID)
+		if err != nil {
 			return nil, err
+		}
+		tp.Bookmarked, tp.LastRead = st.Bookmarked, st.LastRead
+		if CanChooseNotifications(viewer) {
+			tp.Level = levelState(st)
 		}
 		if page == pages {
 			if tp.Pending, err = s.store.PendingHeldReplies(ctx, viewer.ID, t.ID); err != nil {

@@ -52,11 +52,12 @@ func (ts *testServer) secondProcess(t *testing.T) *testServer {
 // The statements a signed-in member's page costs once warm: the session
 // with its member and suspension; the page's gate with its version; the
 // header's counts with banner and site; then the viewer's own state (thread:
-// likes, bookmark, held replies, watch level, read mark, draft; category:
-// watch level, read marks, muted categories) and the category's followers.
+// likes; bookmark, watch level and read mark together; held replies; draft;
+// category: watch level, read marks, muted categories) and the category's
+// followers.
 // Raise them only with a reason: each is a round trip on every member page.
 const (
-	memberThreadStatements   = 9
+	memberThreadStatements   = 7
 	memberCategoryStatements = 7
 )
 
@@ -263,5 +264,70 @@ func TestMemberCategoryPageSharesList(t *testing.T) {
 	}
 	if strings.Contains(rb.Body, "badge-unread") {
 		t.Errorf("bob, who never opened the thread, sees an unread count")
+	}
+}
+
+// TestMemberThreadPageOwnState: a member's bookmark, watch level (their
+// own on the thread, else their category's, else tracking) and read mark
+// come from one query; each member sees their own on the same cached page.
+func TestMemberThreadPageOwnState(t *testing.T) {
+	ts := newTestServer(t)
+	ts.Category("general")
+	writer := ts.User("writer", models.RoleMember)
+	th, _ := ts.Thread(writer, "general", "Compost questions", "Brown and green.")
+	path := fmt.Sprintf("/t/%d", th.ID)
+	selected := func(level string) string { return `<option value="` + level + `" selected>` }
+	for _, tc := range []struct {
+		name     string
+		setup    func(u *models.User) error
+		level    string
+		bookmark bool
+	}{
+		{"nothing set", func(*models.User) error { return nil }, "tracking", false},
+		{"bookmarked, watching the thread", func(u *models.User) error {
+			if err := ts.Svc.SetBookmark(ts.Ctx, u, th.ID, true); err != nil {
+				return err
+			}
+			_, err := ts.Svc.SetThreadLevel(ts.Ctx, u, th.ID, "watching")
+			return err
+		}, "watching", true},
+		{"muted the category", func(u *models.User) error {
+			_, err := ts.Svc.SetCategoryLevel(ts.Ctx, u, "general", "muted")
+			return err
+		}, "muted", false},
+		{"category muted, thread watched", func(u *models.User) error {
+			if _, err := ts.Svc.SetCategoryLevel(ts.Ctx, u, "general", "muted"); err != nil {
+				return err
+			}
+			_, err := ts.Svc.SetThreadLevel(ts.Ctx, u, th.ID, "watching")
+			return err
+		}, "watching", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := ts.User(strings.ReplaceAll(strings.ReplaceAll(tc.name, " ", ""), ",", ""), models.RoleMember)
+			if err := tc.setup(u); err != nil {
+				t.Fatal(err)
+			}
+			r := ts.memberBrowser(u).get(path)
+			if !strings.Contains(r.Body, selected(tc.level)) {
+				t.Errorf("level: want %s selected", tc.level)
+			}
+			if got := strings.Contains(r.Body, `aria-pressed="true">`+"\n        "+`<svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="M3 1h10v14l-5-4-5 4z"`); got != tc.bookmark {
+				t.Errorf("bookmarked shown %v, want %v", got, tc.bookmark)
+			}
+		})
+	}
+	// The read mark: a view records it, a later reply is unread on the
+	// category page, and viewing the thread again reads it.
+	reader := ts.User("reader", models.RoleMember)
+	b := ts.memberBrowser(reader)
+	b.get(path)
+	ts.Reply(writer, th.ID, "Turn it weekly.")
+	if r := b.get("/c/general"); !strings.Contains(r.Body, `badge-unread">1 new`) {
+		t.Fatal("the reply is not unread")
+	}
+	b.get(path)
+	if r := b.get("/c/general"); strings.Contains(r.Body, "badge-unread") {
+		t.Fatal("viewing the thread did not read the reply")
 	}
 }

@@ -243,11 +243,7 @@ func (s *Server) thread(c echo.Context) error {
 		return err
 	}
 	// Outside the cached fragments: it depends on the viewer alone.
-	level, err := s.forum.ThreadLevel(ctx, viewer(c), tp.Thread)
-	if err != nil {
-		return err
-	}
-	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
+	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", tp.Level)
 	posts := bufs.Get().(*bytes.Buffer)
 	posts.Reset()
 	defer putBuf(posts)
@@ -256,7 +252,7 @@ func (s *Server) thread(c echo.Context) error {
 	}
 	data.Posts = p.spliceHere(posts)
 	if n := len(tp.Posts); n > 0 {
-		if err := s.forum.SeenThread(ctx, viewer(c), id, tp.Posts[n-1].Number); err != nil {
+		if err := s.forum.SeenThreadAfter(ctx, viewer(c), id, tp.Posts[n-1].Number, tp.LastRead); err != nil {
 			return err
 		}
 	}
