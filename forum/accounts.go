@@ -302,19 +302,17 @@ func (s *Service) SessionUser(ctx context.Context, secret string) (*models.User,
 		return nil, ErrUnauthorized
 	}
 	now := s.now()
-	sess, u, err := s.store.SessionUser(ctx, hashToken(secret), now)
+	sess, u, suspended, err := s.store.SessionUser(ctx, hashToken(secret), now)
 	if err != nil {
 		if errors.Is(err, models.ErrNotFound) {
 			return nil, ErrUnauthorized
 		}
 		return nil, err
 	}
-	// Suspend deletes sessions, but checking here too means a session
-	// made in a race with the suspension, or restored from a backup, still
-	// stops working.
-	if sn, err := s.suspension(ctx, u); err != nil {
-		return nil, err
-	} else if sn != nil {
+	// Suspend deletes sessions, but checking here too (in the same query)
+	// means a session made in a race with the suspension, or restored from
+	// a backup, still stops working.
+	if suspended {
 		return nil, ErrUnauthorized
 	}
 	if err := s.LoadScope(ctx, u); err != nil {

@@ -180,6 +180,20 @@ func (s *Service) CategoryBySlugFor(ctx context.Context, viewer *models.User, sl
 	return c, nil
 }
 
+// categoryBySlugVersionedFor is CategoryBySlugFor with the version of the
+// category's thread list, read in the same query (a cache key: the check
+// above it decides who may read).
+func (s *Service) categoryBySlugVersionedFor(ctx context.Context, viewer *models.User, slug string) (*models.Category, string, error) {
+	c, version, err := s.store.CategoryBySlugVersioned(ctx, strings.ToLower(slug))
+	if err != nil {
+		return nil, "", mapNotFound(err)
+	}
+	if !CanSeeCategory(viewer, c) {
+		return nil, "", ErrNotFound
+	}
+	return c, version, nil
+}
+
 // checkText validates a free-text field's encoding and length in runes.
 func checkText(v validation, field, text string, min, max int) {
 	if !utf8.ValidString(text) {

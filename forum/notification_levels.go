@@ -95,6 +95,18 @@ func (s *Service) ThreadLevel(ctx context.Context, actor *models.User, t *models
 	return &LevelState{Level: models.LevelTracking}, nil
 }
 
+// levelState is ThreadLevel's answer from the viewer's rows as
+// ViewerThreadState read them.
+func levelState(st *models.ViewerThread) *LevelState {
+	switch {
+	case st.ThreadLevel != "":
+		return &LevelState{Level: st.ThreadLevel, Explicit: true, Auto: st.ThreadAuto}
+	case st.CategoryLevel != "":
+		return &LevelState{Level: st.CategoryLevel}
+	}
+	return &LevelState{Level: models.LevelTracking}
+}
+
 // CategoryLevel is the actor's level on a category; nil for nobody.
 func (s *Service) CategoryLevel(ctx context.Context, actor *models.User, cat *models.Category) (*LevelState, error) {
 	if !CanChooseNotifications(actor) || cat == nil {
@@ -171,6 +183,16 @@ func (s *Service) SeenThread(ctx context.Context, viewer *models.User, threadID 
 		return nil
 	}
 	return s.store.MarkThreadRead(ctx, viewer.ID, threadID, upTo, s.now())
+}
+
+// SeenThreadAfter is SeenThread for a page that read the viewer's read
+// mark already (ThreadPage.LastRead): most views re-read what the member
+// has seen, and then nothing is sent to the database at all.
+func (s *Service) SeenThreadAfter(ctx context.Context, viewer *models.User, threadID int64, upTo, lastRead int) error {
+	if upTo <= lastRead {
+		return nil
+	}
+	return s.SeenThread(ctx, viewer, threadID, upTo)
 }
 
 // FillUnread sets Unread on the summaries of threads the viewer has read

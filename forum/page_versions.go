@@ -76,3 +76,16 @@ func bannerKey(b *Banner) string {
 // siteKey is the site settings' part of a page version: a save bumps it, so
 // a renamed forum or a new logo changes every page's key.
 func siteKey(v int64) string { return ":s" + strconv.FormatInt(v, 36) }
+
+// MemberChrome is PageChrome for a signed-in member's page, with the
+// header's counts (UnreadCount and UnreadConversations) in the same query.
+func (s *Service) MemberChrome(ctx context.Context, viewer *models.User) (v *PageVersion, unread, messages int, err error) {
+	if viewer == nil {
+		return nil, 0, 0, ErrUnauthorized
+	}
+	st, n, m, err := s.store.MemberStamp(ctx, viewer.ID, s.now())
+	if err != nil {
+		return nil, 0, 0, mapNotFound(err)
+	}
+	return &PageVersion{Banner: st.Banner, Site: st.Site}, int(n), int(m), nil
+}

@@ -2,7 +2,6 @@ package forum
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -66,6 +65,14 @@ type ThreadPage struct {
 	// Attachments are the files of the page's remote posts, by post id
 	// (remote_media.go); nil when it has none.
 	Attachments map[int64][]RemoteAttachmentView
+	// Level is the viewer's watch level on the thread, as ThreadLevel
+	// gives it (nil for nobody); LastRead the last post number they read
+	// before this view (for SeenThreadAfter).
+	Level    *LevelState
+	LastRead int
+	// PollPosts are the posts on the page that carry a poll (PollsForPosts
+	// gives the viewer's view of each); nil when none does.
+	PollPosts map[int64]bool
 	// Pending are the viewer's own replies waiting for approval here,
 	// shown only to them (logged-in pages are never cached).
 	Pending []models.HeldPost
@@ -167,32 +174,22 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 		return nil, ErrNotFound
 	}
 	pp := s.cfg.PostsPerPage
-	posts, err := s.store.PostsInRange(ctx, t.ID, (page-1)*pp+1, page*pp)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := s.store.ThreadTags(ctx, []int64{t.ID})
+	rows, err := s.threadPageRows(ctx, t, (page-1)*pp+1, page*pp)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.LoadScope(ctx, viewer); err != nil {
 		return nil, err
 	}
-	views, err := s.postViews(ctx, viewer, posts, t.CategoryID)
+	views, err := s.postViews(ctx, viewer, rows, t.CategoryID)
 	if err != nil {
 		return nil, err
 	}
-	tp := &ThreadPage{Thread: t, Category: cat, Tags: tags[t.ID], Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t)}
+	tp := &ThreadPage{Thread: t, Category: cat, Tags: rows.tags, Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t)}
 	if tp.Attachments, err = s.remoteAttachmentViews(ctx, views); err != nil {
 		return nil, err
 	}
-	sol, err := s.store.SolutionOf(ctx, t.ID)
-	switch {
-	case err == nil:
-		tp.SolutionPostID = sol.PostID
-	case !errors.Is(err, models.ErrNotFound):
-		return nil, err
-	}
+	tp.SolutionPostID, tp.PollPosts = rows.solution, rows.polls
 	for i := range tp.Posts {
 		v := &tp.Posts[i]
 		v.IsSolution = v.ID == tp.SolutionPostID
@@ -200,12 +197,20 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	}
 	if len(views) > 0 && views[0].Number == 1 {
 		tp.Author = views[0].Author
-	} else if tp.Author, err = s.store.UserByID(ctx, t.UserID); err != nil {
-		return nil, err
+	} else if tp.Author = rows.users[t.UserID]; tp.Author == nil {
+		if tp.Author, err = s.store.UserByID(ctx, t.UserID); err != nil {
+			return nil, err
+		}
 	}
 	if viewer != nil {
-		if tp.Bookmarked, err = s.store.IsBookmarked(ctx, viewer.ID, t.ID); err != nil {
+		// The viewer's bookmark, watch level and read mark in one query.
+		st, err := s.store.ViewerThreadState(ctx, viewer.ID, t.ID, t.CategoryID)
+		if err != nil {
 			return nil, err
+		}
+		tp.Bookmarked, tp.LastRead = st.Bookmarked, st.LastRead
+		if CanChooseNotifications(viewer) {
+			tp.Level = levelState(st)
 		}
 		if page == pages {
 			if tp.Pending, err = s.store.PendingHeldReplies(ctx, viewer.ID, t.ID); err != nil {
@@ -216,34 +221,21 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	return tp, nil
 }
 
-// postViews attaches authors, the posts answered and the viewer's likes and
-// permissions, in a fixed number of queries. The posts are all in one
-// thread of category categoryID, which decides what a category moderator
-// may do with them; the viewer's scope must be loaded (LoadScope).
-func (s *Service) postViews(ctx context.Context, viewer *models.User, posts []models.Post, categoryID int64) ([]PostView, error) {
-	userIDs := make([]int64, 0, len(posts))
-	postIDs := make([]int64, 0, len(posts))
-	var parentIDs []int64
-	for _, p := range posts {
-		userIDs = append(userIDs, p.UserID)
-		postIDs = append(postIDs, p.ID)
-		if p.ReplyToID != nil {
-			parentIDs = append(parentIDs, *p.ReplyToID)
-		}
-	}
-	parents, err := s.store.PostsByIDs(ctx, parentIDs)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range parents {
-		userIDs = append(userIDs, p.UserID)
-	}
-	users, err := s.store.UserCards(ctx, userIDs)
-	if err != nil {
-		return nil, err
-	}
+// postViews builds the viewer's view of a page's rows (threadPageRows):
+// their likes in one query, their permissions and what they may see of
+// hidden and deleted posts. The posts are all in one thread of category
+// categoryID, which decides what a category moderator may do with them; the
+// viewer's scope must be loaded (LoadScope). rows is shared: it is read,
+// never changed.
+func (s *Service) postViews(ctx context.Context, viewer *models.User, rows *pageRows, categoryID int64) ([]PostView, error) {
+	posts, parents, users := rows.posts, rows.parents, rows.users
 	liked := map[int64]bool{}
-	if viewer != nil {
+	if viewer != nil && len(posts) > 0 {
+		postIDs := make([]int64, len(posts))
+		for i := range posts {
+			postIDs[i] = posts[i].ID
+		}
+		var err error
 		if liked, err = s.store.LikedPostIDs(ctx, viewer.ID, postIDs); err != nil {
 			return nil, err
 		}

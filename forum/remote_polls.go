@@ -129,6 +129,7 @@ func (s *Service) StoreRemotePoll(ctx context.Context, author *models.RemoteActo
 				if err := s.store.AttachPoll(ctx, p.ID, postID, threadID); err != nil {
 					return err
 				}
+				p.PostID, p.ThreadID = &postID, &threadID // so refreshPoll touches the thread
 			}
 			return s.refreshPoll(ctx, p, q, now)
 		case !errors.Is(err, models.ErrNotFound):
@@ -143,7 +144,15 @@ func (s *Service) StoreRemotePoll(ctx context.Context, author *models.RemoteActo
 		if err := s.store.CreatePoll(ctx, poll, q.Options); err != nil {
 			return err
 		}
-		return s.store.SetPollTallies(ctx, poll.ID, q.Votes, q.Voters, q.EndTime, q.Closed, now)
+		if err := s.store.SetPollTallies(ctx, poll.ID, q.Votes, q.Voters, q.EndTime, q.Closed, now); err != nil {
+			return err
+		}
+		if postID != 0 {
+			// The post's page shows the poll now: page caches key on
+			// the thread's version.
+			return s.store.TouchThread(ctx, threadID, now)
+		}
+		return nil
 	})
 	return poll, err
 }

@@ -43,6 +43,8 @@ type Service struct {
 	resolver AccountResolver
 	// site keeps the parsed site settings by version (site_settings.go).
 	site *siteCache
+	// pages shares thread pages' rows among viewers (thread_page_rows.go).
+	pages *pageRowsCache
 	// blobs holds uploaded files (uploads.go); blobsErr says why the
 	// disk store could not be opened, reported on the first upload.
 	blobs         media.Blobs
@@ -74,6 +76,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		blocks:     &blockCache{},
 		keys:       &keyCache{},
 		site:       &siteCache{},
+		pages:      newPageRowsCache(),
 		lookups:    &lookupLimiter{},
 	}
 	if cfg.MediaS3URL == "" && cfg.MediaDir != "" {

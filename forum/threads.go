@@ -179,7 +179,7 @@ func (s *Service) ListThreads(ctx context.Context, slug, cursor string) (*Thread
 // ListThreadsFor is ListThreads for a viewer, who may see a private
 // category if they are an ambassador or staff.
 func (s *Service) ListThreadsFor(ctx context.Context, viewer *models.User, slug, cursor string) (*ThreadList, error) {
-	cat, err := s.CategoryBySlugFor(ctx, viewer, slug)
+	cat, version, err := s.categoryBySlugVersionedFor(ctx, viewer, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -188,38 +188,9 @@ func (s *Service) ListThreadsFor(ctx context.Context, viewer *models.User, slug,
 		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
 	}
 	list := &ThreadList{Category: cat}
-	all, err := s.store.Categories(ctx)
-	if err != nil {
+	if err := s.threadList(ctx, list, version, after); err != nil {
 		return nil, err
 	}
-	for i := range all {
-		if all[i].ParentID != nil && *all[i].ParentID == cat.ID {
-			list.Children = append(list.Children, all[i])
-		}
-		if cat.ParentID != nil && all[i].ID == *cat.ParentID {
-			list.Parent = &all[i]
-		}
-	}
-	var pinned []models.Thread
-	if after == nil {
-		if pinned, err = s.store.PinnedThreads(ctx, cat.ID); err != nil {
-			return nil, err
-		}
-	}
-	threads, err := s.store.ThreadsByActivity(ctx, cat.ID, after, ThreadsPerPage+1)
-	if err != nil {
-		return nil, err
-	}
-	if len(threads) > ThreadsPerPage {
-		threads = threads[:ThreadsPerPage]
-		last := threads[len(threads)-1]
-		list.Next = formatCursor(last.LastPostAt, last.ID)
-	}
-	summaries, err := s.summarizeIn(ctx, append(pinned, threads...), all, cat.AmbassadorsOnly)
-	if err != nil {
-		return nil, err
-	}
-	list.Pinned, list.Threads = summaries[:len(pinned)], summaries[len(pinned):]
 	return list, nil
 }
 

@@ -415,3 +415,23 @@ func CategoryVersionString(updated time.Time, posts, threads int, newest string)
 func (s *Store) TouchCategory(ctx context.Context, id int64, at time.Time) error {
 	return s.DB(ctx).Model(&Category{}).Where("id = ?", id).UpdateColumn("updated_at", at).Error
 }
+
+// CategoryBySlugVersioned is CategoryBySlug with the category's cache
+// version (as CategoryVersion's) read in the same query, for a page that
+// both checks who may see the category and keys a cache on its threads.
+func (s *Store) CategoryBySlugVersioned(ctx context.Context, slug string) (*Category, string, error) {
+	var row struct {
+		Category `gorm:"embedded"`
+		Newest   sql.NullString
+	}
+	res := s.DB(ctx).Raw(`SELECT c.*, (SELECT MAX(t.updated_at) FROM threads t WHERE t.category_id = c.id) AS newest
+		FROM categories c WHERE c.slug = ? LIMIT 1`, slug).Scan(&row)
+	if res.Error != nil {
+		return nil, "", res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, "", ErrNotFound
+	}
+	c := row.Category
+	return &c, CategoryVersionString(c.UpdatedAt, c.PostCount, c.ThreadCount, row.Newest.String), nil
+}

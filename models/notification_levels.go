@@ -173,3 +173,54 @@ func (s *Store) LatestThreadsExcluding(ctx context.Context, muted []int64, limit
 	}
 	return scanThreads(q.Order("last_post_at DESC, id DESC").Limit(limit))
 }
+
+// ViewerThread is what a thread page shows of one member's own relation
+// to the thread: whether they bookmarked it, their level rows on the
+// thread and its category (Level "" when they have none other than none),
+// whether Hearth set the thread's level, and how far they have read.
+type ViewerThread struct {
+	Bookmarked    bool
+	ThreadLevel   string
+	ThreadAuto    bool
+	LastRead      int
+	CategoryLevel string
+}
+
+// ViewerThreadState reads ViewerThread in one query (what IsBookmarked,
+// LevelsFor, NotificationLevelOf and MarkThreadRead's check read apart).
+func (s *Store) ViewerThreadState(ctx context.Context, userID, threadID, categoryID int64) (*ViewerThread, error) {
+	var v ViewerThread
+	rows, err := s.DB(ctx).Raw(`SELECT nl.target_kind, nl.level, nl.auto, nl.last_read, 0 FROM notification_levels nl
+		WHERE nl.user_id = ? AND ((nl.target_kind = ? AND nl.target_id = ?) OR (nl.target_kind = ? AND nl.target_id = ?))
+		UNION ALL SELECT 'bookmark', '', ?, 0, COUNT(*) FROM bookmarks b WHERE b.user_id = ? AND b.thread_id = ?`,
+		userID, TargetThread, threadID, TargetCategory, categoryID, false, userID, threadID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, level string
+		var auto bool
+		var lastRead, bookmarks int
+		if err := rows.Scan(&kind, &level, &auto, &lastRead, &bookmarks); err != nil {
+			return nil, err
+		}
+		switch kind {
+		case TargetThread:
+			v.LastRead = lastRead
+			if level != LevelNone {
+				v.ThreadLevel, v.ThreadAuto = level, auto
+			}
+		case TargetCategory:
+			if level != LevelNone {
+				v.CategoryLevel = level
+			}
+		case "bookmark":
+			v.Bookmarked = bookmarks > 0
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return &v, rows.Close()
+}

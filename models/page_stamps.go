@@ -136,3 +136,28 @@ func firstRow(rows *sql.Rows) error {
 	}
 	return ErrNotFound
 }
+
+// MemberStamp is SiteStamp plus what a signed-in member's page header
+// counts: their unread notifications and their conversations with unread
+// messages (as CountUnreadNotifications and CountUnreadConversations), in
+// the same single query, so the header costs one round trip.
+func (s *Store) MemberStamp(ctx context.Context, userID int64, now time.Time) (ps *PageStamp, notifications, conversations int64, err error) {
+	ps = &PageStamp{}
+	var b bannerCols
+	rows, err := s.DB(ctx).Raw(`SELECT ss.version, b.b_id, b.b_title, b.b_slug, b.b_until,
+		(SELECT count(*) FROM notifications n WHERE n.user_id = ? AND n.read_at IS NULL),
+		(SELECT count(*) FROM conversation_participants cp WHERE cp.user_id = ? AND cp.unread > 0 AND cp.left_at IS NULL AND cp.muted = ?)
+		FROM site_settings ss`+bannerJoin+` WHERE ss.id = 1`, userID, userID, false, now).Rows()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer rows.Close()
+	if err := firstRow(rows); err != nil {
+		return nil, 0, 0, err
+	}
+	if err := rows.Scan(&ps.Site, &b.id, &b.title, &b.slug, &b.until, &notifications, &conversations); err != nil {
+		return nil, 0, 0, err
+	}
+	ps.Banner = b.banner()
+	return ps, notifications, conversations, rows.Close()
+}

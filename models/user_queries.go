@@ -104,17 +104,32 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return s.DB(ctx).Create(sess).Error
 }
 
-// SessionUser returns the live session with this hash and its user.
-func (s *Store) SessionUser(ctx context.Context, hash string, now time.Time) (*Session, *User, error) {
-	var sess Session
-	if err := s.DB(ctx).Where("id = ? AND expires_at > ?", hash, now).First(&sess).Error; err != nil {
-		return nil, nil, notFound(err)
+// SessionUser returns the live session with this hash, its user, and
+// whether a suspension of the user's is in force at now (as
+// ActiveSanction(SanctionSuspend) finds one), in one query: every signed-in
+// request asks, so it is one round trip instead of three.
+func (s *Store) SessionUser(ctx context.Context, hash string, now time.Time) (*Session, *User, bool, error) {
+	var row struct {
+		User           `gorm:"embedded"`
+		SessLastSeenAt time.Time
+		SessExpiresAt  time.Time
+		Suspended      bool
 	}
-	u, err := s.UserByID(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
+	res := s.DB(ctx).Table("sessions").
+		Select(`users.*, sessions.last_seen_at AS sess_last_seen_at, sessions.expires_at AS sess_expires_at, `+activeSanctionSQL+` AS suspended`,
+			SanctionSuspend, now, now).
+		Joins("JOIN users ON users.id = sessions.user_id").
+		Where("sessions.id = ? AND sessions.expires_at > ?", hash, now).
+		Limit(1).Scan(&row)
+	if res.Error != nil {
+		return nil, nil, false, res.Error
 	}
-	return &sess, u, nil
+	if res.RowsAffected == 0 {
+		return nil, nil, false, ErrNotFound
+	}
+	u := row.User
+	sess := &Session{ID: hash, UserID: u.ID, LastSeenAt: row.SessLastSeenAt, ExpiresAt: row.SessExpiresAt}
+	return sess, &u, row.Suspended, nil
 }
 
 // TouchSession extends a session's life.

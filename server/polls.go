@@ -52,11 +52,14 @@ func newPollItem(c echo.Context, v *forum.PollView, loginNext string) *pollItem 
 
 // threadPolls loads the polls under the posts of a thread page.
 func (s *Server) threadPolls(c echo.Context, tp *forum.ThreadPage) (map[int64]*pollItem, error) {
-	ids := make([]int64, 0, 1)
+	var ids []int64
 	for i := range tp.Posts {
-		if !tp.Posts[i].Deleted() && !tp.Posts[i].Hidden {
+		if !tp.Posts[i].Deleted() && !tp.Posts[i].Hidden && tp.PollPosts[tp.Posts[i].ID] {
 			ids = append(ids, tp.Posts[i].ID)
 		}
+	}
+	if len(ids) == 0 {
+		return nil, nil // most pages: no query at all
 	}
 	views, err := s.forum.PollsForPosts(c.Request().Context(), viewer(c), tp.Thread, ids)
 	if err != nil || len(views) == 0 {

@@ -57,6 +57,8 @@ type Page struct {
 	// Lang is the language the page is written in (<html lang>): the
 	// templates of that language render it.
 	Lang *i18n.Lang
+
+	splice *bytes.Buffer // a part rendered outside the template (page_splice.go)
 }
 
 // FeedLink advertises an RSS/Atom feed in <head>.
@@ -87,6 +89,7 @@ type renderer struct {
 	parts  *template.Template // partials, for fragments rendered on their own
 	byLang map[string]*templateSet
 	cat    *i18n.Catalog
+	rows   *rowCache // thread list rows (thread_list_view.go)
 }
 
 // templateSet is one language's templates.
@@ -146,10 +149,11 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time, c
 // newRendererFS is newRenderer on the templates in fsys (tests pass their
 // own).
 func newRendererFS(fsys fs.FS, a *assets, baseURL string, perPage int, now func() time.Time, cat *i18n.Catalog) (*renderer, error) {
-	r := &renderer{byLang: map[string]*templateSet{}, cat: cat}
+	r := &renderer{byLang: map[string]*templateSet{}, cat: cat, rows: newRowCache()}
 	for _, l := range cat.Langs() {
 		funcs := templateFuncs(a, baseURL, perPage, now, l)
 		funcs["languages"] = cat.Langs
+		funcs["threadRows"] = func(ts []forum.ThreadSummary) (template.HTML, error) { return r.threadRows(l, ts, now()) }
 		set, err := parseTemplates(fsys, funcs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", l.Code, err)
@@ -246,7 +250,6 @@ func templateFuncs(a *assets, baseURL string, perPage int, now func() time.Time,
 		"abs":          func(p string) string { return baseURL + p },
 		"excerpt":      markup.Excerpt,
 		"canEdit":      forum.CanEditPost,
-		"threadItems":  func(ts []forum.ThreadSummary) []threadItem { return threadItems(ts, now(), l) },
 		"isStaff":      func(u *models.User) bool { return u != nil && u.IsStaff() },
 		"canModTools":  forum.CanUseModTools,
 		"canAssign":    forum.CanAssign,
@@ -289,6 +292,9 @@ func (r *renderer) send(c echo.Context, status int, name string, p *Page, keep f
 	}()
 	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
+	}
+	if p.splice != nil {
+		return writeSpliced(c, status, buf.Bytes(), p.splice.Bytes(), keep)
 	}
 	if keep != nil {
 		keep(buf.Bytes())
@@ -337,22 +343,13 @@ func (s *Server) page(c echo.Context, title string) *Page {
 		Canonical: s.cfg.URL + c.Request().URL.Path,
 		Viewer:    viewer(c), CSRF: csrfToken(c), Flash: takeFlash(c),
 	}
-	p.Lang = s.lang(c)
 	if p.Viewer != nil {
-		// A failed count must not fail the page it decorates; the header
-		// just shows no number this time.
-		n, err := s.forum.UnreadCount(c.Request().Context(), p.Viewer)
-		if err != nil {
-			s.log.WarnContext(c.Request().Context(), "unread notification count", "error", err)
-		}
-		p.Unread = n
-		m, err := s.forum.UnreadConversations(c.Request().Context(), p.Viewer)
-		if err != nil {
-			s.log.WarnContext(c.Request().Context(), "unread message count", "error", err)
-		}
-		p.UnreadMessages = m
+		s.memberChrome(c, p) // counts, banner and site in one query (member_chrome.go)
 		p.VerifyEmail = s.forum.NeedsEmailVerification(p.Viewer)
 	}
+	// After the member's header read, which brings the site settings the
+	// language choice needs along (no read of its own).
+	p.Lang = s.lang(c)
 	p.Banner = s.banner(c)
 	p.Site = s.site(c)
 	p.SiteName = p.Site.Name

@@ -308,6 +308,15 @@ type statementCounter struct {
 	mu sync.Mutex
 	// site lists the statements that read site_settings.
 	site []string
+	// all lists every statement, for a budget test to print on failure.
+	all []string
+}
+
+// since returns the statements sent after the first n.
+func (c *statementCounter) since(n int) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.all[min(n, len(c.all)):])
 }
 
 func (c *statementCounter) siteReads() []string {
@@ -321,12 +330,14 @@ func countStatements(t *testing.T, store *models.Store) *statementCounter {
 	cb := store.DB(t.Context()).Callback()
 	const name = "hearth_test:site_count"
 	record := func(tx *gorm.DB) {
+		q := tx.Statement.SQL.String()
+		c.mu.Lock()
 		c.n.Add(1)
-		if q := tx.Statement.SQL.String(); strings.Contains(q, "site_settings") {
-			c.mu.Lock()
+		c.all = append(c.all, q)
+		if strings.Contains(q, "site_settings") {
 			c.site = append(c.site, q)
-			c.mu.Unlock()
 		}
+		c.mu.Unlock()
 	}
 	for _, p := range []interface {
 		Register(string, func(*gorm.DB)) error

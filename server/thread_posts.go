@@ -1,9 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"html/template"
 	"strconv"
-	"strings"
 
 	"github.com/hearth/hearth/i18n"
 )
@@ -18,11 +18,20 @@ import (
 // fragments that are already HTML. What it writes is exactly what that
 // range wrote (TestPostListMatchesTheTemplate).
 func (r *renderer) postList(l *i18n.Lang, items []postItem, polls map[int64]*pollItem, atts map[int64][]attachItem) (template.HTML, error) {
+	var b bytes.Buffer
+	if err := r.writePostList(l, &b, items, polls, atts); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil // #nosec G203 -- fragments from html/template, ints, fixed markup
+}
+
+// writePostList is postList writing into b, which the thread page splices
+// into its output (page_splice.go) rather than copy through the template.
+func (r *renderer) writePostList(l *i18n.Lang, b *bytes.Buffer, items []postItem, polls map[int64]*pollItem, atts map[int64][]attachItem) error {
 	size := 0
 	for i := range items {
 		size += len(items[i].Head) + len(items[i].Foot) + 200
 	}
-	var b strings.Builder
 	b.Grow(size)
 	for i := range items {
 		it := &items[i]
@@ -43,15 +52,15 @@ func (r *renderer) postList(l *i18n.Lang, items []postItem, polls map[int64]*pol
 			b.WriteString("\n    ")
 			b.WriteString(string(it.Head))
 			if p := polls[it.ID]; p != nil {
-				if err := r.set(l).parts.ExecuteTemplate(&b, "poll", p); err != nil {
-					return "", err
+				if err := r.set(l).parts.ExecuteTemplate(b, "poll", p); err != nil {
+					return err
 				}
 			}
 			// A remote post's files, under its body; outside the cached
 			// head, since a copy being made or evicted changes them.
 			if a := atts[it.ID]; len(a) > 0 {
 				b.WriteString("\n    ")
-				writeAttachments(&b, a)
+				writeAttachments(b, a)
 			}
 			b.WriteString("\n    ")
 			b.WriteString(string(it.Foot))
@@ -59,5 +68,5 @@ func (r *renderer) postList(l *i18n.Lang, items []postItem, polls map[int64]*pol
 		}
 		b.WriteString("\n  </article>")
 	}
-	return template.HTML(b.String()), nil // #nosec G203 -- fragments from html/template, ints, fixed markup
+	return nil
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"html/template"
@@ -249,16 +250,16 @@ func (s *Server) thread(c echo.Context) error {
 		return err
 	}
 	// Outside the cached fragments: it depends on the viewer alone.
-	level, err := s.forum.ThreadLevel(ctx, viewer(c), tp.Thread)
-	if err != nil {
+	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", tp.Level)
+	posts := bufs.Get().(*bytes.Buffer)
+	posts.Reset()
+	defer putBuf(posts)
+	if err := s.tmpl.writePostList(s.lang(c), posts, data.Items, data.Polls, attachItems(tp.Attachments)); err != nil {
 		return err
 	}
-	data.Level = levelControl(c, "/t/"+strconv.FormatInt(id, 10)+"/notification-level", "thread", level)
-	if data.Posts, err = s.tmpl.postList(s.lang(c), data.Items, data.Polls, attachItems(tp.Attachments)); err != nil {
-		return err
-	}
+	data.Posts = p.spliceHere(posts)
 	if n := len(tp.Posts); n > 0 {
-		if err := s.forum.SeenThread(ctx, viewer(c), id, tp.Posts[n-1].Number); err != nil {
+		if err := s.forum.SeenThreadAfter(ctx, viewer(c), id, tp.Posts[n-1].Number, tp.LastRead); err != nil {
 			return err
 		}
 	}
