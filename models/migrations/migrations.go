@@ -72,6 +72,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0520_remote_attachments", Migrate: migrateRemoteAttachments},
 		{ID: "0550_drafts", Migrate: migrateDrafts},
 		{ID: "0580_languages", Migrate: migrateLanguages},
+		{ID: "0585_mail_language", Migrate: migrateMailLanguage},
 	}
 }
 
