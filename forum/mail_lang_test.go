@@ -3,6 +3,7 @@ package forum_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/forum/forumtest"
@@ -187,4 +188,69 @@ func TestMessageMailEachInTheirLanguage(t *testing.T) {
 	if en.Subject != "[forum.test] ana sent you a private message" || en.Language != "en" {
 		t.Errorf("cy's mail: %q (%s)", en.Subject, en.Language)
 	}
+}
+
+// TestOverdueAndApplicationMailInTheirLanguage: on a German site, the
+// overdue alert (with its due time written the German way) and both
+// application decisions reach their members in German; an assignee who
+// chose English gets English.
+func TestOverdueAndApplicationMailInTheirLanguage(t *testing.T) {
+	e := forumtest.New(t)
+	clk := newClock(e)
+	clk.set(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	e.Category("help")
+	boss := e.User("boss", models.RoleAdmin)
+	amb, mia := e.User("amb", models.RoleAmbassador), e.User("mia", models.RoleModerator)
+	setLanguage(t, e, mia, "en")
+	asker := e.User("asker", models.RoleMember)
+	optIn(t, e, amb, true, false)
+	optIn(t, e, mia, true, false)
+	mode := forum.SignupApproval
+	if _, err := e.Svc.SaveSite(e.Ctx, boss, forum.SiteInput{SignupMode: &mode}); err != nil {
+		t.Fatal(err)
+	}
+	setSiteLanguage(t, e, "de")
+
+	due := clk.Now().Add(2 * time.Hour)
+	for _, who := range []string{"amb", "mia"} {
+		q, _ := e.Thread(asker, "help", "Hilfe für "+who, "Bitte.")
+		if _, _, err := e.Svc.Assign(e.Ctx, boss, q.ID, who, &due); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.add(3 * time.Hour)
+	if n, err := e.Svc.NotifyOverdue(e.Ctx); err != nil || n != 2 {
+		t.Fatalf("overdue: %d %v", n, err)
+	}
+	wantWords(t, mailOf(t, e, amb, "überfällig"), "de",
+		[]string{"Nachverfolgung überfällig: „Hilfe für amb“"},
+		[]string{"zu „Hilfe für amb“ zugewiesen wurde, war am 5. Jan. 2026, 11:00 UTC fällig", "Jetzt antworten: http://forum.test/t/"},
+		[]string{`">Hilfe für amb</a> zugewiesen wurde, war am 5. Jan. 2026, 11:00 UTC fällig`})
+	wantWords(t, mailOf(t, e, mia, "overdue"), "en",
+		[]string{`Follow-up overdue: "Hilfe für mia"`},
+		[]string{`The follow-up you were assigned on "Hilfe für mia" was due 5 Jan 2026 11:00 UTC`, "Answer it: http://forum.test/t/"},
+		nil)
+
+	var applicants []*models.User
+	for _, name := range []string{"neu", "spam"} {
+		u, _, err := e.Svc.SignUp(e.Ctx, forum.SignUpInput{Username: name, Email: name + "@example.com", Password: strongPassword, Application: "Ich backe gern."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		applicants = append(applicants, u)
+	}
+	if err := e.Svc.ApproveApplication(e.Ctx, boss, applicants[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Svc.RejectApplication(e.Ctx, boss, applicants[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	wantWords(t, mailOf(t, e, applicants[0], "Willkommen"), "de",
+		[]string{"Willkommen: Deine Beitrittsanfrage wurde angenommen"},
+		[]string{"Deine Anfrage, forum.test als neu beizutreten, wurde angenommen.", "http://forum.test/login"},
+		[]string{"<p>Deine Anfrage"})
+	wantWords(t, mailOf(t, e, applicants[1], "abgelehnt"), "de",
+		[]string{"Deine Beitrittsanfrage wurde abgelehnt"},
+		[]string{"Deine Anfrage, forum.test als spam beizutreten, wurde abgelehnt, und das Konto wurde entfernt."},
+		nil)
 }

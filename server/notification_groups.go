@@ -1,6 +1,7 @@
 package server
 
 import (
+	"html/template"
 	"strconv"
 
 	"github.com/hearth/hearth/forum"
@@ -22,6 +23,9 @@ type notificationGroup struct {
 	Actors []*models.User // distinct, newest first; nil for an unknown actor
 	Count  int            // notifications in the group
 	Unread bool
+	// Text is the line's sentence in the viewer's language, linked
+	// (notification_text.go).
+	Text template.HTML
 }
 
 // grouping gives the thing a kind's notifications are grouped by, or
@@ -73,66 +77,6 @@ func hasActor(list []*models.User, u *models.User) bool {
 		}
 	}
 	return false
-}
-
-// namePart is one piece of a group's "who" phrase: a member (linked on the
-// page) or plain words.
-type namePart struct {
-	Before string
-	User   *models.User
-	Text   string
-}
-
-// Who is the group's actors as a phrase: "Ana", "Ana and Ben", "Ana, Ben
-// and Carol", then "Ana, Ben and 3 others" from four people on.
-func (g notificationGroup) Who() []namePart {
-	name := func(u *models.User) namePart {
-		if u == nil {
-			return namePart{Text: "someone"}
-		}
-		return namePart{User: u}
-	}
-	shown, others := g.Actors, 0
-	if len(shown) > 3 {
-		shown, others = shown[:2], len(g.Actors)-2
-	}
-	var out []namePart
-	for i, u := range shown {
-		p := name(u)
-		switch {
-		case i == 0:
-		case i == len(shown)-1 && others == 0:
-			p.Before = " and "
-		default:
-			p.Before = ", "
-		}
-		out = append(out, p)
-	}
-	if others > 0 {
-		word := " others"
-		if others == 1 {
-			word = " other"
-		}
-		out = append(out, namePart{Before: " and ", Text: strconv.Itoa(others) + word})
-	}
-	if len(out) > 0 && out[0].User == nil && out[0].Text == "someone" {
-		out[0].Text = "Someone"
-	}
-	return out
-}
-
-// WhoText is Who in plain words, for tests and accessible names.
-func (g notificationGroup) WhoText() string {
-	s := ""
-	for _, p := range g.Who() {
-		s += p.Before
-		if p.User != nil {
-			s += p.User.Name()
-		} else {
-			s += p.Text
-		}
-	}
-	return s
 }
 
 // Faces is up to three actors with a picture or generated avatar to show.

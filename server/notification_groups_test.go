@@ -5,10 +5,16 @@ import (
 	"time"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
 func TestGroupNotifications(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := cat.Get("en")
 	users := map[string]*models.User{}
 	for i, n := range []string{"ana", "ben", "cy", "dee", "eve"} {
 		users[n] = &models.User{ID: int64(i + 1), Username: n}
@@ -62,8 +68,8 @@ func TestGroupNotifications(t *testing.T) {
 			}
 			for i, w := range tc.want {
 				g := got[i]
-				if g.WhoText() != w.who || g.First.Kind != w.kind || g.Count != w.count || g.Link != w.link {
-					t.Errorf("line %d = %q %s ×%d → %s; want %q %s ×%d → %s", i, g.WhoText(), g.First.Kind, g.Count, g.Link, w.who, w.kind, w.count, w.link)
+				if g.WhoText(en) != w.who || g.First.Kind != w.kind || g.Count != w.count || g.Link != w.link {
+					t.Errorf("line %d = %q %s ×%d → %s; want %q %s ×%d → %s", i, g.WhoText(en), g.First.Kind, g.Count, g.Link, w.who, w.kind, w.count, w.link)
 				}
 			}
 		})

@@ -35,7 +35,9 @@ func (s *Server) notifications(c echo.Context) error {
 	}
 	p := s.page(c, "Notifications")
 	p.NoIndex = true
-	p.Data = NotificationsData{Items: l.Items, Groups: groupNotifications(l.Items), Next: l.Next}
+	groups := groupNotifications(l.Items)
+	wordGroups(s.lang(c), groups)
+	p.Data = NotificationsData{Items: l.Items, Groups: groups, Next: l.Next}
 	return s.tmpl.render(c, http.StatusOK, "notifications", p)
 }
 
