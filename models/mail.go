@@ -30,17 +30,14 @@ type MailSetting struct {
 // for ListScope when it sends. DedupeKey is unique, so the same cause never
 // queues twice.
 type Mail struct {
-	ID        int64  `gorm:"primaryKey"`
-	UserID    int64  `gorm:"not null"`
-	Kind      string `gorm:"size:16;not null"`
-	ToAddr    string `gorm:"size:254;not null"`
-	Subject   string `gorm:"size:300;not null"`
-	Text      string `gorm:"type:text;not null"`
-	HTML      string `gorm:"type:text;not null"`
-	ListScope string `gorm:"size:16;not null"`
-	// Language is the code of the language the body is written in
-	// (migration 0585), so the worker writes the footer in it too.
-	Language      string `gorm:"size:16;not null;default:''"`
+	ID            int64  `gorm:"primaryKey"`
+	UserID        int64  `gorm:"not null"`
+	Kind          string `gorm:"size:16;not null"`
+	ToAddr        string `gorm:"size:254;not null"`
+	Subject       string `gorm:"size:300;not null"`
+	Text          string `gorm:"type:text;not null"`
+	HTML          string `gorm:"type:text;not null"`
+	ListScope     string `gorm:"size:16;not null"`
 	DedupeKey     string `gorm:"size:120;not null"`
 	State         string `gorm:"size:16;not null"`
 	Attempts      int    `gorm:"not null;default:0"`
@@ -51,6 +48,9 @@ type Mail struct {
 	SentAt        *time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Language is the code of the language the body is written in
+	// (migration 0585), so the worker writes the footer in it too.
+	Language string `gorm:"size:16;not null;default:''"`
 }
 
 // MailSettingOf returns a member's opt-ins (all off without a row).
