@@ -112,12 +112,14 @@ func (s *Service) decideApplication(ctx context.Context, actor *models.User, use
 }
 
 func (s *Service) applicationMail(ctx context.Context, u *models.User, approved bool) error {
-	site := s.siteName(ctx)
-	subject, text := "Your application was declined", fmt.Sprintf("Your application to join %s as %s was declined, and the account was removed.\n", site, u.Username)
+	site := s.mailSite(ctx)
+	l := s.langFor(site, u.Language)
+	subject, text := l.T("mail.application.declined_subject", "Site", site.Name), l.T("mail.application.declined", "Site", site.Name, "Name", u.Username)+"\n"
 	if approved {
-		subject, text = "Welcome: your application was approved", fmt.Sprintf("Your application to join %s as %s was approved. You can log in now:\n%s/login\n", site, u.Username, s.cfg.URL)
+		subject = l.T("mail.application.approved_subject", "Site", site.Name)
+		text = l.T("mail.application.approved", "Site", site.Name, "Name", u.Username) + "\n" + s.cfg.URL + "/login\n"
 	}
-	b := mailBody{Subject: "[" + site + "] " + subject, Text: text, HTML: "<p>" + html.EscapeString(text) + "</p>\n"}
+	b := mailBody{Subject: subject, Text: text, HTML: "<p>" + html.EscapeString(text) + "</p>\n", Lang: l.Code}
 	_, err := s.store.QueueMails(ctx, []models.Mail{s.newMail(u.ID, u.Email, MailAccount, "", "application:"+strconv.FormatInt(u.ID, 10), b, s.now())})
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -85,6 +86,7 @@ func (s *Service) queueDigestBatch(ctx context.Context, members []models.DigestR
 	for i, t := range top {
 		topIDs[i] = t.ID
 	}
+	site := s.mailSite(ctx)
 	var mails []models.Mail
 	for _, m := range members {
 		if !ok[m.ID] {
@@ -98,7 +100,7 @@ func (s *Service) queueDigestBatch(ctx context.Context, members []models.DigestR
 			continue // a quiet week, or all of it muted: no empty mail
 		}
 		mails = append(mails, s.newMail(m.ID, m.Email, models.MailDigest, models.ScopeDigest,
-			"d:"+strconv.FormatInt(m.ID, 10)+":"+week, s.digestMail(s.siteName(ctx), m, picked), now))
+			"d:"+strconv.FormatInt(m.ID, 10)+":"+week, s.digestMail(s.langFor(site, m.Language), site.Name, m, picked), now))
 	}
 	n, err := s.store.QueueMails(ctx, mails)
 	return int(n), err
@@ -130,26 +132,21 @@ func (s *Service) digestFor(ctx context.Context, userID int64, top []models.Dige
 	return out, nil
 }
 
-func (s *Service) digestMail(site string, m models.DigestRecipient, threads []models.DigestThread) mailBody {
+// digestMail words a member's digest in l.
+func (s *Service) digestMail(l *i18n.Lang, site string, m models.DigestRecipient, threads []models.DigestThread) mailBody {
 	var text, htm strings.Builder
-	fmt.Fprintf(&text, "Hello %s,\n\nThis week's liveliest threads on %s:\n\n", m.Username, site)
-	fmt.Fprintf(&htm, "<p>Hello %s,</p>\n<p>This week's liveliest threads on %s:</p>\n<ol>\n", html.EscapeString(m.Username), html.EscapeString(site))
+	hello, intro := l.T("mail.digest.hello", "Name", m.Username), l.T("mail.digest.intro", "Site", site)
+	text.WriteString(hello + "\n\n" + intro + "\n\n")
+	htm.WriteString("<p>" + html.EscapeString(hello) + "</p>\n<p>" + html.EscapeString(intro) + "</p>\n<ol>\n")
 	for _, t := range threads {
 		link := s.cfg.URL + "/t/" + strconv.FormatInt(t.ID, 10)
 		if t.Slug != "" {
 			link += "/" + t.Slug
 		}
-		stats := fmt.Sprintf("%d %s, %d %s", t.Replies, plural(t.Replies, "reply", "replies"), t.Likes, plural(t.Likes, "like", "likes"))
+		stats := l.T("mail.digest.stats", "Replies", l.N("mail.digest.replies", t.Replies), "Likes", l.N("mail.digest.likes", t.Likes))
 		fmt.Fprintf(&text, "- %s (%s)\n  %s\n", t.Title, stats, link)
-		fmt.Fprintf(&htm, "<li><a href=\"%s\">%s</a> (%s)</li>\n", html.EscapeString(link), html.EscapeString(t.Title), stats)
+		fmt.Fprintf(&htm, "<li><a href=\"%s\">%s</a> (%s)</li>\n", html.EscapeString(link), html.EscapeString(t.Title), html.EscapeString(stats))
 	}
 	htm.WriteString("</ol>\n")
-	return mailBody{Subject: fmt.Sprintf("[%s] This week's top threads", site), Text: text.String(), HTML: htm.String()}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return mailBody{Subject: l.T("mail.digest.subject", "Site", site), Text: text.String(), HTML: htm.String(), Lang: l.Code}
 }

@@ -65,13 +65,14 @@ func (s *Service) sendVerification(ctx context.Context, u *models.User, addr str
 		return err
 	}
 	link := s.cfg.URL + "/email/verify/" + token
-	text := fmt.Sprintf("Confirm that %s is the email address of %s on %s:\n%s\n\n"+
-		"The link works once, for 24 hours. If you did not sign up or change your address, ignore this message.\n",
-		addr, u.Username, s.siteName(ctx), link)
-	htm := fmt.Sprintf("<p>Confirm that %s is the email address of %s on %s:</p>\n<p><a href=\"%s\">Verify this address</a></p>\n"+
-		"<p>The link works once, for 24 hours. If you did not sign up or change your address, ignore this message.</p>\n",
-		html.EscapeString(addr), html.EscapeString(u.Username), html.EscapeString(s.siteName(ctx)), html.EscapeString(link))
-	b := mailBody{Subject: "[" + s.siteName(ctx) + "] Verify your email address", Text: text, HTML: htm}
+	site := s.mailSite(ctx)
+	l := s.langFor(site, u.Language)
+	confirm := l.T("mail.verify.confirm", "Address", addr, "Name", u.Username, "Site", site.Name)
+	once := l.T("mail.verify.once")
+	b := mailBody{Subject: l.T("mail.verify.subject", "Site", site.Name), Lang: l.Code,
+		Text: confirm + "\n" + link + "\n\n" + once + "\n",
+		HTML: "<p>" + html.EscapeString(confirm) + "</p>\n<p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(l.T("mail.verify.button")) +
+			"</a></p>\n<p>" + html.EscapeString(once) + "</p>\n"}
 	_, err := s.store.QueueMails(ctx, []models.Mail{s.newMail(u.ID, addr, MailAccount, "", "verify:"+hashToken(token)[:32], b, now)})
 	return err
 }
@@ -201,14 +202,14 @@ func (s *Service) ChangeEmail(ctx context.Context, actor *models.User, newEmail,
 // asked for. It has no link: whoever holds the account could follow one.
 func (s *Service) queueEmailChangeNotice(ctx context.Context, u *models.User, newEmail string) error {
 	now := s.now()
-	text := fmt.Sprintf("Someone signed in as %s on %s asked to change the account's email address to %s.\n"+
-		"It changes once that address is verified; until then mail keeps coming here.\n\n"+
-		"If this wasn't you, reset your password: %s/password/forgot\n", u.Username, s.siteName(ctx), newEmail, s.cfg.URL)
-	htm := fmt.Sprintf("<p>Someone signed in as %s on %s asked to change the account's email address to %s.</p>\n"+
-		"<p>It changes once that address is verified; until then mail keeps coming here.</p>\n"+
-		"<p>If this wasn't you, reset your password from the login page.</p>\n",
-		html.EscapeString(u.Username), html.EscapeString(s.siteName(ctx)), html.EscapeString(newEmail))
-	b := mailBody{Subject: "[" + s.siteName(ctx) + "] Your email address is being changed", Text: text, HTML: htm}
+	site := s.mailSite(ctx)
+	l := s.langFor(site, u.Language)
+	asked := l.T("mail.email_change.asked", "Name", u.Username, "Site", site.Name, "Address", newEmail)
+	until := l.T("mail.email_change.until")
+	b := mailBody{Subject: l.T("mail.email_change.subject", "Site", site.Name), Lang: l.Code,
+		Text: asked + "\n" + until + "\n\n" + l.T("mail.email_change.not_you_text", "Link", s.cfg.URL+"/password/forgot") + "\n",
+		HTML: "<p>" + html.EscapeString(asked) + "</p>\n<p>" + html.EscapeString(until) + "</p>\n<p>" +
+			html.EscapeString(l.T("mail.email_change.not_you_html")) + "</p>\n"}
 	key := fmt.Sprintf("email-change:%d:%d", u.ID, now.UnixNano())
 	_, err := s.store.QueueMails(ctx, []models.Mail{s.newMail(u.ID, u.Email, MailAccount, "", key, b, now)})
 	return err

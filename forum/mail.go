@@ -2,13 +2,14 @@ package forum
 
 import (
 	"context"
-	"fmt"
 	"html"
+	"html/template"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -40,50 +41,38 @@ func (s *Service) SaveMailSettings(ctx context.Context, actor *models.User, noti
 		EmailDigest: digest, UpdatedAt: s.now()})
 }
 
-// siteName names the forum in mail: the name the operator set, else its
-// host. A failed read falls back too: a name must not stop a mail.
-func (s *Service) siteName(ctx context.Context) string {
-	if site, err := s.Site(ctx); err == nil && site.Name != DefaultSiteName {
-		return site.Name
-	}
-	if h := s.cfg.Host(); h != "" {
-		return h
-	}
-	return DefaultSiteName
-}
-
-// mailBody is a rendered message: plain text and its HTML twin.
+// mailBody is a rendered message: plain text and its HTML twin, and the
+// language they are written in.
 type mailBody struct {
 	Subject, Text, HTML string
+	Lang                string
 }
 
-// notificationMail words one notification as mail.
-func (s *Service) notificationMail(site, kind string, actor *models.User, t *models.Thread, post *models.Post) mailBody {
-	who := actor.Name()
-	var what string
+// notificationMail words one notification as mail, in l.
+func (s *Service) notificationMail(l *i18n.Lang, site, kind string, actor *models.User, t *models.Thread, post *models.Post) mailBody {
+	id := "mail.notify.posted"
 	switch kind {
 	case models.NotifyReply:
-		what = who + " replied in"
+		id = "mail.notify.reply"
 	case models.NotifyMention:
-		what = who + " mentioned you in"
+		id = "mail.notify.mention"
 	case models.NotifyNewThread:
-		what = who + " started a new thread:"
-	default:
-		what = who + " posted in"
+		id = "mail.notify.new_thread"
 	}
 	link := s.cfg.URL + "/p/" + strconv.FormatInt(post.ID, 10)
 	excerpt := markup.Excerpt(post.HTML, 500)
-	subject := fmt.Sprintf("[%s] %s %q", site, what, t.Title)
-	text := fmt.Sprintf("%s %q:\n\n%s\n\nRead it and reply: %s\n", what, t.Title, excerpt, link)
-	htm := fmt.Sprintf("<p>%s <a href=\"%s\">%s</a>:</p>\n<blockquote>%s</blockquote>\n<p><a href=\"%s\">Read it and reply</a></p>\n",
-		html.EscapeString(what), html.EscapeString(link), html.EscapeString(t.Title), html.EscapeString(excerpt), html.EscapeString(link))
-	return mailBody{Subject: subject, Text: text, HTML: htm}
+	what := l.T(id, "Name", actor.Name(), "Title", l.T("mail.quoted", "Text", t.Title))
+	text := what + ":\n\n" + excerpt + "\n\n" + l.T("mail.notify.read_text", "Link", link) + "\n"
+	titleLink := template.HTML(`<a href="` + html.EscapeString(link) + `">` + html.EscapeString(t.Title) + `</a>`) // #nosec G203 -- escaped
+	htm := "<p>" + string(l.HTML(id, "Name", actor.Name(), "Title", titleLink)) + ":</p>\n<blockquote>" + html.EscapeString(excerpt) +
+		"</blockquote>\n<p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(l.T("mail.notify.read")) + "</a></p>\n"
+	return mailBody{Subject: l.T("mail.notify.subject", "Site", site, "What", what), Text: text, HTML: htm, Lang: l.Code}
 }
 
 // queueNotificationMails queues mail for the notifications just created,
-// for the recipients who opted in, in the caller's transaction. Likes stay
-// in the site. The dedupe key is the notification's id, so a notification
-// never mails twice.
+// for the recipients who opted in, in the caller's transaction, each in the
+// recipient's language. Likes stay in the site. The dedupe key is the
+// notification's id, so a notification never mails twice.
 func (s *Service) queueNotificationMails(ctx context.Context, actor *models.User, t *models.Thread, post *models.Post, rows []models.Notification) error {
 	var ids []int64
 	for _, n := range rows {
@@ -96,15 +85,15 @@ func (s *Service) queueNotificationMails(ctx context.Context, actor *models.User
 		return err
 	}
 	now := s.now()
-	site := s.siteName(ctx)
+	site := s.mailSite(ctx)
 	var mails []models.Mail
 	for _, n := range rows {
-		addr, ok := to[n.UserID]
+		r, ok := to[n.UserID]
 		if !ok || n.Kind == models.NotifyLike {
 			continue
 		}
-		b := s.notificationMail(site, n.Kind, actor, t, post)
-		mails = append(mails, s.newMail(n.UserID, addr, models.MailNotification, models.ScopeNotifications,
+		b := s.notificationMail(s.langFor(site, r.Language), site.Name, n.Kind, actor, t, post)
+		mails = append(mails, s.newMail(n.UserID, r.Email, models.MailNotification, models.ScopeNotifications,
 			"n:"+strconv.FormatInt(n.ID, 10), b, now))
 	}
 	_, err = s.store.QueueMails(ctx, mails)
@@ -113,7 +102,7 @@ func (s *Service) queueNotificationMails(ctx context.Context, actor *models.User
 
 func (s *Service) newMail(userID int64, addr, kind, scope, key string, b mailBody, now time.Time) models.Mail {
 	return models.Mail{UserID: userID, Kind: kind, ToAddr: addr, Subject: truncateRunes(b.Subject, 300), Text: b.Text, HTML: b.HTML,
-		ListScope: scope, DedupeKey: key, State: models.QueuePending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now}
+		ListScope: scope, Language: b.Lang, DedupeKey: key, State: models.QueuePending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now}
 }
 
 func truncateRunes(s string, n int) string {

@@ -2,11 +2,11 @@ package forum
 
 import (
 	"context"
-	"fmt"
 	"html"
 	"strconv"
 
 	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -46,30 +46,38 @@ func (s *Service) notifyMessage(ctx context.Context, author *models.User, c *mod
 	if err != nil || len(to) == 0 {
 		return err
 	}
-	site := s.siteName(ctx)
-	b := s.messageMail(site, author, c, m)
+	site := s.mailSite(ctx)
+	bodies := map[string]mailBody{} // by language: the same words for everyone who reads it
 	var mails []models.Mail
 	for _, n := range rows {
-		if addr, ok := to[n.UserID]; ok {
-			mails = append(mails, s.newMail(n.UserID, addr, models.MailNotification, models.ScopeNotifications,
-				"n:"+strconv.FormatInt(n.ID, 10), b, now))
+		r, ok := to[n.UserID]
+		if !ok {
+			continue
 		}
+		l := s.langFor(site, r.Language)
+		b, done := bodies[l.Code]
+		if !done {
+			b = s.messageMail(l, site.Name, author, c, m)
+			bodies[l.Code] = b
+		}
+		mails = append(mails, s.newMail(n.UserID, r.Email, models.MailNotification, models.ScopeNotifications,
+			"n:"+strconv.FormatInt(n.ID, 10), b, now))
 	}
 	_, err = s.store.QueueMails(ctx, mails)
 	return err
 }
 
-// messageMail words a new message as mail to a participant.
-func (s *Service) messageMail(site string, author *models.User, c *models.Conversation, m *models.Message) mailBody {
+// messageMail words a new message as mail to a participant, in l.
+func (s *Service) messageMail(l *i18n.Lang, site string, author *models.User, c *models.Conversation, m *models.Message) mailBody {
 	link := s.cfg.URL + "/messages/" + strconv.FormatInt(c.ID, 10)
 	excerpt := markup.Excerpt(m.HTML, 500)
-	what := author.Name() + " sent you a private message"
-	subject := fmt.Sprintf("[%s] %s", site, what)
+	what := l.T("mail.message.sent", "Name", author.Name())
+	subject := what
 	if c.Subject != "" {
-		subject += fmt.Sprintf(": %q", c.Subject)
+		subject = l.T("mail.message.sent_subject", "Name", author.Name(), "Subject", l.T("mail.quoted", "Text", c.Subject))
 	}
-	text := fmt.Sprintf("%s:\n\n%s\n\nRead it and reply: %s\n", what, excerpt, link)
-	htm := fmt.Sprintf("<p>%s:</p>\n<blockquote>%s</blockquote>\n<p><a href=\"%s\">Read it and reply</a></p>\n",
-		html.EscapeString(what), html.EscapeString(excerpt), html.EscapeString(link))
-	return mailBody{Subject: subject, Text: text, HTML: htm}
+	text := what + ":\n\n" + excerpt + "\n\n" + l.T("mail.notify.read_text", "Link", link) + "\n"
+	htm := "<p>" + html.EscapeString(what) + ":</p>\n<blockquote>" + html.EscapeString(excerpt) + "</blockquote>\n<p><a href=\"" +
+		html.EscapeString(link) + "\">" + html.EscapeString(l.T("mail.notify.read")) + "</a></p>\n"
+	return mailBody{Subject: l.T("mail.notify.subject", "Site", site, "What", subject), Text: text, HTML: htm, Lang: l.Code}
 }

@@ -2,8 +2,8 @@ package forum
 
 import (
 	"context"
-	"fmt"
 	"html"
+	"html/template"
 	"strconv"
 
 	"github.com/hearth/hearth/models"
@@ -72,18 +72,23 @@ func (s *Service) notifyOverdueOne(ctx context.Context, a models.OverdueAssignme
 			return err
 		}
 		to, err := s.store.EmailRecipients(ctx, []int64{a.AssigneeID})
-		if err != nil || to[a.AssigneeID] == "" {
+		r := to[a.AssigneeID]
+		if err != nil || r.Email == "" {
 			return err
 		}
+		site := s.mailSite(ctx)
+		l := s.langFor(site, r.Language)
 		link := s.cfg.URL + "/t/" + strconv.FormatInt(a.ThreadID, 10)
-		since := a.DueAt.UTC().Format("2 Jan 2006 15:04 UTC")
+		due := l.DateTime(a.DueAt)
+		titleLink := template.HTML(`<a href="` + html.EscapeString(link) + `">` + html.EscapeString(a.Title) + `</a>`) // #nosec G203 -- escaped
 		b := mailBody{
-			Subject: fmt.Sprintf("[%s] Follow-up overdue: %q", s.siteName(ctx), a.Title),
-			Text:    fmt.Sprintf("The follow-up you were assigned on %q was due %s and the thread is still waiting for an answer.\n\nAnswer it: %s\n", a.Title, since, link),
-			HTML: fmt.Sprintf("<p>The follow-up you were assigned on <a href=\"%s\">%s</a> was due %s and the thread is still waiting for an answer.</p>\n",
-				html.EscapeString(link), html.EscapeString(a.Title), since),
+			Subject: l.T("mail.overdue.subject", "Site", site.Name, "Title", l.T("mail.quoted", "Text", a.Title)),
+			Text: l.T("mail.overdue.body", "Title", l.T("mail.quoted", "Text", a.Title), "Due", due) + "\n\n" +
+				l.T("mail.overdue.answer_text", "Link", link) + "\n",
+			HTML: "<p>" + string(l.HTML("mail.overdue.body", "Title", titleLink, "Due", due)) + "</p>\n",
+			Lang: l.Code,
 		}
-		_, err = s.store.QueueMails(ctx, []models.Mail{s.newMail(a.AssigneeID, to[a.AssigneeID], models.MailNotification,
+		_, err = s.store.QueueMails(ctx, []models.Mail{s.newMail(a.AssigneeID, r.Email, models.MailNotification,
 			models.ScopeNotifications, "n:"+strconv.FormatInt(rows[0].ID, 10), b, now)})
 		return err
 	})

@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"html"
+	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -130,14 +130,14 @@ func (s *Service) newResetLink(ctx context.Context, userID int64) (string, error
 }
 
 func (s *Service) resetMail(ctx context.Context, u *models.User, link string, now time.Time) models.Mail {
-	text := fmt.Sprintf("Someone, probably you, asked to reset the password of %s on %s.\n\n"+
-		"Set a new password here (the link works once, for one hour):\n%s\n\n"+
-		"If you did not ask, ignore this message: your password stays as it is.\n", u.Username, s.siteName(ctx), link)
-	htm := fmt.Sprintf("<p>Someone, probably you, asked to reset the password of %s on %s.</p>\n"+
-		"<p><a href=\"%s\">Set a new password</a> (the link works once, for one hour).</p>\n"+
-		"<p>If you did not ask, ignore this message: your password stays as it is.</p>\n",
-		html.EscapeString(u.Username), html.EscapeString(s.siteName(ctx)), html.EscapeString(link))
-	b := mailBody{Subject: "[" + s.siteName(ctx) + "] Reset your password", Text: text, HTML: htm}
+	site := s.mailSite(ctx)
+	l := s.langFor(site, u.Language)
+	asked, ignore := l.T("mail.reset.asked", "Name", u.Username, "Site", site.Name), l.T("mail.reset.ignore")
+	a := template.HTML(`<a href="` + html.EscapeString(link) + `">` + html.EscapeString(l.T("mail.reset.set_link")) + `</a>`) // #nosec G203 -- escaped
+	b := mailBody{Subject: l.T("mail.reset.subject", "Site", site.Name), Lang: l.Code,
+		Text: asked + "\n\n" + l.T("mail.reset.set_text") + "\n" + link + "\n\n" + ignore + "\n",
+		HTML: "<p>" + html.EscapeString(asked) + "</p>\n<p>" + string(l.HTML("mail.reset.set_html", "Link", a)) + "</p>\n<p>" +
+			html.EscapeString(ignore) + "</p>\n"}
 	// Each link is its own mail: the dedupe key is the link's hash prefix.
 	key := "reset:" + hashToken(link)[:32]
 	return s.newMail(u.ID, u.Email, MailAccount, "", key, b, now)

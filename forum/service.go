@@ -13,6 +13,7 @@ import (
 	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/media"
 	"github.com/hearth/hearth/models"
 )
@@ -61,6 +62,9 @@ type Service struct {
 	// msgHooks resolves and delivers fediverse recipients of private
 	// messages (messages.go); nil when the forum does not federate.
 	msgHooks MessageHooks
+	// cat is the message catalogs mail and notifications are written
+	// from, in each recipient's language (mail_lang.go).
+	cat *i18n.Catalog
 }
 
 // New builds the service.
@@ -78,6 +82,7 @@ func New(store *models.Store, cfg config.Config) *Service {
 		site:       &siteCache{},
 		pages:      newPageRowsCache(),
 		lookups:    &lookupLimiter{},
+		cat:        catalog(),
 	}
 	if cfg.MediaS3URL == "" && cfg.MediaDir != "" {
 		if d, err := media.NewDisk(cfg.MediaDir); err != nil {

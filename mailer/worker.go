@@ -17,6 +17,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -153,7 +154,10 @@ func (w *Worker) Step(ctx context.Context) (int, error) {
 	msgs := make([]*gomail.Msg, 0, len(rows))
 	sendable := make([]*models.Mail, 0, len(rows))
 	for i := range rows {
-		msg, err := w.message(links, site.Name, &rows[i])
+		// The footer is in the body's language; mail queued before
+		// bodies had one (Language "") was written in English.
+		l := w.svc.Catalog().Pick(rows[i].Language, "", i18n.Default)
+		msg, err := w.message(links, site.Name, l, &rows[i])
 		if err != nil {
 			// A bad address cannot get better by waiting.
 			w.log.Warn("mail: cannot build message", "mail", rows[i].ID, "error", err)

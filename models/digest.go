@@ -43,13 +43,14 @@ type DigestRecipient struct {
 	ID       int64
 	Username string
 	Email    string
+	Language string // the member's chosen language, "" for the site's
 }
 
 // DigestRecipients pages through local members opted in to the digest, by
 // id after afterID.
 func (s *Store) DigestRecipients(ctx context.Context, afterID int64, limit int) ([]DigestRecipient, error) {
 	var out []DigestRecipient
-	err := s.DB(ctx).Table("users").Select("users.id, users.username, users.email").
+	err := s.DB(ctx).Table("users").Select("users.id, users.username, users.email, users.language").
 		Joins("JOIN mail_settings ms ON ms.user_id = users.id AND ms.email_digest = ?", true).
 		Where("users.id > ? AND users.domain = '' AND users.email <> ''", afterID).
 		Order("users.id").Limit(limit).Scan(&out).Error

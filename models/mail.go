@@ -48,6 +48,9 @@ type Mail struct {
 	SentAt        *time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Language is the code of the language the body is written in
+	// (migration 0585), so the worker writes the footer in it too.
+	Language string `gorm:"size:16;not null;default:''"`
 }
 
 // MailSettingOf returns a member's opt-ins (all off without a row).
@@ -80,22 +83,30 @@ func (s *Store) TurnOffMail(ctx context.Context, userID int64, scope string, now
 	return s.DB(ctx).Model(&MailSetting{}).Where("user_id = ?", userID).Updates(map[string]any{col: false, "updated_at": now}).Error
 }
 
+// MailRecipient is where a member's mail goes and the language they chose
+// ("" for none: the site's default).
+type MailRecipient struct {
+	Email    string
+	Language string
+}
+
 // EmailRecipients returns, of ids, the members who opted in to notification
-// mail, with their addresses.
-func (s *Store) EmailRecipients(ctx context.Context, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
+// mail, with their addresses and languages.
+func (s *Store) EmailRecipients(ctx context.Context, ids []int64) (map[int64]MailRecipient, error) {
+	out := map[int64]MailRecipient{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var rows []struct {
-		ID    int64
-		Email string
+		ID       int64
+		Email    string
+		Language string
 	}
-	err := s.DB(ctx).Table("users").Select("users.id, users.email").
+	err := s.DB(ctx).Table("users").Select("users.id, users.email, users.language").
 		Joins("JOIN mail_settings ms ON ms.user_id = users.id AND ms.email_notifications = ?", true).
 		Where("users.id IN ? AND users.domain = '' AND users.email <> ''", uniqueIDs(ids)).Scan(&rows).Error
 	for _, r := range rows {
-		out[r.ID] = r.Email
+		out[r.ID] = MailRecipient{Email: r.Email, Language: r.Language}
 	}
 	return out, err
 }

@@ -144,7 +144,11 @@ func TestEveryMessageIDExists(t *testing.T) {
 			used[id] = name
 		}
 	}
-	for id, where := range goMessageIDs(t, "..") {
+	goIDs := goMessageIDs(t, "..")
+	if len(goIDs) == 0 {
+		t.Fatal("no message ids found in Go: the scan is broken")
+	}
+	for id, where := range goIDs {
 		used[id] = where
 	}
 	if len(used) == 0 {
@@ -365,8 +369,14 @@ func isMessageFunc(name string) bool {
 // like one (a dynamic id built from parts) are not checked here.
 var messageID = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)+$`)
 
+// tableID is an id of the mail and notification areas anywhere in Go: those
+// are often picked from a table or a switch (one sentence per kind) and
+// passed to T as a variable, so every such string literal is checked.
+var tableID = regexp.MustCompile(`^(mail|notify)(\.[a-z0-9_]+)+$`)
+
 // goMessageIDs finds constant ids in Go calls of T, N, HTML, NHTML (on an
-// i18n.Lang) and t (Server.t, whose id is the second argument) under root.
+// i18n.Lang) and t (Server.t, whose id is the second argument) under root,
+// and the mail and notification ids (tableID) wherever they are written.
 func goMessageIDs(t *testing.T, root string) map[string]string {
 	out := map[string]string{}
 	fset := token.NewFileSet()
@@ -374,7 +384,9 @@ func goMessageIDs(t *testing.T, root string) map[string]string {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
+		// The root itself is "..": only directories under it are skipped
+		// for a leading dot (.git, .ci), else the walk would skip it all.
+		if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
@@ -389,6 +401,12 @@ func goMessageIDs(t *testing.T, root string) map[string]string {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if id, err := strconv.Unquote(lit.Value); err == nil && tableID.MatchString(id) {
+					out[id] = fset.Position(lit.Pos()).String()
+				}
+				return true
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true

@@ -18,7 +18,6 @@ import (
 
 	"github.com/hearth/hearth/config"
 	"github.com/hearth/hearth/forum"
-	"github.com/hearth/hearth/i18n"
 )
 
 // Server is the web application.
@@ -47,11 +46,8 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err != nil {
 		return nil, err
 	}
-	cat, err := i18n.Load()
-	if err != nil {
-		return nil, err
-	}
-	tmpl, err := newRenderer(a, cfg.URL, cfg.PostsPerPage, svc.Now, cat)
+	// One copy of the catalogs: the forum writes mail from the same.
+	tmpl, err := newRenderer(a, cfg.URL, cfg.PostsPerPage, svc.Now, svc.Catalog())
 	if err != nil {
 		return nil, err
 	}

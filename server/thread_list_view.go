@@ -46,14 +46,14 @@ func threadItems(ts []forum.ThreadSummary, now time.Time, l *i18n.Lang) []thread
 		t := &ts[i]
 		it := threadItem{
 			URL: threadURL(&t.Thread), Title: t.Title, Pinned: t.Pinned, Locked: t.Locked,
-			Author: newAuthorItem(t.Author), Replies: t.Replies(), Unread: t.Unread,
+			Author: newAuthorItem(t.Author, l), Replies: t.Replies(), Unread: t.Unread,
 			LastISO: t.LastPostAt.UTC().Format(time.RFC3339), LastDate: l.DateTime(t.LastPostAt), LastAgo: l.Ago(now, t.LastPostAt),
 		}
 		if t.Category != nil {
 			it.Category = &categoryItem{URL: "/c/" + t.Category.Slug, Name: t.Category.Name, Color: t.Category.Color}
 		}
 		if t.LastPoster != nil {
-			lp := newAuthorItem(t.LastPoster)
+			lp := newAuthorItem(t.LastPoster, l)
 			it.LastPoster = &lp
 		}
 		for _, tag := range t.Tags {

@@ -74,9 +74,9 @@ type replyItem struct {
 	Username string
 }
 
-func newAuthorItem(u *models.User) authorItem {
+func newAuthorItem(u *models.User, l *i18n.Lang) authorItem {
 	if u == nil {
-		return authorItem{Name: "someone", Initial: "?"}
+		return authorItem{Name: l.T("notify.author_unknown"), Initial: "?"}
 	}
 	a := authorItem{Username: u.Username, Name: u.Name(), URL: profilePath(u), AvatarURL: avatarURL(u)}
 	if u.IsRemote() {
@@ -113,7 +113,7 @@ func postItems(views []forum.PostView, page int, member bool, now time.Time, l *
 			it.HTML = template.HTML(v.HTML) // #nosec G203 -- sanitised by bluemonday on write
 			a, ok := authors[v.UserID]
 			if !ok {
-				a = newAuthorItem(v.Author)
+				a = newAuthorItem(v.Author, l)
 				authors[v.UserID] = a
 			}
 			it.Author = a

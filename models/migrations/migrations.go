@@ -73,6 +73,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0550_drafts", Migrate: migrateDrafts},
 		{ID: "0570_member_hints", Migrate: migrateMemberHints},
 		{ID: "0580_languages", Migrate: migrateLanguages},
+		{ID: "0585_mail_language", Migrate: migrateMailLanguage},
 		{ID: "0595_search_language", Migrate: migrateSearchLanguage},
 	}
 }
