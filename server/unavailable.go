@@ -8,15 +8,15 @@ import (
 	"unicode"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 )
 
 // retryAfterSeconds is what a 503 for an unavailable database asks clients
 // to wait: long enough for a restart or a failover, short enough that a
 // member retrying by hand is not told to wait for nothing.
 const retryAfterSeconds = 5
-
-// unavailableMessage is what a member sees when a form could not be saved.
-const unavailableMessage = "The forum cannot save right now; your text is below, try again in a moment."
 
 // retryField is one submitted form value, shown again on the retry form.
 type retryField struct {
@@ -48,7 +48,6 @@ var textAreaFields = map[string]bool{
 func (s *Server) renderUnavailable(c echo.Context, ae *APIError) error {
 	r := retryForm{Message: ae.Message, Action: c.Request().URL.RequestURI()}
 	if c.Request().Method == http.MethodPost {
-		r.Message = unavailableMessage
 		r.Fields = retryFields(c)
 	}
 	token := csrfToken(c)
@@ -61,11 +60,36 @@ func (s *Server) renderUnavailable(c echo.Context, ae *APIError) error {
 	}
 	// The database is not answering: the last settings this process read.
 	site := s.forum.LastSite()
+	l := s.langWithout(c, site)
+	if c.Request().Method == http.MethodPost {
+		r.Message = l.T("forum.unavailable.message")
+	}
 	p := &Page{
-		Site: site, Title: "The forum is unavailable", SiteName: site.Name, BaseURL: s.cfg.URL, OGType: "website",
+		Lang: l, Site: site, Title: l.T("forum.unavailable.title"), SiteName: site.Name, BaseURL: s.cfg.URL, OGType: "website",
 		Canonical: s.cfg.URL + c.Request().URL.Path, Viewer: viewer(c), CSRF: token, NoIndex: true, Data: r,
 	}
 	return s.tmpl.render(c, ae.Status, "unavailable", p)
+}
+
+// langWithout is s.lang without the database: the member's setting (read
+// with the session, before the outage), the language cookie, then
+// Accept-Language, then the last settings read's default. s.lang would
+// read the site settings, which fails too.
+func (s *Server) langWithout(c echo.Context, site *forum.Site) *i18n.Lang {
+	chosen := ""
+	if v := viewer(c); v != nil && v.Language != "" {
+		chosen = v.Language
+	} else if ck, err := c.Cookie(langCookie); err == nil {
+		chosen = ck.Value
+	}
+	c.Response().Header().Add("Vary", "Accept-Language")
+	code := ""
+	if site != nil {
+		code = site.Language
+	}
+	l := s.tmpl.cat.Pick(chosen, c.Request().Header.Get("Accept-Language"), code)
+	c.Set(ctxLang, l)
+	return l
 }
 
 // retryFields lists the submitted values in a stable order.
