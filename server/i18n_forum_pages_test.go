@@ -128,3 +128,28 @@ func TestForumMemberPagesInGerman(t *testing.T) {
 		}
 	}
 }
+
+// TestUnavailablePageInGerman: with the database unreachable, the retry page
+// still speaks the reader's language (chosen without the database: the
+// session's member, the cookie, Accept-Language) and keeps what they typed.
+func TestUnavailablePageInGerman(t *testing.T) {
+	sc := newFaultScene(t, true)
+	sc.fs.cut(t)
+	typed := "Meine Antwort, sorgfältig geschrieben."
+	req, _ := http.NewRequest(http.MethodPost, sc.fs.URL+fmt.Sprintf("/t/%d/reply", sc.threadID),
+		strings.NewReader(url.Values{"_csrf": {sc.b.csrf()}, "body": {typed}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.5")
+	r := sc.b.do(req)
+	if r.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", r.StatusCode)
+	}
+	for _, w := range []string{`<html lang="de">`, "Das Forum ist nicht erreichbar", "Das Forum kann gerade nicht speichern", "Erneut versuchen", ">Text</label>", typed} {
+		if !strings.Contains(r.Body, w) {
+			t.Errorf("retry page lacks %q:\n%s", w, r.Body)
+		}
+	}
+	if strings.Contains(r.Body, "Try again") || strings.Contains(r.Body, "cannot save right now") {
+		t.Errorf("retry page has English words:\n%s", r.Body)
+	}
+}

@@ -58,3 +58,22 @@ func TestSlowEveryIsWrittenInTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryLabelsAreTranslated: the retry page names the fields of the
+// writing and login forms in the reader's language; in English exactly as
+// fieldLabel always did, so English pages do not change.
+func TestRetryLabelsAreTranslated(t *testing.T) {
+	cat := testCatalog(t)
+	en, de := cat.Get(i18n.Default), cat.Get("de")
+	for _, name := range []string{"body", "title", "tags", "category", "alt", "reason", "message", "login", "username", "email", "password", "poll_options", "poll_closes_at"} {
+		if got, want := retryLabel(en, name), fieldLabel(name); got != want {
+			t.Errorf("en %s: %q, want %q", name, got, want)
+		}
+		if got := retryLabel(de, name); got == fieldLabel(name) {
+			t.Errorf("de %s: still %q", name, got)
+		}
+	}
+	if got := retryLabel(de, "poll_question"); got != "Poll question" {
+		t.Errorf("a field without a catalog name: %q, want fieldLabel's", got)
+	}
+}

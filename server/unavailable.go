@@ -63,6 +63,9 @@ func (s *Server) renderUnavailable(c echo.Context, ae *APIError) error {
 	l := s.langWithout(c, site)
 	if c.Request().Method == http.MethodPost {
 		r.Message = l.T("forum.unavailable.message")
+		for i := range r.Fields {
+			r.Fields[i].Label = retryLabel(l, r.Fields[i].Name)
+		}
 	}
 	p := &Page{
 		Lang: l, Site: site, Title: l.T("forum.unavailable.title"), SiteName: site.Name, BaseURL: s.cfg.URL, OGType: "website",
@@ -143,6 +146,41 @@ func isDigits(s string) bool {
 	}
 	_, err := strconv.ParseInt(s, 10, 64)
 	return err == nil
+}
+
+// retryLabel names a form field on the retry page in the reader's
+// language: the fields of Hearth's writing and login forms by their names
+// in the catalog, any other by fieldLabel.
+func retryLabel(l *i18n.Lang, name string) string {
+	switch name {
+	case "body":
+		return l.T("forum.unavailable.field.body")
+	case "title":
+		return l.T("forum.unavailable.field.title")
+	case "tags":
+		return l.T("forum.unavailable.field.tags")
+	case "category":
+		return l.T("forum.unavailable.field.category")
+	case "alt":
+		return l.T("forum.unavailable.field.alt")
+	case "reason":
+		return l.T("forum.unavailable.field.reason")
+	case "message":
+		return l.T("forum.unavailable.field.message")
+	case "login":
+		return l.T("forum.unavailable.field.login")
+	case "username":
+		return l.T("forum.unavailable.field.username")
+	case "email":
+		return l.T("forum.unavailable.field.email")
+	case "password":
+		return l.T("forum.unavailable.field.password")
+	case "poll_options":
+		return l.T("forum.unavailable.field.poll_options")
+	case "poll_closes_at":
+		return l.T("forum.unavailable.field.poll_closes_at")
+	}
+	return fieldLabel(name)
 }
 
 // fieldLabel turns a form name (poll_question) into a label (Poll question).
