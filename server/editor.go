@@ -57,7 +57,7 @@ func (s *Server) replyEditorAction(c echo.Context, id, replyTo int64, action, bo
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "Draft saved. It waits in the reply box until you post it.")
+	s.setFlash(c, s.t(c, "forum.flash.draft_reply"))
 	return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10)+"?page="+strconv.Itoa(last)+"#reply")
 }
 
@@ -83,7 +83,7 @@ func (s *Server) newThreadEditorAction(c echo.Context, category, action, body st
 		}
 		return err
 	}
-	s.setFlash(c, "Draft saved. It waits here until you create the thread.")
+	s.setFlash(c, s.t(c, "forum.flash.draft_thread"))
 	return c.Redirect(http.StatusSeeOther, "/new")
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 )
 
 // APIError is the JSON error body: {"error": {"code": "...", "message": "..."}}.
@@ -110,7 +111,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 			werr = c.String(ae.Status, ae.Message)
 		}
 	default:
-		p := s.page(c, errorTitle(ae.Status))
+		p := s.page(c, errorTitle(s.lang(c), ae.Status))
 		p.NoIndex = true
 		p.Data = ae
 		if rerr := s.tmpl.render(c, ae.Status, "error", p); rerr != nil {
@@ -136,14 +137,14 @@ func clientAborted(c echo.Context, err error) bool {
 // errorTitle is an error page's heading in words a reader uses: "Page not
 // found" rather than the status text "Not Found" (which the page used to
 // show twice, as the heading and again in the title).
-func errorTitle(status int) string {
+func errorTitle(l *i18n.Lang, status int) string {
 	switch status {
 	case http.StatusNotFound:
-		return "Page not found"
+		return l.T("forum.error.not_found")
 	case http.StatusForbidden:
-		return "You cannot see this page"
+		return l.T("forum.error.forbidden")
 	case http.StatusInternalServerError:
-		return "Something went wrong"
+		return l.T("forum.error.internal")
 	}
 	return http.StatusText(status)
 }

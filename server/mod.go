@@ -154,7 +154,7 @@ func (s *Server) renderFlagForm(c echo.Context, status int, f Form) error {
 	if !forum.CanFlag(viewer(c), post) {
 		return forum.ErrForbidden
 	}
-	p := s.page(c, "Flag a post")
+	p := s.page(c, s.t(c, "forum.flag.title"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = FlagFormData{Post: post, Thread: t, Reasons: forum.FlagReasons}
@@ -177,7 +177,7 @@ func (s *Server) flagPost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "Thanks: the moderators will review this post.")
+	s.setFlash(c, s.t(c, "forum.flash.flagged"))
 	return c.Redirect(http.StatusSeeOther, s.postLocation(post))
 }
 

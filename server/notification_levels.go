@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 )
 
 // notificationLevelRoutes adds the watch / track / mute controls of thread
@@ -39,14 +40,14 @@ func levelControl(c echo.Context, action, what string, level *forum.LevelState) 
 }
 
 // levelFlash confirms a choice in the words the control uses.
-func levelFlash(level string) string {
+func levelFlash(l *i18n.Lang, level string) string {
 	switch level {
 	case "watching":
-		return "Watching: you will be notified of every new post."
+		return l.T("forum.flash.level_watching")
 	case "muted":
-		return "Muted: you will not be notified."
+		return l.T("forum.flash.level_muted")
 	default:
-		return "Tracking: you will be notified of replies to you and mentions."
+		return l.T("forum.flash.level_tracking")
 	}
 }
 
@@ -59,7 +60,7 @@ func (s *Server) setThreadLevel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, levelFlash(st.Level))
+	s.setFlash(c, levelFlash(s.lang(c), st.Level))
 	return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
 }
 
@@ -68,7 +69,7 @@ func (s *Server) setCategoryLevel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, levelFlash(st.Level))
+	s.setFlash(c, levelFlash(s.lang(c), st.Level))
 	return redirectLocal(c, "/c/"+url.PathEscape(c.Param("slug")))
 }
 

@@ -51,9 +51,9 @@ func (s *Server) pollPage(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusMovedPermanently, s.postLocation(post)+"#poll-"+strconv.FormatInt(id, 10))
 	}
-	title := "Poll by " + sp.Handle
+	title := s.t(c, "forum.title.poll_by", "Name", sp.Handle)
 	if sp.Author != nil {
-		title = "Poll by " + sp.Author.Name()
+		title = s.t(c, "forum.title.poll_by", "Name", sp.Author.Name())
 	}
 	p := s.page(c, title)
 	p.NoIndex = true // another server's content; its page there is the one to index
@@ -81,7 +81,7 @@ func (s *Server) followedPolls(c echo.Context) error {
 	if next != 0 {
 		d.Next = "/polls?before=" + strconv.FormatInt(next, 10)
 	}
-	p := s.page(c, "Polls from people you follow")
+	p := s.page(c, s.t(c, "forum.polls.title"))
 	p.NoIndex = true
 	p.Data = d
 	return s.tmpl.render(c, http.StatusOK, "polls", p)

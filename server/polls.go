@@ -25,8 +25,7 @@ type pollItem struct {
 	Member    bool   // logged in
 	LoginURL  string // where a visitor logs in to vote
 	Input     string // radio or checkbox
-	Closes    string // the closing time as shown, "" when open-ended
-	ClosesISO string
+	ClosesISO string // the closing time, "" when open-ended (the partial shows it in the page's language)
 }
 
 func (s *Server) pollRoutes(g *echo.Group) {
@@ -44,7 +43,6 @@ func newPollItem(c echo.Context, v *forum.PollView, loginNext string) *pollItem 
 		it.Input = "checkbox"
 	}
 	if v.ClosesAt != nil {
-		it.Closes = v.ClosesAt.UTC().Format("2 Jan 2006 15:04")
 		it.ClosesISO = v.ClosesAt.UTC().Format(time.RFC3339)
 	}
 	return it
@@ -104,7 +102,7 @@ func (s *Server) votePoll(c echo.Context) error {
 			target = s.postLocation(p)
 		}
 	}
-	s.setFlash(c, "Thanks, your vote is counted.")
+	s.setFlash(c, s.t(c, "forum.flash.voted"))
 	return c.Redirect(http.StatusSeeOther, target)
 }
 
@@ -125,15 +123,15 @@ func (s *Server) voteRefused(c echo.Context, pollID int64, err error) error {
 	var msg string
 	switch {
 	case errors.Is(err, forum.ErrAlreadyVoted):
-		msg = "You have already voted in this poll; your first vote stands."
+		msg = s.t(c, "forum.flash.vote_twice")
 	case errors.Is(err, forum.ErrPollClosed):
-		msg = "This poll is closed, so your vote was not counted."
+		msg = s.t(c, "forum.flash.vote_closed")
 	case invalid && len(ve.Fields) > 0 && ve.Fields["options"] == "choose an option":
-		msg = "Your vote was not counted: tick an option first."
+		msg = s.t(c, "forum.flash.vote_no_option")
 	case invalid && ve.Fields["options"] != "":
-		msg = "Your vote was not counted: " + ve.Fields["options"] + "."
+		msg = s.t(c, "forum.flash.vote_refused", "Reason", ve.Fields["options"])
 	default:
-		msg = "Your vote was not counted: " + err.Error()
+		msg = s.t(c, "forum.flash.vote_refused", "Reason", err.Error())
 	}
 	s.setFlash(c, msg)
 	anchor := "#poll-" + strconv.FormatInt(pollID, 10)

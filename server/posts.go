@@ -48,7 +48,7 @@ func (s *Server) editPostForm(c echo.Context) error {
 	if !forum.CanEditPostIn(viewer(c), p, t.CategoryID) {
 		return forum.ErrForbidden
 	}
-	pg := s.page(c, "Edit post")
+	pg := s.page(c, s.t(c, "forum.title.edit_post"))
 	pg.NoIndex = true
 	pg.Form = Form{Values: map[string]string{"body": p.Body}}
 	pg.Data = EditData{Post: p}
@@ -70,7 +70,7 @@ func (s *Server) editPost(c echo.Context) error {
 		if perr != nil {
 			return perr
 		}
-		pg := s.page(c, "Edit post")
+		pg := s.page(c, s.t(c, "forum.title.edit_post"))
 		pg.Form = formFrom(c, err)
 		pg.Data = EditData{Post: orig}
 		return s.tmpl.render(c, http.StatusUnprocessableEntity, "edit_post", pg)
@@ -91,7 +91,7 @@ func (s *Server) deletePost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "Post deleted.")
+	s.setFlash(c, s.t(c, "forum.flash.post_deleted"))
 	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
 }
 
@@ -112,9 +112,9 @@ func (s *Server) hidePost(c echo.Context) error {
 		return err
 	}
 	if on {
-		s.setFlash(c, "Post hidden pending review.")
+		s.setFlash(c, s.t(c, "forum.flash.post_hidden"))
 	} else {
-		s.setFlash(c, "Post shown again.")
+		s.setFlash(c, s.t(c, "forum.flash.post_shown"))
 	}
 	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
 }
@@ -150,7 +150,7 @@ func (s *Server) revisions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pg := s.page(c, "Edit history")
+	pg := s.page(c, s.t(c, "forum.title.edit_history"))
 	pg.NoIndex = true
 	pg.Data = RevisionsData{Post: p, Revisions: revs}
 	return s.tmpl.render(c, http.StatusOK, "revisions", pg)
@@ -171,7 +171,7 @@ func (s *Server) markSolution(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "Marked as the solution. Thanks for closing the loop!")
+	s.setFlash(c, s.t(c, "forum.flash.solution"))
 	return c.Redirect(http.StatusSeeOther, s.postLocation(p))
 }
 

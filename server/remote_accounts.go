@@ -47,7 +47,7 @@ func (s *Server) remoteProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, ra.User.Name()+" (@"+ra.Handle+")")
+	p := s.page(c, s.t(c, "forum.title.profile", "Name", ra.User.Name(), "Handle", ra.Handle))
 	p.OGType = "profile"
 	p.Canonical = s.cfg.URL + remotePath(ra.Handle)
 	// The account's own server is where search engines should find it.
@@ -66,9 +66,9 @@ func (s *Server) followRemote(c echo.Context) error {
 		return err
 	}
 	if state == forum.FollowAccepted {
-		s.setFlash(c, "You follow @"+handle+".")
+		s.setFlash(c, s.t(c, "forum.flash.follow", "Handle", handle))
 	} else {
-		s.setFlash(c, "Follow requested: @"+handle+" shows as followed once their server accepts.")
+		s.setFlash(c, s.t(c, "forum.flash.follow_requested", "Handle", handle))
 	}
 	return c.Redirect(http.StatusSeeOther, remotePath(handle))
 }
@@ -78,7 +78,7 @@ func (s *Server) unfollowRemote(c echo.Context) error {
 	if err := s.forum.UnfollowRemoteAccount(c.Request().Context(), viewer(c), handle); err != nil {
 		return err
 	}
-	s.setFlash(c, "You no longer follow @"+handle+".")
+	s.setFlash(c, s.t(c, "forum.flash.unfollow", "Handle", handle))
 	return c.Redirect(http.StatusSeeOther, remotePath(handle))
 }
 
@@ -110,7 +110,7 @@ func (s *Server) followingPage(c echo.Context) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := s.page(c, "Following")
+	p := s.page(c, s.t(c, "forum.following.title"))
 	p.NoIndex = true
 	p.Data = FollowingData{FeedPage: page}
 	return p, nil
@@ -127,7 +127,7 @@ func (s *Server) replyFollowed(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	s.setFlash(c, "Reply sent.")
+	s.setFlash(c, s.t(c, "forum.flash.reply_sent"))
 	return c.Redirect(http.StatusSeeOther, "/following#note-"+strconv.FormatInt(id, 10))
 }
 
@@ -243,7 +243,7 @@ func (s *Server) feedReply(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, fr.Author.Name()+"’s reply to @"+fr.ParentAuthor.Username)
+	p := s.page(c, s.t(c, "forum.title.feed_reply", "Name", fr.Author.Name(), "Username", fr.ParentAuthor.Username))
 	p.Description = markup.Excerpt(fr.Reply.HTML, 200)
 	p.Data = fr
 	return s.tmpl.render(c, http.StatusOK, "feed_reply", p)

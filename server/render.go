@@ -261,9 +261,12 @@ func templateFuncs(a *assets, baseURL string, perPage int, now func() time.Time,
 		"perPage":      func() int { return perPage },
 		"percent":      Percent,
 		"minutes":      Minutes,
-		"slowEvery":    forum.SlowModeEvery,
+		"slowEvery":    func(secs int) string { return slowEvery(l, secs) },
 		"slowInput":    forum.SlowModeInput,
 		"initial":      userInitials,
+		"userLink":     userLink,
+		"checkedURL":   checkedURL,
+		"memberLink":   func(u *models.User) template.HTML { return memberLink(l, u) },
 	}
 }
 

@@ -33,6 +33,13 @@ type SearchData struct {
 // see forum.HighlightHTML) into HTML for the template.
 func (SearchData) Mark(s string) template.HTML { return template.HTML(s) } //nolint:gosec // escaped by forum.HighlightHTML
 
+// ThreadTotal and PostTotal are the result counts as the catalog's plurals
+// take them (an int).
+func (d SearchData) ThreadTotal() int { return int(d.ThreadCount) }
+
+// PostTotal: see ThreadTotal.
+func (d SearchData) PostTotal() int { return int(d.PostCount) }
+
 // ThreadURL is the link to a thread result.
 func (SearchData) ThreadURL(t forum.ThreadSummary) string { return threadURL(&t.Thread) }
 
@@ -76,9 +83,9 @@ func (s *Server) search(c echo.Context) error {
 	if sq.Kind == "" && res.ThreadCount > int64(len(res.Threads)) {
 		data.ThreadsURL = link(map[string]string{"type": forum.SearchThreads})
 	}
-	p := s.page(c, "Search")
+	p := s.page(c, s.t(c, "forum.search.title"))
 	if res.Query != "" {
-		p.Title = "Search: " + res.Query
+		p.Title = s.t(c, "forum.title.search_for", "Query", res.Query)
 	}
 	p.NoIndex = true
 	p.Form = form

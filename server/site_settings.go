@@ -126,6 +126,14 @@ func (s *Server) sitePage(kind string) echo.HandlerFunc {
 		if html == "" {
 			return forum.ErrNotFound
 		}
+		switch kind { // the page's name in the reader's language
+		case "rules":
+			title = s.t(c, "forum.site_page.rules")
+		case "terms":
+			title = s.t(c, "forum.site_page.terms")
+		case "privacy":
+			title = s.t(c, "forum.site_page.privacy")
+		}
 		p := s.page(c, title)
 		p.Data = SitePageData{Kind: kind, HTML: html}
 		return s.tmpl.render(c, http.StatusOK, "site_page", p)

@@ -48,12 +48,12 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Categories")
+	p := s.page(c, s.t(c, "forum.title.categories"))
 	hints, err := s.forum.MemberHints(ctx, viewer(c), p.Site, tree)
 	if err != nil {
 		return err
 	}
-	p.Description = "A community forum."
+	p.Description = s.t(c, "forum.home.meta_description")
 	if p.Site.Description != "" {
 		p.Description = p.Site.Description
 	}
@@ -137,7 +137,7 @@ func (s *Server) composePage(c echo.Context) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := s.page(c, "New thread")
+	p := s.page(c, s.t(c, "forum.new_thread.title"))
 	p.NoIndex = true
 	p.Data = NewThreadData{Categories: cats}
 	return p, nil
@@ -164,7 +164,7 @@ func (s *Server) createThread(c echo.Context) error {
 		})
 	}
 	if h, ok := forum.AsHeld(err); ok {
-		s.setFlash(c, heldNotice)
+		s.setFlash(c, s.t(c, "forum.flash.held"))
 		return c.Redirect(http.StatusSeeOther, heldURL(h.ID))
 	}
 	if err != nil {
@@ -298,7 +298,7 @@ func (s *Server) reply(c echo.Context) error {
 		if perr != nil {
 			return perr
 		}
-		s.setFlash(c, heldNotice)
+		s.setFlash(c, s.t(c, "forum.flash.held"))
 		return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10)+"?page="+strconv.Itoa(last)+"#pending")
 	}
 	if err != nil {
@@ -357,9 +357,9 @@ func (s *Server) bookmark(c echo.Context) error {
 		return err
 	}
 	if on {
-		s.setFlash(c, "Thread bookmarked.")
+		s.setFlash(c, s.t(c, "forum.flash.bookmarked"))
 	} else {
-		s.setFlash(c, "Bookmark removed.")
+		s.setFlash(c, s.t(c, "forum.flash.bookmark_removed"))
 	}
 	return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
 }
@@ -369,7 +369,7 @@ func (s *Server) bookmarks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Bookmarks")
+	p := s.page(c, s.t(c, "forum.bookmarks.title"))
 	p.NoIndex = true
 	p.Data = ts
 	return s.tmpl.render(c, http.StatusOK, "bookmarks", p)

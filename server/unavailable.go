@@ -8,15 +8,15 @@ import (
 	"unicode"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 )
 
 // retryAfterSeconds is what a 503 for an unavailable database asks clients
 // to wait: long enough for a restart or a failover, short enough that a
 // member retrying by hand is not told to wait for nothing.
 const retryAfterSeconds = 5
-
-// unavailableMessage is what a member sees when a form could not be saved.
-const unavailableMessage = "The forum cannot save right now; your text is below, try again in a moment."
 
 // retryField is one submitted form value, shown again on the retry form.
 type retryField struct {
@@ -48,7 +48,6 @@ var textAreaFields = map[string]bool{
 func (s *Server) renderUnavailable(c echo.Context, ae *APIError) error {
 	r := retryForm{Message: ae.Message, Action: c.Request().URL.RequestURI()}
 	if c.Request().Method == http.MethodPost {
-		r.Message = unavailableMessage
 		r.Fields = retryFields(c)
 	}
 	token := csrfToken(c)
@@ -61,11 +60,39 @@ func (s *Server) renderUnavailable(c echo.Context, ae *APIError) error {
 	}
 	// The database is not answering: the last settings this process read.
 	site := s.forum.LastSite()
+	l := s.langWithout(c, site)
+	if c.Request().Method == http.MethodPost {
+		r.Message = l.T("forum.unavailable.message")
+		for i := range r.Fields {
+			r.Fields[i].Label = retryLabel(l, r.Fields[i].Name)
+		}
+	}
 	p := &Page{
-		Site: site, Title: "The forum is unavailable", SiteName: site.Name, BaseURL: s.cfg.URL, OGType: "website",
+		Lang: l, Site: site, Title: l.T("forum.unavailable.title"), SiteName: site.Name, BaseURL: s.cfg.URL, OGType: "website",
 		Canonical: s.cfg.URL + c.Request().URL.Path, Viewer: viewer(c), CSRF: token, NoIndex: true, Data: r,
 	}
 	return s.tmpl.render(c, ae.Status, "unavailable", p)
+}
+
+// langWithout is s.lang without the database: the member's setting (read
+// with the session, before the outage), the language cookie, then
+// Accept-Language, then the last settings read's default. s.lang would
+// read the site settings, which fails too.
+func (s *Server) langWithout(c echo.Context, site *forum.Site) *i18n.Lang {
+	chosen := ""
+	if v := viewer(c); v != nil && v.Language != "" {
+		chosen = v.Language
+	} else if ck, err := c.Cookie(langCookie); err == nil {
+		chosen = ck.Value
+	}
+	c.Response().Header().Add("Vary", "Accept-Language")
+	code := ""
+	if site != nil {
+		code = site.Language
+	}
+	l := s.tmpl.cat.Pick(chosen, c.Request().Header.Get("Accept-Language"), code)
+	c.Set(ctxLang, l)
+	return l
 }
 
 // retryFields lists the submitted values in a stable order.
@@ -119,6 +146,41 @@ func isDigits(s string) bool {
 	}
 	_, err := strconv.ParseInt(s, 10, 64)
 	return err == nil
+}
+
+// retryLabel names a form field on the retry page in the reader's
+// language: the fields of Hearth's writing and login forms by their names
+// in the catalog, any other by fieldLabel.
+func retryLabel(l *i18n.Lang, name string) string {
+	switch name {
+	case "body":
+		return l.T("forum.unavailable.field.body")
+	case "title":
+		return l.T("forum.unavailable.field.title")
+	case "tags":
+		return l.T("forum.unavailable.field.tags")
+	case "category":
+		return l.T("forum.unavailable.field.category")
+	case "alt":
+		return l.T("forum.unavailable.field.alt")
+	case "reason":
+		return l.T("forum.unavailable.field.reason")
+	case "message":
+		return l.T("forum.unavailable.field.message")
+	case "login":
+		return l.T("forum.unavailable.field.login")
+	case "username":
+		return l.T("forum.unavailable.field.username")
+	case "email":
+		return l.T("forum.unavailable.field.email")
+	case "password":
+		return l.T("forum.unavailable.field.password")
+	case "poll_options":
+		return l.T("forum.unavailable.field.poll_options")
+	case "poll_closes_at":
+		return l.T("forum.unavailable.field.poll_closes_at")
+	}
+	return fieldLabel(name)
 }
 
 // fieldLabel turns a form name (poll_question) into a label (Poll question).

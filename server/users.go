@@ -21,7 +21,7 @@ func (s *Server) profile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, pr.User.Name()+" (@"+pr.User.Username+")")
+	p := s.page(c, s.t(c, "forum.title.profile", "Name", pr.User.Name(), "Handle", pr.User.Username))
 	p.OGType = "profile"
 	p.Canonical = s.cfg.URL + profilePath(pr.User)
 	p.Description = pr.User.Bio

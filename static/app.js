@@ -24,7 +24,7 @@
       btn.hidden = false;
       btn.addEventListener("click", function () {
         navigator.clipboard.writeText(target.textContent.trim()).then(function () {
-          btn.textContent = "Copied";
+          btn.textContent = btn.getAttribute("data-copied") || btn.textContent; // the page's language
         });
       });
     });

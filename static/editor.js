@@ -26,7 +26,6 @@
     if (text) e.textContent = text;
     return e;
   }
-  function failed(j, what) { return (j && j.error && j.error.message) || what + " failed; your text is unchanged."; }
 
   function setup(form) {
     var id = form.getAttribute("data-editor");
@@ -36,6 +35,14 @@
     var status = document.getElementById(id + "-editor-status");
     var thread = parseInt(form.getAttribute("data-thread"), 10) || 0;
     function say(m) { if (status) status.textContent = m; }
+    // tr: a word of the page's language, from the status line's data-t-*
+    // attributes (templates/partials/editor.html), with {name} filled in.
+    function tr(k, v) {
+      var s = (status && status.getAttribute("data-t-" + k)) || "";
+      for (var n in v) s = s.split("{" + n + "}").join(v[n]);
+      return s;
+    }
+    function failed(j, k) { return (j && j.error && j.error.message) || tr(k); }
     function field(n) { var f = form.elements[n]; return f && typeof f.value === "string" ? f.value : ""; }
     function changed() { text.dispatchEvent(new Event("input", { bubbles: true })); }
 
@@ -44,12 +51,12 @@
     var pv = form.querySelector("button[value=preview]");
     if (pv && box) pv.addEventListener("click", function (e) {
       e.preventDefault();
-      say("Rendering the preview…");
+      say(tr("rendering"));
       api("POST", "/api/v1/preview", csrf, { body: text.value }, function (st, j) {
-        if (st !== 200 || !j) return say(failed(j, "The preview"));
+        if (st !== 200 || !j) return say(failed(j, "preview-failed"));
         box.querySelector(".post-body").innerHTML = j.html; // sanitised by the server as posts are
         box.hidden = false;
-        say("Preview updated.");
+        say(tr("preview-updated"));
       });
     });
 
@@ -61,7 +68,7 @@
       var key = JSON.stringify(d);
       if (key === saved) return;
       api("PUT", "/api/v1/drafts", csrf, d, function (st, j) {
-        if (st === 200 || st === 204) { saved = key; say(st === 200 ? "Draft saved." : ""); } else say(failed(j, "Saving the draft"));
+        if (st === 200 || st === 204) { saved = key; say(st === 200 ? tr("draft-saved") : ""); } else say(failed(j, "draft-failed"));
       });
     }
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(draft, 1000); });
@@ -85,29 +92,29 @@
     function lines(prefix) {
       return function () {
         edit(function (sel) {
-          var out = (sel || "text").split("\n").map(function (l) { return prefix + l; }).join("\n");
+          var out = (sel || tr("text")).split("\n").map(function (l) { return prefix + l; }).join("\n");
           return [out, 0, out.length];
         });
       };
     }
     var file = document.getElementById(id + "-file");
     var tools = [
-      ["Bold", wrap("**", "**", "bold text")], ["Italic", wrap("_", "_", "italic text")],
-      ["Link", function () {
-        edit(function (sel) { sel = sel || "link text"; var o = "[" + sel + "](https://)"; return [o, sel.length + 3, o.length - 1]; });
+      [tr("bold"), wrap("**", "**", tr("bold-text"))], [tr("italic"), wrap("_", "_", tr("italic-text"))],
+      [tr("link"), function () {
+        edit(function (sel) { sel = sel || tr("link-text"); var o = "[" + sel + "](https://)"; return [o, sel.length + 3, o.length - 1]; });
       }],
-      ["Quote", lines("> ")],
-      ["Code", function () {
+      [tr("quote"), lines("> ")],
+      [tr("code"), function () {
         edit(function (sel) {
           if (sel.indexOf("\n") >= 0) { var b = "```\n" + sel + "\n```"; return [b, 4, 4 + sel.length]; }
-          sel = sel || "code";
+          sel = sel || tr("code-text");
           return ["`" + sel + "`", 1, 1 + sel.length];
         });
       }],
-      ["List", lines("- ")]
+      [tr("list"), lines("- ")]
     ];
-    if (file) tools.push(["Image", function () { file.click(); }]);
-    var bar = el("div", { role: "toolbar", "aria-label": "Formatting", "aria-controls": text.id, "class": "editor-toolbar" });
+    if (file) tools.push([tr("image"), function () { file.click(); }]);
+    var bar = el("div", { role: "toolbar", "aria-label": tr("toolbar"), "aria-controls": text.id, "class": "editor-toolbar" });
     tools.forEach(function (t) {
       var b = el("button", { type: "button", "class": "btn btn-small btn-quiet" }, t[0]);
       b.addEventListener("click", t[1]);
@@ -116,7 +123,7 @@
     text.parentNode.insertBefore(bar, text);
 
     // @ suggestions in a listbox under the text box.
-    var list = el("ul", { role: "listbox", id: id + "-mentions", "class": "mention-list", "aria-label": "Members" });
+    var list = el("ul", { role: "listbox", id: id + "-mentions", "class": "mention-list", "aria-label": tr("members") });
     list.hidden = true;
     text.parentNode.insertBefore(list, text.nextSibling);
     text.setAttribute("aria-autocomplete", "list");
@@ -183,7 +190,7 @@
         if (!s || !body || !sel.anchorNode || !body.contains(sel.anchorNode)) return; // the server quotes the whole post
         e.preventDefault();
         var who = a.getAttribute("data-quote-author");
-        var q = (who ? "> **@" + who + "** wrote:\n>\n" : "") + s.split("\n").map(function (l) { return l.trim() ? "> " + l : ">"; }).join("\n") + "\n\n";
+        var q = (who ? "> " + tr("wrote", { who: who }) + "\n>\n" : "") + s.split("\n").map(function (l) { return l.trim() ? "> " + l : ">"; }).join("\n") + "\n\n";
         text.value = (text.value.trim() ? text.value.replace(/\s+$/, "") + "\n\n" : "") + q;
         var rt = form.querySelector("input[name=reply_to]");
         if (!rt) { rt = el("input", { type: "hidden", name: "reply_to" }); form.appendChild(rt); }

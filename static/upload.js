@@ -13,6 +13,13 @@
     var alt = box.querySelector("input[name=alt]");
     var csrf = form.querySelector("input[name=_csrf]");
     function say(msg) { if (status) status.textContent = msg; }
+    // tr: a message in the page's language from the status line's data-t-*
+    // attributes (templates/partials/attach.html), {name} etc. filled in.
+    function tr(k, v) {
+      var s = (status && status.getAttribute("data-t-" + k)) || "";
+      for (var n in v) s = s.split("{" + n + "}").join(v[n]);
+      return s;
+    }
     function insert(md) {
       var start = text.selectionStart || 0, end = text.selectionEnd || 0, v = text.value;
       var before = v.slice(0, start), after = v.slice(end);
@@ -24,6 +31,7 @@
       text.dispatchEvent(new Event("input", { bubbles: true }));
     }
     function upload(file) {
+      var name = file.name || tr("image");
       var data = new FormData();
       data.append("file", file, file.name || "pasted");
       if (alt && alt.value) data.append("alt", alt.value);
@@ -32,7 +40,7 @@
       xhr.setRequestHeader("Accept", "application/json");
       if (csrf) xhr.setRequestHeader("X-CSRF-Token", csrf.value);
       xhr.upload.onprogress = function (e) {
-        if (e.lengthComputable) say("Uploading " + (file.name || "image") + ": " + Math.round(100 * e.loaded / e.total) + "%");
+        if (e.lengthComputable) say(tr("progress", { name: name, percent: Math.round(100 * e.loaded / e.total) }));
       };
       xhr.onload = function () {
         var body = null;
@@ -40,13 +48,13 @@
         if (xhr.status === 201 && body && body.markdown) {
           insert(body.markdown);
           if (alt) alt.value = "";
-          say("Attached " + (file.name || "image") + ".");
+          say(tr("attached", { name: name }));
         } else {
-          say((body && body.error && body.error.message) || "The upload failed (" + xhr.status + "); your text is unchanged.");
+          say((body && body.error && body.error.message) || tr("failed-status", { status: xhr.status }));
         }
       };
-      xhr.onerror = function () { say("The upload failed; check your connection. Your text is unchanged."); };
-      say("Uploading " + (file.name || "image") + "…");
+      xhr.onerror = function () { say(tr("failed")); };
+      say(tr("uploading", { name: name }));
       xhr.send(data);
     }
     function files(list) {
