@@ -208,6 +208,8 @@ func templateFuncs(a *assets, baseURL string, perPage int, now func() time.Time,
 		"slowEvery":    forum.SlowModeEvery,
 		"slowInput":    forum.SlowModeInput,
 		"initial":      userInitials,
+		// int lets tn count an int64 (statistics, campaign targets).
+		"int": func(n int64) int { return int(n) },
 	}
 }
 
