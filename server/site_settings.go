@@ -149,7 +149,7 @@ func (s *Server) renderAdminSite(c echo.Context, status int, f Form) error {
 	if !forum.CanAdminister(viewer(c)) {
 		return forum.ErrForbidden
 	}
-	p := s.page(c, "Site settings")
+	p := s.page(c, s.t(c, "staff.nav.site_settings"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = AdminSiteData{Site: p.Site}
@@ -189,7 +189,7 @@ func (s *Server) adminSaveSite(c echo.Context) error {
 		}
 		return s.renderAdminSite(c, http.StatusUnprocessableEntity, formFrom(c, err))
 	}
-	s.setFlash(c, "Site settings saved.")
+	s.setFlash(c, s.t(c, "staff.site.saved"))
 	return c.Redirect(http.StatusSeeOther, "/admin/site")
 }
 
