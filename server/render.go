@@ -210,6 +210,9 @@ func templateFuncs(a *assets, baseURL string, perPage int, now func() time.Time,
 		"initial":      userInitials,
 		// int lets tn count an int64 (statistics, campaign targets).
 		"int": func(n int64) int { return int(n) },
+		// The audit log's words (audit_sentences.go).
+		"auditLabel":    func(action string) string { return auditLabel(l, action) },
+		"auditSentence": func(sn forum.AuditSentence) template.HTML { return auditSentenceHTML(l, sn) },
 	}
 }
 
