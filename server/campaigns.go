@@ -151,7 +151,7 @@ func (s *Server) campaignPage(c echo.Context) error {
 	}
 	p := s.page(c, r.Campaign.Name)
 	p.NoIndex = true
-	p.Data = CampaignData{Campaign: s.campaignJSON(r.Campaign), Report: r, Chart: BarChart(ch), Percent: Percent(r.Progress),
+	p.Data = CampaignData{Campaign: s.campaignJSON(r.Campaign), Report: r, Chart: BarChart(ch), Percent: percentIn(l, r.Progress),
 		Value: int(r.Progress * 100)}
 	return s.tmpl.render(c, http.StatusOK, "campaign", p)
 }

@@ -29,7 +29,6 @@ var notYetTranslated = map[string]bool{
 	"pages/account_move.html":          true,
 	"pages/bookmarks.html":             true,
 	"pages/category.html":              true,
-	"pages/community.html":             true,
 	"pages/conversation.html":          true,
 	"pages/edit_post.html":             true,
 	"pages/email_verify.html":          true,
