@@ -101,7 +101,7 @@ func (s *Server) vouch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, u.Name()+" is out of the sandbox: their posts no longer wait for approval.")
+	s.setFlash(c, s.t(c, "staff.queue.vouched", "Name", u.Name()))
 	return c.Redirect(http.StatusSeeOther, profilePath(u))
 }
 
