@@ -3,7 +3,6 @@ package forum
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -11,119 +10,103 @@ import (
 )
 
 // The audit log told in sentences: "mod1 hid a post by carol in ‘Starter
-// loaf’ — spam". Each stored action has one row in auditKinds (its filter
-// label and its verb); the page's filter <select> is built from the same
-// table, so a kind cannot be listed without a sentence or the other way
-// round. An action missing here still reads as words (genericVerb), never as
-// the stored JSON.
+// loaf’ — spam". This file stays free of any language: it names the kind
+// of entry (its stored action), who did it, and what it was done to (linked
+// things, or an object code and a name for things without a page), plus
+// the details staff need (where a thread went, until when a sanction
+// runs). server/ tells that as a sentence in the viewer's language, one
+// catalog message per kind (staff.audit.did.<action>), so a translator
+// gets whole sentences in their own word order. The filter lists
+// auditActions, the same table: a server test checks that every action has
+// its label and its sentence in every language.
 
-// AuditKind is one kind of audit entry as staff read it.
-type AuditKind struct {
-	Action string // as stored, e.g. "post.hide"
-	Label  string // the filter's label, e.g. "Post hidden"
-	Verb   string // what the actor did to the object, e.g. "hid"
-	After  string // fixed words after the object, e.g. "on the home page"
+// auditActions lists every stored action staff read, in the filter's order.
+var auditActions = []string{
+	"thread.lock", "thread.unlock", "thread.pin", "thread.unpin", "thread.pin_global", "thread.unpin_global",
+	"thread.move", "thread.merge", "thread.edit", "thread.slow_mode", "thread.assign", "thread.solution",
+	"thread.fetch_replies",
+	"post.hide", "post.unhide", "post.delete", "post.auto_hide", "post.hold",
+	"queue.approve", "queue.dismiss", "queue.hide", "queue.delete", "queue.reject", "queue.forward",
+	"queue.claim", "queue.unclaim", "queue.lock", "queue.warn", "queue.silence", "queue.suspend",
+	"user.warn", "user.silence", "user.unsilence", "user.suspend", "user.unsuspend", "user.role",
+	"user.session_end", "user.graduate", "user.vouch", "user.reset_2fa",
+	"appeal.uphold", "appeal.reverse", "application.approve", "application.reject",
+	"category.edit", "category.reorder", "category.delete",
+	"instance.block", "instance.unblock", "remote_user.block", "remote_user.unblock",
+	"invite.create", "invite.revoke", "site.update", "watched_word.add", "watched_word.remove",
 }
 
-var auditKinds = []AuditKind{
-	{"thread.lock", "Thread locked", "locked", ""},
-	{"thread.unlock", "Thread unlocked", "unlocked", ""},
-	{"thread.pin", "Thread pinned", "pinned", "in its category"},
-	{"thread.unpin", "Thread unpinned", "unpinned", "in its category"},
-	{"thread.pin_global", "Thread pinned on the home page", "pinned", "on the home page"},
-	{"thread.unpin_global", "Thread unpinned from the home page", "unpinned", "from the home page"},
-	{"thread.move", "Thread moved", "moved", ""},
-	{"thread.merge", "Threads merged", "merged", ""},
-	{"thread.edit", "Thread title or tags edited", "edited the title or tags of", ""},
-	{"thread.slow_mode", "Slow mode set", "set slow mode on", ""},
-	{"thread.assign", "Thread assigned", "assigned", ""},
-	{"thread.solution", "Solution marked", "marked a solution in", ""},
-	{"thread.fetch_replies", "Missing replies fetched", "fetched missing replies for", ""},
-	{"post.hide", "Post hidden", "hid", ""},
-	{"post.unhide", "Post shown again", "showed again", ""},
-	{"post.delete", "Post deleted", "deleted", ""},
-	{"post.auto_hide", "Post hidden by flags", "hid", "after enough flags"},
-	{"post.hold", "Post held for review", "held", "for review"},
-	{"queue.approve", "Review: approved", "approved", "from the review queue"},
-	{"queue.dismiss", "Review: flags dismissed", "dismissed the flags on", ""},
-	{"queue.hide", "Review: hidden", "hid", "from the review queue"},
-	{"queue.delete", "Review: deleted", "deleted", "from the review queue"},
-	{"queue.reject", "Review: held post rejected", "rejected a held post by", ""},
-	{"queue.forward", "Report forwarded", "forwarded a report about", "to its home instance"},
-	{"queue.claim", "Review item claimed", "claimed", ""},
-	{"queue.unclaim", "Review item released", "released", ""},
-	{"queue.lock", "Review: thread locked", "locked the thread of", "from the review queue"},
-	{"queue.warn", "Review: author warned", "warned the author of", "from the review queue"},
-	{"queue.silence", "Review: author silenced", "silenced the author of", "from the review queue"},
-	{"queue.suspend", "Review: author suspended", "suspended the author of", "from the review queue"},
-	{"user.warn", "Member warned", "warned", ""},
-	{"user.silence", "Member silenced", "silenced", ""},
-	{"user.unsilence", "Silence lifted", "lifted the silence on", ""},
-	{"user.suspend", "Member suspended", "suspended", ""},
-	{"user.unsuspend", "Suspension lifted", "lifted the suspension of", ""},
-	{"user.role", "Role changed", "changed the role of", ""},
-	{"user.session_end", "Session ended", "ended a session of", ""},
-	{"user.graduate", "Left the sandbox", "let", "out of the sandbox"},
-	{"user.vouch", "Member vouched for", "vouched for", ""},
-	{"user.reset_2fa", "Two-factor sign-in reset", "reset two-factor sign-in for", ""},
-	{"appeal.uphold", "Appeal upheld", "upheld the decision appealed by", ""},
-	{"appeal.reverse", "Appeal granted", "reversed the decision appealed by", ""},
-	{"application.approve", "Application approved", "approved the application of", ""},
-	{"application.reject", "Application rejected", "rejected the application of", ""},
-	{"category.edit", "Category edited", "edited", ""},
-	{"category.reorder", "Category moved in the list", "reordered", ""},
-	{"category.delete", "Category deleted", "deleted", ""},
-	{"instance.block", "Instance blocked", "blocked", ""},
-	{"instance.unblock", "Instance unblocked", "unblocked", ""},
-	{"remote_user.block", "Fediverse account blocked", "blocked", ""},
-	{"remote_user.unblock", "Fediverse account unblocked", "unblocked", ""},
-	{"invite.create", "Invite created", "created", ""},
-	{"invite.revoke", "Invite revoked", "revoked", ""},
-	{"site.update", "Site settings changed", "changed", ""},
-	{"watched_word.add", "Watched word added", "added", ""},
-	{"watched_word.remove", "Watched word removed", "removed", ""},
-}
-
-var auditKindByAction = func() map[string]AuditKind {
-	m := make(map[string]AuditKind, len(auditKinds))
-	for _, k := range auditKinds {
-		m[k.Action] = k
+var knownAuditAction = func() map[string]bool {
+	m := make(map[string]bool, len(auditActions))
+	for _, a := range auditActions {
+		m[a] = true
 	}
 	return m
 }()
 
-// AuditKinds lists every known kind, for the filter; callers get a copy.
-func AuditKinds() []AuditKind {
-	return append([]AuditKind(nil), auditKinds...)
+// AuditActions lists every known kind of entry (its stored action), for
+// the filter; callers get a copy.
+func AuditActions() []string {
+	return append([]string(nil), auditActions...)
 }
 
-// AuditSentence is one entry as words: Actor Verb <object> After — Reason.
-// The object is the first of Post (with Thread and User: "a post by carol in
-// ‘Title’"), Thread, User, Category, or else Noun and Name as plain text
-// (things without a page of their own, or gone).
+// KnownAuditAction reports whether action is one of AuditActions; an
+// unknown one is still told in words, generically, never as stored JSON.
+func KnownAuditAction(action string) bool { return knownAuditAction[action] }
+
+// What an entry is about when it has no page of its own to link (or the
+// viewer may not see it): AuditSentence.Object, with Name where it has one.
+const (
+	AuditObjectPostGone     = "post_gone"     // a post that is gone or private
+	AuditObjectThreadGone   = "thread_gone"   // a thread that is gone or private
+	AuditObjectMember       = "member"        // a member no longer here, by the name recorded
+	AuditObjectFormerMember = "former_member" // the same, with no name recorded
+	AuditObjectCategory     = "category"      // a category gone or private, by its name
+	AuditObjectInstance     = "instance"      // Name: the domain
+	AuditObjectRemoteActor  = "remote_actor"  // Name: the actor's id
+	AuditObjectWatchedWord  = "watched_word"  // Name: the pattern
+	AuditObjectInvite       = "invite"
+	AuditObjectSite         = "site"
+	AuditObjectQueueItem    = "queue_item"
+	AuditObjectMessage      = "message" // a reported private message
+	AuditObjectOther        = "other"   // Name: the target type as stored, or ""
+)
+
+// AuditSentence is one entry's parts: Actor did Action to the object, the
+// first of Post (with Thread and User: "a post by carol in ‘Title’"),
+// Thread, User, Category, or else Object and Name; then the details.
 type AuditSentence struct {
+	Action   string       // as stored, e.g. "post.hide"
+	Known    bool         // Action is one of AuditActions
 	Actor    *models.User // nil: Hearth itself
-	Label    string       // the kind's label, e.g. "Post hidden"
-	Verb     string
-	PostID   int64          // a post acted on, linked
-	Thread   *models.Thread // the thread acted on, or the post's
-	User     *models.User   // the member acted on, or the post's author
+	PostID   int64        // a post acted on, linked
+	Thread   *models.Thread
+	User     *models.User // the member acted on, or the post's author
 	Category *models.Category
-	Noun     string // plain object when nothing above is set, e.g. "the instance"
+	Object   string // an AuditObject* code when nothing above is set
 	Name     string // its name, e.g. "spam.example"
-	Into     *models.Thread
-	After    string
-	Reason   string
+	// Into is the thread a merged thread went into; IntoHidden is set
+	// instead when the viewer may not see it.
+	Into       *models.Thread
+	IntoHidden bool
+	Details    AuditDetails
+	Reason     string
 }
 
-// genericVerb reads an unknown action: "post.frobnicate" → "did
-// “frobnicate” to".
-func genericVerb(action string) string {
-	_, op, _ := strings.Cut(action, ".")
-	if op == "" {
-		op = action
-	}
-	return "did “" + strings.ReplaceAll(op, "_", " ") + "” to"
+// AuditDetails are the recorded details a sentence tells, as stored
+// (roles, severities and field names are codes; server/ words them).
+type AuditDetails struct {
+	From, To string // thread.move: category names; user.role: roles
+	// Seconds is thread.slow_mode's interval (0: off) when HasSeconds.
+	Seconds    int64
+	HasSeconds bool
+	// Until is the day a silence or suspension ends ("2030-01-31"), unless
+	// Indefinite.
+	Until      string
+	Indefinite bool
+	Severity   string   // instance.block
+	Fields     []string // site.update: the settings changed, sorted
+	MovedTo    string   // category.delete: where its threads went
 }
 
 // AuditSentences tells a page of entries as sentences, in order. Threads and
@@ -187,38 +170,32 @@ func (s *Service) auditSentences(ctx context.Context, viewer *models.User, entri
 	out := make([]AuditSentence, len(entries))
 	for i, e := range entries {
 		d := details[i]
-		k, known := auditKindByAction[e.Action]
-		if !known {
-			k = AuditKind{Label: "Other: " + strings.ReplaceAll(e.Action, "_", " "), Verb: genericVerb(e.Action)}
-		}
-		sn := AuditSentence{Actor: e.Actor, Label: k.Label, Verb: k.Verb, After: k.After, Reason: strings.TrimSpace(e.Reason)}
+		sn := AuditSentence{Action: e.Action, Known: knownAuditAction[e.Action], Actor: e.Actor,
+			Reason: strings.TrimSpace(e.Reason), Details: auditDetails(e.Action, d)}
 		switch e.TargetType {
 		case TargetPost:
 			if p := posts[e.TargetID]; p != nil && visible(p.ThreadID) != nil {
 				sn.PostID, sn.Thread, sn.User = p.ID, visible(p.ThreadID), users[p.UserID]
 			} else {
-				sn.Noun = "a post that is gone or private"
+				sn.Object = AuditObjectPostGone
 			}
 		case TargetThread:
 			if t := visible(e.TargetID); t != nil {
 				sn.Thread = t
 			} else {
-				sn.Noun = "a thread that is gone or private"
+				sn.Object = AuditObjectThreadGone
 			}
-			if into, ok := detailInt(d, "into"); ok {
+			if into, ok := detailInt(d, "into"); ok && e.Action == "thread.merge" {
 				sn.Into = visible(into)
-				if sn.Into == nil {
-					sn.After = "into another thread"
-				}
+				sn.IntoHidden = sn.Into == nil
 			}
 		case TargetUser:
 			if u := users[e.TargetID]; u != nil {
 				sn.User = u
+			} else if sn.Name = detailString(d, "username"); sn.Name != "" {
+				sn.Object = AuditObjectMember
 			} else {
-				sn.Noun, sn.Name = "the member", detailString(d, "username")
-				if sn.Name == "" {
-					sn.Noun = "a former member"
-				}
+				sn.Object = AuditObjectFormerMember
 			}
 		case TargetCategory:
 			c, ok := cats[e.TargetID]
@@ -229,93 +206,63 @@ func (s *Service) auditSentences(ctx context.Context, viewer *models.User, entri
 			if c != nil && !(hidden[c.ID]) {
 				sn.Category = c
 			} else {
-				sn.Noun, sn.Name = "the category", quoted(firstNonEmpty(detailString(d, "name"), detailString(d, "slug")))
+				sn.Object, sn.Name = AuditObjectCategory, firstNonEmpty(detailString(d, "name"), detailString(d, "slug"))
 			}
 		case TargetInstance:
-			sn.Noun, sn.Name = "the instance", detailString(d, "domain")
+			sn.Object, sn.Name = AuditObjectInstance, detailString(d, "domain")
 		case TargetRemoteActor:
-			sn.Noun, sn.Name = "the fediverse account", detailString(d, "actor")
+			sn.Object, sn.Name = AuditObjectRemoteActor, detailString(d, "actor")
 		case TargetWatchedWord:
-			sn.Noun, sn.Name = "the watched word", quoted(detailString(d, "pattern"))
+			sn.Object, sn.Name = AuditObjectWatchedWord, detailString(d, "pattern")
 		case TargetInvite:
-			sn.Noun = "an invite"
+			sn.Object = AuditObjectInvite
 		case TargetSite:
-			sn.Noun = "the site settings"
+			sn.Object = AuditObjectSite
 		case TargetQueueItem:
-			sn.Noun = "a review item"
+			sn.Object = AuditObjectQueueItem
 		case TargetMessage:
-			sn.Noun = "a reported private message"
+			sn.Object = AuditObjectMessage
 		default:
-			sn.Noun = "something"
-			if e.TargetType != "" {
-				sn.Noun = "a " + strings.ReplaceAll(e.TargetType, "_", " ")
-			}
+			sn.Object, sn.Name = AuditObjectOther, e.TargetType
 		}
-		sn.After = joinWords(sn.After, auditDetailWords(e.Action, d))
 		out[i] = sn
 	}
 	return out, nil
 }
 
-// auditDetailWords turns the details staff need into words: where a thread
-// went, until when a sanction runs, which role.
-func auditDetailWords(action string, d map[string]any) string {
+// auditDetails reads the details staff need from an entry's stored JSON:
+// where a thread went, until when a sanction runs, which role.
+func auditDetails(action string, d map[string]any) AuditDetails {
+	var ad AuditDetails
 	switch action {
-	case "thread.move":
-		if from, to := detailString(d, "from"), detailString(d, "to"); to != "" {
-			return "from " + firstNonEmpty(from, "its category") + " to " + to
-		}
+	case "thread.move", "user.role":
+		ad.From, ad.To = detailString(d, "from"), detailString(d, "to")
 	case "thread.slow_mode":
-		if secs, ok := detailInt(d, "seconds"); ok {
-			if secs == 0 {
-				return "(off)"
-			}
-			return fmt.Sprintf("(one post every %s)", humanSeconds(secs))
-		}
+		ad.Seconds, ad.HasSeconds = detailInt(d, "seconds")
 	case "user.silence", "user.suspend":
-		if until := detailString(d, "until"); until == "indefinite" {
-			return "indefinitely"
-		} else if until != "" {
-			if len(until) >= 10 {
-				until = until[:10]
-			}
-			return "until " + until
-		}
-	case "user.role":
-		if to := detailString(d, "to"); to != "" {
-			return "from " + firstNonEmpty(detailString(d, "from"), "member") + " to " + to
+		switch until := detailString(d, "until"); {
+		case until == "indefinite":
+			ad.Indefinite = true
+		case len(until) >= 10:
+			ad.Until = until[:10]
+		default:
+			ad.Until = until
 		}
 	case "instance.block":
-		if sev := detailString(d, "severity"); sev != "" {
-			return "(" + sev + ")"
-		}
+		ad.Severity = detailString(d, "severity")
 	case "site.update":
-		if f, ok := d["fields"].([]any); ok && len(f) > 0 {
-			names := make([]string, 0, len(f))
+		if f, ok := d["fields"].([]any); ok {
 			for _, v := range f {
 				if s, ok := v.(string); ok {
-					names = append(names, strings.ReplaceAll(s, "_", " "))
+					ad.Fields = append(ad.Fields, s)
 				}
 			}
-			sort.Strings(names)
-			return "(" + strings.Join(names, ", ") + ")"
+			sort.Strings(ad.Fields)
 		}
 	case "category.delete":
-		if to := detailString(d, "moved_to"); to != "" {
-			return "and moved its threads to " + to
-		}
+		ad.MovedTo = detailString(d, "moved_to")
 	}
-	return ""
-}
-
-func humanSeconds(s int64) string {
-	switch {
-	case s%3600 == 0:
-		return fmt.Sprintf("%d h", s/3600)
-	case s%60 == 0:
-		return fmt.Sprintf("%d min", s/60)
-	}
-	return fmt.Sprintf("%d s", s)
+	return ad
 }
 
 func detailString(d map[string]any, key string) string {
@@ -332,23 +279,9 @@ func detailInt(d map[string]any, key string) (int64, bool) {
 	return 0, false
 }
 
-func quoted(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "“" + s + "”"
-}
-
 func firstNonEmpty(a, b string) string {
 	if a != "" {
 		return a
 	}
 	return b
-}
-
-func joinWords(a, b string) string {
-	if a == "" || b == "" {
-		return a + b
-	}
-	return a + " " + b
 }

@@ -2,43 +2,34 @@ package forum
 
 import (
 	"math"
-	"strconv"
 )
 
 // StatsTile is one summary figure at the top of /community with the same
-// figure over the previous window of equal length.
+// figure over the previous window of equal length. Key names the figure
+// and Unit says how Current reads (server/ words both in the viewer's
+// language).
 type StatsTile struct {
-	Label         string
-	Value         string // the current figure as shown
+	Key           string // "active_members", "new_members", "posts", "new_threads", "contributors", "unanswered", "first_response"
+	Unit          string // TileCount, TileShare or TileSeconds
 	Current, Prev float64
 	LowerIsBetter bool // response times and unanswered shares
 }
 
+// How a tile's figures read.
+const (
+	TileCount   = "count"   // a whole number
+	TileShare   = "share"   // a fraction, shown as a percentage
+	TileSeconds = "seconds" // a wait, shown in minutes
+)
+
 // Change is the change against the previous window in whole percent
 // (rounded half away from zero); ok is false when the previous value was
-// zero, where a percentage means nothing.
+// zero, where a percentage means nothing ("new" when Current is not).
 func (t StatsTile) Change() (pct int, ok bool) {
 	if t.Prev == 0 {
 		return 0, false
 	}
 	return int(math.Round((t.Current - t.Prev) / t.Prev * 100)), true
-}
-
-// ChangeText is the change as the tile shows it: "+12%", "−3%" (a real
-// minus sign), "no change", "new" (from zero) or "" (zero both times).
-func (t StatsTile) ChangeText() string {
-	pct, ok := t.Change()
-	switch {
-	case !ok && t.Current == 0:
-		return ""
-	case !ok:
-		return "new"
-	case pct > 0:
-		return "+" + strconv.Itoa(pct) + "%"
-	case pct < 0:
-		return "−" + strconv.Itoa(-pct) + "%"
-	}
-	return "no change"
 }
 
 // Trend is "better", "worse" or "same", for the tile's words and colour
@@ -62,19 +53,19 @@ func PreviousWindow(st *CommunityStats) (from, to string) {
 
 // StatsTiles are the summary tiles for cur against prev.
 func StatsTiles(cur, prev *CommunityStats) []StatsTile {
-	minutes := func(sec int64) string { return strconv.FormatFloat(float64(sec)/60, 'f', 1, 64) + " min" }
-	pct := func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" }
-	n := func(v int64) string { return strconv.FormatInt(v, 10) }
+	n := func(key string, cur, prev int64) StatsTile {
+		return StatsTile{Key: key, Unit: TileCount, Current: float64(cur), Prev: float64(prev)}
+	}
 	tiles := []StatsTile{
-		{Label: "Active members", Value: n(cur.MAU), Current: float64(cur.MAU), Prev: float64(prev.MAU)},
-		{Label: "New members", Value: n(cur.NewMembers), Current: float64(cur.NewMembers), Prev: float64(prev.NewMembers)},
-		{Label: "Posts", Value: n(cur.Posts), Current: float64(cur.Posts), Prev: float64(prev.Posts)},
-		{Label: "New threads", Value: n(cur.Threads), Current: float64(cur.Threads), Prev: float64(prev.Threads)},
-		{Label: "Contributors", Value: n(cur.Contributors), Current: float64(cur.Contributors), Prev: float64(prev.Contributors)},
-		{Label: "Unanswered threads", Value: pct(cur.NoResponseShare), Current: cur.NoResponseShare, Prev: prev.NoResponseShare, LowerIsBetter: true},
+		n("active_members", cur.MAU, prev.MAU),
+		n("new_members", cur.NewMembers, prev.NewMembers),
+		n("posts", cur.Posts, prev.Posts),
+		n("new_threads", cur.Threads, prev.Threads),
+		n("contributors", cur.Contributors, prev.Contributors),
+		{Key: "unanswered", Unit: TileShare, Current: cur.NoResponseShare, Prev: prev.NoResponseShare, LowerIsBetter: true},
 	}
 	if cur.Answered > 0 {
-		t := StatsTile{Label: "First response (median)", Value: minutes(cur.TTFRMedianSeconds), Current: float64(cur.TTFRMedianSeconds), LowerIsBetter: true}
+		t := StatsTile{Key: "first_response", Unit: TileSeconds, Current: float64(cur.TTFRMedianSeconds), LowerIsBetter: true}
 		if prev.Answered > 0 {
 			t.Prev = float64(prev.TTFRMedianSeconds)
 		}

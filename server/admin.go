@@ -25,7 +25,7 @@ func (s *Server) renderAdmin(c echo.Context, status int, f Form) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Administration")
+	p := s.page(c, s.t(c, "staff.nav.admin"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = AdminData{Categories: tree}
@@ -45,6 +45,6 @@ func (s *Server) adminCreateCategory(c echo.Context) error {
 		}
 		return s.renderAdmin(c, http.StatusUnprocessableEntity, formFrom(c, err))
 	}
-	s.setFlash(c, "Category "+cat.Name+" created.")
+	s.setFlash(c, s.t(c, "staff.admin.created", "Name", cat.Name))
 	return c.Redirect(http.StatusSeeOther, "/c/"+cat.Slug)
 }

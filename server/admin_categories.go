@@ -82,7 +82,7 @@ func (s *Server) renderAdminCategory(c echo.Context, status int, edit, del Form)
 			edit.Values["staff_only_threads"] = "1"
 		}
 	}
-	p := s.page(c, "Edit "+cat.Name)
+	p := s.page(c, s.t(c, "staff.category.edit_heading", "Name", cat.Name))
 	p.NoIndex = true
 	p.Form = edit
 	p.Data = d
@@ -120,7 +120,7 @@ func (s *Server) adminEditCategory(c echo.Context) error {
 		}
 		return s.renderAdminCategory(c, http.StatusUnprocessableEntity, formFrom(c, err), Form{})
 	}
-	s.setFlash(c, "Category "+cat.Name+" saved.")
+	s.setFlash(c, s.t(c, "staff.category.saved", "Name", cat.Name))
 	return c.Redirect(http.StatusSeeOther, "/admin/categories/"+url.PathEscape(cat.Slug))
 }
 
@@ -160,15 +160,8 @@ func (s *Server) adminDeleteCategory(c echo.Context) error {
 		}
 		return s.renderAdminCategory(c, http.StatusUnprocessableEntity, Form{}, formFrom(c, err))
 	}
-	s.setFlash(c, "Category deleted; "+strconv.Itoa(n)+" "+plural(n, "thread", "threads")+" moved to "+to.Name+".")
+	s.setFlash(c, s.lang(c).N("staff.category.deleted", n, "To", to.Name))
 	return c.Redirect(http.StatusSeeOther, "/admin")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // oldCategorySlug sends reads of a renamed (or deleted) category's old

@@ -38,7 +38,7 @@ func (s *Server) renderAdminInstances(c echo.Context, status int, f Form) error 
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Instance blocks")
+	p := s.page(c, s.t(c, "staff.nav.instance_blocks"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = AdminInstancesData{Blocks: bs}
@@ -53,8 +53,11 @@ func (s *Server) adminBlockInstance(c echo.Context) error {
 		}
 		return s.renderAdminInstances(c, http.StatusUnprocessableEntity, formFrom(c, err))
 	}
-	verb := map[string]string{models.BlockSuspend: "suspended", models.BlockSilence: "silenced"}[b.Severity]
-	s.setFlash(c, b.Domain+" is now "+verb+".")
+	if b.Severity == models.BlockSilence {
+		s.setFlash(c, s.t(c, "staff.instances.now_silenced", "Domain", b.Domain))
+	} else {
+		s.setFlash(c, s.t(c, "staff.instances.now_suspended", "Domain", b.Domain))
+	}
 	return c.Redirect(http.StatusSeeOther, "/admin/instances")
 }
 
@@ -63,7 +66,7 @@ func (s *Server) adminUnblockInstance(c echo.Context) error {
 	if err := s.forum.UnblockInstance(c.Request().Context(), viewer(c), domain, c.FormValue("reason")); err != nil {
 		return err
 	}
-	s.setFlash(c, domain+" is no longer blocked.")
+	s.setFlash(c, s.t(c, "staff.instances.unblocked", "Domain", domain))
 	return c.Redirect(http.StatusSeeOther, "/admin/instances")
 }
 
@@ -100,7 +103,7 @@ func (s *Server) renderAdminUsers(c echo.Context, status int, f Form, picked []s
 	for _, p := range picked {
 		d.Picked[p] = true
 	}
-	p := s.page(c, "Roles")
+	p := s.page(c, s.t(c, "staff.nav.roles"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = d
@@ -135,15 +138,15 @@ func (s *Server) adminSetRole(c echo.Context) error {
 		}
 		f := formFrom(c, err)
 		if notFound {
-			f.Errors = map[string]string{"username": "no member with that name here"}
+			f.Errors = map[string]string{"username": s.t(c, "staff.roles.no_such_member")}
 			f.Error = ""
 		}
 		return s.renderAdminUsers(c, http.StatusUnprocessableEntity, f, cats)
 	}
-	msg := u.Username + " is now " + u.Role
-	if len(cats) > 0 {
-		msg += " in " + strings.Join(cats, ", ")
+	if role := roleName(s.lang(c), u.Role); len(cats) > 0 {
+		s.setFlash(c, s.t(c, "staff.roles.now_in", "Name", u.Username, "Role", role, "Categories", strings.Join(cats, ", ")))
+	} else {
+		s.setFlash(c, s.t(c, "staff.roles.now", "Name", u.Username, "Role", role))
 	}
-	s.setFlash(c, msg+".")
 	return c.Redirect(http.StatusSeeOther, "/admin/users")
 }

@@ -73,7 +73,7 @@ func (s *Server) heldPage(c echo.Context) error {
 	if h.State == models.HeldApproved && h.PostID != nil {
 		return c.Redirect(http.StatusSeeOther, "/p/"+strconv.FormatInt(*h.PostID, 10))
 	}
-	p := s.page(c, "Waiting for approval")
+	p := s.page(c, s.t(c, "staff.held.title"))
 	p.NoIndex = true
 	p.Data = h
 	return s.tmpl.render(c, http.StatusOK, "held", p)
@@ -101,7 +101,7 @@ func (s *Server) vouch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, u.Name()+" is out of the sandbox: their posts no longer wait for approval.")
+	s.setFlash(c, s.t(c, "staff.queue.vouched", "Name", u.Name()))
 	return c.Redirect(http.StatusSeeOther, profilePath(u))
 }
 
@@ -135,7 +135,7 @@ func (s *Server) renderWatchedWords(c echo.Context, status int, f Form) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Watched words")
+	p := s.page(c, s.t(c, "staff.watched.title"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = WatchedWordsData{Words: ws}
@@ -152,7 +152,7 @@ func (s *Server) addWatchedWord(c echo.Context) error {
 		}
 		return s.renderWatchedWords(c, http.StatusUnprocessableEntity, formFrom(c, err))
 	}
-	s.setFlash(c, "Watched word added.")
+	s.setFlash(c, s.t(c, "staff.watched.added"))
 	return c.Redirect(http.StatusSeeOther, "/mod/watched-words")
 }
 
@@ -164,7 +164,7 @@ func (s *Server) removeWatchedWord(c echo.Context) error {
 	if err := s.forum.RemoveWatchedWord(c.Request().Context(), viewer(c), id); err != nil {
 		return err
 	}
-	s.setFlash(c, "Watched word removed.")
+	s.setFlash(c, s.t(c, "staff.watched.removed"))
 	return c.Redirect(http.StatusSeeOther, "/mod/watched-words")
 }
 

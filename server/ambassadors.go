@@ -63,7 +63,7 @@ func (s *Server) renderAmbassadors(c echo.Context, status int, f Form) error {
 	for _, cat := range cats {
 		d.Categories[cat.ID] = cat.Slug
 	}
-	p := s.page(c, "Ambassadors")
+	p := s.page(c, s.t(c, "staff.ambassadors.title"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = d
@@ -86,11 +86,11 @@ func (s *Server) appointAmbassador(c echo.Context) error {
 		if errors.Is(err, forum.ErrNotFound) {
 			// A mistyped name is a form mistake, not a missing page.
 			return s.renderAmbassadors(c, http.StatusUnprocessableEntity, formFrom(c,
-				&forum.ValidationError{Fields: map[string]string{"username": "no member is called that; check the spelling"}}))
+				&forum.ValidationError{Fields: map[string]string{"username": s.t(c, "staff.ambassadors.no_such_member")}}))
 		}
 		return err
 	}
-	s.setFlash(c, u.Username+" is now "+u.Role+".")
+	s.setFlash(c, s.t(c, "staff.roles.now", "Name", u.Username, "Role", roleName(s.lang(c), u.Role)))
 	return c.Redirect(http.StatusSeeOther, "/mod/ambassadors")
 }
 
@@ -103,13 +103,13 @@ func (s *Server) editThreadMeta(c echo.Context) error {
 	if err != nil {
 		if ve, ok := forum.AsValidation(err); ok {
 			for _, msg := range ve.Fields {
-				s.setFlash(c, "Not saved: "+msg+".")
+				s.setFlash(c, s.t(c, "staff.ambassadors.not_saved", "Error", msg))
 			}
 			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
 		}
 		return err
 	}
-	s.setFlash(c, "Title and tags saved.")
+	s.setFlash(c, s.t(c, "staff.ambassadors.meta_saved"))
 	return c.Redirect(http.StatusSeeOther, threadURL(t))
 }
 

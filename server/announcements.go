@@ -51,7 +51,7 @@ func (s *Server) renderAnnouncements(c echo.Context, status int, form Form) erro
 	for _, cat := range cats {
 		d.CatNames[cat.ID] = cat.Name
 	}
-	p := s.page(c, "Scheduled announcements")
+	p := s.page(c, s.t(c, "staff.announcements.title"))
 	p.NoIndex = true
 	p.Form = form
 	p.Data = d
@@ -73,10 +73,10 @@ func (s *Server) scheduleForm(c echo.Context) error {
 		return err
 	}
 	if st.ThreadID != nil {
-		s.setFlash(c, "Published.")
+		s.setFlash(c, s.t(c, "staff.announcements.published"))
 		return c.Redirect(http.StatusSeeOther, "/t/"+itoa64(*st.ThreadID))
 	}
-	s.setFlash(c, "Scheduled for "+st.PublishAt.Format("2 Jan 2006 15:04")+" UTC.")
+	s.setFlash(c, s.t(c, "staff.announcements.scheduled_for", "When", s.lang(c).DateTime(st.PublishAt)))
 	return c.Redirect(http.StatusSeeOther, "/community/announcements")
 }
 
@@ -88,7 +88,7 @@ func (s *Server) cancelScheduled(c echo.Context) error {
 	if err := s.forum.CancelScheduled(c.Request().Context(), viewer(c), id); err != nil {
 		return err
 	}
-	s.setFlash(c, "Cancelled.")
+	s.setFlash(c, s.t(c, "staff.announcements.cancelled"))
 	return c.Redirect(http.StatusSeeOther, "/community/announcements")
 }
 
@@ -100,7 +100,7 @@ func (s *Server) endBanner(c echo.Context) error {
 	if err := s.forum.EndBanner(c.Request().Context(), viewer(c), id); err != nil {
 		return err
 	}
-	s.setFlash(c, "The banner is down.")
+	s.setFlash(c, s.t(c, "staff.announcements.banner_down"))
 	return c.Redirect(http.StatusSeeOther, "/community/announcements")
 }
 

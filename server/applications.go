@@ -31,7 +31,7 @@ func (s *Server) modApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Applications")
+	p := s.page(c, s.t(c, "staff.applications.title"))
 	p.NoIndex = true
 	p.Data = apps
 	return s.tmpl.render(c, http.StatusOK, "mod_applications", p)
@@ -58,9 +58,9 @@ func (s *Server) modDecideApplication(approve bool) echo.HandlerFunc {
 			return err
 		}
 		if approve {
-			s.setFlash(c, "Application approved: the member can log in.")
+			s.setFlash(c, s.t(c, "staff.applications.approved"))
 		} else {
-			s.setFlash(c, "Application rejected: the account was removed.")
+			s.setFlash(c, s.t(c, "staff.applications.rejected"))
 		}
 		return c.Redirect(http.StatusSeeOther, "/mod/applications")
 	}

@@ -100,7 +100,7 @@ func (s *Server) renderCampaigns(c echo.Context, status int, form Form) error {
 	for i := range list {
 		d.Campaigns = append(d.Campaigns, s.campaignJSON(&list[i]))
 	}
-	p := s.page(c, "Campaigns")
+	p := s.page(c, s.t(c, "staff.campaigns.title"))
 	p.NoIndex = true
 	p.Form = form
 	p.Data = d
@@ -125,7 +125,7 @@ func (s *Server) createCampaignForm(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Campaign "+camp.Name+" created. Share its signup link: "+s.campaignJSON(camp).SignupURL)
+	s.setFlash(c, s.t(c, "staff.campaigns.created", "Name", camp.Name, "URL", s.campaignJSON(camp).SignupURL))
 	return c.Redirect(http.StatusSeeOther, "/community/campaigns/"+url.PathEscape(camp.Slug))
 }
 
@@ -143,14 +143,15 @@ func (s *Server) campaignPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ch := Chart{ID: "chart-campaign", Title: "Posts with #" + r.Campaign.Hashtag + " per day", Unit: "posts",
-		Desc: "Posts carrying the campaign's hashtag, one bar per day of the campaign."}
+	l := s.lang(c)
+	ch := Chart{ID: "chart-campaign", Title: l.T("staff.campaign.chart_title", "Hashtag", r.Campaign.Hashtag), Unit: l.T("staff.campaign.chart_unit"),
+		Desc: l.T("staff.campaign.chart_desc")}
 	for _, d := range r.Days {
 		ch.Points = append(ch.Points, Point{Label: d.Day.Format("01-02"), Value: float64(d.Posts)})
 	}
 	p := s.page(c, r.Campaign.Name)
 	p.NoIndex = true
-	p.Data = CampaignData{Campaign: s.campaignJSON(r.Campaign), Report: r, Chart: BarChart(ch), Percent: Percent(r.Progress),
+	p.Data = CampaignData{Campaign: s.campaignJSON(r.Campaign), Report: r, Chart: BarChart(ch), Percent: percentIn(l, r.Progress),
 		Value: int(r.Progress * 100)}
 	return s.tmpl.render(c, http.StatusOK, "campaign", p)
 }

@@ -45,7 +45,7 @@ type CommunityData struct {
 	Presets   []RangePreset
 	// Tiles sum the window up against the previous one of equal length
 	// (PrevFrom..PrevTo, both days included).
-	Tiles            []forum.StatsTile
+	Tiles            []StatTile
 	Days             int
 	PrevFrom, PrevTo string
 }
@@ -72,7 +72,7 @@ func (s *Server) communityPage(c echo.Context) error {
 			return err
 		}
 	}
-	p := s.page(c, "Community")
+	p := s.page(c, s.t(c, "staff.community.title"))
 	p.NoIndex = true
 	p.Data = d
 	return s.tmpl.render(c, http.StatusOK, "community", p)
@@ -99,7 +99,8 @@ func (s *Server) communityAnalytics(c echo.Context, d *CommunityData) error {
 	if err != nil {
 		return err
 	}
-	d.Tiles = forum.StatsTiles(st, prev)
+	l := s.lang(c)
+	d.Tiles = statTiles(l, forum.StatsTiles(st, prev))
 	if d.Range.Values["from"] == "" && d.Range.Values["to"] == "" {
 		d.Range.Values["from"], d.Range.Values["to"] = j.From, j.To
 	}
@@ -108,23 +109,24 @@ func (s *Server) communityAnalytics(c echo.Context, d *CommunityData) error {
 	last, _ := time.Parse("2006-01-02", j.To)
 	for _, n := range []int{7, 30, 90} {
 		u := url.Values{"from": {last.AddDate(0, 0, -(n - 1)).Format("2006-01-02")}, "to": {j.To}}
-		d.Presets = append(d.Presets, RangePreset{Label: strconv.Itoa(n) + " days", URL: "/community?" + u.Encode()})
+		d.Presets = append(d.Presets, RangePreset{Label: l.N("staff.community.preset_days", n), URL: "/community?" + u.Encode()})
 	}
 	series := func(id, title, unit string, val func(DayStatsJSON) int64) Chart {
-		ch := Chart{ID: id, Title: title, Unit: unit, Desc: title + " from " + j.From + " to " + j.To + ", one value per day."}
+		title, unit = l.T(title), l.T(unit)
+		ch := Chart{ID: id, Title: title, Unit: unit, Desc: l.T("staff.community.chart_desc", "Title", title, "From", j.From, "To", j.To)}
 		for _, day := range j.Days {
 			ch.Points = append(ch.Points, Point{Label: day.Day[5:], Value: float64(val(day))})
 		}
 		return ch
 	}
 	d.Charts = []Chart{
-		LineChart(series("chart-dau", "Active members per day", "members", func(x DayStatsJSON) int64 { return x.DAU })),
-		BarChart(series("chart-posts", "Posts per day", "posts", func(x DayStatsJSON) int64 { return x.Posts })),
-		BarChart(series("chart-threads", "New threads per day", "threads", func(x DayStatsJSON) int64 { return x.Threads })),
-		BarChart(series("chart-members", "New members per day", "members", func(x DayStatsJSON) int64 { return x.NewMembers })),
+		LineChart(series("chart-dau", "staff.community.chart_dau", "staff.community.unit_members", func(x DayStatsJSON) int64 { return x.DAU })),
+		BarChart(series("chart-posts", "staff.community.chart_posts", "staff.community.unit_posts", func(x DayStatsJSON) int64 { return x.Posts })),
+		BarChart(series("chart-threads", "staff.community.chart_threads", "staff.community.unit_threads", func(x DayStatsJSON) int64 { return x.Threads })),
+		BarChart(series("chart-members", "staff.community.chart_members", "staff.community.unit_members", func(x DayStatsJSON) int64 { return x.NewMembers })),
 	}
-	ttfr := Chart{ID: "chart-ttfr", Title: "Median time to first response by category (minutes)", Unit: "minutes",
-		Desc: "Median minutes until someone other than the author answered, for threads started from " + j.From + " to " + j.To + "."}
+	ttfr := Chart{ID: "chart-ttfr", Title: l.T("staff.community.chart_ttfr"), Unit: l.T("staff.community.unit_minutes"),
+		Desc: l.T("staff.community.chart_ttfr_desc", "From", j.From, "To", j.To)}
 	for _, cat := range j.Categories {
 		ttfr.Points = append(ttfr.Points, Point{Label: cat.Name, Value: float64(cat.TTFRMedianSeconds/6) / 10})
 	}
@@ -142,17 +144,6 @@ func (s *Server) communityAnalytics(c echo.Context, d *CommunityData) error {
 		}
 	}
 	return nil
-}
-
-// Percent formats a share as the page shows it; templates have no
-// arithmetic.
-func Percent(share float64) string {
-	return strconv.FormatFloat(share*100, 'f', 0, 64) + "%"
-}
-
-// Minutes formats a wait in seconds as minutes with one decimal.
-func Minutes(seconds int64) string {
-	return strconv.FormatFloat(float64(seconds)/60, 'f', 1, 64)
 }
 
 // assignForm is the queue's assignment form: the same domain call as
@@ -173,7 +164,7 @@ func (s *Server) assignForm(c echo.Context) error {
 	if d := strings.TrimSpace(c.FormValue("due")); d != "" {
 		t, err := time.Parse("2006-01-02", d)
 		if err != nil {
-			s.setFlash(c, "Not assigned: use a due date like 2026-01-31.")
+			s.setFlash(c, s.t(c, "staff.community.bad_due"))
 			return c.Redirect(http.StatusSeeOther, back)
 		}
 		t = t.Add(24*time.Hour - time.Second) // due by the end of that day (UTC)
@@ -185,12 +176,12 @@ func (s *Server) assignForm(c echo.Context) error {
 		if msg == "" {
 			msg = ve.Error()
 		}
-		s.setFlash(c, "Not assigned: "+msg+".")
+		s.setFlash(c, s.t(c, "staff.community.not_assigned", "Error", msg))
 		return c.Redirect(http.StatusSeeOther, back)
 	}
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "Assigned to "+assignee.Username+".")
+	s.setFlash(c, s.t(c, "staff.community.assigned", "Name", assignee.Username))
 	return c.Redirect(http.StatusSeeOther, back)
 }

@@ -136,7 +136,7 @@ func (s *Server) renderAdminInvites(c echo.Context, status int, f Form, newURL s
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Invites")
+	p := s.page(c, s.t(c, "staff.invites.heading"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = AdminInvitesData{Invites: invs, NewURL: newURL, Now: s.forum.Now()}
@@ -174,6 +174,6 @@ func (s *Server) adminRevokeInvite(c echo.Context) error {
 	if err := s.forum.RevokeInvite(c.Request().Context(), viewer(c), id); err != nil {
 		return err
 	}
-	s.setFlash(c, "Invite withdrawn.")
+	s.setFlash(c, s.t(c, "staff.invites.withdrawn_flash"))
 	return c.Redirect(http.StatusSeeOther, "/admin/invites")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) renderQueue(c echo.Context, status int, f Form, errItem int64) 
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Moderation")
+	p := s.page(c, s.t(c, "staff.queue.title"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = ModQueueData{Queue: q, ErrItem: errItem}
@@ -57,7 +58,7 @@ func (s *Server) modResolve(c echo.Context) error {
 	if err := s.forum.ResolveQueueItemWithReason(c.Request().Context(), viewer(c), id, action, c.FormValue("note"), c.FormValue("reason")); err != nil {
 		return s.queueFormError(c, id, err)
 	}
-	s.setFlash(c, "Queue item resolved: "+action+".")
+	s.setFlash(c, s.t(c, "staff.queue.resolved_flash", "Action", queueWord(s.lang(c), action)))
 	return c.Redirect(http.StatusSeeOther, "/mod")
 }
 
@@ -66,9 +67,9 @@ type ModAuditData struct {
 	Filter forum.AuditFilter
 	Page   *forum.AuditPage
 	// Sentences tell Page.Entries in words, in the same order; Kinds is
-	// the filter's list, from the same table.
+	// the filter's list of actions, from the same table.
 	Sentences []forum.AuditSentence
-	Kinds     []forum.AuditKind
+	Kinds     []string
 	// NextURL keeps the filter on the link to older entries.
 	NextURL string
 }
@@ -86,13 +87,13 @@ func (s *Server) modAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := ModAuditData{Filter: f, Page: page, Sentences: sentences, Kinds: forum.AuditKinds()}
+	d := ModAuditData{Filter: f, Page: page, Sentences: sentences, Kinds: forum.AuditActions()}
 	if page.Next != "" {
 		q := c.QueryParams()
 		q.Set("before", page.Next)
 		d.NextURL = "/mod/audit?" + q.Encode()
 	}
-	p := s.page(c, "Audit log")
+	p := s.page(c, s.t(c, "staff.nav.audit"))
 	p.NoIndex = true
 	p.Data = d
 	return s.tmpl.render(c, http.StatusOK, "mod_audit", p)
@@ -108,7 +109,7 @@ func (s *Server) modThread(c echo.Context) error {
 	if v := c.FormValue("into"); v != "" {
 		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
 		if err != nil || n < 1 {
-			s.setFlash(c, "Merge: give the number of the thread to merge into.")
+			s.setFlash(c, s.t(c, "staff.thread_tools.merge_number"))
 			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
 		}
 		a.Into = n
@@ -118,13 +119,13 @@ func (s *Server) modThread(c echo.Context) error {
 		// value comes back as a notice there rather than a bare error page.
 		if ve, ok := forum.AsValidation(err); ok {
 			for _, msg := range ve.Fields {
-				s.setFlash(c, "Not done: "+msg+".")
+				s.setFlash(c, s.t(c, "staff.thread_tools.not_done", "Error", msg))
 			}
 			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))
 		}
 		return err
 	}
-	s.setFlash(c, threadToolDone(op, a))
+	s.setFlash(c, threadToolDone(s.lang(c), op, a))
 	if a.Into != 0 {
 		id = a.Into
 	}
@@ -182,31 +183,17 @@ func (s *Server) flagPost(c echo.Context) error {
 }
 
 // threadToolDone says what a thread tool did, in a sentence for the flash.
-func threadToolDone(op string, a threadToolArgs) string {
+func threadToolDone(l *i18n.Lang, op string, a threadToolArgs) string {
 	switch op {
-	case "lock":
-		return "Thread locked: only moderators can reply now."
-	case "unlock":
-		return "Thread unlocked: members can reply again."
-	case "pin":
-		return "Thread pinned to the top of its category."
-	case "unpin":
-		return "Thread unpinned."
-	case "pin_global":
-		return "Thread pinned on the home page."
-	case "unpin_global":
-		return "Thread unpinned from the home page."
+	case "lock", "unlock", "pin", "unpin", "pin_global", "unpin_global", "merge", "fetch_replies":
+		return l.T("staff.thread_tools." + op)
 	case "move":
-		return "Thread moved to " + strings.TrimSpace(a.Category) + "."
-	case "merge":
-		return "Threads merged: the posts are now in this thread."
-	case "fetch_replies":
-		return "Fetching missed replies from the fediverse: they appear here within a few minutes."
+		return l.T("staff.thread_tools.move", "Category", strings.TrimSpace(a.Category))
 	case "slow_mode":
 		if secs := forum.SlowModeSeconds(a.Interval); secs > 0 {
-			return "Slow mode on: one post every " + forum.SlowModeEvery(secs) + " per member."
+			return l.T("staff.thread_tools.slow_mode_on", "Every", durationWords(l, secs))
 		}
-		return "Slow mode turned off."
+		return l.T("staff.thread_tools.slow_mode_off")
 	}
-	return "Thread updated."
+	return l.T("staff.thread_tools.updated")
 }

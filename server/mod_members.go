@@ -45,7 +45,7 @@ type ModMembersData struct {
 func (s *Server) modMembers(c echo.Context) error {
 	f := memberFilter(c)
 	d := ModMembersData{Filter: f, Page: &forum.MemberPage{}}
-	p := s.page(c, "Members")
+	p := s.page(c, s.t(c, "staff.members.title"))
 	p.NoIndex = true
 	status := http.StatusOK
 	page, err := s.forum.Members(c.Request().Context(), viewer(c), f)
@@ -110,7 +110,7 @@ func (s *Server) modEndMemberSession(c echo.Context) error {
 	if err := s.forum.EndMemberSession(c.Request().Context(), viewer(c), name, c.FormValue("session")); err != nil {
 		return err
 	}
-	s.setFlash(c, "Session signed out.")
+	s.setFlash(c, s.t(c, "staff.members.session_ended"))
 	return redirectLocal(c, memberRecordPath(name))
 }
 

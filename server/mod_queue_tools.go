@@ -72,7 +72,7 @@ func (s *Server) modClaim(c echo.Context) error {
 	if err != nil {
 		return s.queueFormError(c, id, err)
 	}
-	return s.queueDone(c, id, "Queue item updated.")
+	return s.queueDone(c, id, s.t(c, "staff.queue.updated"))
 }
 
 func (s *Server) modNote(c echo.Context) error {
@@ -83,7 +83,7 @@ func (s *Server) modNote(c echo.Context) error {
 	if _, err := s.forum.AddQueueNote(c.Request().Context(), viewer(c), id, c.FormValue("note")); err != nil {
 		return s.queueFormError(c, id, err)
 	}
-	return s.queueDone(c, id, "Note added.")
+	return s.queueDone(c, id, s.t(c, "staff.queue.note_added"))
 }
 
 func (s *Server) modAct(c echo.Context) error {
@@ -99,7 +99,7 @@ func (s *Server) modAct(c echo.Context) error {
 		}
 		return s.queueFormError(c, id, err)
 	}
-	return s.queueDone(c, id, "Done: "+op+".")
+	return s.queueDone(c, id, s.t(c, "staff.queue.done", "Op", queueWord(s.lang(c), op)))
 }
 
 // MemberRecordData is the member record page.
@@ -116,7 +116,7 @@ func (s *Server) renderMemberRecord(c echo.Context, status int, f Form) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(c, "Record of "+r.Member.Username)
+	p := s.page(c, s.t(c, "staff.user.title", "Name", r.Member.Username))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = MemberRecordData{Record: r}
@@ -131,7 +131,7 @@ func (s *Server) memberNote(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Note added.")
+	s.setFlash(c, s.t(c, "staff.user.note_added"))
 	return redirectLocal(c, "/mod/users/"+url.PathEscape(name))
 }
 
@@ -143,7 +143,7 @@ func (s *Server) memberWarn(c echo.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "Warning sent.")
+	s.setFlash(c, s.t(c, "staff.user.warning_sent"))
 	return redirectLocal(c, "/mod/users/"+url.PathEscape(name))
 }
 

@@ -65,7 +65,7 @@ func (s *Server) modForward(c echo.Context) error {
 	if err := s.forum.ForwardReport(c.Request().Context(), viewer(c), id, c.FormValue("comment")); err != nil {
 		return err
 	}
-	s.setFlash(c, "Report forwarded to the post's server.")
+	s.setFlash(c, s.t(c, "staff.queue.forwarded"))
 	return c.Redirect(http.StatusSeeOther, "/mod")
 }
 
@@ -73,7 +73,7 @@ func (s *Server) modBlockRemote(c echo.Context) error {
 	if _, err := s.forum.BlockRemoteUser(c.Request().Context(), viewer(c), c.FormValue("actor"), c.FormValue("reason")); err != nil {
 		return err
 	}
-	s.setFlash(c, "Blocked "+c.FormValue("actor")+".")
+	s.setFlash(c, s.t(c, "staff.queue.blocked", "Name", c.FormValue("actor")))
 	return c.Redirect(http.StatusSeeOther, "/mod")
 }
 

@@ -259,14 +259,19 @@ func templateFuncs(a *assets, baseURL string, perPage int, now func() time.Time,
 		"canEditMeta":  forum.CanEditThreadMeta,
 		"isAdmin":      func(u *models.User) bool { return u != nil && u.Role == models.RoleAdmin },
 		"perPage":      func() int { return perPage },
-		"percent":      Percent,
-		"minutes":      Minutes,
+		"percent":      func(share float64) string { return percentIn(l, share) },
+		"minutes":      func(seconds int64) string { return minutesIn(l, seconds) },
 		"slowEvery":    func(secs int) string { return slowEvery(l, secs) },
 		"slowInput":    forum.SlowModeInput,
 		"initial":      userInitials,
 		"userLink":     userLink,
 		"checkedURL":   checkedURL,
 		"memberLink":   func(u *models.User) template.HTML { return memberLink(l, u) },
+		// int lets tn count an int64 (statistics, campaign targets).
+		"int": func(n int64) int { return int(n) },
+		// The audit log's words (audit_sentences.go).
+		"auditLabel":    func(action string) string { return auditLabel(l, action) },
+		"auditSentence": func(sn forum.AuditSentence) template.HTML { return auditSentenceHTML(l, sn) },
 	}
 }
 

@@ -174,7 +174,7 @@ func (s *Server) renderAdminSite(c echo.Context, status int, f Form) error {
 	if _, typed := f.Values["introductions_category"]; !typed {
 		f.Values["introductions_category"] = forum.IntroductionsCategorySlug(s.site(c), public)
 	}
-	p := s.page(c, "Site settings")
+	p := s.page(c, s.t(c, "staff.nav.site_settings"))
 	p.NoIndex = true
 	p.Form = f
 	p.Data = AdminSiteData{Site: p.Site, Categories: public}
@@ -221,7 +221,7 @@ func (s *Server) adminSaveSite(c echo.Context) error {
 		}
 		return s.renderAdminSite(c, http.StatusUnprocessableEntity, formFrom(c, err))
 	}
-	s.setFlash(c, "Site settings saved.")
+	s.setFlash(c, s.t(c, "staff.site.saved"))
 	return c.Redirect(http.StatusSeeOther, "/admin/site")
 }
 
