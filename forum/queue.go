@@ -87,11 +87,11 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 		state = models.QueueItemOpen
 	}
 	if state != models.QueueItemOpen && state != models.QueueItemClaimed && state != models.QueueItemResolved {
-		return nil, &ValidationError{Fields: map[string]string{"state": "use open, claimed or resolved"}}
+		return nil, invalid("state", "errors.queue.use_open_claimed_resolved")
 	}
 	cur, err := parseKeyset(after)
 	if err != nil {
-		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
+		return nil, invalid("after", "errors.common.not_valid_page_cursor")
 	}
 	var items []models.ModQueueItem
 	var counts map[string]int64
@@ -291,11 +291,11 @@ func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.
 		return ErrForbidden
 	}
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > reasonMaxRunes {
-		return &ValidationError{Fields: map[string]string{"note": "use at most 1000 characters of text"}}
+		return invalid("note", "errors.common.use_most_1000_characters")
 	}
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
-		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+		return invalid("reason", "errors.common.use_most_1000_characters")
 	}
 	action = strings.TrimSpace(action)
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -312,7 +312,7 @@ func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.
 		switch action {
 		case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:
 		default:
-			return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
+			return invalid("action", "errors.common.use_approve_dismiss_hide")
 		}
 		if err := s.checkItemRights(ctx, actor, item); err != nil {
 			return err

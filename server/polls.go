@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 )
 
 // Polls on thread pages. A poll is rendered outside the cached post
@@ -167,7 +168,7 @@ func pollFormInput(c echo.Context) (*forum.PollInput, error) {
 		}
 		if err != nil {
 			// Reported by CreateThread with the form's other mistakes.
-			in.ClosesAtError = "use a date and time like 2026-12-01T18:00 (UTC)"
+			in.ClosesAtError = i18n.M("errors.polls.closes_at_format")
 			return in, nil
 		}
 		in.ClosesAt = &t
