@@ -99,6 +99,9 @@ func Invalid(field, id string, kv ...any) *ValidationError {
 	return v.err().(*ValidationError)
 }
 
+// invalidMsg is InvalidMsg, for forum's own checks.
+func invalidMsg(field string, m i18n.Msg) *ValidationError { return InvalidMsg(field, m) }
+
 // invalid is Invalid, for forum's own checks.
 func invalid(field, id string, kv ...any) *ValidationError { return Invalid(field, id, kv...) }
 
@@ -136,8 +139,9 @@ func AsValidation(err error) (*ValidationError, bool) {
 	return ve, ok
 }
 
-// invalidMsg is invalid for a message made by a check shared between forms.
-func invalidMsg(field string, m i18n.Msg) *ValidationError {
+// InvalidMsg is Invalid for a message made already (a check shared
+// between forms, a TooLargeError's message).
+func InvalidMsg(field string, m i18n.Msg) *ValidationError {
 	v := validation{}
 	v.addMsg(field, m)
 	return v.err().(*ValidationError)
@@ -168,4 +172,21 @@ func longTime(t time.Time) i18n.Msg {
 func shortTime(t time.Time) i18n.Msg {
 	t = t.UTC()
 	return i18n.M("errors.date.short", "Day", t.Day(), "Month", i18n.M(shortMonths[t.Month()-1]), "Year", t.Year(), "Time", t.Format("15:04"))
+}
+
+// With is e with one more field's message (id and placeholders as for
+// Invalid), unless that field has one already; e may be nil.
+func (e *ValidationError) With(field, id string, kv ...any) *ValidationError {
+	v := validation{}
+	if e != nil {
+		for k, f := range e.Fields {
+			if m, ok := e.Msgs[k]; ok {
+				v[k] = m
+			} else {
+				v[k] = i18n.M("errors.text", "Text", f)
+			}
+		}
+	}
+	v.add(field, id, kv...)
+	return v.err().(*ValidationError)
 }

@@ -147,37 +147,34 @@ func (s *Service) RevokeInvite(ctx context.Context, actor *models.User, id int64
 	})
 }
 
-// InviteState is what an invite token is worth now: "" when it admits a
+// InviteState is what an invite token is worth now: a zero Msg when it admits a
 // sign-up, else the message to show.
 func (s *Service) InviteState(ctx context.Context, token string) i18n.Msg {
 	_, msg, _ := s.inviteFor(ctx, token)
-	if msg == "" {
-		return i18n.Msg{}
-	}
-	return i18n.M(msg)
+	return msg
 }
 
 // inviteFor is the invite token's invite and, when it does not admit a
-// sign-up, the id of the message saying why.
-func (s *Service) inviteFor(ctx context.Context, token string) (*models.Invite, string, error) {
+// sign-up, the message saying why (zero when it does).
+func (s *Service) inviteFor(ctx context.Context, token string) (*models.Invite, i18n.Msg, error) {
 	if token == "" {
-		return nil, msgInviteNeeded, nil
+		return nil, i18n.M(msgInviteNeeded), nil
 	}
 	inv, err := s.store.InviteByHash(ctx, hashToken(token))
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, msgInviteInvalid, nil
+		return nil, i18n.M(msgInviteInvalid), nil
 	} else if err != nil {
-		return nil, "", err
+		return nil, i18n.Msg{}, err
 	}
 	switch {
 	case inv.RevokedAt != nil:
-		return inv, msgInviteRevoked, nil
+		return inv, i18n.M(msgInviteRevoked), nil
 	case !s.now().Before(inv.ExpiresAt):
-		return inv, msgInviteExpired, nil
+		return inv, i18n.M(msgInviteExpired), nil
 	case inv.UsesLeft <= 0:
-		return inv, msgInviteUsedUp, nil
+		return inv, i18n.M(msgInviteUsedUp), nil
 	}
-	return inv, "", nil
+	return inv, i18n.Msg{}, nil
 }
 
 // admitSignup applies the sign-up mode inside SignUp's transaction, for
@@ -208,17 +205,17 @@ func (s *Service) admitSignup(ctx context.Context, n int64, in *SignUpInput) (in
 		if err != nil {
 			return nil, "", err
 		}
-		if msg == "" {
+		if msg.IsZero() {
 			ok, err := s.store.UseInvite(ctx, inv.ID, s.now())
 			if err != nil {
 				return nil, "", err
 			}
 			if !ok {
-				msg = msgInviteUsedUp
+				msg = i18n.M(msgInviteUsedUp)
 			}
 		}
-		if msg != "" {
-			return nil, "", invalid("invite", msg)
+		if !msg.IsZero() {
+			return nil, "", invalidMsg("invite", msg)
 		}
 		return inv, "", nil
 	}

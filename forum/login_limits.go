@@ -156,7 +156,7 @@ func (s *Service) trustFor(ctx context.Context, u *models.User, k loginKeys) (lo
 type loginBound struct {
 	filter  models.LoginAttemptFilter
 	max     int64
-	message string // the id of the refusal, with {{.Wait}}
+	msgID   string // the refusal, with {{.Wait}}
 	account bool   // the account-wide bound, whose tripping alerts the owner
 }
 
@@ -165,18 +165,18 @@ func boundsFor(k loginKeys, t loginTrust) []loginBound {
 	if t.device {
 		return []loginBound{{
 			filter: models.LoginAttemptFilter{AccountKey: k.account, DeviceKey: k.device}, max: maxFailuresPerDevice,
-			message: "errors.login_limits.device",
+			msgID: "errors.login_limits.device",
 		}}
 	}
 	b := []loginBound{
 		{filter: models.LoginAttemptFilter{AccountKey: k.account, AddrKey: k.addr}, max: maxFailuresAccountAddr,
-			message: "errors.login_limits.account_addr"},
+			msgID: "errors.login_limits.account_addr"},
 		{filter: models.LoginAttemptFilter{AddrKey: k.addr}, max: maxFailuresPerAddr,
-			message: "errors.login_limits.addr"},
+			msgID: "errors.login_limits.addr"},
 	}
 	if !t.addr {
 		b = append(b, loginBound{filter: models.LoginAttemptFilter{AccountKey: k.account}, max: maxFailuresPerAccount, account: true,
-			message: "errors.login_limits.account"})
+			msgID: "errors.login_limits.account"})
 	}
 	return b
 }
@@ -206,7 +206,7 @@ func (s *Service) checkLoginLimits(ctx context.Context, u *models.User, k loginK
 				return err
 			}
 		}
-		return rateLimited(wait, b.message, "Wait", waitWords(wait))
+		return rateLimited(wait, b.msgID, "Wait", waitWords(wait))
 	}
 	return nil
 }

@@ -97,7 +97,7 @@ func (s *Server) unsubscribePage(c echo.Context, token string, u *forum.Unsubscr
 	d := UnsubscribeData{Token: token, Done: done}
 	switch {
 	case errors.Is(err, forum.ErrBadUnsubscribe), errors.Is(err, forum.ErrNotFound):
-		status, d.Error, d.Done = http.StatusBadRequest, forum.ErrBadUnsubscribe.Error(), false
+		status, d.Error, d.Done = http.StatusBadRequest, errorText(c, forum.ErrBadUnsubscribe), false
 	case err != nil:
 		return err
 	default:

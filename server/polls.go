@@ -87,7 +87,7 @@ func (s *Server) votePoll(c echo.Context) error {
 	for _, raw := range params["option"] {
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil {
-			return s.voteRefused(c, id, &forum.ValidationError{Fields: map[string]string{"options": "choose one of the poll's options"}})
+			return s.voteRefused(c, id, forum.Invalid("options", "errors.server.choose_poll_option"))
 		}
 		choices = append(choices, n)
 	}
@@ -129,9 +129,9 @@ func (s *Server) voteRefused(c echo.Context, pollID int64, err error) error {
 	case invalid && len(ve.Fields) > 0 && ve.Fields["options"] == "choose an option":
 		msg = "Your vote was not counted: tick an option first."
 	case invalid && ve.Fields["options"] != "":
-		msg = "Your vote was not counted: " + ve.Fields["options"] + "."
+		msg = "Your vote was not counted: " + fieldErrors(c, ve)["options"] + "."
 	default:
-		msg = "Your vote was not counted: " + err.Error()
+		msg = "Your vote was not counted: " + errorText(c, err)
 	}
 	s.setFlash(c, msg)
 	anchor := "#poll-" + strconv.FormatInt(pollID, 10)
