@@ -213,7 +213,7 @@ func (s *Service) Appeal(ctx context.Context, member *models.User, auditID int64
 	return a, err
 }
 
-var errAlreadyAppealed = &conflictError{"you have already appealed this action; a moderator will look at it"}
+var errAlreadyAppealed = &conflictError{"errors.conflicts.already_appealed"}
 
 // AppealSuspended lets a suspended member appeal from the login page: they
 // prove who they are with their password again, since they cannot log in.

@@ -19,7 +19,7 @@ const DefaultFlagHideThreshold = 3
 const flagMessageMaxRunes = 1000
 
 // ErrAlreadyFlagged is returned when a member flags a post a second time.
-var ErrAlreadyFlagged error = &conflictError{"you have already flagged this post"}
+var ErrAlreadyFlagged error = &conflictError{"errors.conflicts.already_flagged"}
 
 // HiddenPlaceholder is what non-staff see instead of a hidden post's body.
 const HiddenPlaceholder = "This post is hidden pending review."

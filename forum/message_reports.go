@@ -29,7 +29,7 @@ type ReportedMessage struct {
 }
 
 // ErrAlreadyReported: the member reported this message before.
-var ErrAlreadyReported = &conflictError{"you already reported this message"}
+var ErrAlreadyReported = &conflictError{"errors.conflicts.already_reported"}
 
 // ReportMessage reports message id of conversation convID, which actor
 // must be in (any other message is ErrNotFound), to the review queue.

@@ -69,6 +69,8 @@ func f(v validation, msg string) error {
 	_ = &RateLimitError{Message: "slow down"}
 	_ = &RateLimitError{Message: "slow down", Msg: m}
 	_ = forbidden("You cannot.")
+	_ = &conflictError{"errors.x.fine"}
+	_ = &conflictError{"taken already"}
 	acc.add(&posts[0])
 	return nil
 }`
@@ -81,6 +83,7 @@ func f(v validation, msg string) error {
 		`x.go:12:7: a ValidationError literal: use invalid, Invalid or validation`,
 		`x.go:13:7: a RateLimitError without its catalog message (Msg)`,
 		`x.go:15:6: forbidden(...) with "You cannot."`,
+		`x.go:17:7: a conflictError without a message id`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("found\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -172,6 +175,9 @@ func rawMessages(t *testing.T, name, src string) []string {
 				typ = x.Name
 			case *ast.SelectorExpr:
 				typ = x.Sel.Name
+			}
+			if (typ == "conflictError" || typ == "pollError") && (len(n.Elts) != 1 || !isID(n.Elts[0])) {
+				out = append(out, at(n)+": a "+typ+" without a message id")
 			}
 			if typ == "ValidationError" && base != "errors.go" {
 				out = append(out, at(n)+": a ValidationError literal: use invalid, Invalid or validation")

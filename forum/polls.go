@@ -65,15 +65,19 @@ type PollOptionView struct {
 
 // pollError is a refused vote: a conflict with the poll's state (already
 // voted, closed), answered 409 with its message.
-type pollError struct{ msg string }
+type pollError struct{ id string } // a message id (errors.conflicts.*)
 
-func (e *pollError) Error() string        { return e.msg }
+func (e *pollError) Error() string { return i18n.M(e.id).String() }
+
+// UserMessage is the refusal in the reader's language (i18n.MsgOf).
+func (e *pollError) UserMessage() i18n.Msg { return i18n.M(e.id) }
+
 func (e *pollError) Is(target error) bool { return target == ErrConflict }
 
 // Refusals a vote can meet.
 var (
-	ErrAlreadyVoted = &pollError{"you have already voted in this poll"}
-	ErrPollClosed   = &pollError{"this poll is closed"}
+	ErrAlreadyVoted = &pollError{"errors.conflicts.already_voted"}
+	ErrPollClosed   = &pollError{"errors.conflicts.poll_closed"}
 )
 
 // pollClosed reports whether voting has ended at now.

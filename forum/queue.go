@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -363,10 +364,14 @@ func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.
 	})
 }
 
-var errAlreadyResolved = &conflictError{"this queue item is already resolved"}
+var errAlreadyResolved = &conflictError{"errors.conflicts.already_resolved"}
 
 // conflictError is ErrConflict with a message a moderator can act on.
-type conflictError struct{ msg string }
+type conflictError struct{ id string } // a message id (errors.conflicts.*)
 
-func (e *conflictError) Error() string        { return e.msg }
+func (e *conflictError) Error() string { return i18n.M(e.id).String() }
+
+// UserMessage is the refusal in the reader's language (i18n.MsgOf).
+func (e *conflictError) UserMessage() i18n.Msg { return i18n.M(e.id) }
+
 func (e *conflictError) Is(target error) bool { return target == ErrConflict }

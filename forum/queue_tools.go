@@ -109,7 +109,7 @@ func (s *Service) claim(ctx context.Context, actor *models.User, itemID int64, o
 			return err
 		}
 		if !ok {
-			return &conflictError{"this item was claimed or resolved by someone else"}
+			return &conflictError{"errors.conflicts.taken"}
 		}
 		action := "queue.claim"
 		if !on {
