@@ -74,16 +74,19 @@ func (s *Service) ScheduleAccountDeletion(ctx context.Context, member *models.Us
 	case allowed != "choice" && posts == "":
 		posts = allowed
 	case allowed != "choice" && posts != allowed:
-		return time.Time{}, &ValidationError{Fields: map[string]string{"posts": "this forum only allows to " + allowed + " the posts of deleted accounts"}}
+		if allowed == models.DeletePostsErase {
+			return time.Time{}, invalid("posts", "errors.account_deletion.only_allows_erase")
+		}
+		return time.Time{}, invalid("posts", "errors.account_deletion.only_allows_keep")
 	case posts != models.DeletePostsKeep && posts != models.DeletePostsErase:
-		return time.Time{}, &ValidationError{Fields: map[string]string{"posts": "choose whether to keep your posts under \"deleted member\" or erase them"}}
+		return time.Time{}, invalid("posts", "errors.account_deletion.choose_whether_keep_posts")
 	}
 	if in.Password == "" {
-		return time.Time{}, &ValidationError{Fields: map[string]string{"password": "enter your password to confirm"}}
+		return time.Time{}, invalid("password", "errors.account_deletion.enter_password_confirm")
 	}
 	if _, _, _, err := s.checkPassword(ctx, LoginInput{Login: member.Username, Password: in.Password, Addr: in.Addr}); err != nil {
 		if _, ok := AsValidation(err); ok {
-			return time.Time{}, &ValidationError{Fields: map[string]string{"password": "wrong password: check it and try again"}}
+			return time.Time{}, invalid("password", "errors.account_deletion.wrong_password_check_try")
 		}
 		return time.Time{}, err
 	}
@@ -115,7 +118,7 @@ func (s *Service) CancelAccountDeletion(ctx context.Context, member *models.User
 		return ErrUnauthorized
 	}
 	if member.DeleteAt == nil {
-		return &ValidationError{Fields: map[string]string{"deletion": "your account is not scheduled for deletion"}}
+		return invalid("deletion", "errors.account_deletion.account_not_scheduled_deletion")
 	}
 	if err := s.store.UpdateUserFields(ctx, member.ID, map[string]any{"delete_at": nil, "delete_posts": "", "updated_at": s.now()}); err != nil {
 		return err

@@ -62,8 +62,8 @@ func (s *Service) RequestExport(ctx context.Context, member *models.User) (*mode
 			return err
 		}
 		if last != nil && now.Sub(last.CreatedAt) < ExportEvery {
-			return &RateLimitError{RetryAfter: last.CreatedAt.Add(ExportEvery).Sub(now),
-				Message: "you asked for an export in the last 24 hours; you can ask again at " + last.CreatedAt.Add(ExportEvery).Format("2 Jan 2006 15:04 MST")}
+			return rateLimited(last.CreatedAt.Add(ExportEvery).Sub(now), "errors.account_export.too_soon",
+				"At", shortTime(last.CreatedAt.Add(ExportEvery)))
 		}
 		e = &models.AccountExport{UserID: member.ID, State: models.QueuePending, CreatedAt: now, UpdatedAt: now}
 		return s.store.CreateAccountExport(ctx, e)

@@ -71,7 +71,7 @@ func (s *Service) movingMember(actor *models.User, password string, v validation
 		return ErrForbidden
 	}
 	if password == "" || bcrypt.CompareHashAndPassword([]byte(actor.PasswordHash), []byte(password)) != nil {
-		v.add("password", "that is not your current password")
+		v.add("password", "errors.common.not_current_password")
 	}
 	return nil
 }
@@ -81,17 +81,17 @@ func (s *Service) movingMember(actor *models.User, password string, v validation
 func (s *Service) resolveAccount(ctx context.Context, field, handle string) (AliasedAccount, error) {
 	handle = strings.TrimSpace(handle)
 	if handle == "" || len(handle) > 2048 {
-		return AliasedAccount{}, &ValidationError{Fields: map[string]string{field: "enter the account as @name@server.example"}}
+		return AliasedAccount{}, invalid(field, "errors.account_moves.enter_account_name_server")
 	}
 	if s.resolver == nil {
-		return AliasedAccount{}, &ValidationError{Fields: map[string]string{field: "this forum does not federate"}}
+		return AliasedAccount{}, invalid(field, "errors.account_moves.forum_does_not_federate")
 	}
 	acct, err := s.resolver.ResolveAccount(ctx, handle)
 	if err != nil {
-		return AliasedAccount{}, &ValidationError{Fields: map[string]string{field: "that account could not be found: check the name and the server"}}
+		return AliasedAccount{}, invalid(field, "errors.account_moves.account_could_not_found")
 	}
 	if strings.EqualFold(hostOfURL(acct.ID), s.ownHost()) {
-		return AliasedAccount{}, &ValidationError{Fields: map[string]string{field: "that account is on this forum: enter one on another server"}}
+		return AliasedAccount{}, invalid(field, "errors.account_moves.account_forum_enter_one_x")
 	}
 	return acct, nil
 }
@@ -115,7 +115,7 @@ func (s *Service) AddAccountAlias(ctx context.Context, actor *models.User, handl
 		return nil
 	}
 	if len(aliases) >= maxMemberAliases {
-		return &ValidationError{Fields: map[string]string{"alias": "you already have five aliases: remove one first"}}
+		return invalid("alias", "errors.account_moves.already_have_five_aliases")
 	}
 	aliases = append(aliases, acct.ID)
 	return s.setAliases(ctx, actor, aliases)
@@ -152,7 +152,7 @@ func (s *Service) MoveAccount(ctx context.Context, actor *models.User, handle, p
 		return "", err
 	}
 	if actor.MovedTo != "" {
-		return "", &ValidationError{Fields: map[string]string{"target": "you have already moved to " + actor.MovedTo}}
+		return "", invalid("target", "errors.account_moves.already_moved", "Account", actor.MovedTo)
 	}
 	if err := v.err(); err != nil {
 		return "", err
@@ -162,8 +162,7 @@ func (s *Service) MoveAccount(ctx context.Context, actor *models.User, handle, p
 		return "", err
 	}
 	if !slices.Contains(acct.Aliases, s.MemberActorID(actor)) {
-		return "", &ValidationError{Fields: map[string]string{"target": "that account does not list this one as an alias yet: add " +
-			s.MemberActorID(actor) + " to its aliases (on Mastodon: Preferences, Account, Moving from a different account), then try again"}}
+		return "", invalid("target", "errors.account_moves.not_an_alias_yet", "Account", s.MemberActorID(actor))
 	}
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.store.UpdateUserFields(ctx, actor.ID, map[string]any{"moved_to": acct.ID, "updated_at": s.now()}); err != nil {

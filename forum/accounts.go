@@ -116,25 +116,25 @@ func (s *Service) CreateUser(ctx context.Context, in SignUpInput, role string) (
 	in.Email = strings.TrimSpace(in.Email)
 	switch {
 	case !utf8.ValidString(in.Username) || !usernamePattern.MatchString(in.Username):
-		v.add("username", "use 2 to 30 letters, digits or underscores")
+		v.add("username", "errors.accounts.use_2_30_letters")
 	case reservedNames[strings.ToLower(in.Username)]:
-		v.add("username", "that name is reserved")
+		v.add("username", "errors.common.name_reserved")
 	}
 	if addr, err := mail.ParseAddress(in.Email); err != nil || addr.Address != in.Email || len(in.Email) > 254 {
-		v.add("email", "enter an email address like name@example.com")
+		v.add("email", "errors.common.enter_email_address_like")
 	}
 	switch {
 	case in.strict:
-		if p := passwordProblem(in.Password, in.Username, in.Email); p != "" {
-			v.add("password", p)
+		if p := passwordProblem(in.Password, in.Username, in.Email); !p.IsZero() {
+			v.addMsg("password", p)
 		}
 	case utf8.RuneCountInString(in.Password) < minPasswordLength:
-		v.add("password", fmt.Sprintf("use at least %d characters", minPasswordLength))
+		v.add("password", "errors.passwords.too_short", "Min", minPasswordLength)
 	case len(in.Password) > maxPasswordBytes:
-		v.add("password", fmt.Sprintf("use at most %d bytes", maxPasswordBytes))
+		v.add("password", "errors.passwords.too_long", "Max", maxPasswordBytes)
 	}
 	if !validRole(role) {
-		v.add("role", "role must be member, ambassador, moderator or admin")
+		v.add("role", "errors.common.role_must_member_ambassador")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -142,15 +142,15 @@ func (s *Service) CreateUser(ctx context.Context, in SignUpInput, role string) (
 	var u *models.User
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.store.UserByLogin(ctx, in.Username); err == nil {
-			v.add("username", "that username is taken")
+			v.add("username", "errors.accounts.username_taken")
 		}
 		if _, err := s.store.UserByLogin(ctx, in.Email); err == nil {
-			v.add("email", "an account with that email exists; log in instead")
+			v.add("email", "errors.accounts.account_email_exists_log")
 		}
 		if _, err := s.store.CategoryBySlug(ctx, strings.ToLower(in.Username)); err == nil {
-			v.add("username", "that name is taken by a category")
+			v.add("username", "errors.accounts.name_taken_category")
 		} else if owner, _ := s.store.OldSlugOwner(ctx, strings.ToLower(in.Username)); owner != 0 {
-			v.add("username", "that name is taken by a category") // a renamed one's old name still leads there
+			v.add("username", "errors.accounts.name_taken_category") // a renamed one's old name still leads there
 		}
 		if err := v.err(); err != nil {
 			return err
@@ -172,7 +172,7 @@ func (s *Service) CreateUser(ctx context.Context, in SignUpInput, role string) (
 		}
 		if err := s.store.CreateUser(ctx, u); err != nil {
 			if models.IsUniqueViolation(err) {
-				return &ValidationError{Fields: map[string]string{"username": "that username or email is taken"}}
+				return invalid("username", "errors.accounts.username_email_taken")
 			}
 			return err
 		}
@@ -221,7 +221,7 @@ func (s *Service) LogIn(ctx context.Context, in LoginInput) (*LoginResult, error
 		return nil, s.suspendedError(ctx, u, sn)
 	}
 	if u.AwaitingApproval {
-		return nil, &ValidationError{Fields: map[string]string{"login": msgAwaitingApproval}}
+		return nil, invalid("login", msgAwaitingApproval)
 	}
 	// With a second factor the password only earns the second step
 	// (forum/two_factor_login.go); the device is trusted after it.
@@ -238,7 +238,7 @@ func (s *Service) LogIn(ctx context.Context, in LoginInput) (*LoginResult, error
 // errWrongLogin keeps what the member typed in the form and says what to
 // check, without saying whether the account exists.
 func errWrongLogin() error {
-	return &ValidationError{Fields: map[string]string{"login": "wrong username, email or password: check both and try again"}}
+	return invalid("login", "errors.accounts.wrong_username_email_password")
 }
 
 // checkPassword is LogIn without the suspension check and without
@@ -346,7 +346,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string) (s
 	secret := tokenPrefix + randomToken(32)
 	name = strings.TrimSpace(name)
 	if utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
-		return "", &ValidationError{Fields: map[string]string{"name": "use at most 100 characters"}}
+		return "", invalid("name", "errors.accounts.use_most_100_characters")
 	}
 	err := s.store.CreateToken(ctx, &models.Token{UserID: userID, Name: name, Hash: hashToken(secret)})
 	return secret, err

@@ -134,7 +134,7 @@ func (s *Service) AmbassadorReport(ctx context.Context, actor *models.User, from
 		return nil, ErrForbidden
 	}
 	if !from.Before(to) {
-		return nil, &ValidationError{Fields: map[string]string{"from": "the period must start before it ends"}}
+		return nil, invalid("from", "errors.ambassadors.period_must_start_before")
 	}
 	ambs, err := s.store.LocalUsersByRole(ctx, models.RoleAmbassador)
 	if err != nil {
@@ -187,8 +187,8 @@ func (s *Service) EditThreadMeta(ctx context.Context, actor *models.User, thread
 	title = strings.TrimSpace(title)
 	checkText(v, "title", title, titleMinRunes, titleMaxRunes)
 	norm, tagErr := normalizeTags(tags)
-	if tagErr != "" {
-		v.add("tags", tagErr)
+	if !tagErr.IsZero() {
+		v.addMsg("tags", tagErr)
 	}
 	var t *models.Thread
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {

@@ -41,8 +41,8 @@ func (s *Service) ScheduleThread(ctx context.Context, actor *models.User, in Sch
 	checkText(v, "title", in.Title, titleMinRunes, titleMaxRunes)
 	checkText(v, "body", in.Body, 1, bodyMaxRunes)
 	tags, tagErr := normalizeTags(in.Tags)
-	if tagErr != "" {
-		v.add("tags", tagErr)
+	if !tagErr.IsZero() {
+		v.addMsg("tags", tagErr)
 	}
 	now := s.now()
 	publishAt := now
@@ -53,14 +53,14 @@ func (s *Service) ScheduleThread(ctx context.Context, actor *models.User, in Sch
 	if strings.TrimSpace(in.BannerUntil) != "" {
 		if t := parseWhen(v, "banner_until", in.BannerUntil); !t.IsZero() {
 			if !t.After(publishAt) || !t.After(now) {
-				v.add("banner_until", "must be after the publish time")
+				v.add("banner_until", "errors.announcements.must_after_publish_time")
 			}
 			banner = &t
 		}
 	}
 	cat, err := s.store.CategoryBySlug(ctx, strings.ToLower(strings.TrimSpace(in.Category)))
 	if errors.Is(err, models.ErrNotFound) {
-		v.add("category", "choose an existing category")
+		v.add("category", "errors.common.choose_existing_category")
 	} else if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Service) CancelScheduled(ctx context.Context, actor *models.User, id in
 	}
 	ok, err := s.store.UpdateScheduledThread(ctx, id, models.QueuePending, map[string]any{"state": "cancelled", "updated_at": s.now()})
 	if err == nil && !ok {
-		return &ValidationError{Fields: map[string]string{"id": "only a thread not published yet can be cancelled"}}
+		return invalid("id", "errors.announcements.only_thread_not_published")
 	}
 	return err
 }

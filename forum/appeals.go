@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -62,20 +63,25 @@ type Notice struct {
 // SuspendedError is what logging in with the right password gives a
 // suspended member: why, until when, and which action to appeal.
 type SuspendedError struct {
-	Message string
-	Notice  *Notice // nil if the suspension has no audit entry
+	Message string   // in English
+	Msg     i18n.Msg // Message as a catalog message, for people
+	Notice  *Notice  // nil if the suspension has no audit entry
 }
 
 func (e *SuspendedError) Error() string { return e.Message }
 
+// UserMessage is the message in the reader's language (i18n.MsgOf).
+func (e *SuspendedError) UserMessage() i18n.Msg { return e.Msg }
+
 // Unwrap makes a SuspendedError a validation error on "login", so a form
 // shows the message where the member typed their name.
 func (e *SuspendedError) Unwrap() error {
-	return &ValidationError{Fields: map[string]string{"login": e.Message}}
+	return invalidMsg("login", e.Msg)
 }
 
 func (s *Service) suspendedError(ctx context.Context, u *models.User, sn *models.Sanction) error {
-	e := &SuspendedError{Message: sanctionMessage("Your account is suspended", sn) + "."}
+	m := sanctionMessage(models.SanctionSuspend, sn)
+	e := &SuspendedError{Message: m.String(), Msg: m}
 	ns, err := s.notices(ctx, u, []string{"user.suspend"}, 1)
 	if err != nil {
 		return err
@@ -95,7 +101,7 @@ func (s *Service) Warn(ctx context.Context, actor *models.User, username string,
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, &ValidationError{Fields: map[string]string{"reason": "say why: the member reads this"}}
+		return nil, invalid("reason", "errors.appeals.say_why_member_reads")
 	}
 	var w *models.Warning
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -110,12 +116,12 @@ func (s *Service) Warn(ctx context.Context, actor *models.User, username string,
 				return err
 			}
 			if p.UserID != target.ID {
-				return &ValidationError{Fields: map[string]string{"post": "that post is not by this member"}}
+				return invalid("post", "errors.appeals.post_not_member")
 			}
 			cat = t.CategoryID
 		}
 		if !CanWarn(actor, target, cat) {
-			return &ForbiddenError{Message: "You cannot warn this member here."}
+			return forbidden("errors.appeals.cannot_warn")
 		}
 		now := s.now()
 		w = &models.Warning{UserID: target.ID, PostID: postID, Reason: reason, CreatedBy: actor.ID, CreatedAt: now}
@@ -173,7 +179,7 @@ func (s *Service) Appeal(ctx context.Context, member *models.User, auditID int64
 	}
 	message = strings.TrimSpace(message)
 	if message == "" || !utf8.ValidString(message) || utf8.RuneCountInString(message) > appealMaxRunes {
-		return nil, &ValidationError{Fields: map[string]string{"message": "explain in up to 2000 characters why this should be reconsidered"}}
+		return nil, invalid("message", "errors.appeals.explain_up_2000_characters")
 	}
 	var a *models.Appeal
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -207,7 +213,7 @@ func (s *Service) Appeal(ctx context.Context, member *models.User, auditID int64
 	return a, err
 }
 
-var errAlreadyAppealed = &conflictError{"you have already appealed this action; a moderator will look at it"}
+var errAlreadyAppealed = &conflictError{"errors.conflicts.already_appealed"}
 
 // AppealSuspended lets a suspended member appeal from the login page: they
 // prove who they are with their password again, since they cannot log in.
@@ -242,7 +248,7 @@ func (s *Service) decideAppealItem(ctx context.Context, actor *models.User, item
 		return ErrForbidden
 	}
 	if decision != AppealUphold && decision != AppealReverse {
-		return &ValidationError{Fields: map[string]string{"action": "decide an appeal with uphold or reverse"}}
+		return invalid("action", "errors.appeals.decide_appeal_uphold_reverse")
 	}
 	if item.AppealID == nil {
 		return ErrNotFound
@@ -260,11 +266,11 @@ func (s *Service) decideAppealItem(ctx context.Context, actor *models.User, item
 		return mapNotFound(err)
 	}
 	if !outranks(actor, appellant) {
-		return &ForbiddenError{Message: "You cannot decide an appeal by a member whose role is equal to or above yours."}
+		return forbidden("errors.appeals.role_too_high")
 	}
 	if e.ActorID != 0 && e.ActorID != actor.ID {
 		if by, err := s.store.UserByID(ctx, e.ActorID); err == nil && roleRank(by) > roleRank(actor) {
-			return &ForbiddenError{Message: "An administrator took this action; an administrator decides the appeal."}
+			return forbidden("errors.appeals.admin_decides")
 		}
 	}
 	if e.ActorID != 0 && e.ActorID == actor.ID {
@@ -275,7 +281,7 @@ func (s *Service) decideAppealItem(ctx context.Context, actor *models.User, item
 			return err
 		}
 		if others > 0 {
-			return &ForbiddenError{Message: "You took this action, so another moderator reviews the appeal against it."}
+			return forbidden("errors.appeals.own_action")
 		}
 		note = strings.TrimSpace(note + " " + selfReviewNote)
 	}

@@ -2,13 +2,13 @@ package forum
 
 import (
 	"context"
-	"fmt"
 	"html"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -24,20 +24,20 @@ const (
 )
 
 // msgAwaitingApproval is what a waiting account is told at login.
-const msgAwaitingApproval = "Your account is waiting for a moderator to approve your application; you will get an email when it is decided."
+const msgAwaitingApproval = "errors.applications.awaiting_approval"
 
 // ErrNotWaiting is an application already decided.
-var ErrNotWaiting = fmt.Errorf("%w: this application was already decided", ErrConflict)
+var ErrNotWaiting = i18n.Wrap(ErrConflict, "errors.applications.not_waiting")
 
-func checkApplication(text string) (string, string) {
+func checkApplication(text string) (string, i18n.Msg) {
 	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
 	switch {
 	case text == "":
-		return text, "tell the moderators in a few words why you would like to join"
+		return text, i18n.M("errors.applications.say_why")
 	case utf8.RuneCountInString(text) > applicationMaxRunes:
-		return text, fmt.Sprintf("keep it under %d characters", applicationMaxRunes)
+		return text, i18n.M("errors.applications.too_long", "Max", applicationMaxRunes)
 	}
-	return text, ""
+	return text, i18n.Msg{}
 }
 
 // Applications lists the accounts waiting for approval, oldest first.

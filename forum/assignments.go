@@ -50,7 +50,7 @@ func (s *Service) Assign(ctx context.Context, actor *models.User, threadID int64
 		}
 		assignee, err = s.store.UserByUsername(ctx, strings.TrimSpace(username))
 		if err != nil || !canBeAssigned(assignee) {
-			return &ValidationError{Fields: map[string]string{"username": "assign to a moderator, administrator or ambassador of this forum"}}
+			return invalid("username", "errors.assignments.assign_moderator_administrator_ambassador")
 		}
 		now := s.now()
 		a = &models.ThreadAssignment{ThreadID: t.ID, AssigneeID: assignee.ID, DueAt: due, AssignedBy: actor.ID, CreatedAt: now}
@@ -97,7 +97,7 @@ func (s *Service) NeedsResponse(ctx context.Context, actor *models.User, categor
 	}
 	cur, err := parseKeyset(after)
 	if err != nil {
-		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
+		return nil, invalid("after", "errors.common.not_valid_page_cursor")
 	}
 	now := s.now()
 	q := models.NeedsResponseQuery{CreatedBefore: now.Add(-s.needsResponseWait()), After: cur}

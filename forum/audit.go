@@ -73,7 +73,7 @@ func (s *Service) Audit(ctx context.Context, actor *models.User, f AuditFilter, 
 	q := models.AuditQuery{Action: strings.TrimSpace(f.Action), TargetType: strings.TrimSpace(f.TargetType), TargetID: f.TargetID}
 	before, err := parseKeyset(f.Before)
 	if err != nil {
-		return nil, &ValidationError{Fields: map[string]string{"before": "not a valid page cursor"}}
+		return nil, invalid("before", "errors.common.not_valid_page_cursor")
 	}
 	q.Before = before
 	if name := strings.TrimSpace(f.Actor); name != "" {

@@ -41,7 +41,7 @@ type CampaignReport struct {
 func parseWhen(v validation, field, s string) time.Time {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		v.add(field, "must not be empty")
+		v.add(field, "errors.common.must_not_empty")
 		return time.Time{}
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -53,7 +53,7 @@ func parseWhen(v validation, field, s string) time.Time {
 	if t, err := time.Parse(dayLayout, s); err == nil {
 		return t
 	}
-	v.add(field, "use a date like 2026-01-31 or a time like 2026-01-31T17:00:00Z")
+	v.add(field, "errors.campaigns.use_date_like_2026")
 	return time.Time{}
 }
 
@@ -70,21 +70,21 @@ func (s *Service) CreateCampaign(ctx context.Context, actor *models.User, in Cam
 	checkText(v, "name", in.Name, 2, 80)
 	tag := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(in.Hashtag), "#"))
 	if !tagPattern.MatchString(tag) {
-		v.add("hashtag", "use up to 30 letters, digits, - or _")
+		v.add("hashtag", "errors.campaigns.use_up_30_letters")
 	}
 	slug := Slugify(in.Slug, 50)
 	if strings.TrimSpace(in.Slug) == "" {
 		slug = Slugify(in.Name, 50)
 	}
 	if slug == "" {
-		v.add("slug", "use letters or digits")
+		v.add("slug", "errors.campaigns.use_letters_digits")
 	}
 	start, end := parseWhen(v, "starts_at", in.StartsAt), parseWhen(v, "ends_at", in.EndsAt)
 	if !start.IsZero() && !end.IsZero() && !end.After(start) {
-		v.add("ends_at", "must be after the start")
+		v.add("ends_at", "errors.campaigns.must_after_start")
 	}
 	if in.Target < 0 {
-		v.add("target", "must not be negative")
+		v.add("target", "errors.campaigns.must_not_negative")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (s *Service) CreateCampaign(ctx context.Context, actor *models.User, in Cam
 		CreatedBy: actor.ID, CreatedAt: s.now()}
 	if err := s.store.CreateCampaign(ctx, c); err != nil {
 		if models.IsUniqueViolation(err) {
-			return nil, &ValidationError{Fields: map[string]string{"slug": "another campaign uses this address"}}
+			return nil, invalid("slug", "errors.campaigns.another_campaign_uses_address")
 		}
 		return nil, err
 	}

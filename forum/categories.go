@@ -51,19 +51,19 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 	switch {
 	case fromName:
 	case !slugPattern.MatchString(in.Slug):
-		msg := "use 1 to 50 lower-case letters, digits, - or _"
 		if s := Slugify(in.Slug, 50); s != "" {
-			msg += " (for example " + s + ")"
+			v.add("slug", "errors.categories.bad_slug_example", "Example", s)
+		} else {
+			v.add("slug", "errors.categories.bad_slug")
 		}
-		v.add("slug", msg)
 	case reservedNames[in.Slug]:
-		v.add("slug", "that name is reserved")
+		v.add("slug", "errors.common.name_reserved")
 	}
 	if in.Color == "" {
 		in.Color = "#3b82f6"
 	}
 	if !colorPattern.MatchString(in.Color) {
-		v.add("color", "use a colour like #3b82f6")
+		v.add("color", "errors.common.use_colour_like_3b82f6")
 	}
 	var c *models.Category
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -72,9 +72,9 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 			p, err := s.store.CategoryBySlug(ctx, in.ParentSlug)
 			switch {
 			case err != nil:
-				v.add("parent", "no category with that slug")
+				v.add("parent", "errors.common.no_category_slug")
 			case p.ParentID != nil:
-				v.add("parent", "subcategories cannot have subcategories")
+				v.add("parent", "errors.common.subcategories_cannot_have_subcategories")
 			default:
 				parentID = &p.ID
 			}
@@ -90,15 +90,15 @@ func (s *Service) CreateCategory(ctx context.Context, actor *models.User, in Cat
 			in.Slug = slug
 		} else {
 			if _, err := s.store.CategoryBySlug(ctx, in.Slug); err == nil {
-				v.add("slug", "a category with that slug exists")
+				v.add("slug", "errors.common.category_slug_exists")
 			}
 			if owner, err := s.store.OldSlugOwner(ctx, in.Slug); err != nil {
 				return err
 			} else if owner != 0 {
-				v.add("slug", "that slug was another category's and still leads there")
+				v.add("slug", "errors.common.slug_was_another_category")
 			}
 			if _, err := s.store.UserByUsername(ctx, in.Slug); err == nil {
-				v.add("slug", "that name is taken by a member")
+				v.add("slug", "errors.common.name_taken_member")
 			}
 		}
 		if err := v.err(); err != nil {
@@ -197,17 +197,17 @@ func (s *Service) categoryBySlugVersionedFor(ctx context.Context, viewer *models
 // checkText validates a free-text field's encoding and length in runes.
 func checkText(v validation, field, text string, min, max int) {
 	if !utf8.ValidString(text) {
-		v.add(field, "contains invalid characters (not UTF-8)")
+		v.add(field, "errors.categories.contains_invalid_characters_not")
 		return
 	}
 	n := utf8.RuneCountInString(strings.TrimSpace(text))
 	switch {
 	case n == 0 && min > 0:
-		v.add(field, "must not be empty")
+		v.add(field, "errors.common.must_not_empty")
 	case n < min:
-		v.add(field, "must be at least "+itoa(min)+" characters")
+		v.add(field, "errors.categories.too_short", "Min", min)
 	case n > max:
-		v.add(field, "must be at most "+itoa(max)+" characters (it has "+itoa(n)+")")
+		v.add(field, "errors.categories.too_long", "Max", max, "Length", n)
 	}
 }
 

@@ -84,7 +84,7 @@ func (s *Service) UpdateCategory(ctx context.Context, actor *models.User, slug s
 		if in.Color != nil {
 			c.Color = strings.ToLower(strings.TrimSpace(*in.Color))
 			if !colorPattern.MatchString(c.Color) {
-				v.add("color", "use a colour like #3b82f6")
+				v.add("color", "errors.common.use_colour_like_3b82f6")
 			}
 		}
 		if in.Slug != nil {
@@ -103,7 +103,7 @@ func (s *Service) UpdateCategory(ctx context.Context, actor *models.User, slug s
 		if in.Position != nil {
 			c.Position = *in.Position
 			if c.Position < 0 || c.Position > 1_000_000 {
-				v.add("position", "use a number from 0 to 1000000")
+				v.add("position", "errors.category_admin.use_number_from_0")
 			}
 		}
 		if in.AmbassadorsOnly != nil {
@@ -162,18 +162,18 @@ func (s *Service) UpdateCategory(ctx context.Context, actor *models.User, slug s
 func (s *Service) checkNewSlug(ctx context.Context, v validation, slug string, self int64) error {
 	switch {
 	case !slugPattern.MatchString(slug):
-		msg := "use 1 to 50 lower-case letters, digits, - or _"
 		if s := Slugify(slug, 50); s != "" {
-			msg += " (for example " + s + ")"
+			v.add("slug", "errors.categories.bad_slug_example", "Example", s)
+		} else {
+			v.add("slug", "errors.categories.bad_slug")
 		}
-		v.add("slug", msg)
 		return nil
 	case reservedNames[slug]:
-		v.add("slug", "that name is reserved")
+		v.add("slug", "errors.common.name_reserved")
 		return nil
 	}
 	if _, err := s.store.CategoryBySlug(ctx, slug); err == nil {
-		v.add("slug", "a category with that slug exists")
+		v.add("slug", "errors.common.category_slug_exists")
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
@@ -182,10 +182,10 @@ func (s *Service) checkNewSlug(ctx context.Context, v validation, slug string, s
 		return err
 	}
 	if owner != 0 && owner != self {
-		v.add("slug", "that slug was another category's and still leads there")
+		v.add("slug", "errors.common.slug_was_another_category")
 	}
 	if _, err := s.store.UserByUsername(ctx, slug); err == nil {
-		v.add("slug", "that name is taken by a member")
+		v.add("slug", "errors.common.name_taken_member")
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
@@ -202,17 +202,17 @@ func (s *Service) checkParent(ctx context.Context, v validation, c *models.Categ
 	}
 	p, err := s.store.CategoryBySlug(ctx, slug)
 	if errors.Is(err, models.ErrNotFound) {
-		v.add("parent", "no category with that slug")
+		v.add("parent", "errors.common.no_category_slug")
 		return nil
 	} else if err != nil {
 		return err
 	}
 	switch {
 	case p.ID == c.ID:
-		v.add("parent", "a category cannot be its own parent")
+		v.add("parent", "errors.category_admin.category_cannot_own_parent")
 		return nil
 	case p.ParentID != nil:
-		v.add("parent", "subcategories cannot have subcategories")
+		v.add("parent", "errors.common.subcategories_cannot_have_subcategories")
 		return nil
 	}
 	n, err := s.store.CountSubcategories(ctx, c.ID)
@@ -220,7 +220,7 @@ func (s *Service) checkParent(ctx context.Context, v validation, c *models.Categ
 		return err
 	}
 	if n > 0 {
-		v.add("parent", "this category has subcategories, so it cannot become one")
+		v.add("parent", "errors.category_admin.category_has_subcategories_so")
 		return nil
 	}
 	c.ParentID = &p.ID
@@ -268,7 +268,7 @@ func (s *Service) MoveCategory(ctx context.Context, actor *models.User, slug str
 		return err
 	}
 	if delta != -1 && delta != 1 {
-		return &ValidationError{Fields: map[string]string{"direction": "move up or down"}}
+		return invalid("direction", "errors.category_admin.move_up_down")
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		all, err := s.store.Categories(ctx)
@@ -334,22 +334,22 @@ func (s *Service) DeleteCategory(ctx context.Context, actor *models.User, slug, 
 			return err
 		}
 		if len(all) <= 1 {
-			return &ValidationError{Fields: map[string]string{"move_to": "the last category cannot be deleted"}}
+			return invalid("move_to", "errors.category_admin.last_category_cannot_deleted")
 		}
 		moveTo = strings.ToLower(strings.TrimSpace(moveTo))
 		if moveTo == "" {
-			return &ValidationError{Fields: map[string]string{"move_to": "choose the category its threads move to"}}
+			return invalid("move_to", "errors.category_admin.choose_category_threads_move")
 		}
 		to, err := s.store.CategoryBySlug(ctx, moveTo)
 		switch {
 		case errors.Is(err, models.ErrNotFound):
-			return &ValidationError{Fields: map[string]string{"move_to": "no category with that slug"}}
+			return invalid("move_to", "errors.common.no_category_slug")
 		case err != nil:
 			return err
 		case to.ID == c.ID:
-			return &ValidationError{Fields: map[string]string{"move_to": "threads cannot move into the category being deleted"}}
+			return invalid("move_to", "errors.category_admin.threads_cannot_move_into2")
 		case to.ParentID != nil && *to.ParentID == c.ID:
-			return &ValidationError{Fields: map[string]string{"move_to": "threads cannot move into a subcategory of the category being deleted"}}
+			return invalid("move_to", "errors.category_admin.threads_cannot_move_into")
 		}
 		now := s.now()
 		for i := range all {

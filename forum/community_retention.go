@@ -34,7 +34,7 @@ func (s *Service) Retention(ctx context.Context, actor *models.User, weeks int) 
 		weeks = DefaultRetentionWeeks
 	}
 	if weeks < 1 || weeks > MaxRetentionWeeks {
-		return nil, &ValidationError{Fields: map[string]string{"weeks": "weeks must be between 1 and 52"}}
+		return nil, invalid("weeks", "errors.community_retention.weeks_must_between_1")
 	}
 	now := s.now()
 	today := dayStart(now)

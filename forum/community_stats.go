@@ -83,21 +83,21 @@ func (s *Service) ParseStatsRange(from, to string) (start, end time.Time, err er
 	if to = strings.TrimSpace(to); to != "" {
 		t, err := time.Parse(dayLayout, to)
 		if err != nil {
-			v.add("to", "use a date like 2026-01-31")
+			v.add("to", "errors.community_stats.use_date_like_20262")
 		}
 		end, start = t, t.AddDate(0, 0, -(DefaultStatsDays-1))
 	}
 	if from = strings.TrimSpace(from); from != "" {
 		t, err := time.Parse(dayLayout, from)
 		if err != nil {
-			v.add("from", "use a date like 2026-01-01")
+			v.add("from", "errors.community_stats.use_date_like_2026")
 		}
 		start = t
 	}
 	if start.After(end) {
-		v.add("from", "from must not be after to")
+		v.add("from", "errors.community_stats.from_must_not_after")
 	} else if end.Sub(start) >= MaxStatsDays*day24 {
-		v.add("from", "ask for at most 366 days")
+		v.add("from", "errors.community_stats.ask_most_366_days")
 	}
 	return start, end, v.err()
 }

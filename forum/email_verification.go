@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -31,11 +32,11 @@ const (
 
 // ErrEmailUnverified refuses a post from a member who must verify their
 // address first. The API answers it 403 with code email_unverified.
-var ErrEmailUnverified = errors.New("verify your email address before you post: follow the link we mailed you, or ask for a new one")
+var ErrEmailUnverified = i18n.Error("errors.email_verification.unverified")
 
 // ErrVerifyLinkInvalid is a verification link that is unknown, used or
 // expired.
-var ErrVerifyLinkInvalid = errors.New("this verification link is unknown, already used or expired")
+var ErrVerifyLinkInvalid = i18n.Error("errors.email_verification.link_invalid")
 
 // NeedsEmailVerification reports whether u may not post until they
 // verify their address. Remote accounts never need to.
@@ -90,7 +91,7 @@ func (s *Service) ResendVerification(ctx context.Context, actor *models.User) er
 	addr := actor.PendingEmail
 	if addr == "" {
 		if actor.EmailVerifiedAt != nil {
-			return &ValidationError{Fields: map[string]string{"email": "your address is already verified"}}
+			return invalid("email", "errors.email_verification.address_already_verified")
 		}
 		addr = actor.Email
 	}
@@ -100,7 +101,7 @@ func (s *Service) ResendVerification(ctx context.Context, actor *models.User) er
 			return err
 		}
 		if n >= maxVerifyMailsPerHr {
-			return &RateLimitError{Message: "we sent several links in the last hour: check your mail (and its spam folder), or try again in an hour", RetryAfter: verifyResendWindow}
+			return rateLimited(verifyResendWindow, "errors.email_verification.resent_often")
 		}
 		return s.sendVerification(ctx, actor, addr)
 	})
@@ -130,7 +131,7 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*models.User, 
 		}
 		if !strings.EqualFold(v.Email, u.Email) {
 			if other, err := s.store.UserByLogin(ctx, v.Email); err == nil && other.ID != u.ID {
-				return &ValidationError{Fields: map[string]string{"email": "another account uses that address now; change your address again"}}
+				return invalid("email", "errors.email_verification.another_account_uses_address2")
 			}
 		}
 		if ok, err := s.store.UseEmailVerification(ctx, v.ID, now); err != nil || !ok {
@@ -142,7 +143,7 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*models.User, 
 		fields := map[string]any{"email": v.Email, "email_lower": strings.ToLower(v.Email), "email_verified_at": now, "pending_email": "", "updated_at": now}
 		if err := s.store.UpdateUserFields(ctx, u.ID, fields); err != nil {
 			if models.IsUniqueViolation(err) {
-				return &ValidationError{Fields: map[string]string{"email": "another account uses that address now; change your address again"}}
+				return invalid("email", "errors.email_verification.another_account_uses_address2")
 			}
 			return err
 		}
@@ -166,26 +167,26 @@ func (s *Service) ChangeEmail(ctx context.Context, actor *models.User, newEmail,
 	v := validation{}
 	newEmail = strings.TrimSpace(newEmail)
 	if addr, err := mail.ParseAddress(newEmail); err != nil || addr.Address != newEmail || len(newEmail) > 254 {
-		v.add("new_email", "enter an email address like name@example.com")
+		v.add("new_email", "errors.common.enter_email_address_like")
 	} else if strings.EqualFold(newEmail, actor.Email) {
-		v.add("new_email", "that is already your address")
+		v.add("new_email", "errors.email_verification.already_address")
 	}
 	if password == "" || bcrypt.CompareHashAndPassword([]byte(actor.PasswordHash), []byte(password)) != nil {
-		v.add("password", "that is not your current password")
+		v.add("password", "errors.common.not_current_password")
 	}
 	if err := v.err(); err != nil {
 		return err
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.store.UserByLogin(ctx, newEmail); err == nil {
-			return &ValidationError{Fields: map[string]string{"new_email": "another account uses that address"}}
+			return invalid("new_email", "errors.email_verification.another_account_uses_address")
 		}
 		n, err := s.store.CountEmailVerifications(ctx, actor.ID, s.now().Add(-verifyResendWindow))
 		if err != nil {
 			return err
 		}
 		if n >= maxVerifyMailsPerHr {
-			return &RateLimitError{Message: "you asked for several links in the last hour: try again in an hour", RetryAfter: verifyResendWindow}
+			return rateLimited(verifyResendWindow, "errors.email_verification.asked_often")
 		}
 		if err := s.store.UpdateUserFields(ctx, actor.ID, map[string]any{"pending_email": newEmail, "updated_at": s.now()}); err != nil {
 			return err

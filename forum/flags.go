@@ -19,7 +19,7 @@ const DefaultFlagHideThreshold = 3
 const flagMessageMaxRunes = 1000
 
 // ErrAlreadyFlagged is returned when a member flags a post a second time.
-var ErrAlreadyFlagged error = &conflictError{"you have already flagged this post"}
+var ErrAlreadyFlagged error = &conflictError{"errors.conflicts.already_flagged"}
 
 // HiddenPlaceholder is what non-staff see instead of a hidden post's body.
 const HiddenPlaceholder = "This post is hidden pending review."
@@ -43,10 +43,10 @@ func (s *Service) FlagPost(ctx context.Context, actor *models.User, postID int64
 	reason = strings.TrimSpace(reason)
 	v := validation{}
 	if !validFlagReason(reason) {
-		v.add("reason", "choose one of "+strings.Join(FlagReasons, ", "))
+		v.add("reason", "errors.flags.choose_reason", "Reasons", strings.Join(FlagReasons, ", "))
 	}
 	if !utf8.ValidString(message) || utf8.RuneCountInString(message) > flagMessageMaxRunes {
-		v.add("message", "use at most 1000 characters of text")
+		v.add("message", "errors.common.use_most_1000_characters")
 	}
 	var flag *models.Flag
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {

@@ -57,7 +57,7 @@ func (s *Service) StoreFollowedNote(ctx context.Context, author *models.User, n 
 	}
 	html := markup.SanitizeHTML(n.HTML)
 	if strings.TrimSpace(markup.PlainText(html)) == "" {
-		return &ValidationError{Fields: map[string]string{"body": "empty"}}
+		return invalid("body", "errors.following_feed.empty")
 	}
 	now := s.now()
 	published := now
@@ -103,7 +103,7 @@ func (s *Service) FollowingFeed(ctx context.Context, viewer *models.User, cursor
 	}
 	tc, err := parseCursor(cursor)
 	if err != nil {
-		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
+		return nil, invalid("after", "errors.common.not_valid_page_cursor")
 	}
 	var after *models.FeedCursor
 	if tc != nil {
@@ -185,7 +185,7 @@ func (s *Service) ReplyToFollowedNote(ctx context.Context, viewer *models.User, 
 		return nil, ErrNotFound // answering a reply written here: answer its parent
 	}
 	if s.fedi == nil {
-		return nil, &ValidationError{Fields: map[string]string{"body": "replying to the fediverse is not available on this server"}}
+		return nil, invalid("body", "errors.following_feed.replying_fediverse_not_available")
 	}
 	body = strings.TrimSpace(body)
 	v := validation{}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -16,7 +17,7 @@ import (
 // counters, notifications, federation hooks) or rejects it.
 
 // ErrHeld is what errors.Is finds in a *HeldError.
-var ErrHeld = errors.New("held for approval")
+var ErrHeld = i18n.Error("errors.held.held")
 
 // HeldError reports that a post was stored but waits for approval: not a
 // failure, but the caller has no published post to show.
@@ -134,7 +135,7 @@ func (s *Service) publishHeld(ctx context.Context, author *models.User, h *model
 	if h.ThreadID == 0 {
 		cat, err := s.store.CategoryByID(ctx, h.CategoryID)
 		if err != nil {
-			return nil, &ValidationError{Fields: map[string]string{"action": "the category this thread was for is gone; delete the item instead"}}
+			return nil, invalid("action", "errors.held.category_thread_was_gone")
 		}
 		var tags []string
 		if h.Tags != "" {
@@ -157,7 +158,7 @@ func (s *Service) publishHeld(ctx context.Context, author *models.User, h *model
 	}
 	t, err := s.liveThread(ctx, h.ThreadID) // the approver acts for the author, who could post there
 	if err != nil {
-		return nil, &ValidationError{Fields: map[string]string{"action": "the thread this reply was for is gone; delete the item instead"}}
+		return nil, invalid("action", "errors.held.thread_reply_was_gone")
 	}
 	np := newPost{body: h.Body, html: h.HTML, replyTo: h.ReplyToID, created: h.CreatedAt, apID: h.APID}
 	if h.Activity != nil {

@@ -52,13 +52,13 @@ func (s *Service) BlockInstance(ctx context.Context, actor *models.User, domain,
 	v := validation{}
 	d, ok := NormalizeDomain(domain)
 	if !ok {
-		v.add("domain", "enter a bare host name like example.social (no https://, port or path)")
+		v.add("domain", "errors.instance_blocks.enter_bare_host_name")
 	} else if d == s.ownDomain() {
-		v.add("domain", "that is this forum's own domain")
+		v.add("domain", "errors.instance_blocks.forum_own_domain")
 	}
 	severity = strings.ToLower(strings.TrimSpace(severity))
 	if severity != models.BlockSuspend && severity != models.BlockSilence {
-		v.add("severity", "severity must be suspend or silence")
+		v.add("severity", "errors.instance_blocks.severity_must_suspend_silence")
 	}
 	if err := v.err(); err != nil {
 		return nil, err

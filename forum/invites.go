@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -34,12 +35,12 @@ const (
 // Messages a refused sign-up shows on the form (field "signup" or
 // "invite"), keeping what was typed.
 const (
-	msgSignupsClosed = "Sign-ups are closed on this forum."
-	msgInviteNeeded  = "Sign-ups on this forum need an invite link from a member of staff."
-	msgInviteInvalid = "This invite link is not valid: check that it was copied whole."
-	msgInviteRevoked = "This invite link was withdrawn; ask for a new one."
-	msgInviteExpired = "This invite link has expired; ask for a new one."
-	msgInviteUsedUp  = "This invite link has been used up; ask for a new one."
+	msgSignupsClosed = "errors.invites.signups_closed"
+	msgInviteNeeded  = "errors.invites.invite_needed"
+	msgInviteInvalid = "errors.invites.invite_invalid"
+	msgInviteRevoked = "errors.invites.invite_revoked"
+	msgInviteExpired = "errors.invites.invite_expired"
+	msgInviteUsedUp  = "errors.invites.invite_used_up"
 )
 
 // CanInvite reports whether actor may make and manage invite links:
@@ -88,10 +89,10 @@ func (s *Service) CreateInvite(ctx context.Context, actor *models.User, uses int
 	}
 	v := validation{}
 	if uses < 1 || uses > inviteMaxUses {
-		v.add("uses", "use a number from 1 to 1000")
+		v.add("uses", "errors.invites.use_number_from_1")
 	}
 	if expiresIn < time.Hour || expiresIn > inviteMaxExpires {
-		v.add("expires_in", "choose between 1 hour and 90 days")
+		v.add("expires_in", "errors.invites.choose_between_1_hour")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -146,32 +147,34 @@ func (s *Service) RevokeInvite(ctx context.Context, actor *models.User, id int64
 	})
 }
 
-// InviteState is what an invite token is worth now: "" when it admits a
+// InviteState is what an invite token is worth now: a zero Msg when it admits a
 // sign-up, else the message to show.
-func (s *Service) InviteState(ctx context.Context, token string) string {
+func (s *Service) InviteState(ctx context.Context, token string) i18n.Msg {
 	_, msg, _ := s.inviteFor(ctx, token)
 	return msg
 }
 
-func (s *Service) inviteFor(ctx context.Context, token string) (*models.Invite, string, error) {
+// inviteFor is the invite token's invite and, when it does not admit a
+// sign-up, the message saying why (zero when it does).
+func (s *Service) inviteFor(ctx context.Context, token string) (*models.Invite, i18n.Msg, error) {
 	if token == "" {
-		return nil, msgInviteNeeded, nil
+		return nil, i18n.M(msgInviteNeeded), nil
 	}
 	inv, err := s.store.InviteByHash(ctx, hashToken(token))
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, msgInviteInvalid, nil
+		return nil, i18n.M(msgInviteInvalid), nil
 	} else if err != nil {
-		return nil, "", err
+		return nil, i18n.Msg{}, err
 	}
 	switch {
 	case inv.RevokedAt != nil:
-		return inv, msgInviteRevoked, nil
+		return inv, i18n.M(msgInviteRevoked), nil
 	case !s.now().Before(inv.ExpiresAt):
-		return inv, msgInviteExpired, nil
+		return inv, i18n.M(msgInviteExpired), nil
 	case inv.UsesLeft <= 0:
-		return inv, msgInviteUsedUp, nil
+		return inv, i18n.M(msgInviteUsedUp), nil
 	}
-	return inv, "", nil
+	return inv, i18n.Msg{}, nil
 }
 
 // admitSignup applies the sign-up mode inside SignUp's transaction, for
@@ -190,11 +193,11 @@ func (s *Service) admitSignup(ctx context.Context, n int64, in *SignUpInput) (in
 	}
 	switch site.SignupMode {
 	case SignupClosed:
-		return nil, "", &ValidationError{Fields: map[string]string{"signup": msgSignupsClosed}}
+		return nil, "", invalid("signup", msgSignupsClosed)
 	case SignupApproval:
 		text, msg := checkApplication(in.Application)
-		if msg != "" {
-			return nil, "", &ValidationError{Fields: map[string]string{"application": msg}}
+		if !msg.IsZero() {
+			return nil, "", invalidMsg("application", msg)
 		}
 		return nil, text, nil
 	case SignupInvite:
@@ -202,17 +205,17 @@ func (s *Service) admitSignup(ctx context.Context, n int64, in *SignUpInput) (in
 		if err != nil {
 			return nil, "", err
 		}
-		if msg == "" {
+		if msg.IsZero() {
 			ok, err := s.store.UseInvite(ctx, inv.ID, s.now())
 			if err != nil {
 				return nil, "", err
 			}
 			if !ok {
-				msg = msgInviteUsedUp
+				msg = i18n.M(msgInviteUsedUp)
 			}
 		}
-		if msg != "" {
-			return nil, "", &ValidationError{Fields: map[string]string{"invite": msg}}
+		if !msg.IsZero() {
+			return nil, "", invalidMsg("invite", msg)
 		}
 		return inv, "", nil
 	}

@@ -17,7 +17,7 @@ func (s *Service) SetLanguage(ctx context.Context, actor *models.User, code stri
 	}
 	code = strings.TrimSpace(code)
 	if code != "" && !i18n.Known(code) {
-		return &ValidationError{Fields: map[string]string{"language": "choose one of the languages this forum has: " + strings.Join(i18n.Codes(), ", ")}}
+		return Invalid("language", "errors.language.unknown", "Codes", strings.Join(i18n.Codes(), ", "))
 	}
 	if code == actor.Language {
 		return nil

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -155,8 +156,8 @@ func (s *Service) trustFor(ctx context.Context, u *models.User, k loginKeys) (lo
 type loginBound struct {
 	filter  models.LoginAttemptFilter
 	max     int64
-	message string
-	account bool // the account-wide bound, whose tripping alerts the owner
+	msgID   string // the refusal, with {{.Wait}}
+	account bool   // the account-wide bound, whose tripping alerts the owner
 }
 
 // boundsFor lists the limits for an attempt with this trust.
@@ -164,19 +165,18 @@ func boundsFor(k loginKeys, t loginTrust) []loginBound {
 	if t.device {
 		return []loginBound{{
 			filter: models.LoginAttemptFilter{AccountKey: k.account, DeviceKey: k.device}, max: maxFailuresPerDevice,
-			message: "Too many wrong passwords for this account from this browser.",
+			msgID: "errors.login_limits.device",
 		}}
 	}
 	b := []loginBound{
 		{filter: models.LoginAttemptFilter{AccountKey: k.account, AddrKey: k.addr}, max: maxFailuresAccountAddr,
-			message: "Too many wrong passwords for this account from your network."},
+			msgID: "errors.login_limits.account_addr"},
 		{filter: models.LoginAttemptFilter{AddrKey: k.addr}, max: maxFailuresPerAddr,
-			message: "Too many failed logins from your network."},
+			msgID: "errors.login_limits.addr"},
 	}
 	if !t.addr {
 		b = append(b, loginBound{filter: models.LoginAttemptFilter{AccountKey: k.account}, max: maxFailuresPerAccount, account: true,
-			message: "This account has had many failed logins from other places, so logins from new devices are paused to protect it. " +
-				"A browser or network you have logged in from before can still log in."})
+			msgID: "errors.login_limits.account"})
 	}
 	return b
 }
@@ -206,8 +206,7 @@ func (s *Service) checkLoginLimits(ctx context.Context, u *models.User, k loginK
 				return err
 			}
 		}
-		return &RateLimitError{RetryAfter: wait,
-			Message: fmt.Sprintf("%s Try again in %s.", b.message, waitWords(wait))}
+		return rateLimited(wait, b.msgID, "Wait", waitWords(wait))
 	}
 	return nil
 }
@@ -289,10 +288,10 @@ func (s *Service) pruneLoginLimits(ctx context.Context, now time.Time) error {
 }
 
 // waitWords says a wait the way a person would: whole minutes, rounded up.
-func waitWords(d time.Duration) string {
+func waitWords(d time.Duration) i18n.Msg {
 	m := int((d + time.Minute - 1) / time.Minute)
 	if m <= 1 {
-		return "1 minute"
+		m = 1
 	}
-	return strconv.Itoa(m) + " minutes"
+	return i18n.N("errors.duration.minutes", m)
 }

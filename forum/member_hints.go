@@ -133,7 +133,7 @@ func (s *Service) introductionsCategoryID(ctx context.Context, slug *string) (*i
 	if *slug != "" {
 		c, err := s.store.CategoryBySlug(ctx, *slug)
 		if err != nil || c.AmbassadorsOnly {
-			return nil, &ValidationError{Fields: map[string]string{"introductions_category": "choose one of the public categories"}}
+			return nil, Invalid("introductions_category", "errors.site_settings.introductions_category")
 		}
 		id = c.ID
 	}

@@ -89,17 +89,17 @@ func (s *Service) Members(ctx context.Context, actor *models.User, f MemberFilte
 }
 
 func (s *Service) memberQuery(f MemberFilter) (models.MemberListQuery, error) {
-	bad := map[string]string{}
+	bad := validation{}
 	q := models.MemberListQuery{Search: strings.ToLower(strings.TrimSpace(f.Query)), Sandboxed: f.Sandboxed,
 		Domain: strings.ToLower(strings.TrimSpace(f.Domain)), Now: s.now()}
 	if len(q.Search) > 254 {
-		bad["q"] = "at most 254 characters"
+		bad.add("q", "errors.member_list.q_too_long")
 	}
 	switch r := strings.TrimSpace(f.Role); r {
 	case "", models.RoleMember, models.RoleAmbassador, models.RoleModerator, models.RoleAdmin:
 		q.Role = r
 	default:
-		bad["role"] = "not a role"
+		bad.add("role", "errors.member_list.not_a_role")
 	}
 	switch strings.TrimSpace(f.Sanction) {
 	case "":
@@ -108,20 +108,20 @@ func (s *Service) memberQuery(f MemberFilter) (models.MemberListQuery, error) {
 	case "silenced":
 		q.Sanction = models.SanctionSilence
 	default:
-		bad["sanction"] = "suspended or silenced"
+		bad.add("sanction", "errors.member_list.sanction")
 	}
 	switch strings.TrimSpace(f.Sort) {
 	case "", "joined":
 	case "seen":
 		q.BySeen = true
 	default:
-		bad["sort"] = "joined or seen"
+		bad.add("sort", "errors.member_list.sort")
 	}
 	switch o := strings.TrimSpace(f.Origin); o {
 	case "", "local", "remote":
 		q.Origin = o
 	default:
-		bad["origin"] = "local or remote"
+		bad.add("origin", "errors.member_list.origin")
 	}
 	day := func(field, v string) *time.Time {
 		v = strings.TrimSpace(v)
@@ -130,7 +130,7 @@ func (s *Service) memberQuery(f MemberFilter) (models.MemberListQuery, error) {
 		}
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			bad[field] = "a date as YYYY-MM-DD"
+			bad.add(field, "errors.member_list.date")
 			return nil
 		}
 		return &t
@@ -141,11 +141,11 @@ func (s *Service) memberQuery(f MemberFilter) (models.MemberListQuery, error) {
 	q.SeenBefore = day("seen_before", f.SeenBefore)
 	before, err := parseKeyset(f.Before)
 	if err != nil {
-		bad["before"] = "not a valid page cursor"
+		bad.add("before", "errors.common.not_valid_page_cursor")
 	}
 	q.Before = before
-	if len(bad) > 0 {
-		return q, &ValidationError{Fields: bad}
+	if err := bad.err(); err != nil {
+		return q, err
 	}
 	return q, nil
 }

@@ -18,12 +18,12 @@ func (s *Service) BlockMessages(ctx context.Context, actor *models.User, name st
 	name = strings.TrimPrefix(strings.TrimSpace(name), "@")
 	u, err := s.store.UserByUsername(ctx, name)
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, &ValidationError{Fields: map[string]string{"username": "no member by that name"}}
+		return nil, invalid("username", "errors.message_blocks.no_member_name")
 	} else if err != nil {
 		return nil, err
 	}
 	if u.ID == actor.ID {
-		return nil, &ValidationError{Fields: map[string]string{"username": "you cannot block yourself"}}
+		return nil, invalid("username", "errors.message_blocks.cannot_block_yourself")
 	}
 	return u, s.store.BlockMessages(ctx, actor.ID, u.ID, s.now())
 }

@@ -29,7 +29,7 @@ type ReportedMessage struct {
 }
 
 // ErrAlreadyReported: the member reported this message before.
-var ErrAlreadyReported = &conflictError{"you already reported this message"}
+var ErrAlreadyReported = &conflictError{"errors.conflicts.already_reported"}
 
 // ReportMessage reports message id of conversation convID, which actor
 // must be in (any other message is ErrNotFound), to the review queue.
@@ -39,7 +39,7 @@ func (s *Service) ReportMessage(ctx context.Context, actor *models.User, convID,
 	}
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
-		return nil, &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+		return nil, invalid("reason", "errors.common.use_most_1000_characters")
 	}
 	var r *models.MessageReport
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -51,7 +51,7 @@ func (s *Service) ReportMessage(ctx context.Context, actor *models.User, convID,
 			return err
 		}
 		if m.UserID == actor.ID {
-			return &ValidationError{Fields: map[string]string{"message": "you cannot report your own message"}}
+			return invalid("message", "errors.message_reports.cannot_report_own_message")
 		}
 		msgs, err := s.store.Messages(ctx, m.ConversationID, m.ID+1, reportContext+1)
 		if err != nil {
@@ -139,7 +139,7 @@ func (s *Service) resolveMessageItem(ctx context.Context, actor *models.User, it
 	switch action {
 	case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:
 	default:
-		return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
+		return invalid("action", "errors.common.use_approve_dismiss_hide")
 	}
 	now := s.now()
 	ok, err := s.store.ResolveQueueItem(ctx, item.ID, actor.ID, action, note, now)

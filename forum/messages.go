@@ -3,7 +3,6 @@ package forum
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -114,9 +113,9 @@ func (s *Service) StartConversation(ctx context.Context, actor *models.User, in 
 	names := dedupeNames(in.To)
 	switch {
 	case len(names) == 0:
-		v.add("to", "name at least one member to write to")
+		v.add("to", "errors.messages.name_least_one_member")
 	case len(names) > maxRecipients:
-		v.add("to", fmt.Sprintf("a conversation can have at most %d other people", maxRecipients))
+		v.add("to", "errors.messages.too_many_recipients", "Max", maxRecipients)
 	}
 	if err := v.err(); err != nil {
 		return nil, nil, err
@@ -207,12 +206,12 @@ func (s *Service) resolveRecipients(ctx context.Context, actor *models.User, nam
 			return nil, err
 		}
 		if u.ID == actor.ID {
-			return nil, &ValidationError{Fields: map[string]string{"to": "you cannot write to yourself; name someone else"}}
+			return nil, invalid("to", "errors.messages.cannot_write_yourself_name")
 		}
 		out = append(out, u)
 	}
 	if len(unknown) > 0 {
-		return nil, &ValidationError{Fields: map[string]string{"to": "no member or fediverse account found for: " + strings.Join(unknown, ", ")}}
+		return nil, invalid("to", "errors.messages.unknown_recipients", "Names", strings.Join(unknown, ", "))
 	}
 	return out, nil
 }
@@ -238,7 +237,7 @@ func (s *Service) checkMessageBlocks(ctx context.Context, actor *models.User, re
 			names = append(names, u.Username)
 		}
 	}
-	return &ForbiddenError{Message: "You cannot send messages to " + strings.Join(names, ", ") + ": they do not accept messages from you."}
+	return forbidden("errors.messages.not_accepted", "Names", strings.Join(names, ", "))
 }
 
 // checkMessageRate applies the sending limits, counted in the database.
@@ -252,7 +251,7 @@ func (s *Service) checkMessageRate(ctx context.Context, actor *models.User) erro
 		return err
 	}
 	if n >= int64(max) {
-		return &RateLimitError{Message: fmt.Sprintf("you may send %d messages in %d minutes; wait a little and try again", max, int(window/time.Minute)), RetryAfter: window}
+		return rateLimited(window, "errors.messages.rate", "Max", max, "Minutes", int(window/time.Minute))
 	}
 	return nil
 }
@@ -348,7 +347,7 @@ func (s *Service) addMessage(ctx context.Context, author *models.User, c *models
 	}
 	if remote == nil && len(fedi) > 0 {
 		if s.msgHooks == nil {
-			return nil, &ValidationError{Fields: map[string]string{"to": "this forum does not federate, so fediverse accounts cannot be written to"}}
+			return nil, invalid("to", "errors.messages.forum_does_not_federate")
 		}
 		if err := s.msgHooks.MessageCreated(ctx, c, m, fedi); err != nil {
 			return nil, err
@@ -411,7 +410,7 @@ func parseMessageCursor(raw string) (int64, error) {
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &ValidationError{Fields: map[string]string{"before": "not a valid cursor"}}
+		return 0, invalid("before", "errors.common.not_valid_cursor")
 	}
 	return id, nil
 }
@@ -521,7 +520,7 @@ func (s *Service) SearchMessages(ctx context.Context, actor *models.User, q stri
 		return nil, nil
 	}
 	if len([]rune(q)) > 200 {
-		return nil, &ValidationError{Fields: map[string]string{"q": "search for at most 200 characters"}}
+		return nil, invalid("q", "errors.messages.search_most_200_characters")
 	}
 	msgs, err := s.store.SearchMessages(ctx, actor.ID, q, 50)
 	if err != nil {

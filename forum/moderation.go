@@ -82,7 +82,7 @@ func (s *Service) MoveThread(ctx context.Context, actor *models.User, threadID i
 		}
 		to, err := s.store.CategoryBySlug(ctx, strings.ToLower(strings.TrimSpace(categorySlug)))
 		if errors.Is(err, models.ErrNotFound) {
-			return &ValidationError{Fields: map[string]string{"category": "choose an existing category"}}
+			return invalid("category", "errors.common.choose_existing_category")
 		} else if err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func (s *Service) checkReason(ctx context.Context, actor *models.User, reason st
 
 func checkReasonText(reason string) error {
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
-		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+		return invalid("reason", "errors.common.use_most_1000_characters")
 	}
 	return nil
 }
@@ -160,7 +160,7 @@ func (s *Service) checkModerator(actor *models.User, reason string) error {
 		return ErrForbidden
 	}
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
-		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+		return invalid("reason", "errors.common.use_most_1000_characters")
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func checkLevel(level string) (string, error) {
 			return l, nil
 		}
 	}
-	return "", &ValidationError{Fields: map[string]string{"level": "choose watching, tracking or muted"}}
+	return "", invalid("level", "errors.notification_levels.choose_watching_tracking_muted")
 }
 
 // SetThreadLevel records the actor's level on a thread.

@@ -183,7 +183,7 @@ func (s *Service) Notifications(ctx context.Context, actor *models.User, before 
 	if before != "" {
 		id, err := strconv.ParseInt(before, 10, 64)
 		if err != nil || id <= 0 {
-			return nil, &ValidationError{Fields: map[string]string{"before": "not a valid cursor"}}
+			return nil, invalid("before", "errors.common.not_valid_cursor")
 		}
 		beforeID = id
 	}

@@ -37,7 +37,7 @@ func (s *Service) BeginPasskeySignIn(ctx context.Context) (*PasskeyChallenge, er
 // is told why, as after a right password.
 func (s *Service) PasskeySignIn(ctx context.Context, token string, response []byte, in LoginInput) (*LoginResult, error) {
 	if len(bytes.TrimSpace(response)) == 0 {
-		return nil, &ValidationError{Fields: map[string]string{"passkey": "logging in with a passkey needs JavaScript in your browser: turn it on, or use your password"}}
+		return nil, invalid("passkey", "errors.passkey_signin.logging_passkey_needs_javascript")
 	}
 	k, err := s.keysFor(ctx, nil, "", in)
 	if err != nil {
@@ -58,7 +58,7 @@ func (s *Service) PasskeySignIn(ctx context.Context, token string, response []by
 		if err := s.recordLoginFailure(ctx, nil, k); err != nil {
 			return nil, err
 		}
-		return nil, &ValidationError{Fields: map[string]string{"passkey": "that passkey was not accepted: try again, or log in with your password"}}
+		return nil, invalid("passkey", "errors.passkey_signin.passkey_was_not_accepted")
 	}
 	if sn, err := s.suspension(ctx, u); err != nil {
 		return nil, err

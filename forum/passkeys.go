@@ -28,8 +28,8 @@ const (
 	passkeyChallengeLifetime = 5 * time.Minute
 	passkeyNameMax           = 100
 	maxPasskeys              = 10
-	passkeyFailedMessage     = "that passkey was not accepted: try again, or enter a code from your authenticator app"
-	passkeyNeedsScript       = "adding a passkey needs JavaScript in your browser: turn it on, or use an authenticator app instead"
+	passkeyFailedMessage     = "errors.passkeys.not_accepted"
+	passkeyNeedsScript       = "errors.passkeys.needs_script"
 )
 
 // PasskeyView is one passkey on the settings page.
@@ -161,7 +161,7 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, u *models.User) 
 		return nil, err
 	}
 	if len(keys) >= maxPasskeys {
-		return nil, &ValidationError{Fields: map[string]string{"passkey": "you have " + strconv.Itoa(maxPasskeys) + " passkeys already: remove one first"}}
+		return nil, invalid("passkey", "errors.passkeys.too_many", "Max", maxPasskeys)
 	}
 	wa, err := s.webAuthn()
 	if err != nil {
@@ -191,16 +191,16 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *models.User,
 		name = "Passkey"
 	}
 	if len([]rune(name)) > passkeyNameMax {
-		return &ValidationError{Fields: map[string]string{"name": "a passkey's name is at most " + strconv.Itoa(passkeyNameMax) + " characters"}}
+		return invalid("name", "errors.passkeys.name_too_long", "Max", passkeyNameMax)
 	}
 	if len(bytes.TrimSpace(response)) == 0 {
-		return &ValidationError{Fields: map[string]string{"passkey": passkeyNeedsScript}}
+		return invalid("passkey", passkeyNeedsScript)
 	}
 	sd, err := s.takeChallenge(ctx, token, "register", u.ID, "")
 	if err != nil {
 		return err
 	}
-	refused := &ValidationError{Fields: map[string]string{"passkey": "that passkey could not be added (the request expired or was not valid): try again"}}
+	refused := invalid("passkey", "errors.passkeys.passkey_could_not_added")
 	if sd == nil {
 		return refused
 	}
@@ -254,7 +254,7 @@ func (s *Service) RemovePasskey(ctx context.Context, u *models.User, id int64, p
 		if err := s.recordLoginFailure(ctx, u, k); err != nil {
 			return err
 		}
-		return &ValidationError{Fields: map[string]string{"password": "that is not your current password"}}
+		return invalid("password", "errors.common.not_current_password")
 	}
 	var ok bool
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -287,7 +287,7 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, pending string) (*Passk
 		return nil, err
 	}
 	if len(pu.creds) == 0 {
-		return nil, &ValidationError{Fields: map[string]string{"passkey": "you have no passkey: enter a code from your authenticator app"}}
+		return nil, invalid("passkey", "errors.passkeys.have_no_passkey_enter")
 	}
 	wa, err := s.webAuthn()
 	if err != nil {
@@ -307,7 +307,7 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, pending string) (*Passk
 func (s *Service) CompletePasskeyLogin(ctx context.Context, pending, token string, response []byte, in LoginInput) (*LoginResult, error) {
 	if len(bytes.TrimSpace(response)) == 0 {
 		// No answer at all is a browser without JavaScript, not a guess.
-		return nil, &ValidationError{Fields: map[string]string{"passkey": "using a passkey needs JavaScript in your browser: turn it on, or enter a code from your authenticator app"}}
+		return nil, invalid("passkey", "errors.passkeys.using_passkey_needs_javascript")
 	}
 	return s.completeLogin(ctx, pending, in, func(u *models.User, k loginKeys, pendingID string) error {
 		ok, err := s.usePasskey(ctx, u, token, pendingID, response)
@@ -317,7 +317,7 @@ func (s *Service) CompletePasskeyLogin(ctx context.Context, pending, token strin
 		if err := s.recordLoginFailure(ctx, u, k); err != nil {
 			return err
 		}
-		return &ValidationError{Fields: map[string]string{"passkey": passkeyFailedMessage}}
+		return invalid("passkey", passkeyFailedMessage)
 	})
 }
 

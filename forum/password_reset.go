@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -40,7 +41,7 @@ const MailAccount = "account"
 
 // ErrResetLinkInvalid is a reset link that is unknown, used or expired.
 // The page says so and links to asking again.
-var ErrResetLinkInvalid = errors.New("this password reset link is unknown, already used or expired")
+var ErrResetLinkInvalid = i18n.Error("errors.password_reset.link_invalid")
 
 // RequestPasswordReset mails a reset link to the account whose username or
 // email is login, if there is one and it may have one. Its answer is the
@@ -49,7 +50,7 @@ var ErrResetLinkInvalid = errors.New("this password reset link is unknown, alrea
 func (s *Service) RequestPasswordReset(ctx context.Context, login, addr string) error {
 	login = strings.TrimSpace(login)
 	if login == "" || len(login) > maxResetLoginLength {
-		return &ValidationError{Fields: map[string]string{"login": "enter your username or email address"}}
+		return invalid("login", "errors.password_reset.enter_username_email_address")
 	}
 	key, err := s.instanceKey(ctx, loginLimitSecret)
 	if err != nil {
@@ -63,7 +64,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, login, addr string) 
 		return err
 	}
 	if n >= maxResetsPerAddr {
-		return &RateLimitError{Message: "too many reset requests from your network: try again in an hour", RetryAfter: resetWindow}
+		return rateLimited(resetWindow, "errors.password_reset.too_many")
 	}
 	u, err := s.store.UserByLogin(ctx, login)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
@@ -106,7 +107,7 @@ func (s *Service) PasswordResetLink(ctx context.Context, username string) (strin
 		return "", mapNotFound(err)
 	}
 	if u.IsRemote() || u.PasswordHash == "" {
-		return "", &ValidationError{Fields: map[string]string{"username": "a remote account has no password here"}}
+		return "", invalid("username", "errors.password_reset.remote_account_has_no")
 	}
 	var link string
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -183,11 +184,11 @@ func (s *Service) ResetPassword(ctx context.Context, token, pw, confirm string) 
 		if err != nil {
 			return err
 		}
-		if p := passwordProblem(pw, user.Username, user.Email); p != "" {
-			return &ValidationError{Fields: map[string]string{"password": p}}
+		if p := passwordProblem(pw, user.Username, user.Email); !p.IsZero() {
+			return invalidMsg("password", p)
 		}
 		if pw != confirm {
-			return &ValidationError{Fields: map[string]string{"confirm_password": "the two passwords differ: type the same one twice"}}
+			return invalid("confirm_password", "errors.password_reset.two_passwords_differ_type")
 		}
 		ok, err := s.store.UsePasswordReset(ctx, r.ID, s.now())
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -32,21 +33,21 @@ var commonPasswords = func() map[string]bool {
 // passwordProblem says what is wrong with a new password for this
 // account, "" when nothing is: long enough, not too long for bcrypt, not
 // the username or email, not on the common list.
-func passwordProblem(pw, username, email string) string {
+func passwordProblem(pw, username, email string) i18n.Msg {
 	lower := strings.ToLower(pw)
 	local, _, _ := strings.Cut(strings.ToLower(email), "@")
 	switch {
 	case utf8.RuneCountInString(pw) < minPasswordLength:
-		return fmt.Sprintf("use at least %d characters", minPasswordLength)
+		return i18n.M("errors.passwords.too_short", "Min", minPasswordLength)
 	case len(pw) > maxPasswordBytes:
-		return fmt.Sprintf("use at most %d bytes", maxPasswordBytes)
+		return i18n.M("errors.passwords.too_long", "Max", maxPasswordBytes)
 	case username != "" && lower == strings.ToLower(username),
 		email != "" && (lower == strings.ToLower(email) || lower == local):
-		return "do not use your username or email address as your password"
+		return i18n.M("errors.passwords.is_your_name")
 	case commonPasswords[lower]:
-		return "that password is one of the most common ones, which attackers try first: choose another"
+		return i18n.M("errors.passwords.too_common")
 	}
-	return ""
+	return i18n.Msg{}
 }
 
 // ChangePasswordInput is the change-password form.
@@ -72,12 +73,12 @@ func (s *Service) ChangePassword(ctx context.Context, actor *models.User, in Cha
 	}
 	v := validation{}
 	if in.Current == "" || bcrypt.CompareHashAndPassword([]byte(actor.PasswordHash), []byte(in.Current)) != nil {
-		v.add("current_password", "that is not your current password")
+		v.add("current_password", "errors.common.not_current_password")
 	}
-	if p := passwordProblem(in.New, actor.Username, actor.Email); p != "" {
-		v.add("new_password", p)
+	if p := passwordProblem(in.New, actor.Username, actor.Email); !p.IsZero() {
+		v.addMsg("new_password", p)
 	} else if in.New != in.Confirm {
-		v.add("confirm_password", "the two new passwords differ: type the same one twice")
+		v.add("confirm_password", "errors.passwords.two_new_passwords_differ")
 	}
 	if err := v.err(); err != nil {
 		return err

@@ -3,11 +3,13 @@ package forum
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strconv"
+
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -29,7 +31,7 @@ type PollInput struct {
 	ClosesAt *time.Time // nil: open until the thread is gone
 	// ClosesAtError is set by a form that could not read the closing time
 	// the member typed; it is reported with the other fields' errors.
-	ClosesAtError string
+	ClosesAtError i18n.Msg
 }
 
 // PollView is a poll as one viewer sees it.
@@ -63,15 +65,19 @@ type PollOptionView struct {
 
 // pollError is a refused vote: a conflict with the poll's state (already
 // voted, closed), answered 409 with its message.
-type pollError struct{ msg string }
+type pollError struct{ id string } // a message id (errors.conflicts.*)
 
-func (e *pollError) Error() string        { return e.msg }
+func (e *pollError) Error() string { return i18n.M(e.id).String() }
+
+// UserMessage is the refusal in the reader's language (i18n.MsgOf).
+func (e *pollError) UserMessage() i18n.Msg { return i18n.M(e.id) }
+
 func (e *pollError) Is(target error) bool { return target == ErrConflict }
 
 // Refusals a vote can meet.
 var (
-	ErrAlreadyVoted = &pollError{"you have already voted in this poll"}
-	ErrPollClosed   = &pollError{"this poll is closed"}
+	ErrAlreadyVoted = &pollError{"errors.conflicts.already_voted"}
+	ErrPollClosed   = &pollError{"errors.conflicts.poll_closed"}
 )
 
 // pollClosed reports whether voting has ended at now.
@@ -91,28 +97,28 @@ func (s *Service) checkPoll(v validation, in *PollInput) []string {
 		}
 		switch {
 		case !utf8.ValidString(o):
-			v.add("poll_options", "an option contains invalid characters (not UTF-8)")
+			v.add("poll_options", "errors.polls.option_contains_invalid_characters")
 		case utf8.RuneCountInString(o) > pollOptionMaxRunes:
-			v.add("poll_options", fmt.Sprintf("options must be at most %d characters", pollOptionMaxRunes))
+			v.add("poll_options", "errors.polls.option_too_long", "Max", pollOptionMaxRunes)
 		case seen[strings.ToLower(o)]:
-			v.add("poll_options", fmt.Sprintf("option %q is given twice", o))
+			v.add("poll_options", "errors.polls.option_twice", "Option", strconv.Quote(o))
 		}
 		seen[strings.ToLower(o)] = true
 		opts = append(opts, o)
 	}
 	if len(opts) < pollMinOptions || len(opts) > pollMaxOptions {
-		v.add("poll_options", fmt.Sprintf("give between %d and %d options", pollMinOptions, pollMaxOptions))
+		v.add("poll_options", "errors.polls.option_count", "Min", pollMinOptions, "Max", pollMaxOptions)
 	}
-	if in.ClosesAtError != "" {
-		v.add("poll_closes_at", in.ClosesAtError)
+	if !in.ClosesAtError.IsZero() {
+		v.addMsg("poll_closes_at", in.ClosesAtError)
 	}
 	if in.ClosesAt != nil {
 		now := s.now()
 		switch {
 		case !in.ClosesAt.After(now):
-			v.add("poll_closes_at", "the closing time must be in the future")
+			v.add("poll_closes_at", "errors.polls.closing_time_must_future")
 		case in.ClosesAt.Sub(now) > pollMaxDuration:
-			v.add("poll_closes_at", "a poll may run for at most a year")
+			v.add("poll_closes_at", "errors.polls.poll_may_run_most")
 		}
 	}
 	return opts
@@ -292,17 +298,17 @@ func checkChoices(choices []int, n int, multiple bool) error {
 	seen := map[int]bool{}
 	for _, c := range choices {
 		if c < 0 || c >= n {
-			v.add("options", fmt.Sprintf("option %d does not exist: choose from 0 to %d", c, n-1))
+			v.add("options", "errors.polls.no_such_choice", "Choice", c, "Last", n-1)
 		} else if seen[c] {
-			v.add("options", fmt.Sprintf("option %d is chosen twice", c))
+			v.add("options", "errors.polls.choice_twice", "Choice", c)
 		}
 		seen[c] = true
 	}
 	switch {
 	case len(choices) == 0:
-		v.add("options", "choose an option")
+		v.add("options", "errors.polls.choose_option")
 	case len(choices) > 1 && !multiple:
-		v.add("options", "this poll takes one choice")
+		v.add("options", "errors.polls.poll_takes_one_choice")
 	}
 	return v.err()
 }

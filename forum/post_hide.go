@@ -20,7 +20,7 @@ func (s *Service) SetPostHidden(ctx context.Context, actor *models.User, postID 
 	}
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
-		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+		return invalid("reason", "errors.common.use_most_1000_characters")
 	}
 	if err := s.LoadScope(ctx, actor); err != nil {
 		return err

@@ -106,7 +106,7 @@ func (s *Service) Reply(ctx context.Context, actor *models.User, threadID int64,
 		if in.ReplyTo != 0 {
 			parent, err := s.store.PostByID(ctx, in.ReplyTo)
 			if err != nil || parent.ThreadID != t.ID {
-				v.add("reply_to", "the post you are answering is not in this thread")
+				v.add("reply_to", "errors.posts.post_answering_not_thread")
 			} else {
 				replyTo = &parent.ID
 			}

@@ -125,23 +125,23 @@ func AvatarMediaHash(avatarFile string) string {
 // not an image by its bytes, or over maxAvatarPixels on a side (read from
 // the header, before decoding). It returns the file extension.
 func checkAvatar(data []byte) (string, error) {
-	fail := func(msg string) error { return &ValidationError{Fields: map[string]string{"avatar": msg}} }
+	fail := func(id string, kv ...any) error { return invalid("avatar", id, kv...) }
 	if len(data) == 0 {
-		return "", fail("choose an image file")
+		return "", fail("errors.images.missing")
 	}
 	if len(data) > MaxAvatarBytes {
-		return "", fail(fmt.Sprintf("the image is %d KB; the limit is %d KB", len(data)/1024, MaxAvatarBytes/1024))
+		return "", fail("errors.images.too_big", "Size", len(data)/1024, "Max", MaxAvatarBytes/1024)
 	}
 	ext, ok := avatarTypes[http.DetectContentType(data)]
 	if !ok {
-		return "", fail("use a PNG, JPEG, GIF or WebP image")
+		return "", fail("errors.images.avatar_type")
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return "", fail("the image could not be read; it may be damaged")
+		return "", fail("errors.images.unreadable")
 	}
 	if cfg.Width > maxAvatarPixels || cfg.Height > maxAvatarPixels || cfg.Width < 1 || cfg.Height < 1 {
-		return "", fail(fmt.Sprintf("use an image at most %d×%d pixels", maxAvatarPixels, maxAvatarPixels))
+		return "", fail("errors.images.too_many_pixels", "Max", maxAvatarPixels)
 	}
 	return ext, nil
 }
@@ -168,7 +168,7 @@ func (s *Service) SetAvatar(ctx context.Context, actor *models.User, data []byte
 	p, err := media.Process(data, media.Limits{MaxPixels: maxAvatarPixels * maxAvatarPixels})
 	var re *media.RejectError
 	if errors.As(err, &re) {
-		return &ValidationError{Fields: map[string]string{"avatar": re.Msg}}
+		return invalidMsg("avatar", re.UserMessage())
 	}
 	if err != nil {
 		return err

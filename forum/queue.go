@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -90,11 +91,11 @@ func (s *Service) Queue(ctx context.Context, actor *models.User, state, after st
 		state = models.QueueItemOpen
 	}
 	if state != models.QueueItemOpen && state != models.QueueItemClaimed && state != models.QueueItemResolved {
-		return nil, &ValidationError{Fields: map[string]string{"state": "use open, claimed or resolved"}}
+		return nil, invalid("state", "errors.queue.use_open_claimed_resolved")
 	}
 	cur, err := parseKeyset(after)
 	if err != nil {
-		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
+		return nil, invalid("after", "errors.common.not_valid_page_cursor")
 	}
 	var items []models.ModQueueItem
 	var counts map[string]int64
@@ -297,11 +298,11 @@ func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.
 		return ErrForbidden
 	}
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > reasonMaxRunes {
-		return &ValidationError{Fields: map[string]string{"note": "use at most 1000 characters of text"}}
+		return invalid("note", "errors.common.use_most_1000_characters")
 	}
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
-		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+		return invalid("reason", "errors.common.use_most_1000_characters")
 	}
 	action = strings.TrimSpace(action)
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -318,7 +319,7 @@ func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.
 		switch action {
 		case ResolveApprove, ResolveDismiss, ResolveHide, ResolveDelete:
 		default:
-			return &ValidationError{Fields: map[string]string{"action": "use approve, dismiss, hide or delete"}}
+			return invalid("action", "errors.common.use_approve_dismiss_hide")
 		}
 		if err := s.checkItemRights(ctx, actor, item); err != nil {
 			return err
@@ -369,10 +370,14 @@ func (s *Service) ResolveQueueItemWithReason(ctx context.Context, actor *models.
 	})
 }
 
-var errAlreadyResolved = &conflictError{"this queue item is already resolved"}
+var errAlreadyResolved = &conflictError{"errors.conflicts.already_resolved"}
 
 // conflictError is ErrConflict with a message a moderator can act on.
-type conflictError struct{ msg string }
+type conflictError struct{ id string } // a message id (errors.conflicts.*)
 
-func (e *conflictError) Error() string        { return e.msg }
+func (e *conflictError) Error() string { return i18n.M(e.id).String() }
+
+// UserMessage is the refusal in the reader's language (i18n.MsgOf).
+func (e *conflictError) UserMessage() i18n.Msg { return i18n.M(e.id) }
+
 func (e *conflictError) Is(target error) bool { return target == ErrConflict }

@@ -109,7 +109,7 @@ func (s *Service) claim(ctx context.Context, actor *models.User, itemID int64, o
 			return err
 		}
 		if !ok {
-			return &conflictError{"this item was claimed or resolved by someone else"}
+			return &conflictError{"errors.conflicts.taken"}
 		}
 		action := "queue.claim"
 		if !on {
@@ -130,7 +130,7 @@ func (s *Service) AddQueueNote(ctx context.Context, actor *models.User, itemID i
 	}
 	body = strings.TrimSpace(body)
 	if body == "" || !utf8.ValidString(body) || utf8.RuneCountInString(body) > noteMaxRunes {
-		return nil, &ValidationError{Fields: map[string]string{"note": "write a note of up to 2000 characters"}}
+		return nil, invalid("note", "errors.queue_tools.write_note_up_2000")
 	}
 	var n *models.ModNote
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -168,7 +168,7 @@ func (s *Service) AddMemberNote(ctx context.Context, actor *models.User, usernam
 	}
 	body = strings.TrimSpace(body)
 	if body == "" || !utf8.ValidString(body) || utf8.RuneCountInString(body) > noteMaxRunes {
-		return nil, &ValidationError{Fields: map[string]string{"note": "write a note of up to 2000 characters"}}
+		return nil, invalid("note", "errors.queue_tools.write_note_up_2000")
 	}
 	target, err := s.store.UserByUsername(ctx, strings.TrimSpace(username))
 	if err != nil {
@@ -195,7 +195,7 @@ func (s *Service) QueueAct(ctx context.Context, actor *models.User, itemID int64
 		return err
 	}
 	if p == nil {
-		return &ValidationError{Fields: map[string]string{"action": "this item has no post to act on"}}
+		return invalid("action", "errors.queue_tools.item_has_no_post")
 	}
 	if !CanResolveQueueItem(actor, cat) {
 		return ErrForbidden
@@ -217,5 +217,5 @@ func (s *Service) QueueAct(ctx context.Context, actor *models.User, itemID int64
 		_, err := s.Suspend(ctx, actor, author.Username, duration, reason)
 		return err
 	}
-	return &ValidationError{Fields: map[string]string{"action": "use lock, warn, silence or suspend"}}
+	return invalid("action", "errors.queue_tools.use_lock_warn_silence")
 }

@@ -65,24 +65,24 @@ func (s *Service) BlockRemoteUser(ctx context.Context, actor *models.User, targe
 
 // remoteActorID turns what a moderator typed into an actor id.
 func (s *Service) remoteActorID(ctx context.Context, target string) (string, error) {
-	invalid := &ValidationError{Fields: map[string]string{"actor": "enter the account's actor URL (https://…) or its handle here, like name@example.social"}}
+	malformed := invalid("actor", "errors.remote_blocks.enter_account_actor_url")
 	if target == "" || len(target) > 2048 {
-		return "", invalid
+		return "", malformed
 	}
 	if strings.HasPrefix(target, "https://") || strings.HasPrefix(target, "http://") {
 		u, err := url.Parse(target)
 		if err != nil || u.Host == "" || u.User != nil {
-			return "", invalid
+			return "", malformed
 		}
 		if strings.EqualFold(u.Hostname(), s.ownDomain()) {
-			return "", &ValidationError{Fields: map[string]string{"actor": "that is an account of this forum; use silence or suspend"}}
+			return "", invalid("actor", "errors.remote_blocks.account_forum_use_silence")
 		}
 		u.Fragment = ""
 		return u.String(), nil
 	}
 	u, err := s.store.UserByUsername(ctx, strings.TrimPrefix(target, "@"))
 	if errors.Is(err, models.ErrNotFound) || (err == nil && (!u.IsRemote() || u.RemoteURL == "")) {
-		return "", invalid
+		return "", malformed
 	} else if err != nil {
 		return "", err
 	}

@@ -182,7 +182,7 @@ func (s *Service) FollowRemoteAccount(ctx context.Context, viewer *models.User, 
 		return "", ErrForbidden
 	}
 	if s.fedi == nil {
-		return "", &ValidationError{Fields: map[string]string{"account": "following the fediverse is not available on this server"}}
+		return "", invalid("account", "errors.remote_follows.following_fediverse_not_available")
 	}
 	a, err := s.remoteAccountActor(ctx, viewer, handle)
 	if err != nil {
@@ -209,7 +209,7 @@ func (s *Service) UnfollowRemoteAccount(ctx context.Context, viewer *models.User
 		return err
 	}
 	if s.fedi == nil {
-		return &ValidationError{Fields: map[string]string{"account": "following the fediverse is not available on this server"}}
+		return invalid("account", "errors.remote_follows.following_fediverse_not_available")
 	}
 	return s.fedi.Unfollow(ctx, viewer, a)
 }
@@ -245,8 +245,7 @@ func (l *lookupLimiter) allow(memberID int64, now time.Time) error {
 		c = lookupCount{start: now}
 	}
 	if c.n >= lookupsPerWindow {
-		return &RateLimitError{Message: "you have looked up many fediverse accounts; try again in a few minutes",
-			RetryAfter: c.start.Add(lookupWindow).Sub(now)}
+		return rateLimited(c.start.Add(lookupWindow).Sub(now), "errors.remote_follows.too_many_lookups")
 	}
 	c.n++
 	l.counts[memberID] = c
@@ -263,22 +262,22 @@ func (s *Service) FindRemoteAccount(ctx context.Context, viewer *models.User, qu
 		return "", ErrUnauthorized
 	}
 	query = strings.TrimSpace(query)
-	invalid := &ValidationError{Fields: map[string]string{"account": "give an account as @name@host or the link to its profile"}}
+	malformed := invalid("account", "errors.remote_follows.give_account_name_host")
 	if strings.HasPrefix(query, "https://") || strings.HasPrefix(query, "http://") {
 		if httpURL(query) == "" || s.fedi == nil {
-			return "", invalid
+			return "", malformed
 		}
 		if err := s.lookups.allow(viewer.ID, s.now()); err != nil {
 			return "", err
 		}
 		a, err := s.fedi.ResolveProfileURL(ctx, query)
 		if err != nil {
-			return "", &ValidationError{Fields: map[string]string{"account": "no fediverse account was found at that link"}}
+			return "", invalid("account", "errors.remote_follows.no_fediverse_account_was")
 		}
 		if suspended, err := s.InstanceSuspended(ctx, a.Domain); err != nil {
 			return "", err
 		} else if suspended {
-			return "", &ValidationError{Fields: map[string]string{"account": "that server is blocked here"}}
+			return "", invalid("account", "errors.remote_follows.server_blocked")
 		}
 		if _, err := s.RemoteUser(ctx, a); err != nil {
 			return "", err
@@ -287,7 +286,7 @@ func (s *Service) FindRemoteAccount(ctx context.Context, viewer *models.User, qu
 	}
 	name, host, ok := ParseRemoteHandle(query)
 	if !ok {
-		return "", invalid
+		return "", malformed
 	}
 	return name + "@" + host, nil
 }

@@ -43,12 +43,12 @@ const (
 
 func (q *RemoteQuestion) clean() error {
 	if q.APID == "" || len(q.Options) == 0 || len(q.Options) > maxRemoteOptions {
-		return &ValidationError{Fields: map[string]string{"poll_options": "a Question needs 1 to 20 options"}}
+		return invalid("poll_options", "errors.remote_polls.question_needs_1_20")
 	}
 	for i, o := range q.Options {
 		o = strings.TrimSpace(o)
 		if !utf8.ValidString(o) || o == "" {
-			return &ValidationError{Fields: map[string]string{"poll_options": "a Question's option has no name"}}
+			return invalid("poll_options", "errors.remote_polls.question_option_has_no")
 		}
 		if r := []rune(o); len(r) > pollOptionMaxRunes {
 			o = string(r[:pollOptionMaxRunes])
@@ -225,7 +225,7 @@ func (s *Service) VoteFromRemote(ctx context.Context, voter *models.User, postID
 			}
 		}
 		if choice < 0 {
-			return &ValidationError{Fields: map[string]string{"options": "no option is named " + option}}
+			return invalid("options", "errors.remote_polls.no_such_option", "Name", option)
 		}
 		return s.castVote(ctx, p, t, voter, []int{choice}, now)
 	})

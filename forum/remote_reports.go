@@ -86,7 +86,7 @@ func (s *Service) ForwardReport(ctx context.Context, actor *models.User, itemID 
 			return err
 		}
 		if p.APID == nil || !author.IsRemote() || author.RemoteURL == "" {
-			return &ValidationError{Fields: map[string]string{"item": "only reports about posts from other servers can be forwarded"}}
+			return invalid("item", "errors.remote_reports.only_reports_about_posts")
 		}
 		comment = strings.TrimSpace(comment)
 		if err := s.record(ctx, actor, "queue.forward", TargetPost, p.ID, comment,

@@ -127,7 +127,7 @@ func (s *Service) remoteNewcomer(ctx context.Context, author *models.User, html 
 		return true, err
 	}
 	if n >= SandboxRateMax {
-		return true, &RateLimitError{Message: "a newcomer's posts are rate limited"}
+		return true, rateLimited(0, "errors.remote_threads.newcomer_rate")
 	}
 	return true, sandboxLimits(html)
 }

@@ -25,10 +25,10 @@ func (s *Service) SetRole(ctx context.Context, actor *models.User, username, rol
 	role = strings.ToLower(strings.TrimSpace(role))
 	v := validation{}
 	if !validRole(role) {
-		v.add("role", "role must be member, ambassador, moderator or admin")
+		v.add("role", "errors.common.role_must_member_ambassador")
 	}
 	if len(categories) > 0 && role != models.RoleModerator && role != models.RoleAmbassador {
-		v.add("categories", "only moderators and ambassadors can be limited to categories")
+		v.add("categories", "errors.roles.only_moderators_ambassadors_can")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -41,7 +41,7 @@ func (s *Service) SetRole(ctx context.Context, actor *models.User, username, rol
 			slug = strings.ToLower(strings.TrimSpace(slug))
 			c, err := s.store.CategoryBySlug(ctx, slug)
 			if errors.Is(err, models.ErrNotFound) {
-				return &ValidationError{Fields: map[string]string{"categories": "no category " + strconv.Quote(slug)}}
+				return invalid("categories", "errors.roles.no_such_category", "Slug", strconv.Quote(slug))
 			} else if err != nil {
 				return err
 			}
@@ -56,10 +56,10 @@ func (s *Service) SetRole(ctx context.Context, actor *models.User, username, rol
 			return mapNotFound(err)
 		}
 		if target.IsRemote() {
-			return &ValidationError{Fields: map[string]string{"username": "remote accounts cannot hold a role here"}}
+			return invalid("username", "errors.roles.remote_accounts_cannot_hold")
 		}
 		if target.ID == actor.ID && role != target.Role {
-			return &ValidationError{Fields: map[string]string{"role": "you cannot change your own role; ask another administrator"}}
+			return invalid("role", "errors.roles.cannot_change_own_role")
 		}
 		current, err := s.store.RoleCategoryIDs(ctx, target.ID)
 		if err != nil {

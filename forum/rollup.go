@@ -81,7 +81,7 @@ func (s *Service) RollupDay(ctx context.Context, day time.Time) error {
 	d0 := dayStart(day)
 	now := s.now()
 	if !d0.Add(day24).After(d0) || !d0.Before(dayStart(now)) {
-		return &ValidationError{Fields: map[string]string{"day": "only days before today can be rolled up"}}
+		return invalid("day", "errors.rollup.only_days_before_today")
 	}
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)

@@ -3,11 +3,11 @@ package forum
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -26,9 +26,20 @@ const maxSanction = 100 * 365 * 24 * time.Hour
 
 // ForbiddenError is ErrForbidden with an explanation the member can act on
 // (errors.Is(err, ErrForbidden) holds, so it maps to 403 like it).
-type ForbiddenError struct{ Message string }
+type ForbiddenError struct {
+	Message string   // in English
+	Msg     i18n.Msg // Message as a catalog message, for people
+}
 
 func (e *ForbiddenError) Error() string { return e.Message }
+
+// UserMessage is the message in the reader's language (i18n.MsgOf).
+func (e *ForbiddenError) UserMessage() i18n.Msg { return e.Msg }
+
+// forbidden is a ForbiddenError saying message id.
+func forbidden(id string, kv ...any) *ForbiddenError { return forbiddenMsg(i18n.M(id, kv...)) }
+
+func forbiddenMsg(m i18n.Msg) *ForbiddenError { return &ForbiddenError{Message: m.String(), Msg: m} }
 
 // Is makes a ForbiddenError count as ErrForbidden.
 func (e *ForbiddenError) Is(target error) bool { return target == ErrForbidden }
@@ -138,7 +149,7 @@ func (s *Service) sanctionTarget(ctx context.Context, actor *models.User, userna
 		return nil, mapNotFound(err)
 	}
 	if !CanSanction(actor, target) {
-		return nil, &ForbiddenError{Message: "You cannot act on a member whose role is equal to or above yours."}
+		return nil, forbidden("errors.sanctions.role_too_high")
 	}
 	return target, nil
 }
@@ -159,22 +170,28 @@ func parseSanctionDuration(s string) (time.Duration, error) {
 		d, err = time.ParseDuration(s)
 	}
 	if err != nil || d <= 0 || d > maxSanction {
-		return 0, &ValidationError{Fields: map[string]string{"duration": "use a duration like 72h, 90m or 7d (up to 100 years), or leave it empty for indefinite"}}
+		return 0, invalid("duration", "errors.sanctions.use_duration_like_72h")
 	}
 	return d, nil
 }
 
-// sanctionMessage explains a sanction to the member it affects.
-func sanctionMessage(what string, sn *models.Sanction) string {
-	until := "until further notice"
+// sanctionMessage explains a sanction (suspend or silence) to the member
+// it affects, as one whole sentence: until when, and why when a reason was
+// given.
+func sanctionMessage(kind string, sn *models.Sanction) i18n.Msg {
+	id := "errors.sanctions." + kind
+	var kv []any
 	if sn.EndsAt != nil {
-		until = "until " + sn.EndsAt.UTC().Format("2 January 2006 15:04 MST")
+		id += "_until"
+		kv = append(kv, "Until", longTime(*sn.EndsAt))
+	} else {
+		id += "_indefinitely"
 	}
-	msg := fmt.Sprintf("%s %s", what, until)
 	if sn.Reason != "" {
-		msg += ". Reason: " + sn.Reason
+		id += "_because"
+		kv = append(kv, "Reason", sn.Reason)
 	}
-	return msg
+	return i18n.M(id, kv...)
 }
 
 // suspension returns the member's suspension in force now, or nil.
@@ -188,5 +205,5 @@ func (s *Service) checkNotSilenced(ctx context.Context, actor *models.User) erro
 	if err != nil || sn == nil {
 		return err
 	}
-	return &ForbiddenError{Message: sanctionMessage("You are silenced", sn) + "."}
+	return forbiddenMsg(sanctionMessage(models.SanctionSilence, sn))
 }

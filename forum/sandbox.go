@@ -2,7 +2,6 @@ package forum
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -73,7 +72,7 @@ func (s *Service) admit(ctx context.Context, actor *models.User, title, body str
 		return a, err
 	}
 	if n >= SandboxRateMax {
-		return a, &RateLimitError{Message: fmt.Sprintf("new members may post %d times in %d minutes; wait a little and try again", SandboxRateMax, int(SandboxRateWindow/time.Minute))}
+		return a, rateLimited(0, "errors.sandbox.rate", "Max", SandboxRateMax, "Minutes", int(SandboxRateWindow/time.Minute))
 	}
 	if err := sandboxLimits(a.rendered.HTML); err != nil {
 		return a, err
@@ -95,9 +94,9 @@ func sandboxLimits(html string) error {
 	}
 	switch {
 	case strings.Contains(html, "<img"):
-		return &ValidationError{Fields: map[string]string{"body": "new members cannot post images yet; remove the image, or link to it instead"}}
+		return invalid("body", "errors.sandbox.new_members_cannot_post")
 	case links > SandboxMaxLinks:
-		return &ValidationError{Fields: map[string]string{"body": fmt.Sprintf("new members may include at most %d links in a post; this one has %d", SandboxMaxLinks, links)}}
+		return invalid("body", "errors.sandbox.too_many_links", "Max", SandboxMaxLinks, "Links", links)
 	}
 	return nil
 }
@@ -172,7 +171,7 @@ func (s *Service) SetSandboxed(ctx context.Context, userID int64, on bool) error
 
 func checkReason(reason string) error {
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > reasonMaxRunes {
-		return &ValidationError{Fields: map[string]string{"reason": "use at most 1000 characters of text"}}
+		return invalid("reason", "errors.common.use_most_1000_characters")
 	}
 	return nil
 }

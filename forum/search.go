@@ -163,19 +163,19 @@ func (s *Service) SearchWith(ctx context.Context, sq SearchQuery) (*SearchResult
 // searchFilter checks the query and turns it into the store's filter; a nil
 // filter (no error) means a named author or category does not exist.
 func (s *Service) searchFilter(ctx context.Context, sq *SearchQuery) (*models.SearchFilter, *models.SearchCursor, error) {
-	bad := map[string]string{}
+	bad := validation{}
 	if !utf8.ValidString(sq.Q) || utf8.RuneCountInString(sq.Q) > 200 {
-		bad["q"] = "use at most 200 characters of text"
+		bad.add("q", "errors.search.q_too_long")
 	}
 	switch sq.Kind {
 	case "", SearchThreads, SearchPosts:
 	default:
-		bad["type"] = "choose threads, posts or both"
+		bad.add("type", "errors.search.type")
 	}
 	switch sq.Sort {
 	case "", "relevance", SortDate:
 	default:
-		bad["sort"] = "sort by relevance or date"
+		bad.add("sort", "errors.search.sort")
 	}
 	f := &models.SearchFilter{ByDate: sq.Sort == SortDate}
 	day := func(field, v string, next bool) *time.Time {
@@ -184,7 +184,7 @@ func (s *Service) searchFilter(ctx context.Context, sq *SearchQuery) (*models.Se
 		}
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil {
-			bad[field] = "use a date like 2024-03-31"
+			bad.add(field, "errors.search.date")
 			return nil
 		}
 		if next { // "to" includes its whole day
@@ -194,14 +194,14 @@ func (s *Service) searchFilter(ctx context.Context, sq *SearchQuery) (*models.Se
 	}
 	f.From, f.To = day("from", sq.From, false), day("to", sq.To, true)
 	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
-		bad["to"] = "the end date is before the start date"
+		bad.add("to", "errors.search.end_before_start")
 	}
 	after, err := parseSearchCursor(sq.After, f.ByDate)
 	if err != nil {
-		bad["after"] = "this page link is no longer valid; start the search again"
+		bad.add("after", "errors.search.stale_page")
 	}
-	if len(bad) > 0 {
-		return nil, nil, &ValidationError{Fields: bad}
+	if err := bad.err(); err != nil {
+		return nil, nil, err
 	}
 	var err2 error
 	if f.Hidden, err2 = s.hiddenCategoryIDs(ctx, nil); err2 != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"image"
 	"net/http"
 	"strings"
@@ -36,28 +35,28 @@ type siteImage struct {
 
 // checkSiteImage validates an upload, adding a message for field to errs
 // when it is refused.
-func checkSiteImage(field string, data []byte, errs map[string]string) *siteImage {
-	fail := func(msg string) *siteImage { errs[field] = msg; return nil }
+func checkSiteImage(field string, data []byte, errs validation) *siteImage {
+	fail := func(id string, kv ...any) *siteImage { errs.add(field, id, kv...); return nil }
 	if len(data) == 0 {
-		return fail("choose an image file")
+		return fail("errors.images.missing")
 	}
 	if len(data) > MaxSiteImageBytes {
-		return fail(fmt.Sprintf("the image is %d KB; the limit is %d KB", len(data)/1024, MaxSiteImageBytes/1024))
+		return fail("errors.images.too_big", "Size", len(data)/1024, "Max", MaxSiteImageBytes/1024)
 	}
 	ctype := http.DetectContentType(data)
 	ext, ok := siteImageTypes[ctype]
 	if !ok {
 		if looksLikeSVG(data) {
-			return fail("SVG images are not accepted (they can carry scripts); use a PNG, JPEG or WebP image")
+			return fail("errors.site_images.svg")
 		}
-		return fail("use a PNG, JPEG or WebP image")
+		return fail("errors.site_images.type")
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return fail("the image could not be read; it may be damaged")
+		return fail("errors.images.unreadable")
 	}
 	if cfg.Width > maxSiteImagePixels || cfg.Height > maxSiteImagePixels || cfg.Width < 1 || cfg.Height < 1 {
-		return fail(fmt.Sprintf("use an image at most %d×%d pixels", maxSiteImagePixels, maxSiteImagePixels))
+		return fail("errors.images.too_many_pixels", "Max", maxSiteImagePixels)
 	}
 	return &siteImage{kind: field, ctype: ctype, ext: ext, data: data}
 }

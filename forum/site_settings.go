@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/mail"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -253,8 +252,8 @@ func (s *Service) SaveSite(ctx context.Context, actor *models.User, in SiteInput
 // checkSiteInput normalises the text fields in place and checks every
 // field, images included, returning all the refusals at once.
 func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err error) {
-	errs := map[string]string{}
-	check := func(field string, v **string, lower bool, msg func(string) string) {
+	errs := validation{}
+	check := func(field string, v **string, lower bool, msg func(string) i18n.Msg) {
 		if *v == nil {
 			return
 		}
@@ -263,65 +262,67 @@ func (s *Service) checkSiteInput(in *SiteInput) (logo, favicon *siteImage, err e
 			val = strings.ToLower(val)
 		}
 		*v = &val
-		if m := msg(val); m != "" {
-			errs[field] = m
+		if m := msg(val); !m.IsZero() {
+			errs.addMsg(field, m)
 		}
 	}
-	maxRunes := func(n int, what string) func(string) string {
-		return func(v string) string {
+	// maxRunes refuses a text over n characters with message id, which
+	// names the field ({{.Max}} is n): one whole sentence per field.
+	maxRunes := func(n int, id string) func(string) i18n.Msg {
+		return func(v string) i18n.Msg {
 			if utf8.RuneCountInString(v) > n {
-				return what + " is too long (at most " + strconv.Itoa(n) + " characters)"
+				return i18n.M(id, "Max", n)
 			}
-			return ""
+			return i18n.Msg{}
 		}
 	}
-	check("name", &in.Name, false, func(v string) string {
+	check("name", &in.Name, false, func(v string) i18n.Msg {
 		if strings.ContainsAny(v, "\n\t") {
-			return "the name must be one line"
+			return i18n.M("errors.site_settings.name_one_line")
 		}
-		return maxRunes(siteNameMaxRunes, "the name")(v)
+		return maxRunes(siteNameMaxRunes, "errors.site_settings.name_too_long")(v)
 	})
-	check("description", &in.Description, false, maxRunes(siteDescriptionMaxRunes, "the description"))
-	check("accent", &in.Accent, true, func(v string) string {
+	check("description", &in.Description, false, maxRunes(siteDescriptionMaxRunes, "errors.site_settings.description_too_long"))
+	check("accent", &in.Accent, true, func(v string) i18n.Msg {
 		if v != "" && !accentPattern.MatchString(v) {
-			return "use a colour written as #rrggbb, e.g. #c2410c"
+			return i18n.M("errors.site_settings.accent")
 		}
-		return ""
+		return i18n.Msg{}
 	})
-	check("contact_email", &in.ContactEmail, false, func(v string) string {
+	check("contact_email", &in.ContactEmail, false, func(v string) i18n.Msg {
 		if v == "" {
-			return ""
+			return i18n.Msg{}
 		}
 		a, err := mail.ParseAddress(v)
 		if err != nil || a.Address != v || len(v) > siteEmailMaxBytes {
-			return "enter an address like team@example.com"
+			return i18n.M("errors.site_settings.contact_email")
 		}
-		return ""
+		return i18n.Msg{}
 	})
-	check("rules", &in.Rules, false, maxRunes(sitePageMaxRunes, "the rules"))
-	check("terms", &in.Terms, false, maxRunes(sitePageMaxRunes, "the terms"))
-	check("privacy", &in.Privacy, false, maxRunes(sitePageMaxRunes, "the privacy policy"))
-	check("language", &in.Language, true, func(v string) string {
+	check("rules", &in.Rules, false, maxRunes(sitePageMaxRunes, "errors.site_settings.rules_too_long"))
+	check("terms", &in.Terms, false, maxRunes(sitePageMaxRunes, "errors.site_settings.terms_too_long"))
+	check("privacy", &in.Privacy, false, maxRunes(sitePageMaxRunes, "errors.site_settings.privacy_too_long"))
+	check("language", &in.Language, true, func(v string) i18n.Msg {
 		if !i18n.Known(v) {
-			return "choose one of the languages this forum has: " + strings.Join(i18n.Codes(), ", ")
+			return i18n.M("errors.site_settings.language_unknown", "Codes", strings.Join(i18n.Codes(), ", "))
 		}
-		return ""
+		return i18n.Msg{}
 	})
-	check("signup_mode", &in.SignupMode, true, func(v string) string {
+	check("signup_mode", &in.SignupMode, true, func(v string) i18n.Msg {
 		if !signupModes[v] {
-			return "choose open, approval, invite or closed"
+			return i18n.M("errors.site_settings.signup_mode")
 		}
-		return ""
+		return i18n.Msg{}
 	})
-	check("introductions_category", &in.IntroductionsCategory, true, func(string) string { return "" })
+	check("introductions_category", &in.IntroductionsCategory, true, func(string) i18n.Msg { return i18n.Msg{} })
 	if in.Logo != nil {
 		logo = checkSiteImage("logo", in.Logo, errs)
 	}
 	if in.Favicon != nil {
 		favicon = checkSiteImage("favicon", in.Favicon, errs)
 	}
-	if len(errs) > 0 {
-		return nil, nil, &ValidationError{Fields: errs}
+	if err := errs.err(); err != nil {
+		return nil, nil, err
 	}
 	return logo, favicon, nil
 }

@@ -91,7 +91,7 @@ func (s *Service) freeCategorySlug(ctx context.Context, name string) (string, er
 			return slug, nil
 		}
 	}
-	return "", &ValidationError{Fields: map[string]string{"slug": "no free address made from that name; choose a slug"}}
+	return "", invalid("slug", "errors.slug.no_free_address_made")
 }
 
 // categorySlugTaken reports whether slug is reserved or used by a category

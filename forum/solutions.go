@@ -22,7 +22,7 @@ func (s *Service) MarkSolution(ctx context.Context, actor *models.User, postID i
 			return err
 		}
 		if p.Number <= 1 && (actor.ID == t.UserID || actor.IsStaff()) {
-			return &ValidationError{Fields: map[string]string{"post": "the first post is the question; mark a reply as its solution"}}
+			return invalid("post", "errors.solutions.first_post_question_mark")
 		}
 		if !CanMarkSolution(actor, t, p) {
 			return ErrForbidden

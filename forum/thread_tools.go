@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -41,7 +42,7 @@ func (s *Service) MergeThreads(ctx context.Context, actor *models.User, from, in
 		return err
 	}
 	if from == into {
-		return &ValidationError{Fields: map[string]string{"into": "choose a different thread to merge into"}}
+		return invalid("into", "errors.thread_tools.choose_different_thread_merge")
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
 		src, err := s.threadFor(ctx, actor, from)
@@ -51,7 +52,7 @@ func (s *Service) MergeThreads(ctx context.Context, actor *models.User, from, in
 		dst, err := s.threadFor(ctx, actor, into)
 		if err != nil {
 			if err == ErrNotFound {
-				return &ValidationError{Fields: map[string]string{"into": "no such thread"}}
+				return invalid("into", "errors.thread_tools.no_such_thread")
 			}
 			return err
 		}
@@ -131,7 +132,7 @@ func (s *Service) SetSlowMode(ctx context.Context, actor *models.User, threadID 
 	if interval != "" && interval != "0" {
 		var err error
 		if d, err = parseSanctionDuration(interval); err != nil || d > maxSlowMode || d < time.Second {
-			return &ValidationError{Fields: map[string]string{"interval": "use an interval like 30s, 10m or 2h (up to 24h), or 0 to turn slow mode off"}}
+			return invalid("interval", "errors.thread_tools.use_interval_like_30s")
 		}
 	}
 	return s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -174,8 +175,32 @@ func (s *Service) checkSlowMode(ctx context.Context, actor *models.User, t *mode
 		return nil
 	}
 	wait := next.Sub(now).Round(time.Second)
-	return &RateLimitError{Message: fmt.Sprintf("This thread is in slow mode: one post every %s. You can post here again at %s UTC (in %s).",
-		SlowModeEvery(t.SlowModeSeconds), next.UTC().Format("15:04:05"), wait)}
+	return rateLimited(0, "errors.thread_tools.slow_mode", "Every", slowModeEveryMsg(t.SlowModeSeconds),
+		"At", next.UTC().Format("15:04:05"), "Wait", wait.String())
+}
+
+// slowModeEveryMsg is SlowModeEvery as a message, for the refusal in the
+// reader's language: "1 hour 30 minutes", "1 Stunde 30 Minuten".
+func slowModeEveryMsg(secs int) i18n.Msg {
+	d := time.Duration(secs) * time.Second
+	var parts []i18n.Msg
+	for _, u := range []struct {
+		d  time.Duration
+		id string
+	}{{time.Hour, "errors.duration.hours"}, {time.Minute, "errors.duration.minutes"}, {time.Second, "errors.duration.seconds"}} {
+		if n := int(d / u.d); n > 0 {
+			parts = append(parts, i18n.N(u.id, n))
+			d -= time.Duration(n) * u.d
+		}
+	}
+	if len(parts) == 0 {
+		return i18n.N("errors.duration.seconds", 0)
+	}
+	m := parts[len(parts)-1]
+	for i := len(parts) - 2; i >= 0; i-- {
+		m = i18n.M("errors.duration.and", "First", parts[i], "Rest", m)
+	}
+	return m
 }
 
 // SlowModeEvery says a slow-mode interval in words, as the thread page

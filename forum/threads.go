@@ -3,12 +3,13 @@ package forum
 import (
 	"context"
 	"errors"
-	"fmt"
+
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -68,8 +69,8 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 	checkText(v, "title", in.Title, titleMinRunes, titleMaxRunes)
 	checkText(v, "body", in.Body, 1, bodyMaxRunes)
 	tags, tagErr := normalizeTags(in.Tags)
-	if tagErr != "" {
-		v.add("tags", tagErr)
+	if !tagErr.IsZero() {
+		v.addMsg("tags", tagErr)
 	}
 	var pollOpts []string
 	if in.Poll != nil {
@@ -84,13 +85,13 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 			if !errors.Is(err, models.ErrNotFound) {
 				return err
 			}
-			v.add("category", "choose an existing category")
+			v.add("category", "errors.common.choose_existing_category")
 		} else if !CanSeeCategory(actor, cat) {
-			v.add("category", "choose an existing category")
+			v.add("category", "errors.common.choose_existing_category")
 		} else if ok, err := s.mayStartThread(ctx, actor, cat); err != nil {
 			return err
 		} else if !ok {
-			v.add("category", "only staff start threads in "+cat.Name+"; choose another category or reply to a thread")
+			v.add("category", "errors.threads.staff_only_category", "Category", cat.Name)
 		}
 		if err := v.err(); err != nil {
 			return err
@@ -106,7 +107,7 @@ func (s *Service) CreateThread(ctx context.Context, actor *models.User, in NewTh
 			// A held thread keeps only its text; refuse rather than
 			// publish it later without the poll the author asked for.
 			pv := validation{}
-			pv.add("poll", "polls can be added once your first posts are approved; remove the poll or post it later")
+			pv.add("poll", "errors.threads.polls_can_added_once")
 			return pv.err()
 		}
 		if adm.hold != "" {
@@ -148,7 +149,7 @@ func (s *Service) countNewPost(ctx context.Context, categoryID, userID int64, at
 	return s.store.Increment(ctx, &models.User{}, userID, "post_count", 1)
 }
 
-func normalizeTags(raw []string) ([]string, string) {
+func normalizeTags(raw []string) ([]string, i18n.Msg) {
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range raw {
@@ -158,16 +159,16 @@ func normalizeTags(raw []string) ([]string, string) {
 				continue
 			}
 			if !tagPattern.MatchString(t) {
-				return nil, fmt.Sprintf("tag %q: use up to 30 letters, digits, - or _", t)
+				return nil, i18n.M("errors.threads.bad_tag", "Tag", strconv.Quote(t))
 			}
 			seen[t] = true
 			out = append(out, t)
 		}
 	}
 	if len(out) > maxTagsOnThread {
-		return nil, fmt.Sprintf("use at most %d tags", maxTagsOnThread)
+		return nil, i18n.M("errors.threads.too_many_tags", "Max", maxTagsOnThread)
 	}
-	return out, ""
+	return out, i18n.Msg{}
 }
 
 // ListThreads returns a page of a category's threads: pinned ones first (on
@@ -185,7 +186,7 @@ func (s *Service) ListThreadsFor(ctx context.Context, viewer *models.User, slug,
 	}
 	after, err := parseCursor(cursor)
 	if err != nil {
-		return nil, &ValidationError{Fields: map[string]string{"after": "not a valid page cursor"}}
+		return nil, invalid("after", "errors.common.not_valid_page_cursor")
 	}
 	list := &ThreadList{Category: cat}
 	if err := s.threadList(ctx, list, version, after); err != nil {

@@ -30,7 +30,7 @@ const (
 	recoveryCodeCount   = 10
 	recoveryCodeBytes   = 10 // 80 bits, shown as four groups of four base32 letters
 	totpQRSize          = 240
-	secondFactorMessage = "that code is not right, or was used already: enter the 6-digit code your app shows now, or one of your recovery codes"
+	secondFactorMessage = "errors.two_factor.code_not_accepted"
 )
 
 // NotifySecondFactorReset tells a member an administrator turned their
@@ -70,7 +70,7 @@ func (s *Service) StartTwoFactor(ctx context.Context, u *models.User) (*Enrolmen
 		return nil, err
 	}
 	if f != nil && f.EnabledAt != nil {
-		return nil, &ValidationError{Fields: map[string]string{"code": "two-factor login is already on"}}
+		return nil, invalid("code", "errors.two_factor.two_factor_login_already")
 	}
 	secret := ""
 	if f != nil {
@@ -123,7 +123,7 @@ func (s *Service) EnableTwoFactor(ctx context.Context, u *models.User, code, add
 	}
 	f, err := s.store.TwoFactorFor(ctx, u.ID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && (f.Pending == "" || f.EnabledAt != nil)) {
-		return nil, &ValidationError{Fields: map[string]string{"code": "start again from your settings: there is no enrolment waiting"}}
+		return nil, invalid("code", "errors.two_factor.start_again_from_settings")
 	} else if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (s *Service) EnableTwoFactor(ctx context.Context, u *models.User, code, add
 		if err := s.recordLoginFailure(ctx, u, k); err != nil {
 			return nil, err
 		}
-		return nil, &ValidationError{Fields: map[string]string{"code": "that code is not right: enter the 6-digit code your app shows now"}}
+		return nil, invalid("code", "errors.two_factor.code_not_right_enter")
 	}
 	var codes []string
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -160,7 +160,7 @@ func (s *Service) DisableTwoFactor(ctx context.Context, u *models.User, password
 		return ErrUnauthorized
 	}
 	if !u.TwoFactor {
-		return &ValidationError{Fields: map[string]string{"code": "two-factor login is not on"}}
+		return invalid("code", "errors.two_factor.two_factor_login_not")
 	}
 	k, _, err := s.secondFactorLimits(ctx, u, LoginInput{Addr: addr})
 	if err != nil {
@@ -170,7 +170,7 @@ func (s *Service) DisableTwoFactor(ctx context.Context, u *models.User, password
 		if err := s.recordLoginFailure(ctx, u, k); err != nil {
 			return err
 		}
-		return &ValidationError{Fields: map[string]string{"password": "that is not your current password"}}
+		return invalid("password", "errors.common.not_current_password")
 	}
 	if err := s.checkSecondFactor(ctx, u, k, code); err != nil {
 		return err
@@ -203,7 +203,7 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, u *models.User, c
 		return nil, ErrUnauthorized
 	}
 	if !u.TwoFactor {
-		return nil, &ValidationError{Fields: map[string]string{"code": "two-factor login is not on"}}
+		return nil, invalid("code", "errors.two_factor.two_factor_login_not")
 	}
 	k, _, err := s.secondFactorLimits(ctx, u, LoginInput{Addr: addr})
 	if err != nil {
@@ -235,7 +235,7 @@ func (s *Service) ResetTwoFactor(ctx context.Context, actor *models.User, userna
 			return mapNotFound(err)
 		}
 		if !u.TwoFactor {
-			return &ValidationError{Fields: map[string]string{"username": u.Username + " does not have two-factor login on"}}
+			return invalid("username", "errors.two_factor.member_has_it_off", "Name", u.Username)
 		}
 		if err := s.store.DeletePasskeys(ctx, u.ID); err != nil {
 			return err
@@ -280,7 +280,7 @@ func (s *Service) checkSecondFactor(ctx context.Context, u *models.User, k login
 	if err := s.recordLoginFailure(ctx, u, k); err != nil {
 		return err
 	}
-	return &ValidationError{Fields: map[string]string{"code": secondFactorMessage}}
+	return invalid("code", secondFactorMessage)
 }
 
 func (s *Service) useSecondFactor(ctx context.Context, u *models.User, code string) (bool, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -16,10 +17,10 @@ const PendingLoginLifetime = 5 * time.Minute
 var (
 	// ErrLoginExpired: the pending login is unknown, used or past its five
 	// minutes; the member starts again with their password.
-	ErrLoginExpired = errors.New("this login has expired: enter your password again")
+	ErrLoginExpired = i18n.Error("errors.two_factor.login_expired")
 	// ErrSecondFactorRequired: the password was right but the account has
 	// a second factor (Authenticate, which has no second step).
-	ErrSecondFactorRequired = errors.New("this account needs a second factor to log in")
+	ErrSecondFactorRequired = i18n.Error("errors.two_factor.second_factor_required")
 )
 
 // pendLogin records a login whose password was right and returns its

@@ -7,10 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"strconv"
 	"strings"
 
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
 
@@ -21,7 +21,7 @@ const unsubscribeSecret = "unsubscribe_hmac"
 
 // ErrBadUnsubscribe is a link that was not made here: forged, tampered or
 // cut short. It changes nothing.
-var ErrBadUnsubscribe = errors.New("this unsubscribe link is not valid; it may have been cut short or altered: copy the whole link from the email, or change your mail settings after logging in")
+var ErrBadUnsubscribe = i18n.Error("errors.unsubscribe.bad_link")
 
 // Unsubscription is what a valid link stands for.
 type Unsubscription struct {

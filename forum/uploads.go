@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hearth/hearth/forum/markup"
+	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/media"
 	"github.com/hearth/hearth/models"
 )
@@ -29,9 +30,20 @@ const AltMaxRunes = 1500
 
 // TooLargeError refuses an upload over a size limit (413): the file, or
 // the member's uploads of the last 24 hours.
-type TooLargeError struct{ Message string }
+type TooLargeError struct {
+	Message string   // in English
+	Msg     i18n.Msg // Message as a catalog message, for people
+}
 
 func (e *TooLargeError) Error() string { return e.Message }
+
+// UserMessage is the message in the reader's language (i18n.MsgOf).
+func (e *TooLargeError) UserMessage() i18n.Msg { return e.Msg }
+
+func tooLarge(id string, kv ...any) *TooLargeError {
+	m := i18n.M(id, kv...)
+	return &TooLargeError{Message: m.String(), Msg: m}
+}
 
 // UploadInput is one file a member sends.
 type UploadInput struct {
@@ -83,29 +95,29 @@ func (s *Service) Upload(ctx context.Context, actor *models.User, in UploadInput
 	v := validation{}
 	alt := strings.Join(strings.Fields(in.Alt), " ")
 	if !utf8.ValidString(alt) || utf8.RuneCountInString(alt) > AltMaxRunes {
-		v.add("alt", fmt.Sprintf("the description is too long; use at most %d characters", AltMaxRunes))
+		v.add("alt", "errors.uploads.alt_too_long", "Max", AltMaxRunes)
 	}
 	if len(in.Data) == 0 {
-		v.add("file", "the file is empty; choose another")
+		v.add("file", "errors.uploads.file_empty_choose_another")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if int64(len(in.Data)) > s.cfg.UploadMaxBytes {
-		return nil, &TooLargeError{Message: fmt.Sprintf("the file is %s; the limit is %s", humanBytes(int64(len(in.Data))), humanBytes(s.cfg.UploadMaxBytes))}
+		return nil, tooLarge("errors.uploads.too_large", "Size", humanBytes(int64(len(in.Data))), "Max", humanBytes(s.cfg.UploadMaxBytes))
 	}
 	used, err := s.store.UploadedBytesSince(ctx, actor.ID, s.now().Add(-24*time.Hour))
 	if err != nil {
 		return nil, err
 	}
 	if used+int64(len(in.Data)) > s.cfg.UploadDayBytes {
-		return nil, &TooLargeError{Message: fmt.Sprintf("you have uploaded %s in the last 24 hours; the limit is %s a day, so try again later", humanBytes(used), humanBytes(s.cfg.UploadDayBytes))}
+		return nil, tooLarge("errors.uploads.day_limit", "Used", humanBytes(used), "Max", humanBytes(s.cfg.UploadDayBytes))
 	}
 	p, err := media.Process(in.Data, s.uploadLimits())
 	if err != nil {
 		var re *media.RejectError
 		if errors.As(err, &re) {
-			v.add("file", re.Msg)
+			v.addMsg("file", re.UserMessage())
 			return nil, v.err()
 		}
 		return nil, err

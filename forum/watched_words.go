@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -90,8 +91,8 @@ func (s *Service) AddWatchedWord(ctx context.Context, actor *models.User, in Wat
 	in.Pattern = strings.TrimSpace(in.Pattern)
 	in.Action = strings.ToLower(strings.TrimSpace(in.Action))
 	v := validation{}
-	if msg := watched.Validate(in.Pattern, in.Regex); msg != "" {
-		v.add("pattern", msg)
+	if msg := watched.ValidateMsg(in.Pattern, in.Regex); !msg.IsZero() {
+		v.addMsg("pattern", msg)
 	}
 	switch in.Action {
 	case watched.Block, watched.Hold:
@@ -99,7 +100,7 @@ func (s *Service) AddWatchedWord(ctx context.Context, actor *models.User, in Wat
 	case watched.Replace:
 		checkText(v, "replacement", in.Replacement, 0, 200)
 	default:
-		v.add("action", "action must be block, hold or replace")
+		v.add("action", "errors.watched_words.action_must_block_hold")
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -167,7 +168,7 @@ func (s *Service) checkWords(ctx context.Context, field, text string) (wordCheck
 	if w := watched.Worst(hits); w != nil {
 		word := text[w.Start:w.End]
 		if w.Entry.Action == watched.Block {
-			return out, &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not allowed here; remove it and post again", word)}}
+			return out, invalid(field, "errors.watched_words.blocked_word", "Word", strconv.Quote(word))
 		}
 		out.hold = fmt.Sprintf("watched word %q", word)
 	}

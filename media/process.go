@@ -14,6 +14,8 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 	"golang.org/x/image/webp"
+
+	"github.com/hearth/hearth/i18n"
 )
 
 // Limits bound what Process accepts.
@@ -34,10 +36,22 @@ const DefaultMaxPixels = 40_000_000
 // with srcset so a phone does not download a 12-megapixel original.
 var VariantWidths = []int{400, 800, 1600}
 
-// RejectError says why a file was refused, in words for the member.
-type RejectError struct{ Msg string }
+// RejectError says why a file was refused, in words for the member: Msg
+// in English, UserMessage for the member's language.
+type RejectError struct {
+	Msg string
+	m   i18n.Msg
+}
 
 func (e *RejectError) Error() string { return e.Msg }
+
+// UserMessage is the reason as a catalog message (i18n.MsgOf).
+func (e *RejectError) UserMessage() i18n.Msg { return e.m }
+
+func reject(id string, kv ...any) *RejectError {
+	m := i18n.M(id, kv...)
+	return &RejectError{Msg: m.String(), m: m}
+}
 
 // Variant is one resized copy.
 type Variant struct {
@@ -75,7 +89,7 @@ func Sniff(data []byte) string {
 // Process checks data, strips image metadata and makes the variants.
 func Process(data []byte, lim Limits) (*Processed, error) {
 	if len(data) == 0 {
-		return nil, &RejectError{"the file is empty"}
+		return nil, reject("errors.media.empty")
 	}
 	mime := Sniff(data)
 	if !IsImage(mime) {
@@ -84,7 +98,10 @@ func Process(data []byte, lim Limits) (*Processed, error) {
 				return finish(&Processed{Data: data, Mime: mime}), nil
 			}
 		}
-		return nil, &RejectError{fmt.Sprintf("files of type %s cannot be uploaded; use a JPEG, PNG, GIF or WebP image%s", mime, otherTypes(lim.Types))}
+		if len(lim.Types) > 0 {
+			return nil, reject("errors.media.type_or_others", "Type", mime, "Others", strings.Join(lim.Types, ", "))
+		}
+		return nil, reject("errors.media.type", "Type", mime)
 	}
 	maxPixels := lim.MaxPixels
 	if maxPixels <= 0 {
@@ -98,10 +115,11 @@ func Process(data []byte, lim Limits) (*Processed, error) {
 		cfg, _, err = image.DecodeConfig(bytes.NewReader(data))
 	}
 	if err != nil || cfg.Width < 1 || cfg.Height < 1 {
-		return nil, &RejectError{"the image could not be read; it may be damaged"}
+		return nil, reject("errors.media.unreadable")
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
-		return nil, &RejectError{fmt.Sprintf("the image is %d×%d pixels (%.0f megapixels); the limit is %.0f megapixels", cfg.Width, cfg.Height, float64(cfg.Width)*float64(cfg.Height)/1e6, float64(maxPixels)/1e6)}
+		return nil, reject("errors.media.too_many_pixels", "Width", cfg.Width, "Height", cfg.Height,
+			"Megapixels", fmt.Sprintf("%.0f", float64(cfg.Width)*float64(cfg.Height)/1e6), "Max", fmt.Sprintf("%.0f", float64(maxPixels)/1e6))
 	}
 	switch mime {
 	case "image/gif":
@@ -111,7 +129,7 @@ func Process(data []byte, lim Limits) (*Processed, error) {
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, &RejectError{"the image could not be read; it may be damaged"}
+		return nil, reject("errors.media.unreadable")
 	}
 	p := &Processed{Mime: mime}
 	var buf bytes.Buffer
@@ -143,23 +161,16 @@ func finish(p *Processed) *Processed {
 	return p
 }
 
-func otherTypes(types []string) string {
-	if len(types) == 0 {
-		return ""
-	}
-	return ", or a file of type " + strings.Join(types, ", ")
-}
-
 // processGIF keeps every frame (animation) but rebuilds the file, which
 // drops comment and application extensions; GIFs get no variants, since
 // resizing would cost the animation.
 func processGIF(data []byte, cfg image.Config) (*Processed, error) {
 	g, err := gif.DecodeAll(bytes.NewReader(data))
 	if err != nil {
-		return nil, &RejectError{"the image could not be read; it may be damaged"}
+		return nil, reject("errors.media.unreadable")
 	}
 	if len(g.Image) > 1000 {
-		return nil, &RejectError{"the animation has more than 1000 frames"}
+		return nil, reject("errors.media.too_many_frames")
 	}
 	var buf bytes.Buffer
 	if err := gif.EncodeAll(&buf, g); err != nil {
@@ -175,11 +186,11 @@ func processGIF(data []byte, cfg image.Config) (*Processed, error) {
 func processWebP(data []byte) (*Processed, error) {
 	img, err := webp.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, &RejectError{"the image could not be read; it may be damaged"}
+		return nil, reject("errors.media.unreadable")
 	}
 	clean, err := stripWebPMetadata(data)
 	if err != nil {
-		return nil, &RejectError{"the image could not be read; it may be damaged"}
+		return nil, reject("errors.media.unreadable")
 	}
 	b := img.Bounds()
 	p := &Processed{Data: clean, Mime: "image/webp", Width: b.Dx(), Height: b.Dy()}

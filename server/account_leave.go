@@ -76,7 +76,7 @@ func (s *Server) downloadExport(c echo.Context) error {
 		if strings.Contains(c.Request().Header.Get("Accept"), "html") {
 			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.Path))
 		}
-		return c.JSON(http.StatusUnauthorized, map[string]any{"error": classify(forum.ErrUnauthorized)})
+		return c.JSON(http.StatusUnauthorized, map[string]any{"error": classify(forum.ErrUnauthorized, s.apiLang(c))})
 	}
 	e, err := s.forum.DownloadExport(c.Request().Context(), viewer(c), c.Param("token"))
 	if err != nil {

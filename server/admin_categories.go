@@ -109,7 +109,7 @@ func (s *Server) adminEditCategory(c echo.Context) error {
 		n, err := strconv.Atoi(raw)
 		if err != nil {
 			return s.renderAdminCategory(c, http.StatusUnprocessableEntity,
-				formFrom(c, &forum.ValidationError{Fields: map[string]string{"position": "use a whole number"}}), Form{})
+				formFrom(c, forum.Invalid("position", "errors.server.whole_number")), Form{})
 		}
 		edit.Position = &n
 	}

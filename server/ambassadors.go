@@ -86,7 +86,7 @@ func (s *Server) appointAmbassador(c echo.Context) error {
 		if errors.Is(err, forum.ErrNotFound) {
 			// A mistyped name is a form mistake, not a missing page.
 			return s.renderAmbassadors(c, http.StatusUnprocessableEntity, formFrom(c,
-				&forum.ValidationError{Fields: map[string]string{"username": s.t(c, "staff.ambassadors.no_such_member")}}))
+				forum.Invalid("username", "errors.server.no_such_member")))
 		}
 		return err
 	}
@@ -102,7 +102,7 @@ func (s *Server) editThreadMeta(c echo.Context) error {
 	t, err := s.forum.EditThreadMeta(c.Request().Context(), viewer(c), id, c.FormValue("title"), []string{c.FormValue("tags")})
 	if err != nil {
 		if ve, ok := forum.AsValidation(err); ok {
-			for _, msg := range ve.Fields {
+			for _, msg := range fieldErrors(c, ve) {
 				s.setFlash(c, s.t(c, "staff.ambassadors.not_saved", "Error", msg))
 			}
 			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))

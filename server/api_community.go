@@ -76,7 +76,7 @@ func (s *Server) apiRetention(c echo.Context) error {
 	if w := strings.TrimSpace(c.QueryParam("weeks")); w != "" {
 		n, err := strconv.Atoi(w)
 		if err != nil || n < 1 {
-			return &forum.ValidationError{Fields: map[string]string{"weeks": "weeks must be between 1 and 52"}}
+			return forum.Invalid("weeks", "errors.community_retention.weeks_must_between_1")
 		}
 		weeks = n
 	}
@@ -109,7 +109,7 @@ func (s *Server) apiAssign(c echo.Context) error {
 	if d := strings.TrimSpace(in.Due); d != "" {
 		t, err := time.Parse(time.RFC3339, d)
 		if err != nil {
-			return &forum.ValidationError{Fields: map[string]string{"due": "use an RFC 3339 time like 2026-01-31T17:00:00Z"}}
+			return forum.Invalid("due", "errors.server.rfc3339")
 		}
 		t = t.UTC()
 		due = &t

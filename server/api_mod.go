@@ -193,7 +193,7 @@ func (s *Server) threadTool(c echo.Context, id int64, op string, a threadToolArg
 		return s.forum.UnpinThreadGlobally(ctx, u, id, reason)
 	case "merge":
 		if a.Into == 0 {
-			return &forum.ValidationError{Fields: map[string]string{"into": "give the id of the thread to merge into"}}
+			return forum.Invalid("into", "errors.server.merge_into")
 		}
 		return s.forum.MergeThreads(ctx, u, id, a.Into, reason)
 	case "slow_mode":
@@ -219,7 +219,7 @@ func (s *Server) auditFilter(c echo.Context) (forum.AuditFilter, error) {
 	if v := c.QueryParam("target_id"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
-			return f, &forum.ValidationError{Fields: map[string]string{"target_id": "must be a positive whole number"}}
+			return f, forum.Invalid("target_id", "errors.server.positive_number")
 		}
 		f.TargetID = n
 	}

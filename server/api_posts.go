@@ -81,7 +81,7 @@ func (s *Server) apiEditPost(c echo.Context) error {
 		return err
 	}
 	if in.Body == nil {
-		return &forum.ValidationError{Fields: map[string]string{"body": "must not be empty"}}
+		return forum.Invalid("body", "errors.common.must_not_empty")
 	}
 	p, err := s.forum.EditPost(c.Request().Context(), viewer(c), id, *in.Body)
 	if err != nil {

@@ -79,7 +79,7 @@ func (s *Server) apiCreateThread(c echo.Context) error {
 	}
 	if in.PublishAt != "" || in.BannerUntil != "" {
 		if in.Poll != nil {
-			return &forum.ValidationError{Fields: map[string]string{"poll": "a scheduled announcement cannot carry a poll yet; publish it, then start the poll in a new thread"}}
+			return forum.Invalid("poll", "errors.server.scheduled_poll")
 		}
 		return s.apiScheduleThread(c, forum.ScheduleInput{NewThread: forum.NewThread{
 			Category: in.Category, Title: in.Title, Body: in.Body, Tags: in.Tags}, PublishAt: in.PublishAt, BannerUntil: in.BannerUntil})
@@ -111,7 +111,7 @@ func (s *Server) apiThread(c echo.Context) error {
 	}
 	page, ok := pageParam(c)
 	if !ok {
-		return &forum.ValidationError{Fields: map[string]string{"page": "must be a positive whole number"}}
+		return forum.Invalid("page", "errors.server.positive_number")
 	}
 	tp, err := s.forum.ThreadPage(c.Request().Context(), viewer(c), id, page)
 	if err != nil {

@@ -44,7 +44,9 @@ func (s *Server) signupData(c echo.Context, campaign, invite string) (SignupData
 		case forum.SignupClosed:
 			d.Refused = s.t(c, "account.signup.closed")
 		case forum.SignupInvite:
-			d.Refused = s.forum.InviteState(ctx, invite)
+			if m := s.forum.InviteState(ctx, invite); !m.IsZero() {
+				d.Refused = m.In(s.lang(c))
+			}
 		}
 	}
 	return d, nil

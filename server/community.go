@@ -84,7 +84,7 @@ func (s *Server) communityAnalytics(c echo.Context, d *CommunityData) error {
 	st, err := s.communityStats(c, from, to)
 	if ve, ok := forum.AsValidation(err); ok {
 		// Keep what was typed, say what is wrong, and show the default window.
-		d.Range.Errors = ve.Fields
+		d.Range.Errors = fieldErrors(c, ve)
 		from, to = "", ""
 		st, err = s.communityStats(c, "", "")
 	}
@@ -172,9 +172,9 @@ func (s *Server) assignForm(c echo.Context) error {
 	}
 	_, assignee, err := s.forum.Assign(c.Request().Context(), viewer(c), id, c.FormValue("username"), due)
 	if ve, ok := forum.AsValidation(err); ok {
-		msg := ve.Fields["username"]
+		msg := fieldErrors(c, ve)["username"]
 		if msg == "" {
-			msg = ve.Error()
+			msg = errorText(c, ve)
 		}
 		s.setFlash(c, s.t(c, "staff.community.not_assigned", "Error", msg))
 		return c.Redirect(http.StatusSeeOther, back)

@@ -43,7 +43,7 @@ func (s *Server) verifyEmail(c echo.Context) error {
 		p.Data = VerifyData{}
 	case isVE:
 		status = http.StatusConflict
-		p.Data = VerifyData{Problem: ve.Fields["email"]}
+		p.Data = VerifyData{Problem: fieldErrors(c, ve)["email"]}
 	default:
 		return err
 	}

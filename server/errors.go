@@ -29,8 +29,13 @@ func apiError(status int, code, msg string) *APIError {
 }
 
 // classify maps any error to a status, code and message: the one place
-// domain errors become HTTP, for HTML and JSON alike.
-func classify(err error) *APIError {
+// domain errors become HTTP, for HTML and JSON alike. Messages are in l
+// (English when nil): a domain error's own message (i18n.MsgOf), or the
+// errors.http.* words for a kind of error.
+func classify(err error, l *i18n.Lang) *APIError {
+	if l == nil {
+		l = i18n.English()
+	}
 	var ae *APIError
 	var he *echo.HTTPError
 	var rl *forum.RateLimitError
@@ -40,38 +45,38 @@ func classify(err error) *APIError {
 	case errors.As(err, &ae):
 		return ae
 	case !errors.As(err, &he) && forum.IsUnavailable(err):
-		return apiError(http.StatusServiceUnavailable, "unavailable", "The forum cannot reach its database right now; try again in a moment.")
+		return apiError(http.StatusServiceUnavailable, "unavailable", l.T("errors.http.unavailable"))
 	case errors.Is(err, forum.ErrNotFound):
-		return apiError(http.StatusNotFound, "not_found", "That page or item does not exist, or was removed.")
+		return apiError(http.StatusNotFound, "not_found", l.T("errors.http.not_found"))
 	case errors.Is(err, forum.ErrEmailUnverified):
-		return apiError(http.StatusForbidden, "email_unverified", err.Error())
+		return apiError(http.StatusForbidden, "email_unverified", i18n.ErrorIn(err, l))
 	case errors.As(err, &fe):
-		return apiError(http.StatusForbidden, "forbidden", fe.Message)
+		return apiError(http.StatusForbidden, "forbidden", i18n.ErrorIn(fe, l))
 	case errors.Is(err, forum.ErrForbidden):
-		return apiError(http.StatusForbidden, "forbidden", "You are not allowed to do that.")
+		return apiError(http.StatusForbidden, "forbidden", l.T("errors.http.forbidden"))
 	case errors.Is(err, forum.ErrUnauthorized):
-		return apiError(http.StatusUnauthorized, "unauthorized", "You need to log in to do that.")
+		return apiError(http.StatusUnauthorized, "unauthorized", l.T("errors.http.unauthorized"))
 	case errors.As(err, &rl):
-		return apiError(http.StatusTooManyRequests, "rate_limited", rl.Message)
+		return apiError(http.StatusTooManyRequests, "rate_limited", i18n.ErrorIn(rl, l))
 	case errors.Is(err, forum.ErrHeld):
-		return apiError(http.StatusAccepted, "held_for_approval", err.Error())
+		return apiError(http.StatusAccepted, "held_for_approval", i18n.ErrorIn(err, l))
 	case errors.As(err, &tl):
-		return apiError(http.StatusRequestEntityTooLarge, "too_large", tl.Message)
+		return apiError(http.StatusRequestEntityTooLarge, "too_large", i18n.ErrorIn(tl, l))
 	case errors.Is(err, forum.ErrConflict):
-		return apiError(http.StatusConflict, "conflict", err.Error())
+		return apiError(http.StatusConflict, "conflict", i18n.ErrorIn(err, l))
 	}
 	if ve, ok := forum.AsValidation(err); ok {
-		return &APIError{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Message: ve.Error(), Fields: ve.Fields}
+		return &APIError{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Message: ve.ErrorIn(l), Fields: ve.In(l)}
 	}
 	if errors.As(err, &he) {
 		msg := fmt.Sprint(he.Message)
 		code := strings.ToLower(strings.ReplaceAll(http.StatusText(he.Code), " ", "_"))
 		if he.Code == http.StatusRequestEntityTooLarge {
-			msg = "The upload or request is too large."
+			msg = l.T("errors.http.too_large")
 		}
 		return apiError(he.Code, code, msg)
 	}
-	return apiError(http.StatusInternalServerError, "internal_error", "Something went wrong on our side; it has been logged.")
+	return apiError(http.StatusInternalServerError, "internal_error", l.T("errors.http.internal"))
 }
 
 // errorHandler renders errors as JSON for the API and as a page for browsers.
@@ -90,7 +95,12 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		}
 		return
 	}
-	ae := classify(err)
+	asJSON := strings.HasPrefix(c.Request().URL.Path, "/api/") || !strings.Contains(c.Request().Header.Get("Accept"), "html") && c.Request().Method != http.MethodGet && c.Request().Header.Get("Content-Type") == "application/json"
+	// English first, for the log and the status; the words a person reads
+	// are written again in their language where there is a body. The
+	// unavailable page keeps English: choosing a language may read the
+	// site settings, from the database that is not answering.
+	ae := classify(err, nil)
 	if ae.Status >= 500 {
 		s.log.ErrorContext(c.Request().Context(), "request failed", "error", err.Error(),
 			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
@@ -102,8 +112,8 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	switch {
 	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(ae.Status)
-	case strings.HasPrefix(c.Request().URL.Path, "/api/") || !strings.Contains(c.Request().Header.Get("Accept"), "html") && c.Request().Method != http.MethodGet && c.Request().Header.Get("Content-Type") == "application/json":
-		werr = c.JSON(ae.Status, map[string]any{"error": ae})
+	case asJSON:
+		werr = c.JSON(ae.Status, map[string]any{"error": classify(err, s.apiLang(c))})
 	case ae.Status == http.StatusUnauthorized && c.Request().Method == http.MethodGet:
 		werr = c.Redirect(http.StatusSeeOther, "/login")
 	case ae.Code == "unavailable":
@@ -111,6 +121,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 			werr = c.String(ae.Status, ae.Message)
 		}
 	default:
+		ae = classify(err, s.lang(c))
 		p := s.page(c, errorTitle(s.lang(c), ae.Status))
 		p.NoIndex = true
 		p.Data = ae

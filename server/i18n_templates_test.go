@@ -294,6 +294,14 @@ func isMessageFunc(name string) bool {
 	return name == "t" || name == "tn" || name == "th" || name == "tnh"
 }
 
+// msgIDArg is the position of the message id in the domain layer's
+// message constructors (i18n.Error and friends, forum's validation helpers).
+var msgIDArg = map[string]int{
+	"Error": 0, "M": 0, "N": 0, "Wrap": 1, // i18n
+	"invalid": 1, "Invalid": 1, "add": 1, "With": 1, "fail": 0, // forum's field errors
+	"rateLimited": 1, "forbidden": 0, "tooLarge": 0, "reject": 0, // forum's and media's typed errors
+}
+
 // messageID is what a catalog id looks like; Go strings that do not look
 // like one (a dynamic id built from parts) are not checked here.
 var messageID = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)+$`)
@@ -304,7 +312,11 @@ var messageID = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)+$`)
 var tableID = regexp.MustCompile(`^(mail|notify)(\.[a-z0-9_]+)+$`)
 
 // goMessageIDs finds constant ids in Go calls of T, N, HTML, NHTML (on an
-// i18n.Lang) and t (Server.t, whose id is the second argument) under root,
+// i18n.Lang) and t (Server.t, whose id is the second argument) under root;
+// in the domain layer's message constructors (msgIDArg: i18n.Error, M, N,
+// Wrap, forum's invalid/Invalid/add/With, rateLimited, forbidden, tooLarge,
+// media's reject) and i18n.Msg{ID: ...} literals; and in string constants
+// that hold an errors.* id (const msgSignupsClosed = "errors.invites...");
 // and the mail and notification ids (tableID) wherever they are written.
 func goMessageIDs(t *testing.T, root string) map[string]string {
 	out := map[string]string{}
@@ -313,8 +325,8 @@ func goMessageIDs(t *testing.T, root string) map[string]string {
 		if err != nil {
 			return err
 		}
-		// The root itself is "..": only directories under it are skipped
-		// for a leading dot (.git, .ci), else the walk would skip it all.
+		// p != root: the root is "..", whose name starts with a dot too
+		// (skipping it skipped the whole scan).
 		if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "node_modules") {
 			return filepath.SkipDir
 		}
@@ -329,37 +341,61 @@ func goMessageIDs(t *testing.T, root string) map[string]string {
 		if err != nil {
 			return err
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if id, err := strconv.Unquote(lit.Value); err == nil && tableID.MatchString(id) {
-					out[id] = fset.Position(lit.Pos()).String()
-				}
-				return true
-			}
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			arg := -1
-			switch sel.Sel.Name {
-			case "T", "N", "HTML", "NHTML":
-				arg = 0
-			case "t":
-				arg = 1
-			}
-			if arg < 0 || len(call.Args) <= arg {
-				return true
-			}
-			lit, ok := call.Args[arg].(*ast.BasicLit)
+		found := func(e ast.Expr) {
+			lit, ok := e.(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
-				return true
+				return
 			}
 			if id, err := strconv.Unquote(lit.Value); err == nil && messageID.MatchString(id) {
 				out[id] = fset.Position(lit.Pos()).String()
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.BasicLit:
+				if n.Kind == token.STRING {
+					if id, err := strconv.Unquote(n.Value); err == nil && tableID.MatchString(id) {
+						out[id] = fset.Position(n.Pos()).String()
+					}
+				}
+			case *ast.CallExpr:
+				name := ""
+				switch fn := n.Fun.(type) {
+				case *ast.SelectorExpr:
+					name = fn.Sel.Name
+				case *ast.Ident:
+					name = fn.Name
+				}
+				arg := -1
+				switch name {
+				case "T", "N", "HTML", "NHTML":
+					arg = 0
+				case "t":
+					arg = 1
+				default:
+					if a, ok := msgIDArg[name]; ok {
+						arg = a
+					}
+				}
+				if arg >= 0 && len(n.Args) > arg {
+					found(n.Args[arg])
+				}
+			case *ast.CompositeLit:
+				if sel, ok := n.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "Msg" {
+					for _, el := range n.Elts {
+						if kv, ok := el.(*ast.KeyValueExpr); ok {
+							if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "ID" {
+								found(kv.Value)
+							}
+						}
+					}
+				}
+			case *ast.ValueSpec:
+				for _, v := range n.Values {
+					if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.HasPrefix(lit.Value, `"errors.`) {
+						found(lit)
+					}
+				}
 			}
 			return true
 		})

@@ -158,6 +158,9 @@ func (s *Server) adminCreateInvite(c echo.Context) error {
 		if ve, ok := forum.AsValidation(err); ok {
 			if m, ok := ve.Fields["expires_in"]; ok {
 				ve.Fields["days"] = m
+				if mm, ok := ve.Msgs["expires_in"]; ok {
+					ve.Msgs["days"] = mm
+				}
 			}
 			return s.renderAdminInvites(c, http.StatusUnprocessableEntity, formFrom(c, err), "")
 		}

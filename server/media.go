@@ -59,7 +59,7 @@ func readFilePart(c echo.Context) (*multipart.FileHeader, []byte, error) {
 		return nil, nil, echo.ErrStatusRequestEntityTooLarge
 	}
 	if err != nil {
-		return nil, nil, &forum.ValidationError{Fields: map[string]string{"file": "the file could not be read; try again"}}
+		return nil, nil, forum.Invalid("file", "errors.server.file_unreadable")
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Server) apiUpload(c echo.Context) error {
 		return err
 	}
 	if fh == nil {
-		return &forum.ValidationError{Fields: map[string]string{"file": "send the file as the multipart field \"file\""}}
+		return forum.Invalid("file", "errors.server.multipart_field")
 	}
 	res, err := s.forum.Upload(c.Request().Context(), viewer(c), forum.UploadInput{Data: data, Name: fh.Filename, Alt: c.FormValue("alt")})
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Server) attachFromForm(c echo.Context, body string) (string, int, error
 	fh, data, err := readFilePart(c)
 	if err != nil {
 		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
-			return body, http.StatusRequestEntityTooLarge, &forum.ValidationError{Fields: map[string]string{"file": "the file is larger than the upload limit"}}
+			return body, http.StatusRequestEntityTooLarge, forum.Invalid("file", "errors.server.over_upload_limit")
 		}
 		return body, http.StatusUnprocessableEntity, err
 	}
@@ -109,7 +109,7 @@ func (s *Server) attachFromForm(c echo.Context, body string) (string, int, error
 	var tl *forum.TooLargeError
 	switch {
 	case errors.As(err, &tl):
-		return body, http.StatusRequestEntityTooLarge, &forum.ValidationError{Fields: map[string]string{"file": tl.Message}}
+		return body, http.StatusRequestEntityTooLarge, forum.InvalidMsg("file", tl.Msg)
 	case err != nil:
 		return body, http.StatusUnprocessableEntity, err
 	}

@@ -126,7 +126,7 @@ func (s *Server) startConversation(c echo.Context) error {
 		p.NoIndex = true
 		p.Form = formFrom(c, err)
 		if _, isVal := forum.AsValidation(err); !isVal {
-			p.Form.Error = err.Error()
+			p.Form.Error = errorText(c, err)
 		}
 		return s.tmpl.render(c, status, "message_new", p)
 	}
@@ -160,7 +160,7 @@ func (s *Server) renderConversation(c echo.Context, status int, err error) error
 	if err != nil {
 		p.Form = formFrom(c, err)
 		if _, isVal := forum.AsValidation(err); !isVal {
-			p.Form.Error = err.Error()
+			p.Form.Error = errorText(c, err)
 		}
 	}
 	return s.tmpl.render(c, status, "conversation", p)

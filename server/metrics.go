@@ -53,7 +53,7 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 				status = statusClientClosed
 			} else if he, ok := err.(*echo.HTTPError); ok {
 				status = he.Code
-			} else if ae := classify(err); ae != nil {
+			} else if ae := classify(err, nil); ae != nil {
 				status = ae.Status
 			}
 		}

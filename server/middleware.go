@@ -141,7 +141,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			sent = c.FormValue("_csrf")
 		}
 		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from this site. Go back, reload the page and submit again.")
+			return echo.NewHTTPError(http.StatusForbidden, s.t(c, "layout.csrf_expired"))
 		}
 		return next(c)
 	}

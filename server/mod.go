@@ -118,7 +118,7 @@ func (s *Server) modThread(c echo.Context) error {
 		// Thread tools are one-field forms on the thread page: a refused
 		// value comes back as a notice there rather than a bare error page.
 		if ve, ok := forum.AsValidation(err); ok {
-			for _, msg := range ve.Fields {
+			for _, msg := range fieldErrors(c, ve) {
 				s.setFlash(c, s.t(c, "staff.thread_tools.not_done", "Error", msg))
 			}
 			return c.Redirect(http.StatusSeeOther, "/t/"+strconv.FormatInt(id, 10))

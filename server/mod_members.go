@@ -51,7 +51,7 @@ func (s *Server) modMembers(c echo.Context) error {
 	page, err := s.forum.Members(c.Request().Context(), viewer(c), f)
 	if v, ok := forum.AsValidation(err); ok {
 		status = http.StatusUnprocessableEntity
-		p.Form = Form{Errors: v.Fields}
+		p.Form = Form{Errors: fieldErrors(c, v)}
 	} else if err != nil {
 		return err
 	} else {

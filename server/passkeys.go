@@ -31,10 +31,10 @@ func passkeyBegun(c echo.Context, ch *forum.PasskeyChallenge, err error) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if err != nil {
 		if errors.Is(err, forum.ErrLoginExpired) {
-			return c.JSON(http.StatusGone, map[string]string{"error": err.Error()})
+			return c.JSON(http.StatusGone, map[string]string{"error": errorText(c, err)})
 		}
 		if v, ok := forum.AsValidation(err); ok {
-			for _, msg := range v.Fields {
+			for _, msg := range fieldErrors(c, v) {
 				return c.JSON(http.StatusUnprocessableEntity, map[string]string{"error": msg})
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
+	"github.com/hearth/hearth/i18n"
 )
 
 // Polls on thread pages. A poll is rendered outside the cached post
@@ -87,7 +88,7 @@ func (s *Server) votePoll(c echo.Context) error {
 	for _, raw := range params["option"] {
 		n, err := strconv.Atoi(strings.TrimSpace(raw))
 		if err != nil {
-			return s.voteRefused(c, id, &forum.ValidationError{Fields: map[string]string{"options": "choose one of the poll's options"}})
+			return s.voteRefused(c, id, forum.Invalid("options", "errors.server.choose_poll_option"))
 		}
 		choices = append(choices, n)
 	}
@@ -129,9 +130,9 @@ func (s *Server) voteRefused(c echo.Context, pollID int64, err error) error {
 	case invalid && len(ve.Fields) > 0 && ve.Fields["options"] == "choose an option":
 		msg = s.t(c, "forum.flash.vote_no_option")
 	case invalid && ve.Fields["options"] != "":
-		msg = s.t(c, "forum.flash.vote_refused", "Reason", ve.Fields["options"])
+		msg = s.t(c, "forum.flash.vote_refused", "Reason", fieldErrors(c, ve)["options"])
 	default:
-		msg = s.t(c, "forum.flash.vote_refused", "Reason", err.Error())
+		msg = s.t(c, "forum.flash.vote_refused", "Reason", errorText(c, err))
 	}
 	s.setFlash(c, msg)
 	anchor := "#poll-" + strconv.FormatInt(pollID, 10)
@@ -168,7 +169,7 @@ func pollFormInput(c echo.Context) (*forum.PollInput, error) {
 		}
 		if err != nil {
 			// Reported by CreateThread with the form's other mistakes.
-			in.ClosesAtError = "use a date and time like 2026-12-01T18:00 (UTC)"
+			in.ClosesAtError = i18n.M("errors.polls.closes_at_format")
 			return in, nil
 		}
 		in.ClosesAt = &t

@@ -259,7 +259,7 @@ func (s *Server) findRemote(c echo.Context) error {
 		if perr != nil {
 			return perr
 		}
-		p.Form = Form{Values: map[string]string{"account": c.QueryParam("account")}, Errors: err.(*forum.ValidationError).Fields}
+		p.Form = Form{Values: map[string]string{"account": c.QueryParam("account")}, Errors: fieldErrors(c, err.(*forum.ValidationError))}
 		return s.tmpl.render(c, http.StatusUnprocessableEntity, "following", p)
 	} else if err != nil {
 		return err

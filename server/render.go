@@ -379,9 +379,9 @@ func formFrom(c echo.Context, err error) Form {
 		}
 	}
 	if ve, ok := forum.AsValidation(err); ok {
-		f.Errors = ve.Fields
+		f.Errors = fieldErrors(c, ve)
 	} else if err != nil {
-		f.Error = err.Error()
+		f.Error = errorText(c, err)
 	}
 	return f
 }

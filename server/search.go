@@ -51,7 +51,7 @@ func (s *Server) search(c echo.Context) error {
 	form := Form{Values: map[string]string{}}
 	if ve, ok := forum.AsValidation(err); ok {
 		// Bad filters: the form comes back with what was typed and why.
-		status, form.Errors = http.StatusUnprocessableEntity, ve.Fields
+		status, form.Errors = http.StatusUnprocessableEntity, fieldErrors(c, ve)
 		res = &forum.SearchResults{Request: sq}
 	} else if err != nil {
 		return err

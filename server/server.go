@@ -96,6 +96,7 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
 	e.Use(s.bodyLimit)
+	e.Use(s.withServer)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/metrics", s.metrics.publicHandler(s.cfg.MetricsToken))

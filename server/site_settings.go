@@ -348,7 +348,7 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 	in := forum.SiteInput{Name: body.Name, Description: body.Description, Accent: body.Accent,
 		ContactEmail: body.ContactEmail, Rules: body.Rules, Terms: body.Terms, Privacy: body.Privacy, SignupMode: body.SignupMode,
 		Language: body.Language, AmbassadorsInvite: body.AmbassadorsInvite, IntroductionsCategory: body.IntroductionsCategory}
-	bad := map[string]string{}
+	var bad *forum.ValidationError
 	image := func(field string, v *string, dst *[]byte, remove *bool) {
 		switch {
 		case v == nil:
@@ -357,7 +357,7 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 		default:
 			b, err := base64.StdEncoding.DecodeString(*v)
 			if err != nil {
-				bad[field] = "send the image as base64"
+				bad = bad.With(field, "errors.server.base64")
 				return
 			}
 			*dst = b
@@ -365,8 +365,8 @@ func (s *Server) apiSaveSite(c echo.Context) error {
 	}
 	image("logo", body.Logo, &in.Logo, &in.RemoveLogo)
 	image("favicon", body.Favicon, &in.Favicon, &in.RemoveFavicon)
-	if len(bad) > 0 {
-		return &forum.ValidationError{Fields: bad}
+	if bad != nil {
+		return bad
 	}
 	site, err := s.forum.SaveSite(c.Request().Context(), u, in)
 	if err != nil {

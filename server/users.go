@@ -86,7 +86,7 @@ func (s *Server) settingsError(c echo.Context, err error) error {
 func (s *Server) uploadAvatar(c echo.Context) error {
 	fh, err := c.FormFile("avatar")
 	if err != nil {
-		return s.settingsError(c, &forum.ValidationError{Fields: map[string]string{"avatar": s.t(c, "account.settings.avatar_missing")}})
+		return s.settingsError(c, forum.Invalid("avatar", "errors.images.missing"))
 	}
 	f, err := fh.Open()
 	if err != nil {

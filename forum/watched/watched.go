@@ -15,6 +15,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/hearth/hearth/i18n"
 )
 
 // Actions, most severe first.
@@ -57,28 +59,38 @@ type Matcher struct {
 	size     int
 }
 
-// Validate reports what is wrong with a pattern, or "" when it compiles.
+// Validate reports what is wrong with a pattern, in English, or "" when
+// it compiles.
 func Validate(pattern string, isRegex bool) string {
+	if m := ValidateMsg(pattern, isRegex); !m.IsZero() {
+		return m.String()
+	}
+	return ""
+}
+
+// ValidateMsg is Validate as a catalog message (zero when the pattern
+// compiles), for a form in the reader's language.
+func ValidateMsg(pattern string, isRegex bool) i18n.Msg {
 	p := strings.TrimSpace(pattern)
 	if p == "" || utf8.RuneCountInString(p) > 200 || !utf8.ValidString(p) {
-		return "enter a word, phrase or pattern of at most 200 characters"
+		return i18n.M("errors.watched_words.pattern_length")
 	}
 	if isRegex {
 		if _, err := regexp.Compile("(?i)" + p); err != nil {
-			return "not a valid regular expression: " + err.Error()
+			return i18n.M("errors.watched_words.bad_regex", "Error", err.Error())
 		}
-		return ""
+		return i18n.Msg{}
 	}
 	words := splitWords(strings.ToLower(p), true)
 	if len(words) == 0 {
-		return "use at least one letter or digit"
+		return i18n.M("errors.watched_words.no_letters")
 	}
 	for _, w := range words {
 		if strings.Trim(w, "*") == "" {
-			return "a wildcard needs letters or digits beside it (\"spam*\", not \"*\")"
+			return i18n.M("errors.watched_words.bare_wildcard")
 		}
 	}
-	return ""
+	return i18n.Msg{}
 }
 
 // Compile builds a matcher. Entries that do not validate are skipped and
