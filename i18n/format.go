@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -63,4 +64,26 @@ func (l *Lang) Ago(now, t time.Time) string {
 func dayOf(t time.Time) time.Time {
 	y, m, d := t.UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// durationUnits are an interval's units, largest first, with their ids.
+var durationUnits = [...]struct {
+	secs int
+	id   string
+}{{3600, "time.duration.hours"}, {60, "time.duration.minutes"}, {1, "time.duration.seconds"}}
+
+// Duration writes an interval of secs seconds in words: "1 hour 30
+// minutes", "1 Stunde 30 Minuten"; "0 seconds" for none.
+func (l *Lang) Duration(secs int) string {
+	if secs <= 0 {
+		return l.N("time.duration.seconds", 0)
+	}
+	var parts []string
+	for _, u := range durationUnits {
+		if n := secs / u.secs; n > 0 {
+			parts = append(parts, l.N(u.id, n))
+			secs -= n * u.secs
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -44,22 +44,7 @@ func checkedURL(href string) string {
 
 // slowEvery says a slow-mode interval in words in l ("1 hour 30 minutes",
 // "1 Stunde 30 Minuten"), as forum.SlowModeEvery does in English.
-func slowEvery(l *i18n.Lang, secs int) string {
-	if secs <= 0 {
-		return l.N("forum.duration.seconds", 0)
-	}
-	var parts []string
-	for _, u := range []struct {
-		secs int
-		id   string
-	}{{3600, "forum.duration.hours"}, {60, "forum.duration.minutes"}, {1, "forum.duration.seconds"}} {
-		if n := secs / u.secs; n > 0 {
-			parts = append(parts, l.N(u.id, n))
-			secs -= n * u.secs
-		}
-	}
-	return strings.Join(parts, " ")
-}
+func slowEvery(l *i18n.Lang, secs int) string { return l.Duration(secs) }
 
 // memberLink is userLink for a member (the "user_link" partial as HTML for a
 // catalog message), or "someone" in l for a member who is gone.

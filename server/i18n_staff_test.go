@@ -14,17 +14,6 @@ import (
 	"github.com/hearth/hearth/models"
 )
 
-// getLang fetches path as a browser asking for lang ("" sends no
-// Accept-Language, as a bare client does).
-func (b *browser) getLang(lang, path string) *response {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.ts.URL+path, nil)
-	if lang != "" {
-		req.Header.Set("Accept-Language", lang)
-	}
-	return b.do(req)
-}
-
 // TestStaffPagesInGerman: the staff pages, through the real handlers,
 // speak German to a browser that asks for it (headings, labels, buttons,
 // the page title, the audit log's sentences with their links and dates)
@@ -82,7 +71,7 @@ func TestStaffPagesInGerman(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, lang := range []string{"de", ""} {
-			r := b.getLang(lang, c.path)
+			r := b.getIn(c.path, lang)
 			if r.StatusCode != http.StatusOK {
 				t.Fatalf("%s (%q): %d", c.path, lang, r.StatusCode)
 			}
@@ -113,7 +102,7 @@ func TestStaffPagesInGerman(t *testing.T) {
 	if r := b.do(post); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create category: %d", r.StatusCode)
 	}
-	if r := b.getLang("de", "/admin"); !strings.Contains(r.Body, "Kategorie Brot angelegt.") {
+	if r := b.getIn("/admin", "de"); !strings.Contains(r.Body, "Kategorie Brot angelegt.") {
 		t.Error("the flash is not in German")
 	}
 }

@@ -191,7 +191,7 @@ func threadToolDone(l *i18n.Lang, op string, a threadToolArgs) string {
 		return l.T("staff.thread_tools.move", "Category", strings.TrimSpace(a.Category))
 	case "slow_mode":
 		if secs := forum.SlowModeSeconds(a.Interval); secs > 0 {
-			return l.T("staff.thread_tools.slow_mode_on", "Every", durationWords(l, secs))
+			return l.T("staff.thread_tools.slow_mode_on", "Every", l.Duration(secs))
 		}
 		return l.T("staff.thread_tools.slow_mode_off")
 	}

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strings"
-
 	"github.com/hearth/hearth/i18n"
 	"github.com/hearth/hearth/models"
 )
@@ -33,19 +31,4 @@ func queueWord(l *i18n.Lang, action string) string {
 		return l.T("staff.queue.word." + action)
 	}
 	return action
-}
-
-// durationWords is an interval in words: "1 hour 30 minutes".
-func durationWords(l *i18n.Lang, secs int) string {
-	var parts []string
-	for _, u := range []struct {
-		secs int
-		id   string
-	}{{3600, "staff.duration.hours"}, {60, "staff.duration.minutes"}, {1, "staff.duration.seconds"}} {
-		if n := secs / u.secs; n > 0 {
-			parts = append(parts, l.N(u.id, n))
-			secs -= n * u.secs
-		}
-	}
-	return strings.Join(parts, " ")
 }
