@@ -18,20 +18,25 @@ import (
 // 100-post page spent most of its time in template reflection (embedded
 // field lookups and helper calls) before this.
 type postItem struct {
-	ID        int64
-	Number    int
-	Version   int64         // the post's updated_at, part of the fragment cache key
-	Head      template.HTML // the rendered "post_head" partial
-	Foot      template.HTML // the rendered "post_foot" partial
-	Member    bool          // the viewer is logged in (may reply)
-	Page      int           // the page the post is shown on, for the reply link
-	URL       string        // /p/ID
-	Deleted   bool
-	HTML      template.HTML // sanitised by forum/markup when the post was written
-	Author    authorItem
-	ReplyTo   *replyItem
+	ID      int64
+	Number  int
+	Version int64         // the post's updated_at, part of the fragment cache key
+	Head    template.HTML // the rendered "post_head" partial
+	Foot    template.HTML // the rendered "post_foot" partial
+	Member  bool          // the viewer is logged in (may reply)
+	Page    int           // the page the post is shown on, for the reply link
+	URL     string        // /p/ID
+	Deleted bool
+	HTML    template.HTML // sanitised by forum/markup when the post was written
+	Author  authorItem
+	ReplyTo *replyItem
+	// ISO and Date are the post's time for the head's <time> element:
+	// a post's creation never changes, so its head's cache key (id and
+	// version) already stands for them, and they are worked out only when
+	// the head is rendered (headDates), not on every view.
 	ISO       string
 	Date      string
+	created   time.Time
 	Ago       string
 	Edited    string // date of the last edit, empty when never edited
 	LikeCount int
@@ -120,8 +125,7 @@ func postItems(views []forum.PostView, page int, member bool, now time.Time, l *
 			if v.APID != nil && a.Domain != "" {
 				it.Origin = *v.APID
 			}
-			it.ISO = v.CreatedAt.UTC().Format(time.RFC3339)
-			it.Date = l.DateTime(v.CreatedAt)
+			it.created = v.CreatedAt
 			it.Ago = l.Ago(now, v.CreatedAt)
 			if v.EditedAt != nil && it.Hidden != "placeholder" { // its history is staff-only (CanSeeRevisions)
 				it.Edited = l.DateTime(*v.EditedAt)
@@ -178,11 +182,20 @@ func footKey(it *postItem) string {
 		"b"+strconv.Itoa(it.BoostCount), "u"+it.Author.Username)
 }
 
+// headDates fills the post's ISO and Date from its creation time, in l.
+func (it *postItem) headDates(l *i18n.Lang) {
+	it.ISO = it.created.UTC().Format(time.RFC3339)
+	it.Date = l.DateTime(it.created)
+}
+
 // fill renders (or takes from the cache) one partial.
 func (s *Server) fill(l *i18n.Lang, name, key string, it *postItem) (template.HTML, error) {
 	key = l.Code + "|" + key // the fragment's words are in l
 	if h, ok := s.frags.lru.Get(key); ok {
 		return h, nil
+	}
+	if name == "post_head" {
+		it.headDates(l)
 	}
 	h, err := s.tmpl.fragment(l, name, it)
 	if err != nil {
