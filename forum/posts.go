@@ -76,6 +76,9 @@ type ThreadPage struct {
 	// Pending are the viewer's own replies waiting for approval here,
 	// shown only to them (logged-in pages are never cached).
 	Pending []models.HeldPost
+	// Draft is the body of the viewer's unsent reply here (DraftFor's),
+	// "" for none, read with the rest of the viewer's state.
+	Draft string
 }
 
 // Reply adds a post to a thread. Post numbers are handed out under the
@@ -203,12 +206,13 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 		}
 	}
 	if viewer != nil {
-		// The viewer's bookmark, watch level and read mark in one query.
+		// The viewer's bookmark, watch level, read mark and draft in one
+		// query.
 		st, err := s.store.ViewerThreadState(ctx, viewer.ID, t.ID, t.CategoryID)
 		if err != nil {
 			return nil, err
 		}
-		tp.Bookmarked, tp.LastRead = st.Bookmarked, st.LastRead
+		tp.Bookmarked, tp.LastRead, tp.Draft = st.Bookmarked, st.LastRead, st.Draft
 		if CanChooseNotifications(viewer) {
 			tp.Level = levelState(st)
 		}

@@ -109,27 +109,27 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 // ActiveSanction(SanctionSuspend) finds one), in one query: every signed-in
 // request asks, so it is one round trip instead of three.
 func (s *Store) SessionUser(ctx context.Context, hash string, now time.Time) (*Session, *User, bool, error) {
-	var row struct {
-		User           `gorm:"embedded"`
-		SessLastSeenAt time.Time
-		SessExpiresAt  time.Time
-		Suspended      bool
+	rows, err := s.DB(ctx).Raw(`SELECT `+usersSelect+`, sessions.last_seen_at, sessions.expires_at, `+activeSanctionSQL+`
+		FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = ? AND sessions.expires_at > ? LIMIT 1`,
+		SanctionSuspend, now, now, hash, now).Rows()
+	if err != nil {
+		return nil, nil, false, err
 	}
-	res := s.DB(ctx).Table("sessions").
-		Select(`users.*, sessions.last_seen_at AS sess_last_seen_at, sessions.expires_at AS sess_expires_at, `+activeSanctionSQL+` AS suspended`,
-			SanctionSuspend, now, now).
-		Joins("JOIN users ON users.id = sessions.user_id").
-		Where("sessions.id = ? AND sessions.expires_at > ?", hash, now).
-		Limit(1).Scan(&row)
-	if res.Error != nil {
-		return nil, nil, false, res.Error
-	}
-	if res.RowsAffected == 0 {
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, nil, false, err
+		}
 		return nil, nil, false, ErrNotFound
 	}
-	u := row.User
-	sess := &Session{ID: hash, UserID: u.ID, LastSeenAt: row.SessLastSeenAt, ExpiresAt: row.SessExpiresAt}
-	return sess, &u, row.Suspended, nil
+	u := &User{}
+	sess := &Session{ID: hash}
+	var suspended bool
+	if err := rows.Scan(append(userFields(u), &sess.LastSeenAt, &sess.ExpiresAt, &suspended)...); err != nil {
+		return nil, nil, false, err
+	}
+	sess.UserID = u.ID
+	return sess, u, suspended, rows.Close()
 }
 
 // TouchSession extends a session's life.

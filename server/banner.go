@@ -22,6 +22,13 @@ func (s *Server) banner(c echo.Context) *forum.Banner {
 	if h, ok := c.Get(bannerCtxKey).(bannerHolder); ok {
 		return h.b
 	}
+	if viewer(c) != nil {
+		// A member's header read brings the banner along.
+		s.memberChromeRead(c)
+		if h, ok := c.Get(bannerCtxKey).(bannerHolder); ok {
+			return h.b
+		}
+	}
 	// With the site settings' version, in one query (see site_settings.go).
 	v, err := s.forum.PageChrome(c.Request().Context())
 	if err != nil {

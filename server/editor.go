@@ -110,16 +110,6 @@ func (s *Server) renderNewThreadForm(c echo.Context, category, body string, stat
 	return s.tmpl.render(c, status, "new_thread", p)
 }
 
-// fillReplyDraft puts the viewer's draft for the thread in the reply box.
-func (s *Server) fillReplyDraft(c echo.Context, threadID int64, f *Form) error {
-	d, err := s.forum.DraftFor(c.Request().Context(), viewer(c), threadID)
-	if err != nil || d == nil {
-		return err
-	}
-	f.Values["body"] = d.Body
-	return nil
-}
-
 // fillNewThreadDraft puts the viewer's new-thread draft in the form; the
 // category in the address wins over the draft's when there is one.
 func (s *Server) fillNewThreadDraft(c echo.Context, f *Form) error {

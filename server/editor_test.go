@@ -153,6 +153,19 @@ func TestReplyDraftWithoutJavaScript(t *testing.T) {
 	if !strings.Contains(page.Body, ">Half-written &lt;answer&gt;</textarea>") || !strings.Contains(page.Body, "Draft saved") {
 		t.Fatalf("the draft is not restored in the reply box")
 	}
+	// The draft belongs to its thread: another thread's box, and the
+	// new-thread form's draft, stay apart.
+	th2, _ := ts.Thread(author, "bread", "Rye", "Dense.")
+	path2 := "/t/" + strconv.FormatInt(th2.ID, 10)
+	if box := between(b.get(path2).Body, `id="reply-body"`, `</textarea>`); strings.Contains(box, "Half-written") {
+		t.Errorf("the draft shows in another thread: %q", box)
+	}
+	if res := b.post(path2+"/reply", url.Values{"body": {"Rye thoughts"}, "action": {"draft"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save second draft: %d", res.StatusCode)
+	}
+	if box := between(b.get(path).Body, `id="reply-body"`, `</textarea>`); !strings.Contains(box, "Half-written") || strings.Contains(box, "Rye") {
+		t.Errorf("each thread's box does not hold its own draft: %q", box)
+	}
 	// Another member sees an empty box.
 	other := ts.browser()
 	other.signup("dee")

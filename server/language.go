@@ -23,11 +23,6 @@ func (s *Server) lang(c echo.Context) *i18n.Lang {
 		return l
 	}
 	chosen := ""
-	if v := viewer(c); v != nil && c.Get(bannerCtxKey) == nil && c.Get(siteCtxKey) == nil {
-		// The site's settings come with the member's header counts: one
-		// query the page needs anyway, instead of a read of their own.
-		s.readMemberChrome(c)
-	}
 	if v := viewer(c); v != nil && v.Language != "" {
 		chosen = v.Language
 	} else if ck, err := c.Cookie(langCookie); err == nil {

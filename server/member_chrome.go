@@ -4,42 +4,47 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// memberCounts is a signed-in member's header counts, read once per
-// request.
-type memberCounts struct{ unread, messages int }
+// memberChromeCtxKey holds a request's memberCounts once read.
+const memberChromeCtxKey = "hearth.member_chrome"
 
-const ctxMemberCounts = "hearth.member_counts"
+// memberCounts are a signed-in member's header counts; ok is false when
+// their read failed.
+type memberCounts struct {
+	unread, messages int
+	ok               bool
+}
 
 // memberChrome fills a signed-in member's header counts (unread
-// notifications and conversations) and, unless a version read already
-// brought them, the banner and site settings' version: one query for all
-// of it (forum.MemberChrome) instead of three. A failed read must not fail
-// the page it decorates: the header shows no numbers this time and the
-// banner falls back to its own read.
+// notifications and conversations) from memberChromeRead.
 func (s *Server) memberChrome(c echo.Context, p *Page) {
-	if n := s.readMemberChrome(c); n != nil {
-		p.Unread, p.UnreadMessages = n.unread, n.messages
+	if mc := s.memberChromeRead(c); mc.ok {
+		p.Unread, p.UnreadMessages = mc.unread, mc.messages
 	}
 }
 
-// readMemberChrome does memberChrome's read once per request, whichever
-// asks first: the page, or the language choice (which needs the site
-// settings the same read brings).
-func (s *Server) readMemberChrome(c echo.Context) *memberCounts {
-	if n, ok := c.Get(ctxMemberCounts).(*memberCounts); ok {
-		return n
+// memberChromeRead reads a signed-in member's header counts and, unless a
+// version read already brought them, the banner and site settings'
+// version: one query for all of it (forum.MemberChrome) instead of three,
+// once per request. Whatever asks first (the page's header, or the
+// language choice wanting the site settings before the page is built, as
+// a page titled with s.t does) makes the read; the others reuse it. A
+// failed read must not fail the page it decorates: the header shows no
+// numbers this time and the banner falls back to its own read.
+func (s *Server) memberChromeRead(c echo.Context) memberCounts {
+	if mc, ok := c.Get(memberChromeCtxKey).(memberCounts); ok {
+		return mc
 	}
 	ctx := c.Request().Context()
+	var mc memberCounts
 	v, unread, messages, err := s.forum.MemberChrome(ctx, viewer(c))
 	if err != nil {
 		s.log.WarnContext(ctx, "member page header", "error", err)
-		c.Set(ctxMemberCounts, (*memberCounts)(nil))
-		return nil
+	} else {
+		mc = memberCounts{unread: unread, messages: messages, ok: true}
+		if c.Get(bannerCtxKey) == nil {
+			keepVersion(c, v)
+		}
 	}
-	if c.Get(bannerCtxKey) == nil {
-		keepVersion(c, v)
-	}
-	n := &memberCounts{unread: unread, messages: messages}
-	c.Set(ctxMemberCounts, n)
-	return n
+	c.Set(memberChromeCtxKey, mc)
+	return mc
 }

@@ -52,12 +52,12 @@ func (ts *testServer) secondProcess(t *testing.T) *testServer {
 // The statements a signed-in member's page costs once warm: the session
 // with its member and suspension; the page's gate with its version; the
 // header's counts with banner and site; then the viewer's own state (thread:
-// likes; bookmark, watch level and read mark together; held replies; draft;
-// category: watch level, read marks, muted categories) and the category's
+// likes; bookmark, watch level, read mark and draft together; held
+// replies; category: watch level, read marks, muted categories) and the category's
 // followers.
 // Raise them only with a reason: each is a round trip on every member page.
 const (
-	memberThreadStatements   = 7
+	memberThreadStatements   = 6
 	memberCategoryStatements = 7
 )
 

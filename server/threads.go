@@ -264,8 +264,8 @@ func (s *Server) thread(c echo.Context) error {
 		}
 	}
 	p.Form = Form{Values: map[string]string{}}
-	if err := s.fillReplyDraft(c, id, &p.Form); err != nil {
-		return err
+	if tp.Draft != "" { // the viewer's draft in the reply box, read with ThreadPage
+		p.Form.Values["body"] = tp.Draft
 	}
 	if rt, _ := strconv.ParseInt(c.QueryParam("reply_to"), 10, 64); rt > 0 && viewer(c) != nil {
 		if quote, err := s.forum.QuoteFor(ctx, viewer(c), rt); err == nil {
