@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"sync"
 
 	"gorm.io/gorm"
 )
@@ -30,41 +29,21 @@ func (s *Store) PrivateCategoryIDs(ctx context.Context) ([]int64, error) {
 	return ids, err
 }
 
-// threadCategory is one joined row of a thread and its category.
-type threadCategory struct {
-	Thread   Thread   `gorm:"embedded;embeddedPrefix:t__"`
-	Category Category `gorm:"embedded;embeddedPrefix:c__"`
-}
-
-var (
-	threadCategoryOnce sync.Once
-	threadCategorySQL  string
-	threadCategoryErr  error
-)
-
 // ThreadCategory loads a thread (deleted or not) with its category in one
 // statement, for the visibility check every id-taking entry point makes;
 // ErrNotFound when either is missing.
 func (s *Store) ThreadCategory(ctx context.Context, threadID int64) (*Thread, *Category, error) {
-	threadCategoryOnce.Do(func() {
-		var t, c string
-		if t, threadCategoryErr = s.selectColumns(&Thread{}, "t", "t__"); threadCategoryErr != nil {
-			return
-		}
-		if c, threadCategoryErr = s.selectColumns(&Category{}, "c", "c__"); threadCategoryErr != nil {
-			return
-		}
-		threadCategorySQL = "SELECT " + t + ", " + c + " FROM threads t JOIN categories c ON c.id = t.category_id WHERE t.id = ?"
-	})
-	if threadCategoryErr != nil {
-		return nil, nil, threadCategoryErr
-	}
-	var rows []threadCategory
-	if err := s.DB(ctx).Raw(threadCategorySQL, threadID).Scan(&rows).Error; err != nil {
+	rows, err := s.DB(ctx).Raw("SELECT "+threadCategorySelect+" FROM threads t JOIN categories c ON c.id = t.category_id WHERE t.id = ?", threadID).Rows()
+	if err != nil {
 		return nil, nil, err
 	}
-	if len(rows) == 0 {
-		return nil, nil, ErrNotFound
+	defer rows.Close()
+	if err := firstRow(rows); err != nil {
+		return nil, nil, err
 	}
-	return &rows[0].Thread, &rows[0].Category, nil
+	t, c := &Thread{}, &Category{}
+	if err := rows.Scan(threadCategoryFields(t, c)...); err != nil {
+		return nil, nil, err
+	}
+	return t, c, rows.Close()
 }
