@@ -79,6 +79,16 @@ type ThreadPage struct {
 	// Draft is the body of the viewer's unsent reply here (DraftFor's),
 	// "" for none, read with the rest of the viewer's state.
 	Draft string
+	// Header is the signed-in viewer's page header (banner, site settings'
+	// version, unread counts), read with the thread; nil for a visitor.
+	Header *MemberHeader
+}
+
+// MemberHeader is what MemberChrome gives, when a page's own read brought
+// it along.
+type MemberHeader struct {
+	Version          *PageVersion
+	Unread, Messages int
 }
 
 // Reply adds a post to a thread. Post numbers are handed out under the
@@ -165,9 +175,22 @@ func (s *Service) PageOf(n int) int { return s.PageCount(n) }
 // logged out). A page is a range of post numbers, so the last page of a
 // 10,000-post thread costs what the first does.
 func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID int64, page int) (*ThreadPage, error) {
-	t, cat, err := s.threadAndCategoryFor(ctx, viewer, threadID)
-	if err != nil {
-		return nil, err
+	var t *models.Thread
+	var cat *models.Category
+	var header *MemberHeader
+	if viewer != nil {
+		m, err := s.memberThreadFor(ctx, viewer, threadID)
+		if err != nil {
+			return nil, err
+		}
+		t, cat = &m.Thread, &m.Category
+		header = &MemberHeader{Version: &PageVersion{Banner: m.Stamp.Banner, Site: m.Stamp.Site},
+			Unread: int(m.Notifications), Messages: int(m.Conversations)}
+	} else {
+		var err error
+		if t, cat, err = s.threadAndCategoryFor(ctx, viewer, threadID); err != nil {
+			return nil, err
+		}
 	}
 	pages := s.PageCount(t.PostCount)
 	if page < 1 {
@@ -184,11 +207,18 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	if err := s.LoadScope(ctx, viewer); err != nil {
 		return nil, err
 	}
-	views, err := s.postViews(ctx, viewer, rows, t.CategoryID)
-	if err != nil {
-		return nil, err
+	var st *models.ViewerThread
+	liked := map[int64]bool{}
+	if viewer != nil {
+		// The viewer's bookmark, watch level, read mark, draft and likes
+		// on this page in one query.
+		if st, err = s.store.ViewerThreadState(ctx, viewer.ID, t.ID, t.CategoryID, (page-1)*pp+1, page*pp); err != nil {
+			return nil, err
+		}
+		liked = st.Liked
 	}
-	tp := &ThreadPage{Thread: t, Category: cat, Tags: rows.tags, Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t)}
+	views := s.postViews(viewer, rows, t.CategoryID, liked)
+	tp := &ThreadPage{Thread: t, Category: cat, Tags: rows.tags, Posts: views, Page: page, Pages: pages, PerPage: pp, CanReply: CanPost(viewer, t), Header: header}
 	if tp.Attachments, err = s.remoteAttachmentViews(ctx, views); err != nil {
 		return nil, err
 	}
@@ -206,12 +236,6 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 		}
 	}
 	if viewer != nil {
-		// The viewer's bookmark, watch level, read mark and draft in one
-		// query.
-		st, err := s.store.ViewerThreadState(ctx, viewer.ID, t.ID, t.CategoryID)
-		if err != nil {
-			return nil, err
-		}
 		tp.Bookmarked, tp.LastRead, tp.Draft = st.Bookmarked, st.LastRead, st.Draft
 		if CanChooseNotifications(viewer) {
 			tp.Level = levelState(st)
@@ -226,24 +250,13 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 }
 
 // postViews builds the viewer's view of a page's rows (threadPageRows):
-// their likes in one query, their permissions and what they may see of
-// hidden and deleted posts. The posts are all in one thread of category
+// their likes (liked, by post id), their permissions and what they may see
+// of hidden and deleted posts. The posts are all in one thread of category
 // categoryID, which decides what a category moderator may do with them; the
 // viewer's scope must be loaded (LoadScope). rows is shared: it is read,
 // never changed.
-func (s *Service) postViews(ctx context.Context, viewer *models.User, rows *pageRows, categoryID int64) ([]PostView, error) {
+func (s *Service) postViews(viewer *models.User, rows *pageRows, categoryID int64, liked map[int64]bool) []PostView {
 	posts, parents, users := rows.posts, rows.parents, rows.users
-	liked := map[int64]bool{}
-	if viewer != nil && len(posts) > 0 {
-		postIDs := make([]int64, len(posts))
-		for i := range posts {
-			postIDs[i] = posts[i].ID
-		}
-		var err error
-		if liked, err = s.store.LikedPostIDs(ctx, viewer.ID, postIDs); err != nil {
-			return nil, err
-		}
-	}
 	out := make([]PostView, len(posts))
 	for i := range posts {
 		p := &posts[i]
@@ -269,7 +282,7 @@ func (s *Service) postViews(ctx context.Context, viewer *models.User, rows *page
 		}
 		out[i] = v
 	}
-	return out, nil
+	return out
 }
 
 // livePost loads one post of a live thread, whoever asks: for the

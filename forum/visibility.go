@@ -73,6 +73,20 @@ func (s *Service) threadAndCategoryFor(ctx context.Context, viewer *models.User,
 	return t, c, nil
 }
 
+// memberThreadFor is threadAndCategoryFor for a signed-in member's thread
+// page, with the page header's part read in the same statement
+// (models.MemberThreadRead); the same rule decides what they may see.
+func (s *Service) memberThreadFor(ctx context.Context, viewer *models.User, id int64) (*models.MemberThread, error) {
+	m, err := s.store.MemberThreadRead(ctx, id, viewer.ID, s.now())
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	if m.Thread.DeletedAt != nil || !CanSeeCategory(viewer, &m.Category) {
+		return nil, ErrNotFound
+	}
+	return m, nil
+}
+
 // checkSeeThread refuses (as not found) a viewer who may not see the
 // thread's category.
 func (s *Service) checkSeeThread(ctx context.Context, viewer *models.User, t *models.Thread) error {

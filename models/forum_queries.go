@@ -248,20 +248,6 @@ func (s *Store) RemoveLike(ctx context.Context, postID, userID int64) (bool, err
 	return res.RowsAffected == 1, res.Error
 }
 
-// LikedPostIDs returns which of the posts the user has liked.
-func (s *Store) LikedPostIDs(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	if len(postIDs) == 0 {
-		return out, nil
-	}
-	var ids []int64
-	err := s.DB(ctx).Model(&Like{}).Where("user_id = ? AND post_id IN ?", userID, postIDs).Pluck("post_id", &ids).Error
-	for _, id := range ids {
-		out[id] = true
-	}
-	return out, err
-}
-
 // SetBookmark adds or removes a bookmark.
 func (s *Store) SetBookmark(ctx context.Context, userID, threadID int64, on bool) error {
 	if on {

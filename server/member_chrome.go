@@ -2,6 +2,8 @@ package server
 
 import (
 	"github.com/labstack/echo/v4"
+
+	"github.com/hearth/hearth/forum"
 )
 
 // memberChromeCtxKey holds a request's memberCounts once read.
@@ -47,4 +49,17 @@ func (s *Server) memberChromeRead(c echo.Context) memberCounts {
 	}
 	c.Set(memberChromeCtxKey, mc)
 	return mc
+}
+
+// keepMemberHeader is memberChromeRead's result when the page's own read
+// brought the header along (forum.ThreadPage's Header): the request makes
+// no read of its own for it.
+func keepMemberHeader(c echo.Context, h *forum.MemberHeader) {
+	if h == nil {
+		return
+	}
+	c.Set(memberChromeCtxKey, memberCounts{unread: h.Unread, messages: h.Messages, ok: true})
+	if c.Get(bannerCtxKey) == nil {
+		keepVersion(c, h.Version)
+	}
 }

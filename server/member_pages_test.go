@@ -50,14 +50,16 @@ func (ts *testServer) secondProcess(t *testing.T) *testServer {
 }
 
 // The statements a signed-in member's page costs once warm: the session
-// with its member and suspension; the page's gate with its version; the
-// header's counts with banner and site; then the viewer's own state (thread:
-// likes; bookmark, watch level, read mark and draft together; held
-// replies; category: watch level, read marks, muted categories) and the category's
-// followers.
+// with its member and suspension; then for a thread page the thread and
+// its category with the header's counts, banner and site
+// (MemberThreadRead); the viewer's own state (bookmark, watch level, read
+// mark, draft and likes on the page together); held replies (on the last
+// page only, which these one-page threads are). A category page: its gate
+// with its version; the header's counts with banner and site; watch level,
+// read marks, muted categories; and the category's followers.
 // Raise them only with a reason: each is a round trip on every member page.
 const (
-	memberThreadStatements   = 6
+	memberThreadStatements   = 4
 	memberCategoryStatements = 7
 )
 

@@ -229,6 +229,7 @@ func (s *Server) thread(c echo.Context) error {
 	if err != nil {
 		return s.mergedRedirect(c, id, err)
 	}
+	keepMemberHeader(c, tp.Header)
 	p := s.page(c, tp.Thread.Title)
 	p.Canonical = s.cfg.URL + threadURL(tp.Thread)
 	if page > 1 {
@@ -332,6 +333,7 @@ func (s *Server) renderReplyForm(c echo.Context, id, replyTo int64, body string,
 	if perr != nil {
 		return perr
 	}
+	keepMemberHeader(c, tp.Header)
 	p := s.page(c, tp.Thread.Title)
 	p.NoIndex = true
 	p.Form = formFrom(c, err)
