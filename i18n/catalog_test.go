@@ -129,3 +129,33 @@ func TestDates(t *testing.T) {
 		t.Errorf("de DateTime = %q", got)
 	}
 }
+
+// TestDayTextCache: Date and Ago's written days come from a direct-mapped
+// cache; whatever day shares a slot, each day reads as its own, in both
+// forms, in every language, before 1970 too, and on a second pass (all
+// hits) as on the first.
+func TestDayTextCache(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(1969, 12, 1, 23, 59, 0, 0, time.UTC)
+	for _, l := range c.Langs() {
+		for pass := 0; pass < 2; pass++ {
+			for i := 0; i < 3*len(l.days); i++ {
+				day := start.AddDate(0, 0, i)
+				month := l.T(months[day.Month()-1])
+				if got, want := l.Date(day), l.T("date.day_month_year", "Day", day.Day(), "Month", month, "Year", day.Year()); got != want {
+					t.Fatalf("%s pass %d: Date(%v) = %q, want %q", l.Code, pass, day, got, want)
+				}
+				now := time.Date(day.Year(), 12, 31, 23, 0, 0, 0, time.UTC)
+				if now.Sub(day) < 8*24*time.Hour {
+					continue // Ago writes days ago, not the date
+				}
+				if got, want := l.Ago(now, day), l.T("date.day_month", "Day", day.Day(), "Month", month); got != want {
+					t.Fatalf("%s pass %d: Ago(%v) = %q, want %q", l.Code, pass, day, got, want)
+				}
+			}
+		}
+	}
+}

@@ -16,7 +16,9 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -49,6 +51,7 @@ type Lang struct {
 	msgs     map[string]*compiled
 	printer  *message.Printer
 	fallback *Lang // Default, for an id this language lacks (never in a tested build)
+	days     [512]atomic.Pointer[dayText]
 }
 
 // compiled is one message split at its placeholders, per plural form.
@@ -299,6 +302,10 @@ func fill(segs []segment, kv []any, count string, escape bool) string {
 				continue
 			}
 			s = string(x)
+		case int:
+			s = strconv.Itoa(x)
+		case int64:
+			s = strconv.FormatInt(x, 10)
 		default:
 			s = fmt.Sprint(x)
 		}
