@@ -67,7 +67,8 @@ func userInitials(u *models.User) string {
 	return initials(u.DisplayName, u.Username)
 }
 
-// pagerArgs feeds the pagination partial with a landmark name of its own,
+// pagerArgs feeds the pagination partial (through the paginate function,
+// pagination_cache.go) with a landmark name of its own,
 // so a page that shows the pager twice names them apart ("Pages, top",
 // "Pages, bottom") instead of two landmarks both called "Pages".
 type pagerArgs struct {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
@@ -90,6 +91,7 @@ type renderer struct {
 	byLang map[string]*langSet
 	cat    *i18n.Catalog
 	rows   *rowCache // thread list rows (thread_list_view.go)
+	pagers *lru.Cache[pagerKey, template.HTML]
 }
 
 // templateSet is one language's templates.
@@ -149,12 +151,15 @@ func newRenderer(a *assets, baseURL string, perPage int, now func() time.Time, c
 // newRendererFS is newRenderer on the templates in fsys (tests pass their
 // own).
 func newRendererFS(fsys fs.FS, a *assets, baseURL string, perPage int, now func() time.Time, cat *i18n.Catalog) (*renderer, error) {
-	r := &renderer{byLang: map[string]*langSet{}, cat: cat, rows: newRowCache()}
+	r := &renderer{byLang: map[string]*langSet{}, cat: cat, rows: newRowCache(), pagers: newPagerCache()}
 	for _, l := range cat.Langs() {
 		r.byLang[l.Code] = &langSet{parse: func() (*templateSet, error) {
 			funcs := templateFuncs(a, baseURL, perPage, now, l)
 			funcs["languages"] = cat.Langs
 			funcs["threadRows"] = func(ts []forum.ThreadSummary) (template.HTML, error) { return r.threadRows(l, ts, now()) }
+			funcs["paginate"] = func(t *models.Thread, page, pages int, label string) (template.HTML, error) {
+				return r.pagination(l, t, page, pages, label)
+			}
 			return parseTemplates(fsys, funcs)
 		}}
 	}
@@ -255,9 +260,6 @@ func templateFuncs(a *assets, baseURL string, perPage int, now func() time.Time,
 		"ago":          func(t time.Time) string { return l.Ago(now(), t) },
 		"avatarColour": userColour,
 		"badgeCount":   badgeCount,
-		"pager": func(t *models.Thread, page, pages int, label string) pagerArgs {
-			return pagerArgs{Thread: t, Page: page, Pages: pages, Label: label}
-		},
 		"userURL":     profilePath,
 		"avatarURL":   avatarURL,
 		"siteFileURL": siteFileURL,
