@@ -333,3 +333,55 @@ func TestMemberThreadPageOwnState(t *testing.T) {
 		t.Fatal("viewing the thread did not read the reply")
 	}
 }
+
+// TestThreadDescriptionFollowsTheFirstPost: a member's thread page's meta
+// description is the first post's excerpt (cached per post version and
+// visibility), so an edit shows at once, in this process and another, and
+// a first post hidden pending review gives its text to staff only.
+func TestThreadDescriptionFollowsTheFirstPost(t *testing.T) {
+	ts := newTestServer(t)
+	other := ts.secondProcess(t)
+	ts.Category("general")
+	writer := ts.User("writer", models.RoleMember)
+	reader := ts.User("reader", models.RoleMember)
+	mod := ts.User("moira", models.RoleModerator)
+	th, first := ts.Thread(writer, "general", "Seed swaps", "Bring tomato seeds on Saturday.")
+	path := fmt.Sprintf("/t/%d", th.ID)
+	description := func(b *browser) string {
+		t.Helper()
+		r := b.get(path)
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, r.StatusCode)
+		}
+		m := regexp.MustCompile(`<meta name="description" content="([^"]*)"`).FindStringSubmatch(r.Body)
+		if m == nil {
+			t.Fatalf("no description in\n%s", r.Body)
+		}
+		return m[1]
+	}
+	readers := map[string]*browser{"here": ts.memberBrowser(reader), "process 2": other.memberBrowser(reader)}
+	for name, b := range readers {
+		if d := description(b); !strings.Contains(d, "tomato seeds") {
+			t.Fatalf("%s: description %q", name, d)
+		}
+	}
+	if _, err := ts.Svc.EditPost(ts.Ctx, writer, first.ID, "Bring pumpkin seeds on Sunday."); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range readers {
+		if d := description(b); !strings.Contains(d, "pumpkin seeds") || strings.Contains(d, "tomato") {
+			t.Fatalf("%s after the edit: description %q", name, d)
+		}
+	}
+	if err := ts.Svc.SetPostHidden(ts.Ctx, mod, first.ID, true, "checking"); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range readers {
+		if d := description(b); strings.Contains(d, "pumpkin") {
+			t.Fatalf("%s sees the hidden first post's text in the description: %q", name, d)
+		}
+	}
+	if d := description(ts.memberBrowser(mod)); !strings.Contains(d, "pumpkin seeds") {
+		t.Fatalf("staff description of the hidden post: %q", d)
+	}
+}

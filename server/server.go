@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,7 @@ type Server struct {
 	delivery *deliveryMetrics
 	cache    *anonCache
 	frags    *fragments
+	excerpts *lru.Cache[excerptKey, string] // first posts' excerpts (excerpt_cache.go)
 	stats    *statsCache
 	media    mediaInfo
 	// healthID names this process's /healthz probe row (see healthz).
@@ -59,7 +61,7 @@ func New(cfg config.Config, svc *forum.Service, log *slog.Logger, reg prometheus
 	if err := registerQueueMetrics(reg, newQueueCollector(svc.Store(), svc.Now, log), d); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, delivery: d, cache: newAnonCache(), frags: newFragments(),
+	s := &Server{cfg: cfg, forum: svc, log: log, tmpl: tmpl, assets: a, metrics: m, delivery: d, cache: newAnonCache(), frags: newFragments(), excerpts: newExcerptCache(),
 		stats: newStatsCache(), healthID: processID()}
 	s.echo = s.routes()
 	return s, nil

@@ -12,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
-	"github.com/hearth/hearth/forum/markup"
 	"github.com/hearth/hearth/models"
 )
 
@@ -237,7 +236,7 @@ func (s *Server) thread(c echo.Context) error {
 	}
 	p.OGType = "article"
 	if len(tp.Posts) > 0 && tp.Posts[0].Number == 1 {
-		p.Description = markup.Excerpt(tp.Posts[0].HTML, 200)
+		p.Description = s.excerpt(&tp.Posts[0])
 	}
 	p.Feeds = []FeedLink{
 		{Title: tp.Thread.Title + " (RSS)", Type: "application/rss+xml", URL: "/t/" + strconv.FormatInt(id, 10) + "/feed.rss"},
