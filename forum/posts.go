@@ -212,7 +212,8 @@ func (s *Service) ThreadPage(ctx context.Context, viewer *models.User, threadID 
 	if viewer != nil {
 		// The viewer's bookmark, watch level, read mark, draft and likes
 		// on this page in one query.
-		if st, err = s.store.ViewerThreadState(ctx, viewer.ID, t.ID, t.CategoryID, (page-1)*pp+1, page*pp); err != nil {
+		from, to := rows.idRange()
+		if st, err = s.store.ViewerThreadState(ctx, viewer.ID, t.ID, t.CategoryID, from, to); err != nil {
 			return nil, err
 		}
 		liked = st.Liked

@@ -27,6 +27,19 @@ type pageRows struct {
 	polls    map[int64]bool // the posts that carry a poll
 }
 
+// idRange is the lowest and highest id of the page's posts (1, 0, an
+// empty range, for none): where the viewer's likes of them are looked up.
+func (r *pageRows) idRange() (from, to int64) {
+	if len(r.posts) == 0 {
+		return 1, 0
+	}
+	from, to = r.posts[0].ID, r.posts[0].ID
+	for i := range r.posts {
+		from, to = min(from, r.posts[i].ID), max(to, r.posts[i].ID)
+	}
+	return from, to
+}
+
 // pageRowsCache shares pageRows among requests, logged in or not. The key
 // holds the thread's version as read by the visibility gate in the same
 // request (threads.updated_at and post_count, which every new, edited,

@@ -99,8 +99,8 @@ type PostRevision struct {
 
 // Like is one member liking one post.
 type Like struct {
-	PostID    int64 `gorm:"primaryKey;autoIncrement:false"`
-	UserID    int64 `gorm:"primaryKey;autoIncrement:false;index"`
+	PostID    int64 `gorm:"primaryKey;autoIncrement:false;index:idx_likes_user_post,priority:2"`
+	UserID    int64 `gorm:"primaryKey;autoIncrement:false;index:idx_likes_user_post,priority:1"`
 	CreatedAt time.Time
 }
 

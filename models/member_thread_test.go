@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -111,5 +112,79 @@ func TestMemberThreadReadReadsEveryField(t *testing.T) {
 	}
 	if _, err := s.MemberThreadRead(ctx, th.ID+100, u.ID, now); err != models.ErrNotFound {
 		t.Fatalf("missing thread: %v", err)
+	}
+}
+
+// TestViewerThreadStateLikes: the likes ViewerThreadState returns are the
+// member's own, of posts in the id range asked for, and the lookup is one
+// seek on idx_likes_user_post (migration 0620), not a probe per post.
+func TestViewerThreadStateLikes(t *testing.T) {
+	ctx := context.Background()
+	s := modelstest.Open(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	var users [2]*models.User
+	for i, name := range []string{"ann", "ben"} {
+		users[i] = &models.User{Username: name, UsernameLower: name, Email: name + "@example.com", EmailLower: name + "@example.com", PasswordHash: "x", Role: models.RoleMember}
+		if err := s.CreateUser(ctx, users[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &models.Category{Slug: "general", Name: "General", APSlug: "general"}
+	if err := s.CreateCategory(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	th := &models.Thread{CategoryID: c.ID, UserID: users[0].ID, Title: "Likes", LastPostAt: now}
+	if err := s.CreateThread(ctx, th); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for n := 1; n <= 6; n++ {
+		p := &models.Post{ThreadID: th.ID, Number: n, UserID: users[0].ID, Body: "b", HTML: "<p>b</p>", CreatedAt: now, UpdatedAt: now}
+		if err := s.CreatePost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	like := func(u *models.User, post int64) {
+		if err := s.DB(ctx).Create(&models.Like{PostID: post, UserID: u.ID, CreatedAt: now}).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	like(users[0], ids[1])
+	like(users[0], ids[4])
+	like(users[0], ids[5]) // outside the range asked for below
+	like(users[1], ids[2]) // someone else's
+	st, err := s.ViewerThreadState(ctx, users[0].ID, th.ID, c.ID, ids[0], ids[4])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[int64]bool{ids[1]: true, ids[4]: true}; !reflect.DeepEqual(st.Liked, want) {
+		t.Fatalf("liked %v, want %v", st.Liked, want)
+	}
+	// The plan: one search of idx_likes_user_post on both columns.
+	var plan []string
+	if s.Dialect() == "postgres" {
+		err = s.WithTx(ctx, func(ctx context.Context) error {
+			if err := s.DB(ctx).Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+				return err
+			}
+			return s.DB(ctx).Raw("EXPLAIN SELECT l.post_id FROM "+models.ViewerLikes, users[0].ID, ids[0], ids[4]).Scan(&plan).Error
+		})
+	} else {
+		var rows []struct {
+			ID, Parent, Notused int
+			Detail              string
+		}
+		err = s.DB(ctx).Raw("EXPLAIN QUERY PLAN SELECT l.post_id FROM "+models.ViewerLikes, users[0].ID, ids[0], ids[4]).Scan(&rows).Error
+		for _, r := range rows {
+			plan = append(plan, r.Detail)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(plan, "\n")
+	if !strings.Contains(joined, "idx_likes_user_post") {
+		t.Fatalf("the likes lookup does not use idx_likes_user_post:\n%s", joined)
 	}
 }

@@ -187,27 +187,33 @@ type ViewerThread struct {
 	// Draft is the body of the member's unsent reply to the thread (what
 	// DraftFor reads), "" when there is none.
 	Draft string
-	// Liked holds the ids of the posts on the page the member liked.
+	// Liked holds the ids of the posts the member liked, among those with
+	// ids in the range asked for.
 	Liked map[int64]bool
 }
 
 // ViewerThreadState reads ViewerThread in one query (what IsBookmarked,
 // LevelsFor, NotificationLevelOf, MarkThreadRead's check and DraftFor read
-// apart), with which of the posts numbered from..to the member liked:
-// every signed-in thread page asks, and on SQLite each statement is parsed
-// again, so one round trip instead of three is worth a UNION. The likes
-// are found through the page's post numbers (idx_posts_thread_number, then
-// the likes' primary key per post), not a list of a hundred post ids.
-func (s *Store) ViewerThreadState(ctx context.Context, userID, threadID, categoryID int64, from, to int) (*ViewerThread, error) {
+// apart), with the member's likes of posts with ids from..to (the page's
+// lowest and highest): every signed-in thread page asks, and on SQLite
+// each statement is parsed again, so one round trip instead of three is
+// worth a UNION. The likes are one range seek on idx_likes_user_post
+// (migration 0620), not a probe per post of a list of a hundred ids;
+// Liked may hold posts of other threads within the range, which the page
+// never looks up.
+// viewerLikes is where ViewerThreadState finds a member's likes of the
+// posts with ids in a range: user, from, to.
+const viewerLikes = `likes l WHERE l.user_id = ? AND l.post_id BETWEEN ? AND ?`
+
+func (s *Store) ViewerThreadState(ctx context.Context, userID, threadID, categoryID, from, to int64) (*ViewerThread, error) {
 	v := ViewerThread{Liked: map[int64]bool{}}
 	rows, err := s.DB(ctx).Raw(`SELECT nl.target_kind, nl.level, nl.auto, nl.last_read, 0, '' FROM notification_levels nl
 		WHERE nl.user_id = ? AND ((nl.target_kind = ? AND nl.target_id = ?) OR (nl.target_kind = ? AND nl.target_id = ?))
 		UNION ALL SELECT 'bookmark', '', ?, 0, COUNT(*), '' FROM bookmarks b WHERE b.user_id = ? AND b.thread_id = ?
 		UNION ALL SELECT 'draft', '', ?, 0, 0, d.body FROM drafts d WHERE d.user_id = ? AND d.thread_id = ?
-		UNION ALL SELECT 'like', '', ?, 0, l.post_id, '' FROM posts p JOIN likes l ON l.post_id = p.id AND l.user_id = ?
-			WHERE p.thread_id = ? AND p.number BETWEEN ? AND ?`,
+		UNION ALL SELECT 'like', '', ?, 0, l.post_id, '' FROM `+viewerLikes,
 		userID, TargetThread, threadID, TargetCategory, categoryID, false, userID, threadID, false, userID, threadID,
-		false, userID, threadID, from, to).Rows()
+		false, userID, from, to).Rows()
 	if err != nil {
 		return nil, err
 	}

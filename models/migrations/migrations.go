@@ -75,6 +75,7 @@ func All() []*gormigrate.Migration {
 		{ID: "0580_languages", Migrate: migrateLanguages},
 		{ID: "0585_mail_language", Migrate: migrateMailLanguage},
 		{ID: "0595_search_language", Migrate: migrateSearchLanguage},
+		{ID: "0620_likes_by_member", Migrate: migrateLikesByMember},
 	}
 }
 
