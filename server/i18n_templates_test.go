@@ -126,6 +126,7 @@ func parseTemplateFile(t *testing.T, name, src string) map[string]*parse.Tree {
 	}
 	funcs["languages"] = true // added by newRenderer
 	funcs["threadRows"] = true
+	funcs["pageLinks"] = true
 	trees, err := parse.Parse(name, src, "{{", "}}", funcs, builtinNames)
 	if err != nil {
 		t.Fatalf("parse %s: %v", name, err)

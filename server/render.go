@@ -167,6 +167,9 @@ func newRendererFS(fsys fs.FS, a *assets, baseURL string, perPage int, now func(
 			funcs := templateFuncs(a, baseURL, perPage, now, l)
 			funcs["languages"] = cat.Langs
 			funcs["threadRows"] = func(ts []forum.ThreadSummary) (template.HTML, error) { return r.threadRows(l, ts, now()) }
+			funcs["pageLinks"] = func(t *models.Thread, page, pages int, label string) (template.HTML, error) {
+				return r.pageLinks(l, pagerArgs{Thread: t, Page: page, Pages: pages, Label: label})
+			}
 			set, err := parseTemplates(fsys, funcs)
 			if set != nil {
 				set.fold = func() bool { return !r.noFold }
