@@ -59,8 +59,8 @@ var foldProbes = []struct{ before, after string }{
 	{`<img srcset="`, `">`},       // srcset
 }
 
-// probeChain is one probe with the escapers html/template appends to an
-// action in it.
+// probeChain is the text around the action of the probe that gets a
+// chain.
 type probeChain struct{ before, after string }
 
 // probeChains maps an escaper chain ("_html_template_attrescaper" …,
