@@ -92,6 +92,9 @@ type renderer struct {
 	cat    *i18n.Catalog
 	rows   *rowCache // thread list rows (thread_list_view.go)
 	pagers *lru.Cache[pagerKey, template.HTML]
+	// noFold leaves pages' constant actions unfolded (template_fold.go):
+	// tests compare pages rendered both ways. Set before the first page.
+	noFold bool
 }
 
 // templateSet is one language's templates.
@@ -100,6 +103,10 @@ type templateSet struct {
 	base  *template.Template // layout and partials; never executed, pages clone it
 	pages map[string]*pageTemplate
 	parts *template.Template
+	funcs template.FuncMap // the language's functions, for folding
+	// fold says whether a page's constant actions are folded when it is
+	// built (renderer.noFold).
+	fold func() bool
 }
 
 // pageTemplate is one page's template set, built once, on first use. A
@@ -109,7 +116,8 @@ type templateSet struct {
 // idle heap (go tool pprof -top on an inuse_space profile of hearth serve
 // on the .ci/load.sh forum), while a process serves a handful of pages
 // most of the time; with a set per language, building them all would
-// double that.
+// double that. Once built, a set is escaped and its constant actions are
+// folded into text (template_fold.go).
 type pageTemplate struct {
 	file string
 	once sync.Once
@@ -131,6 +139,10 @@ func (s *templateSet) page(name string) (*template.Template, error) {
 		if err != nil {
 			p.err = fmt.Errorf("parse %s: %w", p.file, err)
 			return
+		}
+		// Before p.t is published: folding edits the trees in place.
+		if s.fold == nil || s.fold() {
+			foldConstants(t, s.funcs)
 		}
 		p.t = t
 	})
@@ -160,7 +172,11 @@ func newRendererFS(fsys fs.FS, a *assets, baseURL string, perPage int, now func(
 			funcs["paginate"] = func(t *models.Thread, page, pages int, label string) (template.HTML, error) {
 				return r.pagination(l, t, page, pages, label)
 			}
-			return parseTemplates(fsys, funcs)
+			set, err := parseTemplates(fsys, funcs)
+			if set != nil {
+				set.fold = func() bool { return !r.noFold }
+			}
+			return set, err
 		}}
 	}
 	// The default language is parsed now: a syntax error or an unknown
@@ -222,7 +238,7 @@ func parseTemplates(fsys fs.FS, funcs template.FuncMap) (*templateSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := &templateSet{fsys: fsys, base: base, pages: map[string]*pageTemplate{}, parts: parts}
+	set := &templateSet{fsys: fsys, base: base, pages: map[string]*pageTemplate{}, parts: parts, funcs: funcs}
 	for _, f := range files {
 		// Parsed alone, with the functions, to fail now on a syntax error
 		// or an unknown function; the tree is garbage once checked.
