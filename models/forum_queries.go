@@ -255,7 +255,13 @@ func (s *Store) LikedPostIDs(ctx context.Context, userID int64, postIDs []int64)
 		return out, nil
 	}
 	var ids []int64
-	err := s.DB(ctx).Model(&Like{}).Where("user_id = ? AND post_id IN ?", userID, postIDs).Pluck("post_id", &ids).Error
+	q := s.DB(ctx).Model(&Like{})
+	if s.Dialect() == "postgres" {
+		q = q.Where("user_id = ? AND post_id = ANY(CAST(CAST(? AS text) AS bigint[]))", userID, idArray(postIDs))
+	} else {
+		q = q.Where("user_id = ? AND post_id IN ?", userID, postIDs)
+	}
+	err := q.Pluck("post_id", &ids).Error
 	for _, id := range ids {
 		out[id] = true
 	}
