@@ -19,8 +19,8 @@
 # first run is planned on real statistics and index-only scans. psql must be
 # on the PATH (it checks the seed and reads the server's settings). On
 # PostgreSQL the table also gives the CPU each request cost Hearth and the
-# database's backends for this database (utime+stime from /proc over the
-# wrk run), the figure that moves least when the machine is shared.
+# database's backends for this database (their run time from /proc over
+# the wrk run), the figure that moves least when the machine is shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-15s}
@@ -93,19 +93,21 @@ curl -fsS -c "$JAR" -b "$JAR" -o /dev/null -d "_csrf=$CSRF&login=loadreader&pass
 SESSION=$(awk '$6 == "hearth_session" {print $7}' "$JAR")
 [[ -n "$SESSION" ]] || { echo "login failed"; exit 1; }
 
-# cpu_ticks: utime+stime of Hearth and, on PostgreSQL, of each backend
-# serving this database (its process title names the database), as
-# "hearth pid:ticks pid:ticks ...".
+# cpu_ns: CPU time so far of Hearth (all its threads) and, on PostgreSQL,
+# of each backend serving this database (its process title names the
+# database), as "hearth pid:ns pid:ns ...". From /proc's schedstat, in
+# nanoseconds: utime and stime are sampled at the clock tick, too coarse
+# for backends that run 50 µs at a time.
 DBNAME=
 [[ -z $PG ]] || DBNAME=$(q "SELECT current_database()")
-cpu_ticks() {
+cpu_ns() {
 	local out p t
-	out=$(awk '{print $14+$15}' /proc/$PID/stat)
+	out=$(cat /proc/$PID/task/*/schedstat | awk '{s += $1} END {printf "%.0f", s}')
 	if [[ -n $PG ]]; then
 		for p in /proc/[0-9]*; do
 			{ t=$(tr '\0' ' ' <"$p/cmdline"); } 2>/dev/null || continue
 			[[ $t == "postgres: "*" $DBNAME "* ]] || continue
-			out+=" ${p#/proc/}:$(awk '{print $14+$15}' "$p/stat" 2>/dev/null || echo 0)"
+			out+=" ${p#/proc/}:$(cut -d' ' -f1 "$p/schedstat" 2>/dev/null || echo 0)"
 		done
 	fi
 	echo "$out"
@@ -113,12 +115,12 @@ cpu_ticks() {
 # cpu_ms before after requests: Hearth's and the backends' CPU per request,
 # in ms (a backend that started during the run counts from zero).
 cpu_ms() {
-	awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+	awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
 		h = y[1] - x[1]
 		for (i = 2; i in x; i++) { split(x[i], kv, ":"); was[kv[1]] = kv[2] }
 		for (i = 2; i in y; i++) { split(y[i], kv, ":"); pg += kv[2] - was[kv[1]] }
-		printf "%.2f | %.2f", h / hz * 1000 / n, pg / hz * 1000 / n
+		printf "%.2f | %.2f", h / 1e6 / n, pg / 1e6 / n
 	}'
 }
 run() { # name url [cookie]
@@ -127,9 +129,9 @@ run() { # name url [cookie]
 	[[ -n "$cookie" ]] && args+=(-H "Cookie: hearth_session=$cookie")
 	curl -fsS -o /dev/null ${cookie:+-H "Cookie: hearth_session=$cookie"} "$url" # warm
 	local out before after
-	before=$(cpu_ticks)
+	[[ -z $PG ]] || before=$(cpu_ns)
 	out=$(wrk "${args[@]}" "$url" || true)
-	after=$(cpu_ticks)
+	[[ -z $PG ]] || after=$(cpu_ns)
 	local rps p50 p99 errs
 	rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
 	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
@@ -150,7 +152,7 @@ if [[ -z $PG ]]; then
 	echo "|---|---|---|---|---|"
 else
 	echo "## load: wrk -t2 -c16 -d$DURATION, PostgreSQL $(q "SHOW server_version" | cut -d' ' -f1), $(q "SELECT count(*) FROM posts") posts, 100 posts a page ($(nproc) cores, $(date -u +%F), load $(cut -d' ' -f1-3 /proc/loadavg))"
-	echo "server: $(q "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'work_mem', 'random_page_cost', 'effective_cache_size', 'max_connections', 'jit')")"
+	echo "server: $(q "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'work_mem', 'random_page_cost', 'effective_cache_size', 'max_connections')")"
 	echo
 	echo "| page | requests/s | p50 | p99 | Hearth CPU ms/request | PostgreSQL CPU ms/request | errors |"
 	echo "|---|---|---|---|---|---|---|"
