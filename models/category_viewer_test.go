@@ -3,7 +3,10 @@ package models_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
+
+	"gorm.io/gorm"
 
 	"github.com/hearth/hearth/models"
 	"github.com/hearth/hearth/models/modelstest"
@@ -79,6 +82,88 @@ func TestCategoryViewerState(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestCategoryViewerStatePlan: each arm of the category page's one
+// statement reads an index, never the whole table: followers by
+// idx_followers_pair, the member's rows by idx_notification_levels_target.
+// A member who has read thousands of threads has thousands of rows, and a
+// rewrite that put the member and the kinds inside one OR can lose the
+// index. On PostgreSQL the tables are tiny, so sequential scans are
+// switched off to ask whether an index can serve, not what is cheapest.
+func TestCategoryViewerStatePlan(t *testing.T) {
+	s := modelstest.Open(t)
+	ctx := context.Background()
+	var sql string
+	var vars []any
+	cb := s.DB(ctx).Callback().Row()
+	if err := cb.After("*").Register("test:plan", func(tx *gorm.DB) {
+		sql, vars = tx.Statement.SQL.String(), tx.Statement.Vars
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CategoryViewerState(ctx, 7, 3, []int64{10, 11, 12}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cb.Remove("test:plan"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sql, "notification_levels") {
+		t.Fatalf("no statement captured: %q", sql)
+	}
+	var plan []string
+	err := s.DB(ctx).Transaction(func(tx *gorm.DB) error {
+		explain := "EXPLAIN QUERY PLAN "
+		if modelstest.IsPostgres() {
+			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+				return err
+			}
+			explain = "EXPLAIN "
+		}
+		rows, err := tx.Raw(explain+sql, vars...).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			line := ""
+			for _, v := range vals {
+				switch x := v.(type) {
+				case string:
+					line += x + " "
+				case []byte:
+					line += string(x) + " "
+				}
+			}
+			plan = append(plan, strings.TrimSpace(line))
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, sql)
+	}
+	all := strings.Join(plan, "\n")
+	// The member's category rows and their thread rows: two arms, each
+	// on the member's part of idx_notification_levels_target.
+	for index, arms := range map[string]int{"idx_followers_pair": 1, "idx_notification_levels_target": 2} {
+		if n := strings.Count(all, index); n < arms {
+			t.Errorf("plan uses %s %d times, want %d:\n%s", index, n, arms, all)
+		}
+	}
+	for _, line := range plan {
+		if strings.Contains(line, "Seq Scan") || (strings.HasPrefix(line, "SCAN ") && !strings.Contains(line, "USING")) {
+			t.Errorf("a table scan: %s\n%s", line, all)
 		}
 	}
 }
