@@ -88,15 +88,8 @@ func (s *Server) category(c echo.Context) error {
 		{Title: list.Category.Name + " (RSS)", Type: "application/rss+xml", URL: "/c/" + list.Category.Slug + "/feed.rss"},
 		{Title: list.Category.Name + " (Atom)", Type: "application/atom+xml", URL: "/c/" + list.Category.Slug + "/feed.atom"},
 	}
-	followers, err := s.forum.CategoryFollowers(ctx, list.Category)
+	followers, level, err := s.forum.CategoryPageState(ctx, viewer(c), list.Category, list.Threads)
 	if err != nil {
-		return err
-	}
-	level, err := s.forum.CategoryLevel(ctx, viewer(c), list.Category)
-	if err != nil {
-		return err
-	}
-	if err := s.forum.FillUnread(ctx, viewer(c), list.Threads); err != nil {
 		return err
 	}
 	p.Data = CategoryData{ThreadList: list, Handle: s.forum.FediverseHandle(list.Category.Slug), Followers: followers,
