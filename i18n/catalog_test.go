@@ -129,3 +129,80 @@ func TestDates(t *testing.T) {
 		t.Errorf("de DateTime = %q", got)
 	}
 }
+
+// TestLoadCompilesOtherLanguagesOnFirstUse: the embedded catalogs compile
+// the default language at once and every other one on its first message,
+// while the language list already has its own name for each (a page's
+// language menu must not compile them all).
+func TestLoadCompilesOtherLanguagesOnFirstUse(t *testing.T) {
+	c, err := load(localeFiles, "locales", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, de := c.Get(Default), c.Get("de")
+	if !en.Loaded() {
+		t.Fatal("the default language is not compiled at load")
+	}
+	if de.Loaded() {
+		t.Fatal("German is compiled at load, before anyone asked for it")
+	}
+	if de.Name != "Deutsch" || en.Name != "English" {
+		t.Fatalf("names %q, %q; want English, Deutsch", en.Name, de.Name)
+	}
+	if got := c.Pick("", "de-DE,de;q=0.9", ""); got != de || de.Loaded() {
+		t.Fatalf("Pick chose %s, compiled %v; want de, not compiled yet", got.Code, de.Loaded())
+	}
+	if got := de.T("language.self"); got != "Deutsch" || !de.Loaded() {
+		t.Fatalf("de.T = %q, compiled %v", got, de.Loaded())
+	}
+	eager, err := LoadFS(localeFiles, "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !eager.Get("de").Loaded() {
+		t.Fatal("LoadFS left German to compile later; it must report every language's errors")
+	}
+	if !reflect.DeepEqual(eager.Get("de").IDs(), de.IDs()) {
+		t.Fatal("German compiled on first use differs from German compiled at load")
+	}
+}
+
+// TestBrokenOtherLanguage: LoadFS reports a broken file of any language;
+// a language left to compile on first use (Load's, only for the embedded
+// files the tests check) panics there rather than serving half a catalog.
+func TestBrokenOtherLanguage(t *testing.T) {
+	fsys := fstest.MapFS{
+		"l/core.en.toml": {Data: []byte("[language]\nself = \"English\"\n[x]\nhi = \"Hello {{.Name}}\"\n")},
+		"l/core.de.toml": {Data: []byte("[language]\nself = \"Deutsch\"\n[x]\nhi = \"Hallo {{.Name | x}}\"\n")},
+	}
+	if _, err := LoadFS(fsys, "l"); err == nil {
+		t.Fatal("LoadFS accepted a German message with a template pipe")
+	}
+	c, err := load(fsys, "l", true)
+	if err != nil {
+		t.Fatalf("lazy load failed before German was used: %v", err)
+	}
+	de := c.Get("de")
+	if de.Name != "Deutsch" {
+		t.Fatalf("name %q, want Deutsch (read without compiling)", de.Name)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a broken German catalog compiled on first use without a panic")
+		}
+	}()
+	de.T("x.hi", "Name", "ana")
+}
+
+// TestLoadIsShared: Load and English return the one copy of the embedded
+// catalogs (a second copy for logs doubled what a process kept).
+func TestLoadIsShared(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Load()
+	if a != b || English() != a.Get(Default) {
+		t.Fatal("Load or English built another copy of the catalogs")
+	}
+}
