@@ -206,3 +206,75 @@ func TestLoadIsShared(t *testing.T) {
 		t.Fatal("Load or English built another copy of the catalogs")
 	}
 }
+
+// TestCompiledForms: a message keeps its text alone when it has one form
+// and no placeholder, its split other form when it has placeholders, and a
+// map of forms only when it has plural forms; each is written the same as
+// before that split (the map for every message was 40% of a language).
+func TestCompiledForms(t *testing.T) {
+	c, err := LoadFS(fstest.MapFS{"l/a.en.toml": {Data: []byte(`
+[x]
+plain = "Hello"
+empty = ""
+by = "by {{.Name}}"
+[x.posts]
+one = "{{.Count}} post by {{.Name}}"
+other = "{{.Count}} posts by {{.Name}}"
+[x.blank]
+one = "one"
+other = ""
+`)}}, "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := c.Get("en")
+	cases := []struct {
+		got, want string
+	}{
+		{en.T("x.plain"), "Hello"},
+		{en.N("x.plain", 3), "Hello"},
+		{string(en.HTML("x.plain")), "Hello"},
+		{string(en.NHTML("x.plain", 3)), "Hello"},
+		{en.T("x.empty"), ""},
+		{en.T("x.by", "Name", "<ana>"), "by <ana>"},
+		{string(en.HTML("x.by", "Name", "<ana>")), "by &lt;ana&gt;"},
+		{en.N("x.by", 2, "Name", "ana"), "by ana"},
+		{en.N("x.posts", 1, "Name", "ana"), "1 post by ana"},
+		{en.N("x.posts", 2, "Name", "ana"), "2 posts by ana"},
+		{en.T("x.posts", "Name", "ana", "Count", 4), "4 posts by ana"},
+		{string(en.NHTML("x.posts", 1, "Name", "<b>")), "1 post by &lt;b&gt;"},
+		{en.N("x.blank", 1), "one"},
+		{en.N("x.blank", 2), ""},
+	}
+	for i, c := range cases {
+		if c.got != c.want {
+			t.Errorf("case %d: %q, want %q", i, c.got, c.want)
+		}
+	}
+	if !reflect.DeepEqual(en.Placeholders("x.posts"), []string{"Count", "Name"}) || !reflect.DeepEqual(en.Placeholders("x.by"), []string{"Name"}) || len(en.Placeholders("x.plain")) != 0 {
+		t.Errorf("placeholders %v %v %v", en.Placeholders("x.posts"), en.Placeholders("x.by"), en.Placeholders("x.plain"))
+	}
+	if !en.Plural("x.posts") || !en.Plural("x.blank") || en.Plural("x.by") || en.Plural("x.plain") {
+		t.Error("Plural is wrong")
+	}
+	// Every message of the embedded catalogs keeps no more than it needs.
+	for _, l := range mustLoad(t).Langs() {
+		for id, m := range l.messages() {
+			switch {
+			case l.Plural(id) && m.forms == nil,
+				!l.Plural(id) && m.forms != nil,
+				len(l.Placeholders(id)) == 0 && !l.Plural(id) && !m.isPlain():
+				t.Errorf("%s %q keeps forms %v, other %v", l.Code, id, m.forms, m.other)
+			}
+		}
+	}
+}
+
+func mustLoad(t *testing.T) *Catalog {
+	t.Helper()
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
