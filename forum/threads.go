@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +21,7 @@ const (
 	ThreadsPerPage = 30
 )
 
-var tagPattern = regexp.MustCompile(`^[\p{L}\p{N}_-]{1,30}$`)
+var tagPattern tagName // see tag_names.go
 
 // NewThread is what a member submits to start a thread.
 type NewThread struct {

@@ -159,3 +159,152 @@ func TestDayTextCache(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadCompilesOtherLanguagesOnFirstUse: the embedded catalogs compile
+// the default language at once and every other one on its first message,
+// while the language list already has its own name for each (a page's
+// language menu must not compile them all).
+func TestLoadCompilesOtherLanguagesOnFirstUse(t *testing.T) {
+	c, err := load(localeFiles, "locales", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, de := c.Get(Default), c.Get("de")
+	if !en.Loaded() {
+		t.Fatal("the default language is not compiled at load")
+	}
+	if de.Loaded() {
+		t.Fatal("German is compiled at load, before anyone asked for it")
+	}
+	if de.Name != "Deutsch" || en.Name != "English" {
+		t.Fatalf("names %q, %q; want English, Deutsch", en.Name, de.Name)
+	}
+	if got := c.Pick("", "de-DE,de;q=0.9", ""); got != de || de.Loaded() {
+		t.Fatalf("Pick chose %s, compiled %v; want de, not compiled yet", got.Code, de.Loaded())
+	}
+	if got := de.T("language.self"); got != "Deutsch" || !de.Loaded() {
+		t.Fatalf("de.T = %q, compiled %v", got, de.Loaded())
+	}
+	eager, err := LoadFS(localeFiles, "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !eager.Get("de").Loaded() {
+		t.Fatal("LoadFS left German to compile later; it must report every language's errors")
+	}
+	if !reflect.DeepEqual(eager.Get("de").IDs(), de.IDs()) {
+		t.Fatal("German compiled on first use differs from German compiled at load")
+	}
+}
+
+// TestBrokenOtherLanguage: LoadFS reports a broken file of any language;
+// a language left to compile on first use (Load's, only for the embedded
+// files the tests check) panics there rather than serving half a catalog.
+func TestBrokenOtherLanguage(t *testing.T) {
+	fsys := fstest.MapFS{
+		"l/core.en.toml": {Data: []byte("[language]\nself = \"English\"\n[x]\nhi = \"Hello {{.Name}}\"\n")},
+		"l/core.de.toml": {Data: []byte("[language]\nself = \"Deutsch\"\n[x]\nhi = \"Hallo {{.Name | x}}\"\n")},
+	}
+	if _, err := LoadFS(fsys, "l"); err == nil {
+		t.Fatal("LoadFS accepted a German message with a template pipe")
+	}
+	c, err := load(fsys, "l", true)
+	if err != nil {
+		t.Fatalf("lazy load failed before German was used: %v", err)
+	}
+	de := c.Get("de")
+	if de.Name != "Deutsch" {
+		t.Fatalf("name %q, want Deutsch (read without compiling)", de.Name)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a broken German catalog compiled on first use without a panic")
+		}
+	}()
+	de.T("x.hi", "Name", "ana")
+}
+
+// TestLoadIsShared: Load and English return the one copy of the embedded
+// catalogs (a second copy for logs doubled what a process kept).
+func TestLoadIsShared(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Load()
+	if a != b || English() != a.Get(Default) {
+		t.Fatal("Load or English built another copy of the catalogs")
+	}
+}
+
+// TestCompiledForms: a message keeps its text alone when it has one form
+// and no placeholder, its split other form when it has placeholders, and a
+// map of forms only when it has plural forms; each is written the same as
+// before that split (the map for every message was 40% of a language).
+func TestCompiledForms(t *testing.T) {
+	c, err := LoadFS(fstest.MapFS{"l/a.en.toml": {Data: []byte(`
+[x]
+plain = "Hello"
+empty = ""
+by = "by {{.Name}}"
+[x.posts]
+one = "{{.Count}} post by {{.Name}}"
+other = "{{.Count}} posts by {{.Name}}"
+[x.blank]
+one = "one"
+other = ""
+`)}}, "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := c.Get("en")
+	cases := []struct {
+		got, want string
+	}{
+		{en.T("x.plain"), "Hello"},
+		{en.N("x.plain", 3), "Hello"},
+		{string(en.HTML("x.plain")), "Hello"},
+		{string(en.NHTML("x.plain", 3)), "Hello"},
+		{en.T("x.empty"), ""},
+		{en.T("x.by", "Name", "<ana>"), "by <ana>"},
+		{string(en.HTML("x.by", "Name", "<ana>")), "by &lt;ana&gt;"},
+		{en.N("x.by", 2, "Name", "ana"), "by ana"},
+		{en.N("x.posts", 1, "Name", "ana"), "1 post by ana"},
+		{en.N("x.posts", 2, "Name", "ana"), "2 posts by ana"},
+		{en.T("x.posts", "Name", "ana", "Count", 4), "4 posts by ana"},
+		{string(en.NHTML("x.posts", 1, "Name", "<b>")), "1 post by &lt;b&gt;"},
+		{en.N("x.blank", 1), "one"},
+		{en.N("x.blank", 2), ""},
+	}
+	for i, c := range cases {
+		if c.got != c.want {
+			t.Errorf("case %d: %q, want %q", i, c.got, c.want)
+		}
+	}
+	if !reflect.DeepEqual(en.Placeholders("x.posts"), []string{"Count", "Name"}) || !reflect.DeepEqual(en.Placeholders("x.by"), []string{"Name"}) || len(en.Placeholders("x.plain")) != 0 {
+		t.Errorf("placeholders %v %v %v", en.Placeholders("x.posts"), en.Placeholders("x.by"), en.Placeholders("x.plain"))
+	}
+	if !en.Plural("x.posts") || !en.Plural("x.blank") || en.Plural("x.by") || en.Plural("x.plain") {
+		t.Error("Plural is wrong")
+	}
+	// Every message of the embedded catalogs keeps no more than it needs.
+	for _, l := range mustLoad(t).Langs() {
+		for id, m := range l.messages() {
+			switch {
+			case l.Plural(id) && m.forms == nil,
+				!l.Plural(id) && m.forms != nil,
+				len(l.Placeholders(id)) == 0 && !l.Plural(id) && !m.isPlain():
+				t.Errorf("%s %q keeps forms %v, other %v", l.Code, id, m.forms, m.other)
+			}
+		}
+	}
+}
+
+func mustLoad(t *testing.T) *Catalog {
+	t.Helper()
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

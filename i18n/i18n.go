@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
@@ -34,7 +35,9 @@ var localeFiles embed.FS
 // every other language is checked against.
 const Default = "en"
 
-// Catalog is every language's messages, loaded once at start.
+// Catalog is every language's messages. The default language is compiled
+// when the catalog loads; with Load, the others are compiled on their first
+// use (see Lang.Loaded).
 type Catalog struct {
 	langs   map[string]*Lang
 	order   []string // codes, Default first, then alphabetical
@@ -48,64 +51,70 @@ type Lang struct {
 	Name string // the language's own name for itself: "English", "Deutsch"
 
 	tag      language.Tag
-	msgs     map[string]*compiled
 	printer  *message.Printer
 	fallback *Lang // Default, for an id this language lacks (never in a tested build)
-	days     [512]atomic.Pointer[dayText]
+
+	fsys   fs.FS
+	files  []string // this language's catalog files in fsys
+	once   sync.Once
+	loaded atomic.Bool
+	msgs   map[string]*compiled // set once, by compileOnce
+	days   [512]atomic.Pointer[dayText]
 }
 
-// compiled is one message split at its placeholders, per plural form.
+// compiled is one message split at its placeholders. Most messages have
+// one form and no placeholder: they keep only their text. A map of forms
+// for every message was 40% of the default language's 1 MB (inuse_space
+// profile of hearth serve).
 type compiled struct {
-	plain string // the text when there is one form and no placeholder
-	forms map[plural.Form][]segment
+	plain string                    // the text when there is one form and no placeholder
+	other []segment                 // the other form, split; nil when plain
+	forms map[plural.Form][]segment // every form, when there is more than one
 }
+
+// isPlain reports whether m is its text alone.
+func (m *compiled) isPlain() bool { return m.other == nil && m.forms == nil }
 
 // segment is literal text, or a placeholder {{.Key}} when key is set.
 type segment struct{ text, key string }
 
-// Load reads the embedded catalogs.
-func Load() (*Catalog, error) { return LoadFS(localeFiles, "locales") }
+// embedded is the process's one copy of the embedded catalogs.
+var embedded = sync.OnceValues(func() (*Catalog, error) { return load(localeFiles, "locales", true) })
+
+// Load returns the embedded catalogs, read once per process and shared
+// (a Catalog does not change once loaded). The default language is compiled
+// now; every other language on its first use. Compiled, the two languages
+// were 2 MB of a 4.8 MB idle heap and their parsing 9.5 MB of the 15.5 MB
+// a start allocated (GODEBUG=memprofilerate=1 profile of hearth serve on
+// the .ci/load.sh forum), while most forums serve one language most of the
+// time. The embedded files are checked by the catalog tests, which load
+// every language with LoadFS, so a language that fails to compile later is
+// a broken build: it panics, as English does.
+func Load() (*Catalog, error) { return embedded() }
 
 // LoadFS reads catalogs from dir in fsys: files named <area>.<lang>.toml.
-func LoadFS(fsys fs.FS, dir string) (*Catalog, error) {
-	bundle := goi18n.NewBundle(language.English)
-	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+// Every language is compiled now, so a broken file is an error here.
+func LoadFS(fsys fs.FS, dir string) (*Catalog, error) { return load(fsys, dir, false) }
+
+// load reads the catalogs in dir; lazy leaves languages other than Default
+// to be compiled on first use.
+func load(fsys fs.FS, dir string, lazy bool) (*Catalog, error) {
 	files, err := fs.Glob(fsys, path.Join(dir, "*.toml"))
 	if err != nil {
 		return nil, err
 	}
-	msgs := map[string][]*goi18n.Message{}
+	byCode := map[string][]string{}
 	for _, f := range files {
-		mf, err := bundle.LoadMessageFileFS(fsys, f)
-		if err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", f, err)
-		}
-		code := mf.Tag.String()
-		msgs[code] = append(msgs[code], mf.Messages...)
+		code := fileLang(f)
+		byCode[code] = append(byCode[code], f)
 	}
-	if len(msgs[Default]) == 0 {
+	if len(byCode[Default]) == 0 {
 		return nil, fmt.Errorf("catalog: no %q messages in %s", Default, dir)
 	}
 	c := &Catalog{langs: map[string]*Lang{}}
-	var tags []language.Tag
-	for code, ms := range msgs {
+	for code, list := range byCode {
 		tag := language.MustParse(code)
-		l := &Lang{Code: code, tag: tag, msgs: map[string]*compiled{}, printer: message.NewPrinter(tag)}
-		for _, m := range ms {
-			if l.msgs[m.ID] != nil {
-				return nil, fmt.Errorf("catalog %s: %q defined twice", code, m.ID)
-			}
-			cm, err := compile(m)
-			if err != nil {
-				return nil, fmt.Errorf("catalog %s: %q: %w", code, m.ID, err)
-			}
-			l.msgs[m.ID] = cm
-		}
-		l.Name = l.T("language.self")
-		if l.Name == "language.self" {
-			l.Name = code
-		}
-		c.langs[code] = l
+		c.langs[code] = &Lang{Code: code, tag: tag, printer: message.NewPrinter(tag), fsys: fsys, files: list}
 		c.order = append(c.order, code)
 	}
 	sort.Slice(c.order, func(i, j int) bool {
@@ -114,15 +123,135 @@ func LoadFS(fsys fs.FS, dir string) (*Catalog, error) {
 		}
 		return c.order[i] < c.order[j]
 	})
+	def := c.langs[Default]
+	selfFile := ""
+	for _, code := range c.order {
+		l := c.langs[code]
+		if code != Default {
+			l.fallback = def
+		}
+		if lazy && code != Default {
+			// Only the file that names the language, to list it by name.
+			l.Name = code
+			if selfFile != "" {
+				if name, err := l.nameFrom(selfFile); err != nil {
+					return nil, err
+				} else if name != "" {
+					l.Name = name
+				}
+			}
+			continue
+		}
+		msgs, self, err := l.compile()
+		if err != nil {
+			return nil, err
+		}
+		l.once.Do(func() { l.msgs = msgs; l.loaded.Store(true) })
+		if code == Default {
+			selfFile = self
+		}
+		l.Name = l.T("language.self")
+		if l.Name == "language.self" {
+			l.Name = code
+		}
+	}
+	tags := make([]language.Tag, 0, len(c.order))
 	for _, code := range c.order {
 		tags = append(tags, c.langs[code].tag)
-		if code != Default {
-			c.langs[code].fallback = c.langs[Default]
-		}
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
 }
+
+// fileLang is the language code of a catalog file <area>.<lang>.toml, as
+// go-i18n reads it (the tag between the last two dots).
+func fileLang(file string) string {
+	base := strings.TrimSuffix(path.Base(file), path.Ext(file))
+	return language.Make(base[strings.LastIndex(base, ".")+1:]).String()
+}
+
+// parseFile reads one catalog file's messages. go-i18n parses (plural forms,
+// nested tables); its Bundle is not used: it would build a template for
+// every message, which Hearth never executes (compile splits the text
+// itself), 1.8 MB allocated at every start.
+func parseFile(fsys fs.FS, file string) ([]*goi18n.Message, error) {
+	buf, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, err
+	}
+	mf, err := goi18n.ParseMessageFileBytes(buf, file, map[string]goi18n.UnmarshalFunc{"toml": toml.Unmarshal})
+	if err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", file, err)
+	}
+	return mf.Messages, nil
+}
+
+// compile reads and compiles every file of l; self is the file that holds
+// language.self.
+func (l *Lang) compile() (msgs map[string]*compiled, self string, err error) {
+	msgs = map[string]*compiled{}
+	for _, f := range l.files {
+		ms, err := parseFile(l.fsys, f)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, m := range ms {
+			if msgs[m.ID] != nil {
+				return nil, "", fmt.Errorf("catalog %s: %q defined twice", l.Code, m.ID)
+			}
+			cm, err := compile(m)
+			if err != nil {
+				return nil, "", fmt.Errorf("catalog %s: %q: %w", l.Code, m.ID, err)
+			}
+			msgs[m.ID] = cm
+			if m.ID == "language.self" {
+				self = f
+			}
+		}
+	}
+	return msgs, self, nil
+}
+
+// nameFrom reads language.self from l's file of the same area as the
+// default language's defaultFile ("" when l has no such file or message).
+func (l *Lang) nameFrom(defaultFile string) (string, error) {
+	area := strings.SplitN(path.Base(defaultFile), ".", 2)[0]
+	for _, f := range l.files {
+		if strings.SplitN(path.Base(f), ".", 2)[0] != area {
+			continue
+		}
+		ms, err := parseFile(l.fsys, f)
+		if err != nil {
+			return "", err
+		}
+		for _, m := range ms {
+			if m.ID == "language.self" {
+				return m.Other, nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// messages is l's compiled messages, compiled now if this is their first
+// use. Only Load leaves a language to compile (LoadFS compiles every one
+// and reports errors), and its files are the embedded ones the catalog
+// tests compile, so a failure here is a broken build.
+func (l *Lang) messages() map[string]*compiled {
+	l.once.Do(func() {
+		msgs, _, err := l.compile()
+		if err != nil {
+			panic("i18n: embedded catalogs: " + err.Error())
+		}
+		l.msgs = msgs
+		l.loaded.Store(true)
+	})
+	return l.msgs
+}
+
+// Loaded reports whether l's messages are compiled: always for the default
+// language, for the others once a message of theirs was asked for.
+func (l *Lang) Loaded() bool { return l.loaded.Load() }
 
 // Langs lists the languages, the default first.
 func (c *Catalog) Langs() []*Lang {
@@ -160,12 +289,13 @@ func (c *Catalog) Pick(member, acceptLanguage, site string) *Lang {
 }
 
 // Has reports whether this language has the message id.
-func (l *Lang) Has(id string) bool { return l.msgs[id] != nil }
+func (l *Lang) Has(id string) bool { return l.messages()[id] != nil }
 
 // IDs lists the message ids this language has, sorted.
 func (l *Lang) IDs() []string {
-	out := make([]string, 0, len(l.msgs))
-	for id := range l.msgs {
+	msgs := l.messages()
+	out := make([]string, 0, len(msgs))
+	for id := range msgs {
 		out = append(out, id)
 	}
 	sort.Strings(out)
@@ -175,12 +305,16 @@ func (l *Lang) IDs() []string {
 // Placeholders lists the placeholder keys message id uses in any form,
 // sorted: translations must use the same ones.
 func (l *Lang) Placeholders(id string) []string {
-	m := l.msgs[id]
+	m := l.messages()[id]
 	if m == nil {
 		return nil
 	}
 	seen := map[string]bool{}
+	all := [][]segment{m.other}
 	for _, segs := range m.forms {
+		all = append(all, segs)
+	}
+	for _, segs := range all {
 		for _, sg := range segs {
 			if sg.key != "" {
 				seen[sg.key] = true
@@ -197,7 +331,7 @@ func (l *Lang) Placeholders(id string) []string {
 
 // Plural reports whether message id has plural forms.
 func (l *Lang) Plural(id string) bool {
-	m := l.msgs[id]
+	m := l.messages()[id]
 	return m != nil && len(m.forms) > 1
 }
 
@@ -206,28 +340,31 @@ func (l *Lang) Plural(id string) bool {
 // language, then to the id itself, so a page never fails for a message
 // (the catalog tests keep that from happening).
 func (l *Lang) T(id string, kv ...any) string {
-	m := l.msgs[id]
+	m := l.messages()[id]
 	if m == nil {
 		if l.fallback != nil {
 			return l.fallback.T(id, kv...)
 		}
 		return id
 	}
-	if m.plain != "" || len(m.forms) == 0 {
+	if m.isPlain() {
 		return m.plain
 	}
-	return fill(m.forms[plural.Other], kv, "", false)
+	return fill(m.other, kv, "", false)
 }
 
 // N returns the plural form of message id for count, with {{.Count}} (the
 // count written the language's way) and the key/value pairs filled in.
 func (l *Lang) N(id string, count int, kv ...any) string {
-	m := l.msgs[id]
+	m := l.messages()[id]
 	if m == nil {
 		if l.fallback != nil {
 			return l.fallback.N(id, count, kv...)
 		}
 		return id
+	}
+	if m.isPlain() {
+		return m.plain
 	}
 	return fill(l.form(m, count), kv, l.Num(count), false)
 }
@@ -236,31 +373,35 @@ func (l *Lang) N(id string, count int, kv ...any) string {
 // from the catalog) with placeholders that are text, escaped here, or
 // template.HTML, kept as they are.
 func (l *Lang) HTML(id string, kv ...any) template.HTML {
-	m := l.msgs[id]
+	m := l.messages()[id]
 	if m == nil {
 		if l.fallback != nil {
 			return l.fallback.HTML(id, kv...)
 		}
 		return template.HTML(template.HTMLEscapeString(id)) // #nosec G203 -- escaped
 	}
-	if m.plain != "" || len(m.forms) == 0 {
+	if m.isPlain() {
 		return template.HTML(m.plain) // #nosec G203 -- catalog text, written by the project
 	}
-	return template.HTML(fill(m.forms[plural.Other], kv, "", true)) // #nosec G203 -- catalog text; arguments escaped in fill
+	return template.HTML(fill(m.other, kv, "", true)) // #nosec G203 -- catalog text; arguments escaped in fill
 }
 
 // NHTML is N for messages with markup, arguments escaped as in HTML.
 func (l *Lang) NHTML(id string, count int, kv ...any) template.HTML {
-	m := l.msgs[id]
+	m := l.messages()[id]
 	if m == nil {
 		if l.fallback != nil {
 			return l.fallback.NHTML(id, count, kv...)
 		}
 		return template.HTML(template.HTMLEscapeString(id)) // #nosec G203 -- escaped
 	}
+	if m.isPlain() {
+		return template.HTML(m.plain) // #nosec G203 -- catalog text, written by the project
+	}
 	return template.HTML(fill(l.form(m, count), kv, l.Num(count), true)) // #nosec G203 -- catalog text; arguments escaped in fill
 }
 
+// form is the plural form of m (not plain) for count.
 func (l *Lang) form(m *compiled, count int) []segment {
 	n := count
 	if n < 0 {
@@ -269,7 +410,7 @@ func (l *Lang) form(m *compiled, count int) []segment {
 	if segs, ok := m.forms[plural.Cardinal.MatchPlural(l.tag, n, 0, 0, 0, 0)]; ok {
 		return segs
 	}
-	return m.forms[plural.Other]
+	return m.other
 }
 
 // fill writes segs with placeholders from kv (and Count); escape HTML-escapes
@@ -320,25 +461,34 @@ func fill(segs []segment, kv []any, count string, escape bool) string {
 // compile splits every form of m at its placeholders. Only {{.Key}} is
 // allowed: a catalog holds text, not logic.
 func compile(m *goi18n.Message) (*compiled, error) {
-	forms := map[plural.Form]string{
-		plural.Zero: m.Zero, plural.One: m.One, plural.Two: m.Two,
-		plural.Few: m.Few, plural.Many: m.Many, plural.Other: m.Other,
+	other, err := split(m.Other)
+	if err != nil {
+		return nil, err
 	}
-	cm := &compiled{forms: map[plural.Form][]segment{}}
-	for f, src := range forms {
-		if src == "" && f != plural.Other {
+	cm := &compiled{}
+	for _, f := range [...]struct {
+		form plural.Form
+		src  string
+	}{{plural.Zero, m.Zero}, {plural.One, m.One}, {plural.Two, m.Two}, {plural.Few, m.Few}, {plural.Many, m.Many}} {
+		if f.src == "" {
 			continue
 		}
-		segs, err := split(src)
+		segs, err := split(f.src)
 		if err != nil {
 			return nil, err
 		}
-		cm.forms[f] = segs
-	}
-	if len(cm.forms) == 1 && len(cm.forms[plural.Other]) <= 1 {
-		if segs := cm.forms[plural.Other]; len(segs) == 0 || segs[0].key == "" {
-			cm.plain = m.Other
+		if cm.forms == nil {
+			cm.forms = map[plural.Form][]segment{plural.Other: other}
 		}
+		cm.forms[f.form] = segs
+	}
+	if cm.forms == nil && (len(other) == 0 || len(other) == 1 && other[0].key == "") {
+		cm.plain = m.Other
+		return cm, nil
+	}
+	cm.other = other
+	if cm.other == nil {
+		cm.other = []segment{} // an empty other form of a plural message
 	}
 	return cm, nil
 }

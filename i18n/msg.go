@@ -2,7 +2,6 @@ package i18n
 
 import (
 	"errors"
-	"sync"
 )
 
 // Msg is a message to be written later in a language not known yet: the
@@ -52,24 +51,17 @@ func (m Msg) In(l *Lang) string {
 // String is m in English, the language of logs.
 func (m Msg) String() string { return m.In(nil) }
 
-var english struct {
-	once sync.Once
-	lang *Lang
-}
-
-// English is the default language of the embedded catalogs, loaded once.
-// It is what errors say in logs, in the API without Accept-Language and in
-// tests; a catalog that does not load is a build error (the catalog tests
-// load it), so it panics.
+// English is the default language of the embedded catalogs (the same
+// copy Load returns: loading them a second time for logs doubled what a
+// process kept). It is what errors say in logs, in the API without
+// Accept-Language and in tests; a catalog that does not load is a build
+// error (the catalog tests load it), so it panics.
 func English() *Lang {
-	english.once.Do(func() {
-		c, err := Load()
-		if err != nil {
-			panic("i18n: embedded catalogs: " + err.Error())
-		}
-		english.lang = c.Get(Default)
-	})
-	return english.lang
+	c, err := Load()
+	if err != nil {
+		panic("i18n: embedded catalogs: " + err.Error())
+	}
+	return c.Get(Default)
 }
 
 // MsgError is an error that is a message: Error() is its English text, so

@@ -150,6 +150,7 @@ func serve(parent context.Context, cfg config.Config) error {
 		go func() { errc <- metricsSrv.Serve(metricsLn) }()
 	}
 	log.Info("hearth serving", "addr", ln.Addr().String(), "url", cfg.URL, "db", config.RedactDSN(cfg.DB), "version", Version)
+	go releaseStartupHeap(ctx, startupSettle)
 
 	select {
 	case err := <-errc:
