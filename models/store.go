@@ -5,6 +5,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -67,7 +68,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// was no higher (97-102 MB against 102-109 MB).
 		q.Add("_pragma", "mmap_size(0)")
 		q.Set("_txlock", "immediate")
-		dialector = sqlite.Open(path + "?" + q.Encode())
+		sqlDB, err := sql.Open(sqlite.DriverName, path+"?"+q.Encode())
+		if err != nil {
+			return nil, err
+		}
+		// Prepared statements are cached by stmtPool, not gorm's
+		// PrepareStmt, which can deadlock (see stmtPool).
+		dialector = &sqlite.Dialector{Conn: newStmtPool(sqlDB)}
 	} else {
 		dialector = postgres.Open(withoutJIT(dsn))
 	}
@@ -76,15 +83,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		DisableForeignKeyConstraintWhenMigrating: true,
 		NowFunc:                                  func() time.Time { return storeTime(clock.Now()) },
 		TranslateError:                           true,
-		// Cached prepared statements: every page runs the same handful of
-		// queries, and re-parsing SQL was a tenth of a thread page's time.
-		// SQLite only: on PostgreSQL pgx already keeps a prepared-statement
-		// cache per connection, inside transactions too, while gorm's cache
-		// hands database/sql a statement that, once first prepared inside a
-		// transaction, every later transaction prepares and deallocates
-		// again: three round trips per query instead of one (a third of
-		// inbox processing time; docs/BENCHMARKS.md, PostgreSQL inbox).
-		PrepareStmt: isSQLite,
+		// No PrepareStmt: on SQLite stmtPool caches prepared statements
+		// (every page runs the same handful of queries, and re-parsing SQL
+		// was a tenth of a thread page's time). On PostgreSQL pgx already
+		// keeps a prepared-statement cache per connection, inside
+		// transactions too, while gorm's cache hands database/sql a
+		// statement that, once first prepared inside a transaction, every
+		// later transaction prepares and deallocates again: three round
+		// trips per query instead of one (a third of inbox processing time;
+		// docs/BENCHMARKS.md, PostgreSQL inbox).
 	})
 	if err != nil {
 		return nil, err
@@ -178,6 +185,16 @@ func (s *Store) MaxConns() int {
 		return 0
 	}
 	return sqlDB.Stats().MaxOpenConnections
+}
+
+// PoolStats is the connection pool's counters: connections in use, and
+// how often and how long callers waited for one.
+func (s *Store) PoolStats() sql.DBStats {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return sql.DBStats{}
+	}
+	return sqlDB.Stats()
 }
 
 // Close releases the connection pool.

@@ -108,7 +108,7 @@ func serve(parent context.Context, cfg config.Config) error {
 		return err
 	}
 	defer a.svc.Store().Close()
-	svc, srv, fed, mail := a.svc, a.srv, a.fed, a.mail
+	srv := a.srv
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v (is another process using it? choose another with --addr / HEARTH_ADDR)", cfg.Addr, err)
@@ -127,22 +127,7 @@ func serve(parent context.Context, cfg config.Config) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	go svc.RunMaintenance(ctx, log)
-	go svc.RunAccountJobs(ctx, log)
-	go svc.RunSearchLanguage(ctx, log)
-	go svc.RunMediaGC(ctx, log)
-	// Community analytics: fill and settle past days' rollups (claimed per
-	// day, so several processes share the work), a week of days per pass so
-	// a long catch-up is spread over minutes instead of done at start.
-	go svc.RunRollups(ctx, log, forum.DefaultRollupSchedule())
-	// Scheduled announcements: published (and federated) when due.
-	go svc.RunPublisher(ctx, log, 30*time.Second)
-	// Federation workers: inbox processing and deliveries, from tables, so
-	// stopping here loses nothing. Waited for after the HTTP server stops.
-	fedDone := make(chan struct{})
-	go func() { defer close(fedDone); fed.Run(ctx, 2) }()
-	mailDone := make(chan struct{})
-	go func() { defer close(mailDone); mail.Run(ctx) }()
+	waitWorkers := a.startWorkers(ctx, log)
 
 	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
@@ -176,10 +161,35 @@ func serve(parent context.Context, cfg config.Config) error {
 			return err
 		}
 	}
-	<-fedDone // ctx is done, so the workers finish their current batch and stop
-	<-mailDone
+	waitWorkers() // ctx is done, so the workers finish their current batch and stop
 	log.Info("stopped")
 	return nil
+}
+
+// startWorkers starts the background workers serve runs beside the web
+// server, until ctx ends. The returned func waits for federation and mail,
+// which finish their current batch once ctx is done.
+func (a *app) startWorkers(ctx context.Context, log *slog.Logger) (wait func()) {
+	go a.svc.RunMaintenance(ctx, log)
+	go a.svc.RunAccountJobs(ctx, log)
+	go a.svc.RunSearchLanguage(ctx, log)
+	go a.svc.RunMediaGC(ctx, log)
+	// Community analytics: fill and settle past days' rollups (claimed per
+	// day, so several processes share the work), a week of days per pass so
+	// a long catch-up is spread over minutes instead of done at start.
+	go a.svc.RunRollups(ctx, log, forum.DefaultRollupSchedule())
+	// Scheduled announcements: published (and federated) when due.
+	go a.svc.RunPublisher(ctx, log, 30*time.Second)
+	// Federation workers: inbox processing and deliveries, from tables, so
+	// stopping here loses nothing. Waited for after the HTTP server stops.
+	fedDone := make(chan struct{})
+	go func() { defer close(fedDone); a.fed.Run(ctx, 2) }()
+	mailDone := make(chan struct{})
+	go func() { defer close(mailDone); a.mail.Run(ctx) }()
+	return func() {
+		<-fedDone
+		<-mailDone
+	}
 }
 
 // listenMetrics opens the separate /metrics listener on --metrics-addr (nil
