@@ -113,46 +113,7 @@ func TestCategoryViewerStatePlan(t *testing.T) {
 	if !strings.Contains(sql, "notification_levels") {
 		t.Fatalf("no statement captured: %q", sql)
 	}
-	var plan []string
-	err := s.DB(ctx).Transaction(func(tx *gorm.DB) error {
-		explain := "EXPLAIN QUERY PLAN "
-		if modelstest.IsPostgres() {
-			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
-				return err
-			}
-			explain = "EXPLAIN "
-		}
-		rows, err := tx.Raw(explain+sql, vars...).Rows()
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return err
-			}
-			line := ""
-			for _, v := range vals {
-				switch x := v.(type) {
-				case string:
-					line += x + " "
-				case []byte:
-					line += string(x) + " "
-				}
-			}
-			plan = append(plan, strings.TrimSpace(line))
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, sql)
-	}
+	plan := queryPlan(t, s, sql, vars, "enable_seqscan")
 	all := strings.Join(plan, "\n")
 	// The member's category rows and their thread rows: two arms, each
 	// on the member's part of idx_notification_levels_target.

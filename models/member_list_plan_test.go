@@ -31,50 +31,7 @@ func TestMemberListPlanUsesIndex(t *testing.T) {
 		var rows []models.MemberListRow
 		stmt := models.MemberListDB(s, ctx, q, 51).Session(&gorm.Session{DryRun: true}).Scan(&rows).Statement
 		sql := stmt.Dialector.Explain(stmt.SQL.String(), stmt.Vars...)
-		var plan []string
-		err := s.DB(ctx).Transaction(func(tx *gorm.DB) error {
-			explain := "EXPLAIN QUERY PLAN "
-			if tx.Dialector.Name() == "postgres" {
-				// The test's tables are tiny: make the planner show whether
-				// the index can serve the order, not what is cheapest now.
-				for _, off := range []string{"enable_seqscan", "enable_bitmapscan", "enable_sort"} {
-					if err := tx.Exec("SET LOCAL " + off + " = off").Error; err != nil {
-						return err
-					}
-				}
-				explain = "EXPLAIN "
-			}
-			r, err := tx.Raw(explain + sql).Rows()
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			cols, _ := r.Columns()
-			for r.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := r.Scan(ptrs...); err != nil {
-					return err
-				}
-				line := ""
-				for _, v := range vals {
-					switch x := v.(type) {
-					case string:
-						line += x + " "
-					case []byte:
-						line += string(x) + " "
-					}
-				}
-				plan = append(plan, strings.TrimSpace(line))
-			}
-			return r.Err()
-		})
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, sql)
-		}
+		plan := queryPlan(t, s, sql, nil, "enable_seqscan", "enable_bitmapscan", "enable_sort")
 		// The outer query's plan: the subqueries' lines name other tables.
 		all := strings.Join(plan, "\n")
 		if !strings.Contains(all, index) {

@@ -162,27 +162,7 @@ func TestViewerThreadStateLikes(t *testing.T) {
 		t.Fatalf("liked %v, want %v", st.Liked, want)
 	}
 	// The plan: one search of idx_likes_user_post on both columns.
-	var plan []string
-	if s.Dialect() == "postgres" {
-		err = s.WithTx(ctx, func(ctx context.Context) error {
-			if err := s.DB(ctx).Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
-				return err
-			}
-			return s.DB(ctx).Raw("EXPLAIN SELECT l.post_id FROM "+models.ViewerLikes, users[0].ID, ids[0], ids[4]).Scan(&plan).Error
-		})
-	} else {
-		var rows []struct {
-			ID, Parent, Notused int
-			Detail              string
-		}
-		err = s.DB(ctx).Raw("EXPLAIN QUERY PLAN SELECT l.post_id FROM "+models.ViewerLikes, users[0].ID, ids[0], ids[4]).Scan(&rows).Error
-		for _, r := range rows {
-			plan = append(plan, r.Detail)
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := queryPlan(t, s, "SELECT l.post_id FROM "+models.ViewerLikes, []any{users[0].ID, ids[0], ids[4]}, "enable_seqscan")
 	joined := strings.Join(plan, "\n")
 	if !strings.Contains(joined, "idx_likes_user_post") {
 		t.Fatalf("the likes lookup does not use idx_likes_user_post:\n%s", joined)
