@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/models"
 )
 
@@ -16,15 +15,8 @@ import (
 // and no two keys share an entry: another thread, slug, page, count,
 // label or language gets its own links.
 func TestPaginationCacheMatchesThePartial(t *testing.T) {
-	a, err := loadAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
 	cat := testCatalog(t)
-	r, err := newRenderer(a, "http://forum.test", 100, clock.Now, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := testRenderer(t, cat)
 	threads := []*models.Thread{{ID: 7, Slug: "seven"}, {ID: 8, Slug: "seven"}, {ID: 7, Slug: "renamed"}, {ID: 9}}
 	seen := map[string]string{}
 	for pass := 0; pass < 2; pass++ {

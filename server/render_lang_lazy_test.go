@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"testing"
 
-	"github.com/hearth/hearth/clock"
 	"github.com/hearth/hearth/i18n"
 )
 
@@ -14,15 +13,8 @@ import (
 // first asked for, and then speak that language (its "t" function), not
 // the default's.
 func TestOtherLanguagesParseOnFirstUse(t *testing.T) {
-	a, err := loadAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
 	cat := testCatalog(t)
-	r, err := newRenderer(a, "http://forum.test", 100, clock.Now, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := testRenderer(t, cat)
 	if !r.byLang[i18n.Default].parsed() {
 		t.Fatal("the default language is not parsed at start")
 	}

@@ -13,14 +13,7 @@ import (
 // (they were most of the idle heap), each is built on first use, once, and
 // every page of the real templates builds.
 func TestPagesBuildOnFirstRender(t *testing.T) {
-	a, err := loadAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRenderer(a, "http://forum.test", 100, clock.Now, testCatalog(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := testRenderer(t, testCatalog(t))
 	if len(r.pages) < 50 {
 		t.Fatalf("only %d pages", len(r.pages))
 	}

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"text/template/parse"
-
-	"github.com/hearth/hearth/clock"
 )
 
 // constCalls lists the calls of foldable functions (foldFuncs) with only
@@ -216,15 +214,8 @@ func diffAt(a, b string) int {
 // of {{t "…"}} are text. Built unfolded, the same thread page has them
 // all, so a folding that silently stops fails here.
 func TestPagesFoldTheirConstants(t *testing.T) {
-	a, err := loadAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
 	cat := testCatalog(t)
-	r, err := newRenderer(a, "http://forum.test", 100, clock.Now, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := testRenderer(t, cat)
 	for _, l := range cat.Langs() {
 		set := r.set(l)
 		for name := range set.pages {
@@ -240,10 +231,7 @@ func TestPagesFoldTheirConstants(t *testing.T) {
 		}
 	}
 
-	unfolded, err := newRenderer(a, "http://forum.test", 100, clock.Now, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	unfolded := testRenderer(t, cat)
 	unfolded.noFold = true
 	pt, err := unfolded.page("thread")
 	if err != nil {

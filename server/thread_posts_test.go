@@ -1,7 +1,6 @@
 package server
 
 import (
-	"github.com/hearth/hearth/clock"
 	"html/template"
 	"strings"
 	"testing"
@@ -33,14 +32,7 @@ const theRange = `{{define "ref"}}{{$d := .}}
 {{- end}}{{end}}`
 
 func TestPostListMatchesTheTemplate(t *testing.T) {
-	a, err := loadAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRenderer(a, "http://forum.test", 100, clock.Now, testCatalog(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := testRenderer(t, testCatalog(t))
 	ref := template.Must(template.Must(r.parts.Clone()).Parse(theRange))
 	items := []postItem{
 		{ID: 10, Number: 1, URL: "/p/10", Head: `<div class="post-gutter">a &amp; <b>b</b>`, Foot: `<footer class="post-actions"></footer>`},
