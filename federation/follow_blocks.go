@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hearth/hearth/ttlcache"
 
 	"github.com/hearth/hearth/models"
 )
@@ -108,11 +108,11 @@ func (f *Federation) enqueuePastBlock(ctx context.Context, ref actorRef, act map
 // their instance was blocked, so a peer repeating one does not make
 // Hearth queue a Reject per request.
 type blockedFollowRejects struct {
-	seen *expirable.LRU[string, struct{}]
+	seen *ttlcache.Cache[string, struct{}]
 }
 
 func newBlockedFollowRejects() *blockedFollowRejects {
-	return &blockedFollowRejects{seen: expirable.NewLRU[string, struct{}](10000, nil, time.Hour)}
+	return &blockedFollowRejects{seen: ttlcache.New[string, struct{}](10000, time.Hour)}
 }
 
 // rejectBlockedFollow answers a Follow the inbox refused (its instance or

@@ -4,7 +4,7 @@ import (
 	"crypto/rsa"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hearth/hearth/ttlcache"
 
 	"github.com/hearth/hearth/models"
 )
@@ -16,7 +16,7 @@ import (
 // replacing the entry; entries expire after keyCacheTTL so an actor's
 // other changes reach every process.
 type keyCache struct {
-	lru *expirable.LRU[string, cachedKey]
+	lru *ttlcache.Cache[string, cachedKey]
 }
 
 type cachedKey struct {
@@ -30,7 +30,7 @@ const (
 )
 
 func newKeyCache() *keyCache {
-	return &keyCache{lru: expirable.NewLRU[string, cachedKey](keyCacheEntries, nil, keyCacheTTL)}
+	return &keyCache{lru: ttlcache.New[string, cachedKey](keyCacheEntries, keyCacheTTL)}
 }
 
 func (c *keyCache) get(keyID string) (cachedKey, bool) { return c.lru.Get(keyID) }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hearth/hearth/ttlcache"
 
 	"github.com/hearth/hearth/models"
 )
@@ -55,8 +55,8 @@ func (r *pageRows) idRange() (from, to int64) {
 // 30; a list entry 50 threads with their authors, ~100 KB. At most
 // pageRowsEntries of each: ~6 MB and ~3 MB at most, at 100 posts a page.
 type pageRowsCache struct {
-	lru   *expirable.LRU[string, *pageRows]
-	lists *expirable.LRU[string, *listRows]
+	lru   *ttlcache.Cache[string, *pageRows]
+	lists *ttlcache.Cache[string, *listRows]
 }
 
 const (
@@ -66,8 +66,8 @@ const (
 
 func newPageRowsCache() *pageRowsCache {
 	return &pageRowsCache{
-		lru:   expirable.NewLRU[string, *pageRows](pageRowsEntries, nil, pageRowsTTL),
-		lists: expirable.NewLRU[string, *listRows](pageRowsEntries, nil, pageRowsTTL),
+		lru:   ttlcache.New[string, *pageRows](pageRowsEntries, pageRowsTTL),
+		lists: ttlcache.New[string, *listRows](pageRowsEntries, pageRowsTTL),
 	}
 }
 

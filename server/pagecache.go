@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hearth/hearth/ttlcache"
 	"github.com/labstack/echo/v4"
 )
 
@@ -18,7 +18,7 @@ import (
 // and several processes can run side by side. What the key does not cover
 // (a renamed author, a recoloured category) is bounded by the TTL.
 type anonCache struct {
-	lru *expirable.LRU[string, []byte]
+	lru *ttlcache.Cache[string, []byte]
 	// versions shares a page's version read among requests that arrive
 	// together (see versionReads).
 	versions *versionReads
@@ -30,7 +30,7 @@ const (
 )
 
 func newAnonCache() *anonCache {
-	return &anonCache{lru: expirable.NewLRU[string, []byte](anonCacheEntries, nil, anonCacheTTL), versions: newVersionReads()}
+	return &anonCache{lru: ttlcache.New[string, []byte](anonCacheEntries, anonCacheTTL), versions: newVersionReads()}
 }
 
 // cacheable reports whether this request may be answered from, and stored

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hearth/hearth/ttlcache"
 	"github.com/labstack/echo/v4"
 
 	"github.com/hearth/hearth/forum"
@@ -17,14 +17,14 @@ import (
 // rollups, and today's live part is at most a minute old. The figures are
 // the same for every staff member; only staff get them (checked first).
 type statsCache struct {
-	stats     *expirable.LRU[string, *forum.CommunityStats]
-	retention *expirable.LRU[string, []forum.Cohort]
+	stats     *ttlcache.Cache[string, *forum.CommunityStats]
+	retention *ttlcache.Cache[string, []forum.Cohort]
 }
 
 func newStatsCache() *statsCache {
 	return &statsCache{
-		stats:     expirable.NewLRU[string, *forum.CommunityStats](32, nil, 2*time.Minute),
-		retention: expirable.NewLRU[string, []forum.Cohort](8, nil, 2*time.Minute),
+		stats:     ttlcache.New[string, *forum.CommunityStats](32, 2*time.Minute),
+		retention: ttlcache.New[string, []forum.Cohort](8, 2*time.Minute),
 	}
 }
 

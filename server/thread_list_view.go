@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hearth/hearth/ttlcache"
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/i18n"
@@ -96,14 +96,14 @@ func (r *renderer) threadRows(l *i18n.Lang, ts []forum.ThreadSummary, now time.T
 // rowCache holds rendered thread_row fragments: at most rowEntries, about
 // 1.5 KB each (~3 MB), and none older than rowTTL (a row shows its age
 // in words, which is in its key, so old rows are never hit again anyway).
-type rowCache = expirable.LRU[string, template.HTML]
+type rowCache = ttlcache.Cache[string, template.HTML]
 
 const (
 	rowEntries = 2048
 	rowTTL     = 10 * time.Minute
 )
 
-func newRowCache() *rowCache { return expirable.NewLRU[string, template.HTML](rowEntries, nil, rowTTL) }
+func newRowCache() *rowCache { return ttlcache.New[string, template.HTML](rowEntries, rowTTL) }
 
 // writeKey writes every value the row shows, each with its length, so no
 // two different rows have the same key whatever their text holds.

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hearth/hearth/ttlcache"
 
 	"github.com/hearth/hearth/forum"
 	"github.com/hearth/hearth/i18n"
@@ -149,13 +149,13 @@ func postItems(views []forum.PostView, page int, member bool, now time.Time, l *
 // and permissions), so an entry is never stale and processes need not
 // coordinate; memory is bounded by the entry count (a fragment is a few KB).
 type fragments struct {
-	lru *expirable.LRU[string, template.HTML]
+	lru *ttlcache.Cache[string, template.HTML]
 }
 
 const fragmentEntries = 8192
 
 func newFragments() *fragments {
-	return &fragments{lru: expirable.NewLRU[string, template.HTML](fragmentEntries, nil, 10*time.Minute)}
+	return &fragments{lru: ttlcache.New[string, template.HTML](fragmentEntries, 10*time.Minute)}
 }
 
 // A fragment's key is written into one buffer and turned into a string
