@@ -25,6 +25,11 @@ type RollupSchedule struct {
 	// After returns a channel that delivers once d has passed; nil means
 	// time.After. Tests pass their own to drive the passes by hand.
 	After func(d time.Duration) <-chan time.Time
+	// AfterPass, if set, runs after each pass that computed days: serve
+	// hands the heap a pass used and freed back to the kernel (a week of
+	// posts read and summed), so a catching-up process does not grow a
+	// little with every pass while it is otherwise idle.
+	AfterPass func()
 }
 
 // DefaultRollupSchedule is what `hearth serve` runs: a week of days per
@@ -57,6 +62,9 @@ func (s *Service) RunRollups(ctx context.Context, log *slog.Logger, sched Rollup
 				log.Warn("rollup: compute pending days", "error", err)
 			case n > 0:
 				log.Info("rollup: computed days", "days", n, "more", more)
+				if sched.AfterPass != nil {
+					sched.AfterPass()
+				}
 			}
 			if more {
 				wait = sched.CatchUpEvery

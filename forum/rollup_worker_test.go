@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,6 +59,8 @@ func TestRollupCatchUpSpreadsOverPasses(t *testing.T) {
 	env, today := catchUpForum(t)
 	const perPass = 6
 	sched := forum.RollupSchedule{Every: time.Hour, CatchUpEvery: 2 * time.Minute, DaysPerPass: perPass}
+	var released atomic.Int32 // AfterPass runs once per pass that computed days
+	sched.AfterPass = func() { released.Add(1) }
 	calls := make(chan afterCall)
 	sched.After = func(d time.Duration) <-chan time.Time {
 		c := make(chan time.Time, 1)
@@ -91,11 +94,17 @@ func TestRollupCatchUpSpreadsOverPasses(t *testing.T) {
 			if got, want := computed(), passes*perPass; got != want {
 				t.Fatalf("after pass %d: %d days computed, want %d", passes, got, want)
 			}
+			if got := int(released.Load()); got != passes {
+				t.Fatalf("after pass %d: AfterPass ran %d times", passes, got)
+			}
 			c.fire <- today
 		case sched.Every:
 			passes++
 			if got := computed(); got != spreadDays {
 				t.Fatalf("caught up after pass %d with %d days computed, want %d", passes, got, spreadDays)
+			}
+			if got := int(released.Load()); got != passes {
+				t.Fatalf("caught up after pass %d: AfterPass ran %d times", passes, got)
 			}
 			caughtUp = true
 		default:

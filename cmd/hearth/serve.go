@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -177,7 +178,9 @@ func (a *app) startWorkers(ctx context.Context, log *slog.Logger) (wait func()) 
 	// Community analytics: fill and settle past days' rollups (claimed per
 	// day, so several processes share the work), a week of days per pass so
 	// a long catch-up is spread over minutes instead of done at start.
-	go a.svc.RunRollups(ctx, log, forum.DefaultRollupSchedule())
+	rollups := forum.DefaultRollupSchedule()
+	rollups.AfterPass = debug.FreeOSMemory // see startup_heap.go
+	go a.svc.RunRollups(ctx, log, rollups)
 	// Scheduled announcements: published (and federated) when due.
 	go a.svc.RunPublisher(ctx, log, 30*time.Second)
 	// Federation workers: inbox processing and deliveries, from tables, so
