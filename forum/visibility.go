@@ -67,10 +67,16 @@ func (s *Service) threadAndCategoryFor(ctx context.Context, viewer *models.User,
 	if err != nil {
 		return nil, nil, mapNotFound(err)
 	}
-	if t.DeletedAt != nil || !CanSeeCategory(viewer, c) {
+	if !threadVisible(viewer, t, c) {
 		return nil, nil, ErrNotFound
 	}
 	return t, c, nil
+}
+
+// threadVisible is the rule every read of a thread by id applies: the
+// thread is live and the viewer may see its category.
+func threadVisible(viewer *models.User, t *models.Thread, c *models.Category) bool {
+	return t.DeletedAt == nil && CanSeeCategory(viewer, c)
 }
 
 // memberThreadFor is threadAndCategoryFor for a signed-in member's thread
@@ -81,7 +87,7 @@ func (s *Service) memberThreadFor(ctx context.Context, viewer *models.User, id i
 	if err != nil {
 		return nil, mapNotFound(err)
 	}
-	if m.Thread.DeletedAt != nil || !CanSeeCategory(viewer, &m.Category) {
+	if !threadVisible(viewer, &m.Thread, &m.Category) {
 		return nil, ErrNotFound
 	}
 	return m, nil
@@ -114,7 +120,7 @@ func (s *Service) postThreadCategoryFor(ctx context.Context, viewer *models.User
 	if err != nil {
 		return nil, nil, nil, mapNotFound(err)
 	}
-	if t.DeletedAt != nil || !CanSeeCategory(viewer, c) {
+	if !threadVisible(viewer, t, c) {
 		return nil, nil, nil, ErrNotFound
 	}
 	return p, t, c, nil
