@@ -72,9 +72,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Prepared statements are cached by stmtPool, not gorm's
-		// PrepareStmt, which can deadlock (see stmtPool).
-		dialector = &sqlite.Dialector{Conn: newStmtPool(sqlDB)}
+		// No statement cache on SQLite: the glebarez driver prepares
+		// every statement again on each run anyway (so a cache saves
+		// nothing measurable), gorm's PrepareStmt can deadlock a
+		// transaction against a statement being prepared
+		// (go-gorm/gorm#7465; TestTransactionsNeverWaitForAStatementBeingPrepared),
+		// and a cache of our own served stale reads after a commit
+		// (TestUnverifiedMemberCannotPostUntilVerified, 1 run in 6-10).
+		dialector = &sqlite.Dialector{Conn: sqlDB}
 	} else {
 		dialector = postgres.Open(withoutJIT(dsn))
 	}
@@ -83,9 +88,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		DisableForeignKeyConstraintWhenMigrating: true,
 		NowFunc:                                  func() time.Time { return storeTime(clock.Now()) },
 		TranslateError:                           true,
-		// No PrepareStmt: on SQLite stmtPool caches prepared statements
-		// (every page runs the same handful of queries, and re-parsing SQL
-		// was a tenth of a thread page's time). On PostgreSQL pgx already
+		// No PrepareStmt (see above for SQLite). On PostgreSQL pgx already
 		// keeps a prepared-statement cache per connection, inside
 		// transactions too, while gorm's cache hands database/sql a
 		// statement that, once first prepared inside a transaction, every
